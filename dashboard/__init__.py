@@ -1,0 +1,1 @@
+"""GSE Insight: a Streamlit dashboard of the Government Science and Engineering profession."""

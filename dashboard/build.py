@@ -1,0 +1,183 @@
+"""Build the DuckDB database from the contract's CSV files, atomically."""
+
+import argparse
+import getpass
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard import config, themes
+
+# Load order respects the foreign keys in queries/schema.sql.
+TABLES = (
+    "departments",
+    "locations",
+    "workshops",
+    "members",
+    "themes",
+    "suggestions",
+    "schemes",
+    "participation",
+)
+BUNDLED_SOURCE = "bundled"
+
+
+def source_files(folder: Path) -> dict[str, Path]:
+    """The contract's CSV files in a folder, by table name."""
+    return {table: folder / f"{table}.csv" for table in TABLES if (folder / f"{table}.csv").exists()}
+
+
+def files_version(paths: Mapping[str, Path]) -> str:
+    """A content hash of the source files: the data version."""
+    digest = hashlib.sha256()
+    for table in sorted(paths):
+        digest.update(table.encode())
+        digest.update(hashlib.sha256(paths[table].read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
+    """Read the bundled CSVs as text, with empty cells as missing values."""
+    frames = {}
+    for table, path in source_files(folder).items():
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frames[table] = frame.replace({"": None})
+    missing = set(TABLES) - set(frames)
+    if missing:
+        raise FileNotFoundError(f"{folder}: missing {', '.join(sorted(missing))}.csv")
+    return frames
+
+
+def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Mark source themes as manual and let the classifier tag the rest."""
+    suggestions = frames["suggestions"].copy()
+    manual = suggestions["theme_id"].notna()
+    suggestions["theme_source"] = None
+    suggestions["confidence"] = None
+    suggestions.loc[manual, "theme_source"] = "manual"
+    suggestions.loc[manual, "confidence"] = 1.0
+    if (~manual).any() and manual.any():
+        model = themes.train(suggestions.loc[manual, "text"], suggestions.loc[manual, "theme_id"], frames["themes"])
+        predicted, confidence = themes.predict(model, suggestions.loc[~manual, "text"])
+        suggestions.loc[~manual, "theme_id"] = predicted
+        suggestions.loc[~manual, "theme_source"] = "auto"
+        suggestions.loc[~manual, "confidence"] = confidence
+    return {**frames, "suggestions": suggestions}
+
+
+def write_database(
+    frames: Mapping[str, pd.DataFrame],
+    path: Path,
+    *,
+    data_version: str,
+    source: str,
+    imports: pd.DataFrame | None = None,
+    files: Mapping[str, str] | None = None,
+) -> None:
+    """Write every table to a temporary file, check it, then rename it over `path` in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(temporary)) as connection:
+            connection.execute("begin transaction")
+            connection.execute((config.QUERIES_DIR / "schema.sql").read_text())
+            for table in TABLES:
+                connection.register("incoming", frames[table])
+                connection.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table from TABLES)
+                connection.unregister("incoming")
+            row_counts = {table: table_rows(connection, table) for table in TABLES}
+            data_date = connection.execute(
+                "select greatest((select max(held_on) from workshops), (select max(joined_on) from members))"
+            ).fetchone()[0]
+            built_at = datetime.now().replace(microsecond=0)
+            connection.execute(
+                "insert into build_info values ($version, $data_date, $built_at, $source)",
+                {"version": data_version, "data_date": data_date, "built_at": built_at, "source": source},
+            )
+            if imports is not None and len(imports):
+                connection.register("previous_imports", imports)
+                connection.execute("insert into imports by name select * from previous_imports")
+            connection.execute(
+                """
+                insert into imports
+                select coalesce(max(import_id), 0) + 1, $at, $by, $source, $files, $row_counts from imports
+                """,
+                {
+                    "at": built_at,
+                    "by": getpass.getuser(),
+                    "source": source,
+                    "files": json.dumps(dict(files or {})),
+                    "row_counts": json.dumps(row_counts),
+                },
+            )
+            connection.execute("commit")
+            connection.execute("checkpoint")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def table_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    """How many rows a contract table holds (the name comes from TABLES, never from input)."""
+    if table not in TABLES:
+        raise ValueError(f"not a contract table: {table!r}")
+    return connection.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+
+
+def stored_build(path: Path) -> dict | None:
+    """The build_info row of an existing database, or None when there is no readable one."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            row = connection.execute("select data_version, source from build_info").fetchone()
+    except duckdb.Error:
+        return None
+    return {"data_version": row[0], "source": row[1]} if row else None
+
+
+def build_bundled(folder: Path, path: Path) -> str:
+    """Build the database from a folder of contract CSVs; returns the data version."""
+    paths = source_files(folder)
+    version = files_version(paths)
+    frames = tag_suggestions(read_folder(folder))
+    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.values()}
+    write_database(frames, path, data_version=version, source=BUNDLED_SOURCE, files=hashes)
+    return version
+
+
+def needs_build(folder: Path, path: Path) -> bool:
+    """True when the database is missing, unreadable, or built from bundled files that have since changed."""
+    stored = stored_build(path)
+    if stored is None:
+        return True
+    # An imported database is the team's real data: never overwrite it with the bundled sample.
+    return stored["source"] == BUNDLED_SOURCE and stored["data_version"] != files_version(source_files(folder))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python -m dashboard.build [--data DIR] [--db PATH] [--if-stale]."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.build", description=__doc__)
+    parser.add_argument("--data", type=Path, default=config.DATA_DIR, help="folder of contract CSVs (default: data/)")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: GSE_DB_PATH or .gse/gse.duckdb)")
+    parser.add_argument("--if-stale", action="store_true", help="build only when missing or out of date")
+    args = parser.parse_args(argv)
+    path = args.db or config.db_path()
+    if args.if_stale and not needs_build(args.data, path):
+        print(f"{path} is up to date")
+        return 0
+    version = build_bundled(args.data, path)
+    print(f"built {path} (data version {version})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Settings read from the environment, with the defaults the README documents."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+QUERIES_DIR = ROOT / "queries"
+DEFAULT_DB_PATH = ROOT / ".gse" / "gse.duckdb"
+DEFAULT_DISCLOSURE_THRESHOLD = 10
+
+
+def db_path() -> Path:
+    """Where the DuckDB file lives: GSE_DB_PATH, or .gse/gse.duckdb in the checkout."""
+    return Path(os.environ.get("GSE_DB_PATH") or DEFAULT_DB_PATH)
+
+
+def disclosure_threshold() -> int:
+    """The smallest count of people shown (GSE_DISCLOSURE_THRESHOLD); 0 turns suppression off."""
+    raw = os.environ.get("GSE_DISCLOSURE_THRESHOLD", "")
+    if not raw.strip():
+        return DEFAULT_DISCLOSURE_THRESHOLD
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"GSE_DISCLOSURE_THRESHOLD must be 0 or more, not {value}")
+    return value
+
+
+def basemap_enabled() -> bool:
+    """Whether the Roadtrip map may fetch a tile basemap (GSE_BASEMAP=1); off by default so the app works offline."""
+    return os.environ.get("GSE_BASEMAP", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,132 @@
+"""The data layer: run a named query from queries/ on the read-only database, cached by data version."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import config
+
+# Hardened: nothing outside the database file can be read, written, installed or re-enabled.
+CONNECTION_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class DatabaseMissing(RuntimeError):
+    """The database file has not been built yet."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """Identifies one version of the database file: a new build or import gives a new value."""
+
+    path: str
+    stamp: tuple[int, int, int]
+    data_version: str
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of queries/NAME.sql (names are checked, so no path can escape the folder)."""
+    if not QUERY_NAME.fullmatch(name):
+        raise ValueError(f"not a query name: {name!r}")
+    return (config.QUERIES_DIR / f"{name}.sql").read_text()
+
+
+def parameters_of(name: str) -> tuple[str, ...]:
+    """The named parameters a query uses, in order of first use."""
+    return tuple(dict.fromkeys(PARAMETER.findall(strip_comments(sql_text(name)))))
+
+
+def strip_comments(sql: str) -> str:
+    """SQL without its `--` comment lines, so a header's `$name` is not taken for a parameter."""
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
+    # The stamp is part of the key: after an import renames a new file into place, the next run opens it.
+    return duckdb.connect(path, read_only=True, config=CONNECTION_CONFIG)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to the current database file."""
+    return _connect(*_file_identity(config.db_path()))
+
+
+def _file_identity(path: Path) -> tuple[str, tuple[int, int, int]]:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise DatabaseMissing(
+            f"No database at {path}. Build it with `make run` or `python -m dashboard.build`."
+        ) from None
+    return str(path), (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def current_database() -> Database:
+    """The database file as it is now, with its data version."""
+    path, stamp = _file_identity(config.db_path())
+    version = _connect(path, stamp).cursor().execute("select data_version from build_info").fetchone()[0]
+    return Database(path, stamp, version)
+
+
+def _bindable(value):
+    if isinstance(value, (tuple, frozenset, set)):
+        return sorted(value) if isinstance(value, (frozenset, set)) else list(value)
+    return value
+
+
+def _hashable(value):
+    if isinstance(value, (list, set, frozenset)):
+        return tuple(sorted(value)) if isinstance(value, (set, frozenset)) else tuple(value)
+    return value
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _run(name: str, parameters: tuple[tuple[str, object], ...], database: Database) -> pd.DataFrame:
+    values = {key: _bindable(value) for key, value in parameters}
+    cursor = _connect(database.path, database.stamp).cursor()
+    try:
+        return cursor.execute(sql_text(name), values).df()
+    finally:
+        cursor.close()
+
+
+def query(name: str, **parameters) -> pd.DataFrame:
+    """Run queries/NAME.sql with the named parameters it uses; extra parameters are ignored, missing ones are an error.
+
+    An optional filter is passed as None. The result is cached per data version: treat it as read-only.
+    """
+    needed = parameters_of(name)
+    missing = [key for key in needed if key not in parameters]
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters: {', '.join(missing)}")
+    bound = tuple((key, _hashable(parameters[key])) for key in needed)
+    return _run(name, bound, current_database())
+
+
+def query_one(name: str, **parameters) -> dict:
+    """Run a query whose result is one row, and return that row with each column's own type."""
+    return query(name, **parameters).to_dict("records")[0]
+
+
+def build_info() -> dict:
+    """The data version, data date and build time of the current database."""
+    return query_one("build_info")
+
+
+def as_date(value) -> date | None:
+    """A pandas or DuckDB date value as a plain date."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()

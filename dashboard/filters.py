@@ -1,0 +1,69 @@
+"""The shared filter state: one frozen value built from the sidebar widgets, which are bound to the URL."""
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+
+NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
+STATE_KEY = "active_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user has chosen; an empty tuple or None means no filter on that field."""
+
+    theme_ids: tuple[str, ...] = ()
+    nations: tuple[str, ...] = ()
+    location_ids: tuple[str, ...] = ()
+    department_ids: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def params(self) -> dict:
+        """The query parameters: each empty filter becomes NULL, which the SQL reads as 'everything'."""
+        return {field.name: (getattr(self, field.name) or None) for field in fields(self)}
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not any(self.params().values())
+
+
+def options() -> dict[str, pd.DataFrame]:
+    """The choices the sidebar offers, from the database."""
+    return {
+        "themes": data.query("theme_options"),
+        "locations": data.query("location_options"),
+        "departments": data.query("department_options"),
+        "dates": data.query("date_bounds"),
+    }
+
+
+def describe(filters: Filters, choices: dict[str, pd.DataFrame]) -> str:
+    """The active filters in words, for captions and downloads."""
+    if filters.is_empty():
+        return "No filters: all data."
+    parts = []
+    named = (
+        ("Themes", filters.theme_ids, choices["themes"], "theme_id", "label"),
+        ("Nations", filters.nations, None, None, None),
+        ("Locations", filters.location_ids, choices["locations"], "location_id", "name"),
+        ("Departments", filters.department_ids, choices["departments"], "department_id", "name"),
+    )
+    for title, chosen, frame, key, label in named:
+        if chosen:
+            names = chosen if frame is None else frame.set_index(key).loc[list(chosen), label].tolist()
+            parts.append(f"{title}: {', '.join(names)}")
+    if filters.date_from or filters.date_to:
+        start = filters.date_from.isoformat() if filters.date_from else "start"
+        end = filters.date_to.isoformat() if filters.date_to else "end"
+        parts.append(f"Dates: {start} to {end}")
+    return "; ".join(parts) + "."
+
+
+def current() -> Filters:
+    """The filters the sidebar set on this run (no filters before it has run)."""
+    return st.session_state.get(STATE_KEY, Filters())

@@ -1,0 +1,40 @@
+"""Page furniture shared by every page: header, filter caption and KPI row."""
+
+from collections.abc import Iterable, Sequence
+
+import streamlit as st
+
+from dashboard import data, filters
+from dashboard.filters import Filters
+
+
+def header(title: str, question: str) -> None:
+    """The page title and the one line that says what the page answers."""
+    st.title(title)
+    st.markdown(question)
+
+
+def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
+    """Say which filters are active in words, which this page ignores, and when the data is from."""
+    info = data.build_info()
+    text = f"**Filters:** {filters.describe(active, filters.options())}"
+    ignored = list(ignored)
+    if ignored:
+        text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
+    st.caption(f"{text} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
+
+
+def kpi_row(values: Sequence[tuple[str, str]], columns: int | None = None) -> None:
+    """Rows of labelled KPI cards, `columns` to a row; values are already formatted (and suppressed where needed)."""
+    width = columns or len(values)
+    for start in range(0, len(values), width):
+        for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
+            column.metric(label, value, border=True)
+
+
+def findings(sentences: Iterable[str | None]) -> None:
+    """Key findings as a bulleted list, skipping any that the data could not support."""
+    lines = [f"- {sentence}" for sentence in sentences if sentence]
+    if lines:
+        st.subheader("Key findings")
+        st.markdown("\n".join(lines))

@@ -1,0 +1,6 @@
+"""Themes: placeholder until its issue lands."""
+
+import streamlit as st
+
+st.title("Themes")
+st.info("This page is being built.")

@@ -1,0 +1,83 @@
+"""The shared sidebar: filter widgets bound to the URL, turned into one Filters value."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import filters as filter_state
+from dashboard.data import as_date
+from dashboard.filters import NATIONS, Filters
+
+# URL parameter names, which are also the widget keys (bind="query-params" uses the key as the name).
+THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
+
+
+def url_notices(choices: dict) -> list[str]:
+    """Values in the URL that are not valid options; Streamlit drops them, we say so."""
+    valid = {
+        THEMES: set(choices["themes"]["theme_id"]),
+        NATION: set(NATIONS),
+        LOCATIONS: set(choices["locations"]["location_id"]),
+        DEPARTMENTS: set(choices["departments"]["department_id"]),
+    }
+    notices = []
+    for key, allowed in valid.items():
+        dropped = [value for value in st.query_params.get_all(key) if value and value not in allowed]
+        if dropped:
+            notices.append(f"Ignored {len(dropped)} unknown {key} value(s) in the link.")
+    for value in st.query_params.get_all(DATES):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            notices.append("Ignored a malformed date in the link.")
+            break
+    return notices
+
+
+def draw() -> Filters:
+    """Draw the sidebar filters and return the chosen filter state."""
+    choices = filter_state.options()
+    notices = url_notices(choices)
+    themes = choices["themes"].set_index("theme_id")["label"]
+    locations = choices["locations"].set_index("location_id")
+    departments = choices["departments"].set_index("department_id")["name"]
+    first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
+    with st.sidebar:
+        st.header("Filters")
+        theme_ids = st.multiselect(
+            "Themes", themes.index, format_func=themes.get, key=THEMES, bind="query-params", placeholder="All themes"
+        )
+        nations = st.multiselect("Nations", NATIONS, key=NATION, bind="query-params", placeholder="All nations")
+        location_choices = locations.index[locations["nation"].isin(nations)] if nations else locations.index
+        location_ids = st.multiselect(
+            "Locations",
+            location_choices,
+            format_func=lambda location_id: locations.at[location_id, "name"],
+            key=LOCATIONS,
+            bind="query-params",
+            placeholder="All locations",
+        )
+        department_ids = st.multiselect(
+            "Departments",
+            departments.index,
+            format_func=departments.get,
+            key=DEPARTMENTS,
+            bind="query-params",
+            placeholder="All departments",
+        )
+        dates = st.date_input(
+            "Workshop dates", value=(first, last), min_value=first, max_value=last, key=DATES, bind="query-params"
+        )
+        for notice in notices:
+            st.warning(notice, icon=":material/link_off:")
+    date_from, date_to = (*dates, None, None)[:2]
+    chosen = Filters(
+        theme_ids=tuple(theme_ids),
+        nations=tuple(nations),
+        location_ids=tuple(location_ids),
+        department_ids=tuple(department_ids),
+        date_from=date_from if date_from and date_from != first else None,
+        date_to=date_to if date_to and date_to != last else None,
+    )
+    st.session_state[filter_state.STATE_KEY] = chosen
+    return chosen

@@ -1,0 +1,8 @@
+-- The facts about the loaded data: one row.
+-- Parameters: none.
+select
+    data_version,
+    data_date,
+    built_at,
+    source
+from build_info

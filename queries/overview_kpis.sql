@@ -1,0 +1,52 @@
+-- The Overview's headline counts: one row.
+-- Parameters: $theme_ids, $nations, $location_ids, $department_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Members and participants follow department and nation (the member's region); workshops, locations and miles follow
+-- nation, location and dates; suggestions follow those and theme.
+with chosen_members as (
+    select
+        member_id,
+        department_id
+    from members
+    where ($department_ids is null or list_contains($department_ids, department_id))
+        and ($nations is null or list_contains(
+            $nations,
+            case when region in ('Scotland', 'Wales', 'Northern Ireland') then region else 'England' end
+        ))
+),
+
+chosen_workshops as (
+    select
+        workshops.workshop_id,
+        workshops.location_id,
+        workshops.miles_travelled
+    from workshops
+    inner join locations using (location_id)
+    where ($nations is null or list_contains($nations, locations.nation))
+        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
+        and ($date_from is null or workshops.held_on >= $date_from)
+        and ($date_to is null or workshops.held_on <= $date_to)
+),
+
+chosen_suggestions as (
+    select suggestions.suggestion_id
+    from suggestions
+    inner join chosen_workshops using (workshop_id)
+    where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
+),
+
+final as (
+    select
+        (select count(*) from chosen_members) as members,
+        (select count(distinct department_id) from chosen_members) as departments,
+        (select count(*) from chosen_workshops) as workshops,
+        (select count(distinct location_id) from chosen_workshops) as locations,
+        (select count(*) from chosen_suggestions) as suggestions,
+        (select coalesce(sum(miles_travelled), 0) from chosen_workshops) as miles_travelled,
+        (
+            select count(distinct participation.member_id)
+            from participation
+            inner join chosen_members using (member_id)
+        ) as scheme_participants
+)
+
+select * from final

@@ -1,0 +1,8 @@
+-- The theme taxonomy for pickers: one row per theme, by label.
+-- Parameters: none.
+select
+    theme_id,
+    label,
+    description
+from themes
+order by label

@@ -1,0 +1,26 @@
+"""GSE Insight: the entry script. It sets the page, draws the shared filters and routes to the pages."""
+
+import streamlit as st
+
+from dashboard import data, sidebar
+
+st.set_page_config(page_title="GSE Insight", page_icon=":material/science:", layout="wide")
+
+PAGES = [
+    st.Page("dashboard/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("dashboard/pages/roadtrip.py", title="Roadtrip", icon=":material/map:", url_path="roadtrip"),
+    st.Page("dashboard/pages/themes.py", title="Suggestion themes", icon=":material/forum:", url_path="themes"),
+    st.Page(
+        "dashboard/pages/leadership.py", title="Leadership access", icon=":material/groups:", url_path="leadership"
+    ),
+    st.Page("dashboard/pages/profession.py", title="Profession", icon=":material/diversity_3:", url_path="profession"),
+    st.Page("dashboard/pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+]
+
+page = st.navigation(PAGES)
+try:
+    sidebar.draw()
+except data.DatabaseMissing as missing:
+    st.error(str(missing))
+    st.stop()
+page.run()

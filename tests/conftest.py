@@ -1,0 +1,77 @@
+"""Shared fixtures: small and bundled DuckDB files, and the app pointed at one of them."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import build, config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def read_csvs(folder: Path) -> dict[str, pd.DataFrame]:
+    """The contract's CSVs as pandas reads them, for independent expected values."""
+    return {
+        table: pd.read_csv(folder / f"{table}.csv", keep_default_na=False, na_values=[""]) for table in build.TABLES
+    }
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory) -> Path:
+    """A small database built from tests/fixtures, whose numbers can be checked by hand."""
+    path = tmp_path_factory.mktemp("fixture") / "gse.duckdb"
+    build.build_bundled(FIXTURES, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The database built from the bundled data/ files, as `make run` builds it."""
+    path = tmp_path_factory.mktemp("bundled") / "gse.duckdb"
+    build.build_bundled(config.DATA_DIR, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_csvs() -> dict[str, pd.DataFrame]:
+    """The fixture CSVs, read independently of the app."""
+    return read_csvs(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def bundled_csvs() -> dict[str, pd.DataFrame]:
+    """The bundled CSVs, read independently of the app."""
+    return read_csvs(config.DATA_DIR)
+
+
+@pytest.fixture
+def use_db(monkeypatch):
+    """Point the app's data layer at a database file for one test."""
+
+    def point(path: Path) -> None:
+        monkeypatch.setenv("GSE_DB_PATH", str(path))
+
+    return point
+
+
+ENTRY = str(config.ROOT / "streamlit_app.py")
+
+
+@pytest.fixture
+def open_page():
+    """Run the entry script under AppTest, then switch to a page, as a click in the navigation would."""
+
+    def run(page: str = "dashboard/pages/overview.py", query: dict | None = None):
+        from streamlit.testing.v1 import AppTest
+
+        app = AppTest.from_file(ENTRY, default_timeout=60)
+        for key, value in (query or {}).items():
+            app.query_params[key] = value
+        app.run()
+        if page != "dashboard/pages/overview.py":
+            app.switch_page(page)
+            app.run()
+        return app
+
+    return run

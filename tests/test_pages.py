@@ -1,0 +1,41 @@
+"""Every page runs under AppTest with no exception, on the fixture database."""
+
+import pytest
+from conftest import ENTRY
+from streamlit.testing.v1 import AppTest
+
+PAGES = [
+    "dashboard/pages/overview.py",
+    "dashboard/pages/roadtrip.py",
+    "dashboard/pages/themes.py",
+    "dashboard/pages/leadership.py",
+    "dashboard/pages/profession.py",
+    "dashboard/pages/data.py",
+]
+
+
+@pytest.mark.parametrize("db", ["fixture_db", "bundled_db"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page, db, use_db, open_page, request):
+    use_db(request.getfixturevalue(db))
+    app = open_page(page)
+    assert not app.exception, [exception.message for exception in app.exception]
+
+
+def test_overview_kpis_follow_the_theme_filter(fixture_db, use_db, open_page, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    app = open_page(PAGES[0])
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Suggestions"] == "15"
+    app.multiselect(key="theme").set_value(["cpd"]).run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Suggestions"] == "4"
+    assert metrics["Members"] == "12"
+
+
+def test_missing_database_says_how_to_build_it(tmp_path, use_db):
+    use_db(tmp_path / "absent.duckdb")
+    app = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert not app.exception
+    assert "make run" in app.error[0].value
