@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from dashboard import data, filters
+from dashboard import data, exports, filters
 from dashboard.filters import Filters
 
 
@@ -38,3 +38,25 @@ def findings(sentences: Iterable[str | None]) -> None:
     if lines:
         st.subheader("Key findings")
         st.markdown("\n".join(lines))
+
+
+def downloads(frame, title: str, active: Filters, key: str) -> None:
+    """CSV and XLSX buttons for a table, each file stating the title, filters and data date."""
+    context = exports.Context(
+        title=title,
+        filters=filters.describe(active, filters.options()),
+        data_date=data.as_date(data.build_info()["data_date"]),
+    )
+    stem = context.file_stem()
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV", exports.to_csv(frame, context), f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore"
+    )
+    right.download_button(
+        "Download XLSX",
+        exports.to_xlsx(frame, context),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )

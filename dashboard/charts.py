@@ -1,0 +1,52 @@
+"""Shared chart styling: the Analysis Function palette and plotly template, and small figure builders."""
+
+import afcharts.pio_template  # noqa: F401 (registers the "afcharts" plotly template)
+import pandas as pd
+import plotly.graph_objects as go
+from afcharts.af_colours import get_af_colours
+
+TEMPLATE = "afcharts"
+CATEGORICAL = get_af_colours("categorical")  # dark blue, turquoise, dark pink, orange, dark grey, light purple
+SEQUENTIAL = get_af_colours("sequential")[::-1]  # light to dark, so high values are dark
+DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = CATEGORICAL
+NATION_COLOURS = {"England": DARK_BLUE, "Scotland": TURQUOISE, "Wales": DARK_PINK, "Northern Ireland": ORANGE}
+
+
+def hex_to_rgb(colour: str) -> list[int]:
+    """'#12436D' as [18, 67, 109], the form pydeck wants."""
+    colour = colour.lstrip("#")
+    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def style(figure: go.Figure, title: str, *, height: int | None = None) -> go.Figure:
+    """Apply the house template and a title that states the finding."""
+    figure.update_layout(
+        template=TEMPLATE,
+        title={"text": title, "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        hovermode="closest",
+        height=height,
+    )
+    return figure
+
+
+def bar(
+    frame: pd.DataFrame, *, x: str, y: str, title: str, text: str | None = None, colour: str = DARK_BLUE
+) -> go.Figure:
+    """A horizontal bar chart, largest at the top, with optional text labels on the bars."""
+    ordered = frame.iloc[::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=ordered[x],
+            y=ordered[y],
+            orientation="h",
+            marker_color=colour,
+            text=ordered[text] if text else None,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(showgrid=True, title=None)
+    figure.update_yaxes(title=None)
+    return style(figure, title, height=max(260, 32 * len(frame) + 100))
