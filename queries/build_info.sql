@@ -1,5 +1,6 @@
 -- The facts about the loaded data: one row.
 -- Parameters: none.
+-- Key: one row.
 select
     data_version,
     data_date,

@@ -1,5 +1,6 @@
 -- Suggestions per workshop location: one row per location that has a matching workshop, most suggestions first.
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Key: location_id.
 with chosen_workshops as (
     select
         workshops.workshop_id,

@@ -1,5 +1,6 @@
 -- The Overview's headline counts: one row.
 -- Parameters: $theme_ids, $nations, $location_ids, $department_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Key: one row.
 -- Members and participants follow department and nation (the member's region); workshops, locations and miles follow
 -- nation, location and dates; suggestions follow those and theme.
 with chosen_members as (

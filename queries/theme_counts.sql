@@ -1,5 +1,6 @@
 -- Suggestions per theme, with each theme's share of all matching suggestions: one row per theme (zero rows kept).
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Key: theme_id.
 with chosen_suggestions as (
     select suggestions.theme_id
     from suggestions

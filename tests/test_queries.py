@@ -1,5 +1,7 @@
-"""Every query in queries/ runs on the fixture database, and its key is unique."""
+"""Every query in queries/ runs on the fixture database, and its result's key (from its header) is unique."""
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -7,20 +9,13 @@ import pytest
 from dashboard import config, data
 from dashboard.filters import Filters
 
-# The columns that identify one row of each query's result; () means the result has exactly one row.
-KEYS = {
-    "build_info": (),
-    "overview_kpis": (),
-    "date_bounds": (),
-    "theme_options": ("theme_id",),
-    "location_options": ("location_id",),
-    "department_options": ("department_id",),
-    "theme_counts": ("theme_id",),
-    "location_suggestions": ("location_id",),
-}
-# Parameters beyond the shared filters that some queries need, with a typical value.
-EXTRA_PARAMETERS: dict[str, object] = {}
 QUERY_NAMES = sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql") if path.stem != "schema")
+
+
+def header(name: str, field: str) -> str | None:
+    """A `-- Field: value` line from a query's header."""
+    match = re.search(rf"^-- {field}: (.+?)\.?$", data.sql_text(name), re.MULTILINE)
+    return match.group(1) if match else None
 
 
 @pytest.fixture(autouse=True)
@@ -29,12 +24,16 @@ def _fixture_database(fixture_db, use_db):
 
 
 def run(name: str, filters: Filters = Filters(), **extra):
-    parameters = {**filters.params(), **EXTRA_PARAMETERS, **extra}
-    return data.query(name, **{key: parameters[key] for key in data.parameters_of(name)})
+    """Run a query with the shared filters, its header's example values for its own parameters, and any extras."""
+    examples = json.loads(header(name, "Example") or "{}")
+    parameters = {**dict.fromkeys(data.parameters_of(name)), **filters.params(), **examples, **extra}
+    return data.query(name, **parameters)
 
 
-def test_every_query_has_a_declared_key():
-    assert set(QUERY_NAMES) <= set(KEYS), f"declare the key of: {sorted(set(QUERY_NAMES) - set(KEYS))}"
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_query_declares_its_key(name):
+    assert data.sql_text(name).startswith("--"), f"{name}.sql needs a header"
+    assert header(name, "Key"), f"{name}.sql: add a '-- Key: column, column' or '-- Key: one row' line"
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
@@ -45,16 +44,12 @@ def test_every_query_has_a_declared_key():
 )
 def test_query_runs_with_a_unique_key(name, filters):
     result = run(name, filters)
-    key = KEYS[name]
-    if key:
-        assert not result.duplicated(list(key)).any()
-    else:
+    key = header(name, "Key")
+    if key == "one row":
         assert len(result) == 1
-
-
-def test_every_query_starts_with_a_header():
-    for name in QUERY_NAMES:
-        assert data.sql_text(name).startswith("--"), name
+    else:
+        columns = [column.strip() for column in key.split(",")]
+        assert not result.duplicated(columns).any()
 
 
 def test_query_names_cannot_escape_the_folder():
@@ -94,10 +89,10 @@ def test_missing_parameter_is_an_error():
     ],
 )
 def test_theme_counts(filters, expected):
-    counts = run("theme_counts", filters).set_index("theme_id")["suggestions"]
+    result = run("theme_counts", filters)
+    counts = result.set_index("theme_id")["suggestions"]
     assert {theme: n for theme, n in counts.items() if n} == expected
-    shares = run("theme_counts", filters)["share"]
-    assert shares.sum() == pytest.approx(1.0)
+    assert result["share"].sum() == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
@@ -124,5 +119,5 @@ def test_theme_counts(filters, expected):
     ],
 )
 def test_overview_kpis(filters, expected):
-    kpis = run("overview_kpis", filters).iloc[0]
+    kpis = data.query_one("overview_kpis", **filters.params())
     assert {key: kpis[key] for key in expected} == expected
