@@ -1,0 +1,102 @@
+"""The database build: atomic, versioned, hardened when the app opens it, and its KPIs match the CSVs."""
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import FIXTURES
+
+from dashboard import build, data
+from dashboard.filters import Filters
+
+
+def test_build_records_the_source_version(fixture_db):
+    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+        version, source = connection.execute("select data_version, source from build_info").fetchone()
+        imports = connection.execute("select count(*) from imports").fetchone()[0]
+    assert version == build.files_version(build.source_files(FIXTURES))
+    assert source == "bundled"
+    assert imports == 1
+
+
+def test_untagged_suggestions_are_auto_tagged(fixture_db, fixture_csvs):
+    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+        tagged = connection.execute(
+            "select theme_source, count(*), min(confidence), max(confidence) from suggestions group by all order by 1"
+        ).fetchall()
+    untagged = fixture_csvs["suggestions"]["theme_id"].isna().sum()
+    assert tagged[0][:2] == ("auto", untagged)
+    assert 0 < tagged[0][2] <= tagged[0][3] <= 1
+    assert tagged[1] == ("manual", len(fixture_csvs["suggestions"]) - untagged, 1.0, 1.0)
+
+
+def test_a_failed_build_leaves_the_previous_database_untouched(fixture_db, tmp_path):
+    target = tmp_path / "gse.duckdb"
+    shutil.copy(fixture_db, target)
+    before = target.read_bytes()
+    frames = build.tag_suggestions(build.read_folder(FIXTURES))
+    broken = frames["members"].copy()
+    broken.loc[0, "grade"] = "G99"
+    with pytest.raises(duckdb.ConstraintException):
+        build.write_database({**frames, "members": broken}, target, data_version="x", source="test")
+    assert target.read_bytes() == before
+    assert [path.name for path in tmp_path.iterdir()] == ["gse.duckdb"]
+
+
+def test_needs_build_never_overwrites_imported_data(fixture_db, tmp_path):
+    target = tmp_path / "gse.duckdb"
+    assert build.needs_build(FIXTURES, target)
+    shutil.copy(fixture_db, target)
+    assert not build.needs_build(FIXTURES, target)
+    frames = build.tag_suggestions(build.read_folder(FIXTURES))
+    build.write_database(frames, target, data_version="other", source="import of team.xlsx")
+    assert not build.needs_build(FIXTURES, target)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "copy themes to '/tmp/gse-leak.csv'",
+        "attach '/tmp/other.duckdb'",
+        "install httpfs",
+        "set enable_external_access = true",
+        "create table stolen as select 1",
+    ],
+)
+def test_the_app_connection_is_read_only_and_hardened(fixture_db, use_db, statement):
+    use_db(fixture_db)
+    with pytest.raises(duckdb.Error):
+        data.connection().cursor().execute(statement)
+
+
+def test_overview_kpis_equal_an_independent_calculation(bundled_db, bundled_csvs, use_db):
+    use_db(bundled_db)
+    kpis = data.query_one("overview_kpis", **Filters().params())
+    members, participation = bundled_csvs["members"], bundled_csvs["participation"]
+    expected = {
+        "members": len(members),
+        "departments": members["department_id"].nunique(),
+        "workshops": len(bundled_csvs["workshops"]),
+        "locations": bundled_csvs["workshops"]["location_id"].nunique(),
+        "suggestions": len(bundled_csvs["suggestions"]),
+        "miles_travelled": bundled_csvs["workshops"]["miles_travelled"].sum(),
+        "scheme_participants": participation["member_id"].nunique(),
+    }
+    assert kpis == pytest.approx(expected)
+
+
+def test_overview_kpis_follow_filters(bundled_db, bundled_csvs, use_db):
+    use_db(bundled_db)
+    workshops = bundled_csvs["workshops"].merge(bundled_csvs["locations"], on="location_id")
+    scottish = workshops[workshops["nation"] == "Scotland"]
+    suggestions = bundled_csvs["suggestions"]
+    kpis = data.query_one("overview_kpis", **Filters(nations=("Scotland",)).params())
+    assert kpis["workshops"] == len(scottish)
+    assert kpis["miles_travelled"] == pytest.approx(scottish["miles_travelled"].sum())
+    assert kpis["suggestions"] == suggestions["workshop_id"].isin(scottish["workshop_id"]).sum()
+    assert kpis["members"] == (bundled_csvs["members"]["region"] == "Scotland").sum()
+    defra = data.query_one("overview_kpis", **Filters(department_ids=("DEFRA",)).params())
+    assert defra["members"] == (bundled_csvs["members"]["department_id"] == "DEFRA").sum()
+    assert isinstance(pd.Timestamp(data.build_info()["data_date"]), pd.Timestamp)
