@@ -1,0 +1,26 @@
+"""Smoke test: the Overview opens in a real browser and shows its seven KPIs."""
+
+import pytest
+from conftest import exceptions, goto, screenshot
+
+pytestmark = pytest.mark.browser
+
+KPI_LABELS = [
+    "Members",
+    "Departments",
+    "Workshops",
+    "Locations",
+    "Suggestions",
+    "Miles travelled",
+    "Scheme participants",
+]
+
+
+def test_overview_shows_the_seven_kpis(page):
+    goto(page, "/")
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    screenshot(page, "smoke_overview")
+    assert exceptions(page) == []
+    assert [label.strip() for label in labels] == KPI_LABELS
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert all(value.strip() for value in values)
