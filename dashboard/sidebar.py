@@ -13,12 +13,15 @@ THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "
 
 
 def url_notices(choices: dict) -> list[str]:
-    """Values in the URL that are not valid options; Streamlit drops them, we say so."""
+    """Values in the URL that are not valid options; Streamlit drops them, we say so.
+
+    A bound multiselect puts the option's label in the URL (`?theme=CPD&location=Bournemouth`), so labels are valid.
+    """
     valid = {
-        THEMES: set(choices["themes"]["theme_id"]),
+        THEMES: set(choices["themes"]["label"]),
         NATION: set(NATIONS),
-        LOCATIONS: set(choices["locations"]["location_id"]),
-        DEPARTMENTS: set(choices["departments"]["department_id"]),
+        LOCATIONS: set(choices["locations"]["name"]),
+        DEPARTMENTS: set(choices["departments"]["name"]),
     }
     notices = []
     for key, allowed in valid.items():
@@ -32,6 +35,13 @@ def url_notices(choices: dict) -> list[str]:
             notices.append("Ignored a malformed date in the link.")
             break
     return notices
+
+
+def reset(date_range: tuple[date, date]) -> None:
+    """Clear every shared filter (the widgets are bound to the URL, so the link is cleared too)."""
+    for key in (THEMES, NATION, LOCATIONS, DEPARTMENTS):
+        st.session_state[key] = []
+    st.session_state[DATES] = date_range
 
 
 def draw() -> Filters:
@@ -67,6 +77,9 @@ def draw() -> Filters:
         )
         dates = st.date_input(
             "Workshop dates", value=(first, last), min_value=first, max_value=last, key=DATES, bind="query-params"
+        )
+        st.button(
+            "Reset filters", key="filters_reset", on_click=reset, args=((first, last),), icon=":material/restart_alt:"
         )
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")

@@ -39,3 +39,31 @@ def test_missing_database_says_how_to_build_it(tmp_path, use_db):
     app = AppTest.from_file(ENTRY, default_timeout=60).run()
     assert not app.exception
     assert "make run" in app.error[0].value
+
+
+def test_reset_clears_the_shared_filters(fixture_db, use_db, open_page):
+    use_db(fixture_db)
+    app = open_page(query={"theme": ["CPD"], "nation": "Scotland"})
+    assert app.multiselect(key="theme").value == ["cpd"]
+    app.button(key="filters_reset").click().run()
+    assert app.multiselect(key="theme").value == []
+    assert app.multiselect(key="nation").value == []
+    assert not app.exception
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"theme": ["cpd"]},  # an id, not the label the link carries
+        {"theme": ["nonsense"]},
+        {"nation": "Atlantis"},
+        {"location": "' or 1=1 --"},
+        {"department": "<script>alert(1)</script>"},
+        {"dates": ["not-a-date", "2025-13-45"]},
+    ],
+)
+def test_bad_link_values_are_dropped_with_a_notice(fixture_db, use_db, open_page, query):
+    use_db(fixture_db)
+    app = open_page(query=query)
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert any("Ignored" in warning.value for warning in app.warning)
