@@ -1,0 +1,49 @@
+-- Workshop locations for the Profession map: one row per location with a workshop, with its ITL1 region.
+-- Parameters: $nations (list or NULL).
+-- Key: location_id.
+-- attendees adds up the workshops that recorded attendance; workshops_without_attendance counts the others.
+with located_workshops as (
+    select
+        workshops.workshop_id,
+        workshops.attendees,
+        locations.location_id,
+        locations.name,
+        locations.nation,
+        locations.region,
+        locations.latitude,
+        locations.longitude
+    from workshops
+    inner join locations using (location_id)
+    where $nations is null or list_contains($nations, locations.nation)
+),
+suggestions_by_workshop as (
+    select
+        workshop_id,
+        count(*) as suggestions
+    from suggestions
+    group by workshop_id
+),
+final as (
+    select
+        located_workshops.location_id,
+        located_workshops.name,
+        located_workshops.nation,
+        located_workshops.region,
+        located_workshops.latitude,
+        located_workshops.longitude,
+        count(*) as workshops,
+        count(*) filter (where located_workshops.attendees is null) as workshops_without_attendance,
+        cast(coalesce(sum(located_workshops.attendees), 0) as bigint) as attendees,
+        cast(coalesce(sum(suggestions_by_workshop.suggestions), 0) as bigint) as suggestions
+    from located_workshops
+    left join suggestions_by_workshop using (workshop_id)
+    group by
+        located_workshops.location_id,
+        located_workshops.name,
+        located_workshops.nation,
+        located_workshops.region,
+        located_workshops.latitude,
+        located_workshops.longitude
+)
+select * from final
+order by suggestions desc, name
