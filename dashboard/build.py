@@ -5,8 +5,9 @@ import getpass
 import hashlib
 import json
 import os
+import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ TABLES = (
     "participation",
 )
 BUNDLED_SOURCE = "bundled"
+BACKUPS_KEPT = 5
 
 
 def source_files(folder: Path) -> dict[str, Path]:
@@ -80,19 +82,29 @@ def write_database(
     source: str,
     imports: pd.DataFrame | None = None,
     files: Mapping[str, str] | None = None,
+    imported_by: str | None = None,
+    keep_backups: int = 0,
+    on_stage: Callable[[str], None] | None = None,
 ) -> None:
-    """Write every table to a temporary file, check it, then rename it over `path` in one step."""
+    """Write every table to a temporary file, check it, then rename it over `path` in one step.
+
+    With keep_backups, the file it replaces is kept (hard-linked, so no copy) as a timestamped backup. on_stage is
+    called with "loading", "committed" and "swapped" so tests can stop the process at each point.
+    """
+    stage = on_stage or (lambda name: None)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
+    remove_temporary(temporary)
     try:
         with duckdb.connect(str(temporary)) as connection:
             connection.execute("begin transaction")
             connection.execute((config.QUERIES_DIR / "schema.sql").read_text())
-            for table in TABLES:
+            for number, table in enumerate(TABLES):
                 connection.register("incoming", frames[table])
                 connection.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table from TABLES)
                 connection.unregister("incoming")
+                if number == len(TABLES) // 2:
+                    stage("loading")
             row_counts = {table: table_rows(connection, table) for table in TABLES}
             data_date = connection.execute(
                 "select greatest((select max(held_on) from workshops), (select max(joined_on) from members))"
@@ -112,7 +124,7 @@ def write_database(
                 """,
                 {
                     "at": built_at,
-                    "by": getpass.getuser(),
+                    "by": imported_by or getpass.getuser(),
                     "source": source,
                     "files": json.dumps(dict(files or {})),
                     "row_counts": json.dumps(row_counts),
@@ -120,9 +132,85 @@ def write_database(
             )
             connection.execute("commit")
             connection.execute("checkpoint")
-        os.replace(temporary, path)
+        verify_database(temporary, {table: len(frames[table]) for table in TABLES})
+        stage("committed")
+        swap_in(temporary, path, keep_backups=keep_backups)
+        stage("swapped")
     finally:
-        temporary.unlink(missing_ok=True)
+        remove_temporary(temporary)
+
+
+def remove_temporary(temporary: Path) -> None:
+    """Delete a temporary database and its write-ahead log, if a run left them."""
+    temporary.unlink(missing_ok=True)
+    temporary.with_name(temporary.name + ".wal").unlink(missing_ok=True)
+
+
+def verify_database(path: Path, expected_rows: Mapping[str, int]) -> None:
+    """Reopen a written file and check it carries the whole schema's constraints and every row it was given."""
+    with duckdb.connect(":memory:") as reference:
+        reference.execute((config.QUERIES_DIR / "schema.sql").read_text())
+        expected_constraints = constraint_summary(reference)
+    with duckdb.connect(str(path), read_only=True) as connection:
+        if constraint_summary(connection) != expected_constraints:
+            raise RuntimeError(f"{path}: the written schema's constraints differ from queries/schema.sql")
+        found = {table: table_rows(connection, table) for table in expected_rows}
+        if found != dict(expected_rows):
+            raise RuntimeError(f"{path}: row counts {found} differ from the {dict(expected_rows)} given")
+        if connection.execute("select count(*) from build_info").fetchone()[0] != 1:
+            raise RuntimeError(f"{path}: build_info must hold one row")
+
+
+def constraint_summary(connection: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Every constraint of the main schema's tables, in a comparable order."""
+    return connection.execute(
+        """
+        select table_name, constraint_type, constraint_text
+        from duckdb_constraints()
+        where database_name = current_database() and schema_name = 'main'
+        order by all
+        """
+    ).fetchall()
+
+
+def backups_folder(path: Path) -> Path:
+    """Where the previous versions of a database file are kept."""
+    return path.with_name(f"{path.name}.backups")
+
+
+def backups(path: Path) -> list[Path]:
+    """The kept previous versions of a database file, newest first (their names sort by time)."""
+    folder = backups_folder(path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{path.stem}-*.duckdb"), reverse=True)
+
+
+def swap_in(temporary: Path, path: Path, *, keep_backups: int = 0) -> None:
+    """Make a complete file the current database by an atomic rename, keeping the old one as a backup first."""
+    with open(temporary, "rb") as written:
+        os.fsync(written.fileno())
+    if keep_backups and path.exists():
+        folder = backups_folder(path)
+        folder.mkdir(exist_ok=True)
+        backup = folder / f"{path.stem}-{datetime.now():%Y%m%dT%H%M%S%f}.duckdb"
+        try:
+            os.link(path, backup)
+        except OSError:  # a file system without hard links: copy instead
+            shutil.copy2(path, backup)
+    os.replace(temporary, path)
+    sync_folder(path.parent)
+    for old in backups(path)[keep_backups:] if keep_backups else []:
+        old.unlink(missing_ok=True)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so a rename survives a power cut."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def table_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -150,7 +238,10 @@ def build_bundled(folder: Path, path: Path) -> str:
     version = files_version(paths)
     frames = tag_suggestions(read_folder(folder))
     hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.values()}
-    write_database(frames, path, data_version=version, source=BUNDLED_SOURCE, files=hashes)
+    stored = stored_build(path)
+    # Replacing imported data with the sample is allowed when asked for, but never without a way back.
+    keep = BACKUPS_KEPT if stored and stored["source"] != BUNDLED_SOURCE else 0
+    write_database(frames, path, data_version=version, source=BUNDLED_SOURCE, files=hashes, keep_backups=keep)
     return version
 
 

@@ -1,0 +1,411 @@
+"""Load real data: validate every file against the contract, then swap in a new database all at once.
+
+python -m dashboard.ingest SOURCE [--db PATH] [--dry-run] [--keep N]
+python -m dashboard.ingest --restore [BACKUP] [--db PATH]
+python -m dashboard.ingest --list-backups [--db PATH]
+"""
+
+import argparse
+import contextlib
+import fcntl
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard import build, config
+from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
+from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
+
+# themes.py has no review threshold yet: an auto-tag below this confidence is counted as needing review.
+REVIEW_CONFIDENCE = 0.5
+# Tests set this to a stage name ("validated", "loading", "committed", "swapped") to make the import pause there,
+# writing its process id to the file named by GSE_INGEST_TEST_MARKER, so the test can kill it at that point.
+TEST_HOOK = "GSE_INGEST_TEST_HOOK"
+TEST_MARKER = "GSE_INGEST_TEST_MARKER"
+CURRENT = "(current database)"
+
+
+class ImportBusy(RuntimeError):
+    """Another import into the same database file is running."""
+
+
+@dataclass
+class Plan:
+    """What an import would do: the combined checked tables, every problem and note, and the files' hashes."""
+
+    source: str
+    checked: dict[str, Checked] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    given: tuple[str, ...] = ()
+    hashes: dict[str, str] = field(default_factory=dict)
+    current_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block the import."""
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the data may be imported."""
+        return not self.errors and set(self.checked) == set(build.TABLES)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables as the database takes them."""
+        return {table: contract_frame(self.checked[table]) for table in build.TABLES}
+
+
+def plan_import(uploads: list[Upload], db: Path, *, source: str, max_bytes: int | None = MAX_UPLOAD_BYTES) -> Plan:
+    """Read and check the files, fill the tables they leave out from the current database, and check the keys across."""
+    return plan_reading(read_uploads(uploads, max_bytes=max_bytes), db, source=source)
+
+
+def plan_path(source: Path, db: Path) -> Plan:
+    """Plan an import from a folder of CSVs or a workbook on disk."""
+    return plan_reading(read_path(source), db, source=str(source))
+
+
+def plan_reading(reading, db: Path, *, source: str) -> Plan:
+    """Check what was read and combine it with the current database."""
+    plan = Plan(source=source, problems=list(reading.problems), hashes=dict(reading.hashes))
+    plan.given = tuple(table for table in build.TABLES if table in reading.tables or table in reading.named)
+    for table, raw in reading.tables.items():
+        plan.checked[table], problems = check_table(raw)
+        plan.problems.extend(problems)
+    missing = [table for table in build.TABLES if table not in plan.given]
+    current = current_tables(db)
+    plan.current_rows = {table: len(frame) for table, frame in (current or {}).items()}
+    if missing and plan.given:
+        if current is None:
+            plan.problems.append(
+                Problem(
+                    str(db),
+                    None,
+                    None,
+                    f"no readable current database to keep {', '.join(missing)} from: give every file",
+                )
+            )
+        else:
+            for table in missing:
+                plan.checked[table] = Checked(table, f"{table} {CURRENT}", current[table])
+                rows = len(current[table])
+                plan.problems.append(
+                    Problem(
+                        f"{table}.csv",
+                        None,
+                        None,
+                        f"not given: keeping the {rows:,} rows of the current database",
+                        severity="note",
+                    )
+                )
+    plan.problems.extend(reference_problems(plan.checked))
+    plan.problems.sort(key=problem_order)
+    return plan
+
+
+def problem_order(problem: Problem) -> tuple:
+    """Problems by file, then by row as a spreadsheet counts them (whole-file ones first)."""
+    row = problem.row
+    return (problem.file, row is not None, row if isinstance(row, int) else 0, str(row), problem.column or "")
+
+
+def current_tables(db: Path) -> dict[str, pd.DataFrame] | None:
+    """Every contract table of the current database, typed as a checked import is, or None when there is none."""
+    if build.stored_build(db) is None:
+        return None
+    tables = {}
+    with duckdb.connect(str(db), read_only=True) as connection:
+        for table, spec in CONTRACT.items():
+            columns = [
+                # Auto-tags are the classifier's, not the team's: they are dropped and the retrained classifier redoes them.
+                "case when theme_source = 'manual' then theme_id end as theme_id"
+                if (table, name) == ("suggestions", "theme_id")
+                else name
+                for name in spec.names
+            ]
+            order = ", ".join(spec.key)
+            cursor = connection.execute(f"select {', '.join(columns)} from {table} order by {order}")  # noqa: S608 (names from CONTRACT)
+            records = []
+            for values in cursor.fetchall():
+                record = dict(zip(spec.names, values, strict=True))
+                record[ROW] = "/".join(str(record[name]) for name in spec.key)
+                records.append(record)
+            tables[table] = typed_frame(table, records)
+    return tables
+
+
+def data_version(frames: dict[str, pd.DataFrame]) -> str:
+    """A content hash of the tables being imported: the data version that keys the app's cache."""
+    digest = hashlib.sha256()
+    for table in build.TABLES:
+        digest.update(table.encode())
+        digest.update(frames[table].to_csv(index=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def apply_import(
+    plan: Plan, db: Path, *, imported_by: str | None = None, keep_backups: int = build.BACKUPS_KEPT
+) -> dict[str, int]:
+    """Retrain the classifier, write the new database beside the current one and swap it in; returns the row counts."""
+    if not plan.ok:
+        raise ValueError(f"{len(plan.errors)} problems: nothing imported")
+    with import_lock(db):
+        remove_stale_temporaries(db)
+        test_stage("validated")
+        frames = plan.frames()
+        version = data_version(frames)
+        tagged = build.tag_suggestions(frames)
+        build.write_database(
+            tagged,
+            db,
+            data_version=version,
+            source=f"import of {plan.source}",
+            imports=previous_imports(db),
+            files=plan.hashes,
+            imported_by=imported_by or getpass.getuser(),
+            keep_backups=keep_backups,
+            on_stage=test_stage,
+        )
+    return {table: len(frames[table]) for table in build.TABLES}
+
+
+def previous_imports(db: Path) -> pd.DataFrame | None:
+    """The import history of the current database, carried into the next one."""
+    if build.stored_build(db) is None:
+        return None
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute("select * from imports order by import_id").df()
+
+
+@contextlib.contextmanager
+def import_lock(db: Path) -> Iterator[None]:
+    """Hold the database's import lock: a second import at the same time fails at once rather than racing."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(f".{db.name}.lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportBusy(f"another import into {db} is running; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remove_stale_temporaries(db: Path) -> None:
+    """Delete temporary files left by an import or build that was killed (their process is gone)."""
+    for leftover in db.parent.glob(f".{db.name}.*.tmp*"):
+        pid = leftover.name[len(db.name) + 2 :].split(".")[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def test_stage(name: str) -> None:
+    """Pause here when a test asked to (see TEST_HOOK); otherwise do nothing."""
+    if os.environ.get(TEST_HOOK) != name:
+        return
+    Path(os.environ[TEST_MARKER]).write_text(str(os.getpid()))
+    while True:
+        time.sleep(1)
+
+
+def restore(
+    backup: Path, db: Path, *, restored_by: str | None = None, keep_backups: int = build.BACKUPS_KEPT
+) -> dict[str, int]:
+    """Make a backup the current database again (the current one is kept as a backup), recording it as an import."""
+    if build.stored_build(backup) is None:
+        raise ValueError(f"{backup} is not a readable GSE Insight database")
+    with import_lock(db):
+        remove_stale_temporaries(db)
+        temporary = db.with_name(f".{db.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(backup, temporary)
+            history = previous_imports(db)
+            with duckdb.connect(str(temporary)) as connection:
+                row_counts = {table: build.table_rows(connection, table) for table in build.TABLES}
+                connection.execute("begin transaction")
+                if history is not None:
+                    # The audit trail only grows: the restored file takes the current history, plus this restore.
+                    connection.execute("delete from imports")
+                    connection.register("history", history)
+                    connection.execute("insert into imports by name select * from history")
+                connection.execute(
+                    """
+                    insert into imports
+                    select coalesce(max(import_id), 0) + 1, $at, $by, $source, $files, $row_counts from imports
+                    """,
+                    {
+                        "at": datetime.now().replace(microsecond=0),
+                        "by": restored_by or getpass.getuser(),
+                        "source": f"restore of {backup.name}",
+                        "files": json.dumps({backup.name: hashlib.sha256(backup.read_bytes()).hexdigest()}),
+                        "row_counts": json.dumps(row_counts),
+                    },
+                )
+                connection.execute("commit")
+                connection.execute("checkpoint")
+            build.verify_database(temporary, row_counts)
+            build.swap_in(temporary, db, keep_backups=keep_backups)
+        finally:
+            build.remove_temporary(temporary)
+    return row_counts
+
+
+def find_backup(name: str, db: Path) -> Path:
+    """A backup by 'latest', by its file name in the backups folder, or by path."""
+    if name == "latest":
+        kept = build.backups(db)
+        if not kept:
+            raise FileNotFoundError(f"no backups of {db} in {build.backups_folder(db)}")
+        return kept[0]
+    candidate = build.backups_folder(db) / name
+    if candidate.exists():
+        return candidate
+    if Path(name).exists():
+        return Path(name)
+    raise FileNotFoundError(f"no backup called {name}; see --list-backups")
+
+
+def report_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The validation report as a table: one row per problem or note."""
+    return pd.DataFrame(
+        {
+            "severity": [problem.severity for problem in problems],
+            "file": [problem.file for problem in problems],
+            "row": [None if problem.row is None else str(problem.row) for problem in problems],
+            "column": [problem.column for problem in problems],
+            "problem": [problem.message for problem in problems],
+            "value": [shown_value(problem.value) for problem in problems],
+        },
+        dtype=object,
+    )
+
+
+def summary_frame(plan: Plan) -> pd.DataFrame:
+    """Per table: where its rows would come from, and how many there are now and would be after the import."""
+    rows = []
+    for table in build.TABLES:
+        checked = plan.checked.get(table)
+        if table in plan.given:
+            action = "replace" if checked is not None else "unreadable"
+        else:
+            action = "keep" if checked is not None else "missing"
+        rows.append(
+            {
+                "table": table,
+                "action": action,
+                "from": checked.file if checked is not None else None,
+                "rows now": plan.current_rows.get(table),
+                "rows after": len(checked.frame) if checked is not None else None,
+            }
+        )
+    return pd.DataFrame(rows).astype({"rows now": "Int64", "rows after": "Int64"})
+
+
+def summary_line(plan: Plan) -> str:
+    """How many errors and notes, in words."""
+    errors = plan.errors
+    files = len({problem.file for problem in errors})
+    notes = len(plan.problems) - len(errors)
+    parts = [
+        f"{len(errors):,} error{'s' if len(errors) != 1 else ''}"
+        + (f" in {files} file{'s' if files != 1 else ''}" if errors else "")
+    ]
+    if notes:
+        parts.append(f"{notes} note{'s' if notes != 1 else ''}")
+    return ", ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: exit 0 on success, 1 when the data is invalid or cannot be imported, 2 on a usage error."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("source", nargs="?", type=Path, help="a folder of contract CSVs, or one .xlsx workbook")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: GSE_DB_PATH or .gse/gse.duckdb)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    parser.add_argument("--keep", type=int, default=build.BACKUPS_KEPT, help="previous versions to keep (default 5)")
+    parser.add_argument(
+        "--restore", nargs="?", const="latest", metavar="BACKUP", help="restore a backup (default: latest)"
+    )
+    parser.add_argument("--list-backups", action="store_true", help="list the kept previous versions")
+    args = parser.parse_args(argv)
+    db = args.db or config.db_path()
+    chosen = sum([args.source is not None, args.restore is not None, args.list_backups])
+    if chosen != 1:
+        parser.error("give one of SOURCE, --restore or --list-backups")
+    if args.keep < 0:
+        parser.error("--keep must be 0 or more")
+    if args.list_backups:
+        for backup in build.backups(db):
+            print(backup.name)
+        return 0
+    if args.restore is not None:
+        return restore_command(args.restore, db, args.keep)
+    if not args.source.exists():
+        parser.error(f"{args.source}: no such file or folder")
+    if not args.source.is_dir() and args.source.suffix.lower() not in {".xlsx", ".csv"}:
+        parser.error(f"{args.source}: give a folder of CSV files or an .xlsx workbook")
+    plan = plan_path(args.source, db)
+    for problem in plan.problems:
+        print(problem.line(), file=sys.stderr)
+    if not plan.ok:
+        print(f"{summary_line(plan)}; nothing was imported.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"{summary_line(plan)}; valid. Dry run: nothing was written.", file=sys.stderr)
+        print_counts(summary_frame(plan))
+        return 0
+    try:
+        apply_import(plan, db, keep_backups=args.keep)
+    except ImportBusy as busy:
+        print(str(busy), file=sys.stderr)
+        return 1
+    print_counts(summary_frame(plan))
+    print(f"imported into {db}")
+    return 0
+
+
+def restore_command(name: str, db: Path, keep: int) -> int:
+    """Restore a backup from the command line."""
+    try:
+        backup = find_backup(name, db)
+        counts = restore(backup, db, keep_backups=keep)
+    except (FileNotFoundError, ValueError, ImportBusy) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    for table, rows in counts.items():
+        print(f"{table:<15}{rows:>8,}")
+    print(f"restored {backup.name} into {db}")
+    return 0
+
+
+def print_counts(summary: pd.DataFrame) -> None:
+    """The row count of each table, and whether it was replaced or kept."""
+    for row in summary.to_dict("records"):
+        where = f"replaced from {row['from']}" if row["action"] == "replace" else "kept from the current database"
+        print(f"{row['table']:<15}{row['rows after']:>8,}  {where}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
