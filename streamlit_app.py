@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import data, sidebar
+from dashboard import auth, data, sidebar
 
 st.set_page_config(page_title="GSE Insight", page_icon=":material/science:", layout="wide")
+viewer = auth.gate()
 
 PAGES = [
     st.Page("dashboard/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -17,7 +18,7 @@ PAGES = [
     st.Page("dashboard/pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(auth.pages_for(viewer, PAGES))
 try:
     sidebar.draw()
 except data.DatabaseMissing as missing:
