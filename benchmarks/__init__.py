@@ -1,0 +1,1 @@
+"""Benchmarks for GSE Insight: load tests that drive a real server in Chromium."""
