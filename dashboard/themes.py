@@ -1,26 +1,100 @@
-"""The offline theme classifier: train on tagged suggestions, tag the untagged ones."""
+"""The offline theme classifier: learn from hand-tagged suggestions and the taxonomy, tag the rest, and its commands.
 
+python -m dashboard.themes classify INPUT.csv [--db PATH]   CSV of id,theme_id,confidence on stdout
+python -m dashboard.themes evaluate [--db PATH] [--heldout CSV]   cross-validated scores of the hand-tagged suggestions
+"""
+
+import argparse
+import csv
+import io
+import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, make_pipeline
+
+from dashboard import config
+
+# An auto tag whose probability is under this needs a person to check it (see docs/CLASSIFIER.md for the measurement).
+REVIEW_THRESHOLD = 0.5
+FOLDS = 5
+SEED = 0
+
+# Abbreviations written on post-its, followed by their words, so that "FLS" and "Future Leaders Scheme" meet.
+ABBREVIATIONS = {
+    "cpd": "continuing professional development",
+    "l&d": "learning and development",
+    "fls": "future leaders scheme",
+    "sls": "senior leaders scheme",
+    "scs": "senior civil service",
+    "dd": "deputy director",
+    "dg": "director general",
+    "csa": "chief scientific adviser",
+    "csas": "chief scientific advisers",
+    "ai": "artificial intelligence",
+    "ml": "machine learning",
+    "llm": "large language model",
+    "llms": "large language models",
+    "edi": "equality diversity and inclusion",
+    "d&i": "diversity and inclusion",
+    "nd": "neurodivergent",
+    "ceng": "chartered engineer",
+    "ieng": "incorporated engineer",
+    "engtech": "engineering technician registration",
+    "csci": "chartered scientist",
+    "rsci": "registered scientist",
+    "rscitech": "registered science technician",
+    "hr": "human resources",
+    "ddat": "digital data and technology",
+    "stem": "science technology engineering and maths",
+}
+WORD = re.compile(r"[a-z][a-z&]*")
+
+
+class InputError(ValueError):
+    """A classify input file that cannot be used; the message names the file and, where it can, the row and column."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with each known abbreviation followed by its expansion."""
+    return WORD.sub(
+        lambda match: f"{match[0]} {ABBREVIATIONS[match[0]]}" if match[0] in ABBREVIATIONS else match[0], text.lower()
+    )
+
+
+def taxonomy_rows(taxonomy: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each theme's label and description as one extra training text, so every theme has words before any tagging."""
+    return list(taxonomy["label"] + ". " + taxonomy["description"]), list(taxonomy["theme_id"])
+
+
+def make_model():
+    """An untrained pipeline: TF-IDF of words and of characters within words, then a logistic regression."""
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(preprocessor=normalise, ngram_range=(1, 2), sublinear_tf=True)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    preprocessor=normalise, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+        ]
+    )
+    return make_pipeline(features, LogisticRegression(C=10, max_iter=3000))
 
 
 def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame):
-    """Fit a TF-IDF (words and characters) logistic regression on tagged texts plus the theme descriptions."""
-    texts = list(texts) + list(taxonomy["label"] + ". " + taxonomy["description"])
-    labels = list(theme_ids) + list(taxonomy["theme_id"])
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-        ]
-    )
-    model = make_pipeline(features, LogisticRegression(C=10, max_iter=2000))
-    return model.fit(texts, labels)
+    """Fit the classifier on tagged texts plus the theme descriptions."""
+    extra_texts, extra_labels = taxonomy_rows(taxonomy)
+    return make_model().fit(list(texts) + extra_texts, list(theme_ids) + extra_labels)
 
 
 def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -28,3 +102,183 @@ def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     probabilities = model.predict_proba(list(texts))
     best = probabilities.argmax(axis=1)
     return model.classes_[best], probabilities[np.arange(len(best)), best]
+
+
+def needs_review(confidence: float) -> bool:
+    """Whether an auto tag with this confidence should be checked by a person."""
+    return confidence < REVIEW_THRESHOLD
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a built database, or an InputError that says how to build one."""
+    if not path.exists():
+        raise InputError(f"{path}: no database there. Build it with `python -m dashboard.build --db {path}`.")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def training_data(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The hand-tagged suggestions and the taxonomy stored in a database."""
+    try:
+        with connect(path) as connection:
+            tagged = connection.execute((config.QUERIES_DIR / "suggestion_training.sql").read_text()).df()
+            taxonomy = connection.execute((config.QUERIES_DIR / "theme_options.sql").read_text()).df()
+    except duckdb.Error as error:
+        raise InputError(f"{path}: not a readable GSE Insight database ({error}).") from None
+    if tagged.empty:
+        raise InputError(f"{path}: no hand-tagged suggestions to learn from.")
+    return tagged, taxonomy
+
+
+def read_input(path: Path, columns: Sequence[str] = ("id", "text")) -> pd.DataFrame:
+    """Read a CSV with at least `columns` (others ignored), every cell as text; bad files raise InputError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the file ({error.strerror or error}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: line {line} is not UTF-8 text (byte {error.start}). Save the file as CSV UTF-8 and try again."
+        ) from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty; expected a header row with the columns {', '.join(columns)}.")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, csv.Error) as error:
+        raise InputError(f"{path}: not a readable CSV file ({error}).") from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(found: {', '.join(frame.columns) or 'none'})."
+        )
+    if frame.empty:
+        raise InputError(f"{path}: has a header but no rows to classify.")
+    blank = frame.index[frame["text"].str.strip() == ""]
+    if len(blank):
+        row = blank[0]
+        raise InputError(
+            f"{path}: row {row + 1} (id {frame.at[row, 'id']!r}), column text is empty; every row needs a suggestion."
+        )
+    return frame
+
+
+def classify(input_path: Path, db_path: Path, out=sys.stdout) -> None:
+    """Write id,theme_id,confidence for every row of the input, in its order, from a model trained on the database."""
+    suggestions = read_input(input_path)
+    tagged, taxonomy = training_data(db_path)
+    model = train(tagged["text"], tagged["theme_id"], taxonomy)
+    theme_ids, confidences = predict(model, suggestions["text"])
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "theme_id", "confidence"])
+    for suggestion_id, theme_id, confidence in zip(suggestions["id"], theme_ids, confidences, strict=True):
+        writer.writerow([suggestion_id, theme_id, f"{confidence:.4f}"])
+
+
+def cross_validated(tagged: pd.DataFrame, taxonomy: pd.DataFrame, folds: int = FOLDS, seed: int = SEED) -> pd.DataFrame:
+    """Out-of-fold predictions for every tagged suggestion (identical texts share a fold, so none is seen in training)."""
+    texts, labels = tagged["text"].to_numpy(), tagged["theme_id"].to_numpy()
+    groups = pd.factorize(tagged["text"].map(normalise).str.strip())[0]
+    predicted = np.empty(len(tagged), dtype=object)
+    confidence = np.zeros(len(tagged))
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_rows, test_rows in splitter.split(texts, labels, groups):
+        model = train(texts[train_rows], labels[train_rows], taxonomy)
+        predicted[test_rows], confidence[test_rows] = predict(model, texts[test_rows])
+    return tagged.assign(predicted=predicted, confidence=confidence)
+
+
+def scores(truth: Sequence[str], predicted: Sequence[str], themes: Sequence[str]) -> pd.DataFrame:
+    """Precision, recall, F1 and support per theme."""
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=list(themes), zero_division=0
+    )
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support}, index=list(themes))
+
+
+def report(results: pd.DataFrame, themes: Sequence[str], heading: str) -> str:
+    """Macro-F1, per-theme scores, the confusion matrix and how the review threshold splits the predictions."""
+    truth, predicted = results["theme_id"], results["predicted"]
+    matrix = pd.DataFrame(
+        confusion_matrix(truth, predicted, labels=list(themes)),
+        index=pd.Index(themes, name="tagged \\ predicted"),
+        columns=list(themes),
+    )
+    correct = truth == predicted
+    flagged = results["confidence"] < REVIEW_THRESHOLD
+    lines = [
+        heading,
+        f"Macro-F1: {f1_score(truth, predicted, labels=list(themes), average='macro'):.3f}",
+        f"Accuracy: {correct.mean():.3f}",
+        "",
+        "Per theme:",
+        scores(truth, predicted, themes).to_string(float_format=lambda value: f"{value:.3f}"),
+        "",
+        "Confusion matrix (rows: hand tag, columns: predicted):",
+        matrix.to_string(),
+        "",
+        f"Needs review (confidence < {REVIEW_THRESHOLD}): {flagged.sum()} of {len(results)} ({flagged.mean():.0%}); "
+        f"accuracy {correct[flagged].mean() if flagged.any() else float('nan'):.3f} below the threshold, "
+        f"{correct[~flagged].mean() if (~flagged).any() else float('nan'):.3f} at or above it.",
+    ]
+    return "\n".join(lines)
+
+
+def evaluate(db_path: Path, folds: int = FOLDS, heldout: Path | None = None) -> str:
+    """The cross-validated report over the database's hand-tagged suggestions, and a held-out file's if given."""
+    tagged, taxonomy = training_data(db_path)
+    themes = list(taxonomy["theme_id"])
+    results = cross_validated(tagged, taxonomy, folds)
+    text = report(
+        results,
+        themes,
+        f"Cross-validation: {len(tagged)} hand-tagged suggestions in {folds} stratified folds "
+        f"(the {len(themes)} theme descriptions join every training fold).",
+    )
+    if heldout is not None:
+        labelled = read_input(heldout, ("id", "text", "theme_id"))
+        unknown = sorted(set(labelled["theme_id"]) - set(themes))
+        if unknown:
+            raise InputError(f"{heldout}: column theme_id has unknown themes: {', '.join(unknown)}.")
+        model = train(tagged["text"], tagged["theme_id"], taxonomy)
+        predicted, confidence = predict(model, labelled["text"])
+        text += "\n\n" + report(
+            labelled.assign(predicted=predicted, confidence=confidence),
+            themes,
+            f"Held out: {len(labelled)} labelled suggestions from {heldout}, "
+            f"scored by a model trained on all {len(tagged)} hand-tagged suggestions.",
+        )
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: classify a CSV of suggestions, or evaluate the classifier."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.themes", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    classify_command = commands.add_parser("classify", help="print id,theme_id,confidence for each row of a CSV")
+    classify_command.add_argument("input", type=Path, help="CSV with the columns id,text (others are ignored)")
+    evaluate_command = commands.add_parser("evaluate", help="cross-validated macro-F1, per-theme scores, confusion")
+    evaluate_command.add_argument("--folds", type=int, default=FOLDS, help=f"number of folds (default {FOLDS})")
+    evaluate_command.add_argument("--heldout", type=Path, help="also score a labelled CSV with id,text,theme_id")
+    for command in (classify_command, evaluate_command):
+        command.add_argument(
+            "--db", type=Path, default=None, help="database file (default: GSE_DB_PATH or .gse/gse.duckdb)"
+        )
+    args = parser.parse_args(argv)
+    db_path = args.db or config.db_path()
+    try:
+        if args.command == "classify":
+            classify(args.input, db_path)
+        else:
+            print(evaluate(db_path, args.folds, args.heldout))
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,199 @@
-"""Themes: placeholder until its issue lands."""
+"""Suggestion themes: what members are asking for, and where, with an explorer over every suggestion."""
 
 import streamlit as st
 
-st.title("Themes")
-st.info("This page is being built.")
+from dashboard import data, filters, findings, layout, theme_views, themes
+
+BAR_KEY = "themes_bar"
+EXPLORER_THEMES, EXPLORER_LOCATIONS = "themes_explorer_theme", "themes_explorer_location"
+WORKSHOPS, QUESTIONS, SEARCH = "themes_workshop", "themes_question", "themes_search"
+REVIEW, PAGE_SIZE, PAGE = "themes_review", "themes_page_size", "themes_page"
+
+
+def follow_bar_click() -> None:
+    """Mirror a click on a theme bar in the explorer's theme filter, and go back to its first page."""
+    picked = theme_views.selected_theme_ids(st.session_state[BAR_KEY])
+    if picked:
+        st.session_state[EXPLORER_THEMES] = picked
+        st.session_state[PAGE] = 1
+
+
+active = filters.current()
+shared = active.params()
+layout.header("Suggestion themes", "What are members asking for, and where?")
+layout.filter_caption(active, ignored=["department"])
+
+kpis = data.query_one("suggestion_kpis", **shared, review_below=themes.REVIEW_THRESHOLD)
+theme_counts = data.query("theme_counts", **shared)
+by_location = data.query("theme_by_location", **shared)
+by_nation = data.query("theme_by_nation", **shared)
+by_question = data.query("theme_by_question", **shared)
+
+suggestions = int(kpis["suggestions"])
+layout.kpi_row(
+    [
+        ("Suggestions", f"{suggestions:,}"),
+        ("Tagged by hand", f"{int(kpis['manual']):,}"),
+        ("Tagged by the classifier", f"{int(kpis['auto']):,}"),
+        ("Need review", f"{int(kpis['needs_review']):,}"),
+    ]
+)
+st.caption(
+    f"Suggestions without a theme in the source data are tagged by an offline classifier when the database is built. "
+    f"A classifier tag with confidence under {themes.REVIEW_THRESHOLD:.0%} is flagged for review."
+)
+layout.findings(
+    [
+        findings.top_theme(theme_counts),
+        theme_views.standout_sentence(by_location, "location_id", "name", theme_counts),
+        theme_views.question_sentence(by_question),
+        theme_views.review_sentence(kpis),
+    ]
+)
+
+if not suggestions:
+    st.info("No suggestions match the filters. Widen them in the sidebar.")
+    st.stop()
+
+st.subheader("Themes")
+st.plotly_chart(
+    theme_views.theme_bar(theme_counts),
+    key=BAR_KEY,
+    on_select=follow_bar_click,
+    selection_mode="points",
+    config={"displayModeBar": False},
+)
+st.caption("Click a bar to list that theme's suggestions in the explorer below.")
+theme_table = theme_counts[["label", "suggestions", "share"]].rename(
+    columns={"label": "Theme", "suggestions": "Suggestions", "share": "Share"}
+)
+with st.expander("Table: suggestions per theme"):
+    st.dataframe(
+        theme_table,
+        hide_index=True,
+        column_config={"Share": st.column_config.NumberColumn(format="percent")},
+    )
+    layout.downloads(theme_table, "Suggestions per theme", active, key="themes_counts_download")
+
+st.subheader("Where and in answer to what")
+place_tab, nation_tab, question_tab = st.tabs(["By location", "By nation", "By question"])
+breakdowns = (
+    (place_tab, by_location, "name", "location_id", "location", "Location"),
+    (nation_tab, by_nation, "nation", "nation", "nation", "Nation"),
+    (question_tab, by_question, "question", "question", "question", "Question"),
+)
+for tab, frame, row, key, place, heading in breakdowns:
+    with tab:
+        title = theme_views.heatmap_title(frame, key, row, theme_counts, place)
+        order = list(dict.fromkeys(frame[row]))
+        st.plotly_chart(
+            theme_views.share_heatmap(frame, row, title, row_order=order),
+            key=f"themes_heatmap_{place}",
+            config={"displayModeBar": False},
+        )
+        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
+        table = frame[[row, "label", "suggestions", "share"]].rename(
+            columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
+        )
+        with st.expander(f"Table: themes by {place}"):
+            st.dataframe(
+                table, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")}
+            )
+            layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
+
+st.subheader("In their own words")
+st.markdown(
+    "For each theme, the three hand-tagged suggestions most typical of it: those whose wording is closest to the "
+    "theme's average wording (TF-IDF word vectors, cosine similarity)."
+)
+quotes = data.query("theme_quotes", **shared)
+quoted = theme_counts[theme_counts["theme_id"].isin(quotes["theme_id"])]
+for start in range(0, len(quoted), 3):
+    for column, theme in zip(st.columns(3), quoted.iloc[start : start + 3].itertuples(), strict=False):
+        with column.container(border=True):
+            st.markdown(f"**{theme.label}**")
+            st.markdown(theme_views.quotes_markdown(quotes, theme.theme_id))
+
+st.subheader("Suggestion explorer")
+theme_choices = data.query("theme_options").set_index("theme_id")["label"]
+location_choices = data.query("location_options").set_index("location_id")["name"]
+workshop_choices = data.query("suggestion_workshops").set_index("workshop_id")
+question_choices = data.query("suggestion_questions")["question"]
+
+left, right = st.columns(2)
+explorer_themes = left.multiselect(
+    "Themes",
+    theme_choices.index,
+    format_func=theme_choices.get,
+    key=EXPLORER_THEMES,
+    bind="query-params",
+    placeholder="All themes",
+)
+explorer_locations = right.multiselect(
+    "Locations",
+    location_choices.index,
+    format_func=location_choices.get,
+    key=EXPLORER_LOCATIONS,
+    bind="query-params",
+    placeholder="All locations",
+)
+workshop_ids = left.multiselect(
+    "Workshops",
+    workshop_choices.index,
+    format_func=lambda w: f"{workshop_choices.at[w, 'location']}, {workshop_choices.at[w, 'held_on']:%-d %b %Y}",
+    key=WORKSHOPS,
+    placeholder="All workshops",
+)
+questions = right.multiselect("Questions", question_choices, key=QUESTIONS, placeholder="All questions")
+search = left.text_input("Search the text (any part of a word, not case-sensitive)", key=SEARCH, bind="query-params")
+review_only = right.toggle(
+    f"Only those that need review (classifier confidence under {themes.REVIEW_THRESHOLD:.0%})", key=REVIEW
+)
+st.caption("The explorer also follows the sidebar filters.")
+
+explorer = {
+    **shared,
+    "explorer_theme_ids": tuple(explorer_themes) or None,
+    "explorer_location_ids": tuple(explorer_locations) or None,
+    "workshop_ids": tuple(workshop_ids) or None,
+    "questions": tuple(questions) or None,
+    "search_pattern": theme_views.search_pattern(search),
+    "review_only": review_only or None,
+    "review_below": themes.REVIEW_THRESHOLD,
+}
+counted = data.query_one("suggestion_match_count", **explorer)
+matches = int(counted["matches"])
+size_column, page_column, count_column = st.columns([1, 1, 2], vertical_alignment="bottom")
+page_size = size_column.selectbox(
+    "Rows per page",
+    theme_views.PAGE_SIZES,
+    index=theme_views.PAGE_SIZES.index(theme_views.DEFAULT_PAGE_SIZE),
+    key=PAGE_SIZE,
+)
+pages = theme_views.page_count(matches, page_size)
+# Narrower filters can leave the remembered page past the end: go back to the last page that exists.
+if st.session_state.get(PAGE, 1) > pages:
+    st.session_state[PAGE] = pages
+page = page_column.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE)
+page, offset = theme_views.page_window(page, page_size, matches)
+count_column.markdown(f"**{matches:,} matching suggestion{'s' if matches != 1 else ''}**")
+
+rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
+if rows.empty:
+    st.info("No suggestions match. Clear a filter or change the search.")
+else:
+    first = offset + 1
+    st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
+    st.dataframe(
+        theme_views.explorer_table(rows),
+        hide_index=True,
+        column_config={
+            "Suggestion": st.column_config.TextColumn(width="large"),
+            "Confidence": st.column_config.NumberColumn(format="percent"),
+        },
+        key="themes_matches",
+    )
+everything = data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
+layout.downloads(
+    theme_views.explorer_table(everything), "Suggestions (explorer)", active, key="themes_matches_download"
+)

@@ -1,0 +1,224 @@
+"""Figures, tables and key-finding sentences for the Suggestion themes page, built from query results."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts
+
+# Page sizes the explorer offers: the only values ever bound as the query's limit.
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+NOT_RECORDED = "Not recorded"
+# A location or nation must have this many suggestions before its theme mix is called out in a sentence.
+STANDOUT_MINIMUM = 20
+
+
+def escape_like(text: str) -> str:
+    """Text made literal inside an ILIKE pattern whose escape character is a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_pattern(text: str | None) -> str | None:
+    """The ILIKE pattern that finds `text` anywhere, case-insensitively; None when there is nothing to search for."""
+    text = (text or "").strip()
+    return f"%{escape_like(text)}%" if text else None
+
+
+def page_window(page: int, page_size: int, matches: int) -> tuple[int, int]:
+    """The page clamped to those that exist, and the offset of its first row; the size must come from PAGE_SIZES."""
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {PAGE_SIZES}, not {page_size!r}")
+    last = max(1, -(-matches // page_size))
+    page = min(max(1, int(page)), last)
+    return page, (page - 1) * page_size
+
+
+def page_count(matches: int, page_size: int) -> int:
+    """How many pages the matches fill (at least one)."""
+    return max(1, -(-matches // page_size))
+
+
+def theme_bar_title(theme_counts: pd.DataFrame) -> str:
+    """'CPD is the most common theme (12% of suggestions)', from the counts."""
+    counted = theme_counts[theme_counts["suggestions"] > 0]
+    if counted.empty:
+        return "No suggestions match the filters"
+    top = counted.sort_values(["suggestions", "label"], ascending=[False, True]).iloc[0]
+    tied = counted[counted["suggestions"] == top["suggestions"]]
+    if len(tied) > 1:
+        return f"{' and '.join(tied['label'])} are the most common themes ({top['share']:.0%} of suggestions each)"
+    return f"{top['label']} is the most common theme ({top['share']:.0%} of suggestions)"
+
+
+def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
+    """Suggestions per theme as sorted horizontal bars labelled with count and share; each bar carries its theme_id."""
+    ordered = theme_counts.sort_values(["suggestions", "label"], ascending=[False, True]).copy()
+    ordered["bar_label"] = [
+        f"{count:,} ({share:.0%})" for count, share in zip(ordered["suggestions"], ordered["share"], strict=True)
+    ]
+    figure = charts.bar(ordered, x="suggestions", y="label", text="bar_label", title=theme_bar_title(theme_counts))
+    # charts.bar draws the frame bottom-up, so the ids go in the same reversed order as the bars.
+    figure.update_traces(
+        customdata=ordered["theme_id"].iloc[::-1].tolist(),
+        hovertemplate="%{y}: %{x:,} suggestions<br>Click to list them below<extra></extra>",
+    )
+    figure.update_xaxes(title="Suggestions")
+    return figure
+
+
+def selected_theme_ids(selection) -> list[str]:
+    """The theme_ids of the bars picked in a plotly selection event (empty when nothing is selected)."""
+    if not selection:
+        return []
+    points = selection.get("selection", {}).get("points", []) if isinstance(selection, dict) else []
+    return list(dict.fromkeys(point["customdata"] for point in points if point.get("customdata")))
+
+
+def share_table(frame: pd.DataFrame, row: str) -> pd.DataFrame:
+    """A wide table of theme shares: one row per `row` value, one column per theme label, values 0 to 1."""
+    table = frame.pivot_table(index=row, columns="label", values="share", aggfunc="sum", sort=False)
+    return table.reindex(columns=sorted(frame["label"].unique()))
+
+
+def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[str] | None = None) -> go.Figure:
+    """Theme shares per `row` (location, nation or question) as a heatmap with the percentage written in every cell."""
+    table = share_table(frame, row)
+    counts = frame.pivot_table(index=row, columns="label", values="suggestions", aggfunc="sum", sort=False)
+    counts = counts.reindex(index=table.index, columns=table.columns)
+    if row_order is not None:
+        table = table.reindex([value for value in row_order if value in table.index])
+        counts = counts.reindex(table.index)
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=list(table.columns),
+            y=[wrap(str(value)) for value in table.index],
+            customdata=counts.to_numpy(),
+            colorscale=[
+                [position / (len(charts.SEQUENTIAL) - 1), colour] for position, colour in enumerate(charts.SEQUENTIAL)
+            ],
+            zmin=0,
+            texttemplate="%{z:.0%}",
+            hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>",
+            colorbar={"title": "Share", "tickformat": ".0%"},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_xaxes(title=None, side="top", tickangle=-30)
+    return charts.style(figure, title, height=max(300, 44 * len(table) + 160))
+
+
+def wrap(text: str, width: int = 40) -> str:
+    """Long axis labels (the workshop questions) broken over lines."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + len(word) + 1 > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return "<br>".join([*lines, current])
+
+
+def standout(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFrame) -> dict | None:
+    """The row and theme whose share most exceeds that theme's overall share, among rows with enough suggestions."""
+    totals = frame.groupby(row, sort=False)["suggestions"].sum()
+    large = frame[frame[row].map(totals) >= STANDOUT_MINIMUM]
+    overall = theme_counts.set_index("theme_id")["share"]
+    if large.empty or len(totals) < 2:
+        return None
+    scored = large.assign(overall=large["theme_id"].map(overall))
+    scored = scored[(scored["overall"] > 0) & (scored["suggestions"] > 0)]
+    if scored.empty:
+        return None
+    scored = scored.assign(lift=scored["share"] / scored["overall"]).sort_values(
+        ["lift", row, "label"], ascending=[False, True, True]
+    )
+    best = scored.iloc[0]
+    return {"where": best[name], "label": best["label"], "share": best["share"], "overall": best["overall"]}
+
+
+def heatmap_title(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFrame, place: str) -> str:
+    """A heatmap title that states its strongest local emphasis, or what it shows when there is none."""
+    found = standout(frame, row, name, theme_counts)
+    if found is None or found["share"] <= found["overall"]:
+        return f"Theme shares by {place}"
+    return (
+        f"{found['label']} stands out in {found['where']}: {found['share']:.0%} of its suggestions, "
+        f"against {found['overall']:.0%} overall"
+    )
+
+
+def standout_sentence(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFrame) -> str | None:
+    """'Inclusion makes up 24% of suggestions in Glasgow, against 10% overall.'"""
+    found = standout(frame, row, name, theme_counts)
+    if found is None or found["share"] <= found["overall"]:
+        return None
+    return (
+        f"{found['label']} makes up {found['share']:.0%} of suggestions in {found['where']}, "
+        f"against {found['overall']:.0%} overall."
+    )
+
+
+def review_sentence(kpis: dict) -> str | None:
+    """'The classifier tagged 234 suggestions; 31 of them (13%) need a person to check them.'"""
+    auto = int(kpis["auto"] or 0)
+    if not auto:
+        return None
+    review = int(kpis["needs_review"] or 0)
+    return (
+        f"The classifier tagged {auto:,} of {int(kpis['suggestions']):,} suggestions; "
+        f"{review:,} of those ({review / auto:.0%}) have low confidence and need a person to check them."
+    )
+
+
+def question_sentence(by_question: pd.DataFrame) -> str | None:
+    """'Answers to "What CPD does GSE need?" are mostly about CPD (54%).'"""
+    recorded = by_question[(by_question["question"] != NOT_RECORDED) & (by_question["suggestions"] > 0)]
+    if recorded.empty:
+        return None
+    top = recorded.sort_values(["share", "question_suggestions"], ascending=[False, False]).iloc[0]
+    return f'Answers to "{top["question"]}" are most often about {top["label"]} ({top["share"]:.0%} of them).'
+
+
+def tagged_by(source, confidence) -> str:
+    """How a suggestion got its theme, in words: 'By hand' or 'Classifier, 87%'."""
+    if source == "manual":
+        return "By hand"
+    if source == "auto":
+        return f"Classifier, {confidence:.0%}"
+    return "Untagged"
+
+
+def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:
+    """The explorer's rows for display and download: words, not codes."""
+    return pd.DataFrame(
+        {
+            "Suggestion": matches["text"],
+            "Theme": matches["theme"].fillna("Untagged"),
+            "Tagged": [tagged_by(s, c) for s, c in zip(matches["theme_source"], matches["confidence"], strict=True)],
+            "Confidence": matches["confidence"].where(matches["theme_source"] == "auto"),
+            "Needs review": matches["needs_review"].map({True: "Yes", False: "No"}),
+            "Location": matches["location"],
+            "Workshop date": pd.to_datetime(matches["held_on"]).dt.date,
+            "Question": matches["question"].fillna(NOT_RECORDED),
+            "ID": matches["suggestion_id"],
+        }
+    )
+
+
+def quotes_markdown(quotes: pd.DataFrame, theme_id: str) -> str:
+    """One theme's typical suggestions as a Markdown quote list (empty when the theme has none)."""
+    rows = quotes[quotes["theme_id"] == theme_id].sort_values("quote_rank")
+    return "\n".join(
+        f"> {escape_markdown(text)}  \n> — *{location}*\n"
+        for text, location in zip(rows["text"], rows["location"], strict=True)
+    )
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown literally in Markdown (no links, emphasis or HTML from a suggestion)."""
+    special = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join(f"\\{ch}" if ch in special else ch for ch in text)

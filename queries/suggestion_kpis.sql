@@ -1,0 +1,32 @@
+-- The Themes page's headline counts of suggestions under the shared filters: one row.
+-- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL);
+-- $review_below (confidence under which an auto tag needs review).
+-- Key: one row.
+-- Example: {"review_below": 0.5}
+with chosen_suggestions as (
+    select
+        suggestions.theme_id,
+        suggestions.theme_source,
+        suggestions.confidence
+    from suggestions
+    inner join workshops using (workshop_id)
+    inner join locations using (location_id)
+    where ($nations is null or list_contains($nations, locations.nation))
+        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
+        and ($date_from is null or workshops.held_on >= $date_from)
+        and ($date_to is null or workshops.held_on <= $date_to)
+        and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
+),
+
+final as (
+    select
+        count(*) as suggestions,
+        count(*) filter (where theme_source = 'manual') as manual,
+        count(*) filter (where theme_source = 'auto') as auto,
+        count(*) filter (where theme_source = 'auto' and confidence < $review_below) as needs_review,
+        count(*) filter (where theme_id is null) as untagged,
+        avg(confidence) filter (where theme_source = 'auto') as mean_auto_confidence
+    from chosen_suggestions
+)
+
+select * from final
