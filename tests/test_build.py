@@ -1,14 +1,16 @@
 """The database build: atomic, versioned, hardened when the app opens it, and its KPIs match the CSVs."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from conftest import FIXTURES
 
 from dashboard import build, data
 from dashboard.filters import Filters
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_build_records_the_source_version(fixture_db):

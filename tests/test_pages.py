@@ -1,8 +1,11 @@
 """Every page runs under AppTest with no exception, on the fixture database."""
 
 import pytest
-from conftest import ENTRY
 from streamlit.testing.v1 import AppTest
+
+from dashboard import config
+
+ENTRY = str(config.ROOT / "streamlit_app.py")
 
 PAGES = [
     "dashboard/pages/overview.py",
