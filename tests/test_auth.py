@@ -4,7 +4,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ENTRY
+from tests.conftest import ENTRY
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 

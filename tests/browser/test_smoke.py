@@ -1,7 +1,7 @@
 """Smoke test: the Overview opens in a real browser and shows its seven KPIs."""
 
 import pytest
-from conftest import exceptions, goto, screenshot
+from tests.browser.conftest import exceptions, goto, screenshot
 
 pytestmark = pytest.mark.browser
 
