@@ -1,6 +1,160 @@
-"""Profession: placeholder until its issue lands."""
+"""Profession: where our members are, and whose voices the strategy tour heard."""
 
 import streamlit as st
 
-st.title("Profession")
-st.info("This page is being built.")
+from dashboard import data, disclosure, filters, layout, profession
+
+active = filters.current()
+layout.header("Profession", "Where our members are, and how far the strategy tour heard the whole profession.")
+layout.filter_caption(active, ignored=["theme", "location", "workshop dates"])
+
+grade_column, background_column = st.columns(2)
+grades = grade_column.multiselect(
+    "Grades", profession.GRADES, key="profession_grade", bind="query-params", placeholder="All grades"
+)
+backgrounds = background_column.multiselect(
+    "Backgrounds",
+    list(profession.BACKGROUNDS),
+    format_func=profession.BACKGROUNDS.get,
+    key="profession_background",
+    bind="query-params",
+    placeholder="All backgrounds",
+)
+member_filters = {
+    "department_ids": active.department_ids or None,
+    "nations": active.nations or None,
+    "grades": tuple(grades) or None,
+    "backgrounds": tuple(backgrounds) or None,
+}
+page_filters = "; ".join(
+    part
+    for part in (
+        f"grades {', '.join(grades)}" if grades else "",
+        f"backgrounds {', '.join(profession.BACKGROUNDS[b] for b in backgrounds)}" if backgrounds else "",
+    )
+    if part
+)
+# Downloads record the sidebar filters; the page's own filters go into the title so the file says what it holds.
+suffix = f" ({page_filters})" if page_filters else ""
+
+kpis = data.query_one("profession_kpis", **member_filters)
+voices = profession.voices(data.query("profession_voices"))
+flagged = int(voices["under_represented"].fillna(False).sum())
+layout.kpi_row(
+    [
+        ("Members", disclosure.format_count(kpis["members"])),
+        ("Departments", f"{kpis['departments']:,}"),
+        ("Suggestions with a member ID", f"{kpis['identified_suggestions']:,} of {kpis['suggestions']:,}"),
+        ("Under-represented regions", f"{flagged} of {len(voices)}"),
+    ]
+)
+st.caption(disclosure.note())
+
+composition = data.query("profession_composition", **member_filters)
+departments = profession.composition(composition, "department", top=profession.TOP_DEPARTMENTS)
+grade_mix = profession.composition(composition, "grade")
+background_mix = profession.composition(composition, "background")
+regions = profession.composition(composition, "region")
+contributors = data.query("profession_contributors")
+contributor_grades = profession.contributor_mix(contributors, "grade")
+contributor_departments = profession.contributor_mix(contributors, "department", top=profession.TOP_DEPARTMENTS)
+
+layout.findings(
+    [
+        profession.under_represented(voices),
+        profession.best_heard(voices),
+        profession.identified(kpis),
+        profession.mix_gap(contributor_grades, "grade"),
+        profession.mix_gap(contributor_departments, "department"),
+    ]
+)
+
+
+def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 80) -> None:
+    """One composition chart with its table and downloads underneath."""
+    st.plotly_chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
+    table = profession.composition_table(frame, heading)
+    with st.expander(f"Table: members by {heading.lower()}"):
+        st.dataframe(profession.for_screen(table), hide_index=True)
+    layout.downloads(table, f"Members by {heading.lower()}{suffix}", active, key=key)
+
+
+st.header("Composition")
+if not kpis["members"]:
+    st.info("No member matches these filters.")
+breakdown_block(
+    departments,
+    "Department",
+    profession.largest(departments, "department", "is the largest"),
+    "profession_departments",
+)
+left, right = st.columns(2)
+with left:
+    breakdown_block(grade_mix, "Grade", profession.largest(grade_mix, "grade"), "profession_grades", title_width=45)
+with right:
+    breakdown_block(
+        background_mix,
+        "Background",
+        profession.largest(background_mix, "background"),
+        "profession_backgrounds",
+        title_width=45,
+    )
+
+st.header("Where members are")
+workshops = data.query("profession_workshop_locations", nations=active.nations or None)
+map_column, table_column = st.columns([5, 4])
+with map_column:
+    event = st.plotly_chart(
+        profession.members_map(
+            regions, workshops, profession.largest(regions, "region", "holds the most members of any")
+        ),
+        on_select="rerun",
+        selection_mode="points",
+        key="profession_map",
+    )
+    st.caption(
+        "Regions are shaded by members (colour bar); orange dots are workshop locations. Outlines: Natural Earth "
+        "(public domain). Made with Natural Earth."
+    )
+with table_column:
+    region_table = profession.composition_table(regions, "Region or nation")
+    chosen = {point.get("location") for point in (event.selection.points if event else []) if point.get("location")}
+    st.dataframe(
+        profession.for_screen(region_table[region_table["Region or nation"].isin(chosen)] if chosen else region_table),
+        hide_index=True,
+        height="content",
+    )
+    if chosen:
+        st.caption("Showing the region clicked on the map; click it again or elsewhere to show all.")
+    layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
+
+st.header("Whose voices the tour heard")
+st.caption(
+    "This section compares the whole profession with the whole tour, whatever the filters: most suggestions name no "
+    "member, so they cannot be split by department, grade or background. A workshop counts for the region it was "
+    f"held in. {profession.attendance_note(kpis)}"
+)
+st.plotly_chart(profession.voices_chart(voices), key="profession_voices_chart")
+st.plotly_chart(profession.ratio_chart(voices), key="profession_ratio_chart")
+voices_table = profession.voices_table(voices)
+st.dataframe(profession.for_screen(voices_table), hide_index=True, height="content")
+st.caption(
+    "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
+    "under-represented; a region with no suggestions has a ratio of 0."
+)
+layout.downloads(
+    voices_table, "Voices coverage by region (whole profession, all workshops)", active, "profession_voices"
+)
+
+st.subheader("Identified contributors")
+st.markdown(profession.identified(kpis) or "There are no suggestions yet.")
+if kpis["identified_suggestions"]:
+    for frame, heading, noun, key in (
+        (contributor_grades, "Grade", "grade", "profession_contributor_grades"),
+        (contributor_departments, "Department", "department", "profession_contributor_departments"),
+    ):
+        st.plotly_chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
+        table = profession.contributor_table(frame, heading)
+        with st.expander(f"Table: identified contributors by {noun}"):
+            st.dataframe(profession.for_screen(table), hide_index=True)
+        layout.downloads(table, f"Identified contributors by {noun} (whole profession)", active, key=key)

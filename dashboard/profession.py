@@ -1,0 +1,514 @@
+"""Profession page builders: composition tables and charts, the regional map, voices coverage and key findings."""
+
+import json
+import math
+import textwrap
+from functools import cache
+from numbers import Number
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, config, disclosure
+
+GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
+BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
+TOP_DEPARTMENTS = 10
+OTHER = "_other"
+# A region or nation whose share of suggestions is under 80% of its share of members is flagged as under-represented.
+UNDER_REPRESENTED = 0.8
+REGIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_regions.geojson"
+MAP_HEIGHT = 620
+# The map's width is only known in the browser; this is the width of the column it is drawn in on a wide screen.
+MAP_WIDTH = 620
+SUPPRESSED_GREY = "#D9D9D9"
+
+
+@cache
+def regions_geojson() -> dict:
+    """The 12 ITL1 region outlines (Natural Earth, public domain), keyed by properties.region."""
+    return json.loads(REGIONS_GEOJSON.read_text())
+
+
+def percent(share) -> str:
+    """A share as a percentage a reader can compare: whole numbers, one decimal below 1%, [c] when blanked."""
+    if share is None or pd.isna(share):
+        return disclosure.SUPPRESSED
+    if 0 < share < 0.01:
+        return f"{share:.1%}"
+    return f"{share:.0%}"
+
+
+def count_text(count) -> str:
+    """A count of people that may have been blanked, as text."""
+    return disclosure.SUPPRESSED if count is None or pd.isna(count) else f"{int(count):,}"
+
+
+def titled(figure: go.Figure, title: str, *, height: int, width: int = 100) -> go.Figure:
+    """The house style with the title wrapped to `width` characters and aligned with the chart's left edge."""
+    lines = textwrap.wrap(title, width) or [""]
+    charts.style(figure, "<br>".join(lines), height=height + 22 * (len(lines) - 1))
+    # Streamlit's theme would otherwise place the title over the plot area, which long axis labels push right.
+    figure.update_layout(title={"xref": "container", "x": 0.01}, margin={"t": 40 + 22 * len(lines)})
+    return figure
+
+
+def pad_bars(figure: go.Figure, largest: float) -> go.Figure:
+    """Room on the right of horizontal bars for their outside labels."""
+    figure.update_xaxes(range=[0, (largest or 1) * 1.22])
+    return figure
+
+
+def protect(frame: pd.DataFrame, counts: list[str], rates: dict[str, str]) -> pd.DataFrame:
+    """Disclosure control for one breakdown whose total is published: small counts and their rates blanked."""
+    # groups=[[]]: the rows add up to a total shown elsewhere, so a lone blank cell needs a second one.
+    return disclosure.suppress(frame, counts, rates=rates, groups=[[]])
+
+
+def top_and_other(frame: pd.DataFrame, count: str, top: int) -> pd.DataFrame:
+    """The `top` largest rows by `count`, and the rest added up into one 'Other departments (n)' row."""
+    ranked = frame.sort_values([count, "label"], ascending=[False, True])
+    if len(ranked) <= top + 1:
+        return ranked.reset_index(drop=True)
+    kept, rest = ranked.iloc[:top], ranked.iloc[top:]
+    other = {column: rest[column].sum() for column in rest.columns if pd.api.types.is_numeric_dtype(rest[column])}
+    other.update(category=OTHER, label=f"Other departments ({len(rest)})")
+    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)
+
+
+def composition(rows: pd.DataFrame, breakdown: str, *, top: int | None = None) -> pd.DataFrame:
+    """One breakdown of the profession_composition result, with shares, under disclosure control."""
+    columns = ["category", "label", "members"] + (["nation"] if breakdown == "region" else [])
+    chosen = rows.loc[rows["breakdown"] == breakdown, columns].copy()
+    if top is not None:
+        chosen = top_and_other(chosen, "members", top)
+    total = chosen["members"].sum()
+    chosen["share"] = chosen["members"] / total if total else 0.0
+    return protect(chosen.reset_index(drop=True), ["members"], {"share": "members"})
+
+
+def composition_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:
+    """A breakdown as a table for the screen and downloads, blanked cells written as [c]."""
+    table = pd.DataFrame(
+        {
+            heading: frame["label"],
+            "Members": frame["members"],
+            "Share of members (%)": (frame["share"] * 100).round(1),
+        }
+    )
+    return disclosure.display(table, ["Members", "Share of members (%)"])
+
+
+def for_screen(table: pd.DataFrame) -> pd.DataFrame:
+    """A display table with every column of numbers and [c] written as text, since the browser grid needs one type."""
+    shown = table.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object and any(isinstance(value, Number) for value in shown[column]):
+            shown[column] = [f"{value:,}" if isinstance(value, Number) else value for value in shown[column]]
+    return shown
+
+
+def largest(frame: pd.DataFrame, noun: str, verb: str = "is the most common") -> str:
+    """A title that states the finding: the largest shown category and its share of members."""
+    shown = frame[frame["members"].notna() & (frame["category"] != OTHER)]
+    if shown.empty or not shown["members"].max():
+        return f"Members by {noun}"
+    top = shown.loc[shown["members"].astype(float).idxmax()]
+    return f"{top['label']} {verb} {noun}: {percent(top['share'])} of members ({count_text(top['members'])})"
+
+
+def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -> go.Figure:
+    """Members per category as horizontal bars, first row at the top, each labelled with its count and share."""
+    labelled = frame.assign(
+        text=[
+            disclosure.SUPPRESSED if pd.isna(members) else f"{int(members):,} ({percent(share)})"
+            for members, share in zip(frame["members"], frame["share"], strict=True)
+        ],
+        # A blanked count is drawn as an empty bar labelled [c], so the category stays on the chart.
+        members=frame["members"].astype(float).fillna(0),
+    )
+    figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
+    figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
+    figure.update_xaxes(title="Members")
+    pad_bars(figure, labelled["members"].max())
+    return titled(figure, title, height=max(260, 32 * len(frame) + 100), width=title_width)
+
+
+def region_bounds(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
+    """Each region's bounding box as (west, south, east, north), for framing the map."""
+    boxes = {}
+    for feature in geojson["features"]:
+        points = list(_coordinates(feature["geometry"]))
+        longitudes, latitudes = zip(*points, strict=True)
+        boxes[feature["properties"]["region"]] = (min(longitudes), min(latitudes), max(longitudes), max(latitudes))
+    return boxes
+
+
+def _coordinates(geometry: dict):
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ((point[0], point[1]) for point in ring)
+
+
+def _mercator(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def map_view(regions: list[str], geojson: dict) -> dict:
+    """The centre and zoom that fit the given regions into the map (web Mercator, 512-pixel tiles)."""
+    boxes = region_bounds(geojson)
+    chosen = [boxes[region] for region in regions if region in boxes] or list(boxes.values())
+    west, south = min(box[0] for box in chosen), min(box[1] for box in chosen)
+    east, north = max(box[2] for box in chosen), max(box[3] for box in chosen)
+    zoom_x = math.log2(MAP_WIDTH * 360 / (512 * max(east - west, 0.1)))
+    zoom_y = math.log2(MAP_HEIGHT * 2 * math.pi / (512 * max(_mercator(north) - _mercator(south), 0.002)))
+    centre_y = (_mercator(north) + _mercator(south)) / 2
+    centre_latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {"center": {"lon": (west + east) / 2, "lat": centre_latitude}, "zoom": min(zoom_x, zoom_y) - 0.2}
+
+
+def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geojson: dict | None = None) -> go.Figure:
+    """Members per region shaded on an offline map (no tiles), with the workshop locations on top.
+
+    `regions` is a protected region breakdown (blank members are drawn grey and named in the legend); `workshops` is the
+    profession_workshop_locations result.
+    """
+    geojson = geojson or regions_geojson()
+    shown = regions[regions["members"].notna()]
+    hidden = regions[regions["members"].isna()]
+    figure = go.Figure()
+    if not shown.empty:
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="properties.region",
+                locations=shown["category"],
+                z=shown["members"].astype(float),
+                zmin=0,
+                colorscale=[[i / (len(charts.SEQUENTIAL) - 1), c] for i, c in enumerate(charts.SEQUENTIAL)],
+                colorbar={"title": {"text": "Members"}, "thickness": 14, "x": 0.98, "xanchor": "right", "len": 0.6},
+                marker={"line": {"color": "white", "width": 1}},
+                customdata=[
+                    [count_text(members), percent(share)]
+                    for members, share in zip(shown["members"], shown["share"], strict=True)
+                ],
+                hovertemplate="<b>%{location}</b><br>%{customdata[0]} members (%{customdata[1]})<extra></extra>",
+                name="Members",
+                showlegend=False,
+            )
+        )
+    if not hidden.empty:
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="properties.region",
+                locations=hidden["category"],
+                z=[0] * len(hidden),
+                colorscale=[[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 1}},
+                hovertemplate=f"<b>%{{location}}</b><br>{disclosure.SUPPRESSED}: too few members to show<extra></extra>",
+                name=f"{disclosure.SUPPRESSED}: too few members to show",
+                showlegend=True,
+            )
+        )
+    if not workshops.empty:
+        figure.add_trace(
+            go.Scattermap(
+                lon=workshops["longitude"],
+                lat=workshops["latitude"],
+                mode="markers",
+                marker={"size": 13, "color": charts.ORANGE},
+                customdata=workshops[["name", "workshops", "suggestions", "attendees"]].to_numpy(),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]} workshop(s), %{customdata[2]} suggestions,"
+                    " %{customdata[3]} recorded attendees<extra></extra>"
+                ),
+                name="Workshop location",
+            )
+        )
+    figure.update_layout(
+        map={"style": "white-bg", **map_view(list(regions["category"]), geojson)},
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
+        showlegend=True,
+    )
+    return titled(figure, title, height=MAP_HEIGHT, width=70)
+
+
+def voices(rows: pd.DataFrame) -> pd.DataFrame:
+    """The profession_voices result under disclosure control, with the under-represented regions flagged.
+
+    Members are people, so small member counts, their shares and the ratios built on them are blanked. A ratio of 0
+    (no suggestions) is shown whatever the member count, since it reveals nothing about it. Attendees are event
+    headcounts reported by the organisers and carry nothing about any person, so they are shown as they are.
+    """
+    protected = protect(rows, ["members"], {"member_share": "members", "representation_ratio": "members"})
+    no_suggestions = protected["suggestions"] == 0
+    protected.loc[no_suggestions, "representation_ratio"] = 0.0
+    protected["under_represented"] = (protected["representation_ratio"] < UNDER_REPRESENTED).astype("boolean")
+    return protected
+
+
+def voices_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Voices coverage as a table for the screen and downloads, every region kept, blanked cells as [c]."""
+    table = pd.DataFrame(
+        {
+            "Region or nation": frame["region"],
+            "Members": frame["members"],
+            "Share of members (%)": (frame["member_share"] * 100).round(1),
+            "Share of recorded attendees (%)": (frame["attendee_share"] * 100).round(1),
+            "Share of suggestions (%)": (frame["suggestion_share"] * 100).round(1),
+            "Representation ratio": frame["representation_ratio"].round(2),
+            "Workshops": frame["workshops"],
+            "Workshops without attendance": frame["workshops_without_attendance"],
+            "Attendees (recorded)": frame["attendees"],
+            "Suggestions": frame["suggestions"],
+            "Nation": frame["nation"],
+        }
+    )
+    shown = disclosure.display(table, ["Members", "Share of members (%)", "Representation ratio"])
+    flags = [
+        disclosure.SUPPRESSED if pd.isna(flag) else ("Yes" if flag else "No") for flag in frame["under_represented"]
+    ]
+    shown.insert(shown.columns.get_loc("Representation ratio") + 1, "Under-represented (ratio < 0.8)", flags)
+    return shown
+
+
+def share_bars(
+    frame: pd.DataFrame, label: str, series: list[tuple[str, str, str, str]], title: str, *, bar_height: int
+) -> go.Figure:
+    """Grouped horizontal bars of shares, first row at the top, each bar labelled; a blanked share is labelled [c].
+
+    `series` lists (legend name, share column, noun for the hover text, colour), drawn top to bottom in each group.
+    """
+    ordered = frame.iloc[::-1]
+    figure = go.Figure()
+    # Plotly stacks a group's bars from the bottom up, so the series go in reversed and the legend reverses them back.
+    for name, column, noun, colour in reversed(series):
+        figure.add_trace(
+            go.Bar(
+                y=ordered[label],
+                x=ordered[column].astype(float).fillna(0),
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                text=[percent(share) for share in ordered[column]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{y}}: %{{text}} of {noun}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="group",
+        legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
+    )
+    figure.update_xaxes(tickformat=".0%", title=None, showgrid=True)
+    figure.update_yaxes(title=None)
+    largest = max(frame[column].astype(float).max() for _, column, _, _ in series)
+    pad_bars(figure, largest if pd.notna(largest) else 1)
+    titled(figure, title, height=100 + bar_height * len(frame))
+    figure.update_layout(margin={"b": 80})
+    return figure
+
+
+def voices_chart(frame: pd.DataFrame) -> go.Figure:
+    """Each region's share of members, workshop attendees and suggestions as grouped bars, most members first."""
+    series = [
+        ("Share of members", "member_share", "members", charts.DARK_BLUE),
+        ("Share of recorded workshop attendees", "attendee_share", "recorded attendees", charts.TURQUOISE),
+        ("Share of suggestions", "suggestion_share", "suggestions", charts.ORANGE),
+    ]
+    ordered = frame.sort_values("member_share", ascending=False, na_position="last")
+    return share_bars(ordered, "region", series, voices_title(frame), bar_height=60)
+
+
+def voices_title(frame: pd.DataFrame) -> str:
+    """'5 of 12 regions and nations are under-represented in the suggestions'."""
+    flagged = int(frame["under_represented"].fillna(False).sum())
+    return f"{flagged} of {len(frame)} regions and nations are under-represented in the suggestions"
+
+
+def ratio_chart(frame: pd.DataFrame) -> go.Figure:
+    """The representation ratio per region, lowest at the top, with the 0.8 threshold and parity marked."""
+    ordered = frame.sort_values("representation_ratio", ascending=False, na_position="last").iloc[::-1]
+    flagged = ordered["under_represented"].fillna(False).astype(bool)
+    labels = []
+    for ratio, is_flagged, members, suggestions in zip(
+        ordered["representation_ratio"], flagged, ordered["members"], ordered["suggestions"], strict=True
+    ):
+        if pd.isna(ratio):
+            labels.append("no members" if members == 0 and suggestions else disclosure.SUPPRESSED)
+        else:
+            labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
+    figure = go.Figure(
+        go.Bar(
+            y=ordered["region"],
+            x=ordered["representation_ratio"].astype(float).fillna(0),
+            orientation="h",
+            marker_color=[charts.DARK_PINK if is_flagged else charts.DARK_BLUE for is_flagged in flagged],
+            marker_pattern_shape=["/" if is_flagged else "" for is_flagged in flagged],
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: ratio %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    figure.add_vline(x=UNDER_REPRESENTED, line_dash="dash", line_color=charts.DARK_GREY, layer="below")
+    figure.add_vline(x=1, line_dash="dot", line_color=charts.DARK_GREY, layer="below")
+    figure.add_annotation(
+        x=UNDER_REPRESENTED, y=1, yref="paper", text="0.8", showarrow=False, xanchor="right", yanchor="bottom"
+    )
+    figure.add_annotation(x=1, y=1, yref="paper", text="parity 1.0", showarrow=False, xanchor="left", yanchor="bottom")
+    figure.update_xaxes(title="Share of suggestions ÷ share of members", showgrid=True)
+    figure.update_yaxes(title=None)
+    pad_bars(figure, max(frame["representation_ratio"].astype(float).fillna(0).max(), 1.2))
+    return titled(figure, ratio_title(frame), height=120 + 34 * len(frame))
+
+
+def ratio_title(frame: pd.DataFrame) -> str:
+    """'Wales gave 4.2 times its share of members in suggestions; 5 fall below 0.8'."""
+    ratios = frame["representation_ratio"].astype(float)
+    flagged = int(frame["under_represented"].fillna(False).sum())
+    if not ratios.notna().any() or ratios.max() <= 0:
+        return f"Representation ratio: {flagged} of {len(frame)} regions and nations fall below 0.8"
+    top = frame.loc[ratios.idxmax()]
+    return (
+        f"{top['region']} gave {top['representation_ratio']:.1f} times its share of members in suggestions; "
+        f"{flagged} of {len(frame)} fall below 0.8"
+    )
+
+
+def under_represented(frame: pd.DataFrame) -> str | None:
+    """'Northern Ireland holds 4% of members but gave 1% of suggestions', for every flagged region, largest first."""
+    flagged = frame[frame["under_represented"].fillna(False).astype(bool)]
+    if flagged.empty:
+        return (
+            "No region or nation is under-represented: each gave at least 0.8 of its share of members in suggestions."
+        )
+    flagged = flagged.assign(order=flagged["member_share"].astype(float).fillna(0)).sort_values(
+        "order", ascending=False
+    )
+    clauses = []
+    for row in flagged.itertuples():
+        holds = (
+            f"{row.region} holds {percent(row.member_share)} of members" if pd.notna(row.member_share) else row.region
+        )
+        gave = "gave no suggestions" if row.suggestions == 0 else f"gave {percent(row.suggestion_share)} of suggestions"
+        clauses.append(f"{holds} but {gave}" if pd.notna(row.member_share) else f"{holds} {gave}")
+    count = f"{len(flagged)} of {len(frame)} regions and nations are" if len(flagged) > 1 else "One region or nation is"
+    return f"{count} under-represented (share of suggestions below 0.8 of share of members): {'; '.join(clauses)}."
+
+
+def best_heard(frame: pd.DataFrame) -> str | None:
+    """'Wales gave 12% of suggestions from 3% of members (ratio 4.2), the highest of any region or nation.'"""
+    ratios = frame["representation_ratio"].astype(float)
+    if not ratios.notna().any() or ratios.max() <= 0:
+        return None
+    top = frame.loc[ratios.idxmax()]
+    return (
+        f"{top['region']} gave {percent(top['suggestion_share'])} of suggestions from {percent(top['member_share'])} "
+        f"of members (ratio {top['representation_ratio']:.1f}), the highest of any region or nation."
+    )
+
+
+def attendance_note(kpis: dict) -> str:
+    """How workshops without a recorded attendance are treated."""
+    missing, total = kpis["workshops_without_attendance"], kpis["workshops"]
+    if not missing:
+        return f"All {total} workshops recorded their attendance."
+    return (
+        f"{missing} of {total} workshops recorded no attendance: they count for suggestions but add nothing to their "
+        "region's attendees or to the total, so attendee shares are shares of recorded attendance."
+    )
+
+
+def identified(kpis: dict) -> str | None:
+    """'410 of 1,170 suggestions (35%) carry a member ID, from 398 identified contributors.'"""
+    total, named = kpis["suggestions"], kpis["identified_suggestions"]
+    if not total:
+        return None
+    if not named:
+        return f"None of the {total:,} suggestions carries a member ID, so contributors cannot be compared with the profession."
+    return (
+        f"{named:,} of {total:,} suggestions ({percent(named / total)}) carry a member ID, from "
+        f"{disclosure.format_count(kpis['identified_contributors'])} identified contributors."
+    )
+
+
+def contributor_mix(rows: pd.DataFrame, breakdown: str, *, top: int | None = None) -> pd.DataFrame:
+    """Identified contributors beside the profession for one breakdown, with shares, under disclosure control."""
+    chosen = rows.loc[rows["breakdown"] == breakdown, ["category", "label", "members", "contributors"]].copy()
+    if top is not None:
+        chosen = top_and_other(chosen, "members", top)
+    for count, share in (("members", "member_share"), ("contributors", "contributor_share")):
+        total = chosen[count].sum()
+        chosen[share] = chosen[count] / total if total else 0.0
+    # Two passes: a small contributor count must not blank the profession's (large) count in the same row.
+    protected = protect(chosen.reset_index(drop=True), ["members"], {"member_share": "members"})
+    return protect(protected, ["contributors"], {"contributor_share": "contributors"})
+
+
+def contributor_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:
+    """A contributor mix as a table for the screen and downloads, blanked cells as [c]."""
+    table = pd.DataFrame(
+        {
+            heading: frame["label"],
+            "Members": frame["members"],
+            "Share of the profession (%)": (frame["member_share"] * 100).round(1),
+            "Identified contributors": frame["contributors"],
+            "Share of identified contributors (%)": (frame["contributor_share"] * 100).round(1),
+        }
+    )
+    columns = [
+        "Members",
+        "Share of the profession (%)",
+        "Identified contributors",
+        "Share of identified contributors (%)",
+    ]
+    return disclosure.display(table, columns)
+
+
+def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
+    """'By grade, identified contributors over-represent G7 (30% against 22% of members) and under-represent EO (...).'"""
+    shown = frame[frame["member_share"].notna() & frame["contributor_share"].notna() & (frame["category"] != OTHER)]
+    if shown.empty:
+        return None
+    gap = shown["contributor_share"].astype(float) - shown["member_share"].astype(float)
+    over, under = shown.loc[gap.idxmax()], shown.loc[gap.idxmin()]
+    parts = []
+    if gap.max() > 0:
+        parts.append(
+            f"over-represent {over['label']} ({percent(over['contributor_share'])} of contributors against "
+            f"{percent(over['member_share'])} of members)"
+        )
+    if gap.min() < 0:
+        parts.append(
+            f"under-represent {under['label']} ({percent(under['contributor_share'])} against "
+            f"{percent(under['member_share'])})"
+        )
+    if not parts:
+        return None
+    return f"By {noun}, identified contributors {' and '.join(parts)}."
+
+
+def mix_title(frame: pd.DataFrame, noun: str) -> str:
+    """'Identified contributors over-represent G7 and under-represent EO' (shares in the chart and table)."""
+    shown = frame[frame["member_share"].notna() & frame["contributor_share"].notna() & (frame["category"] != OTHER)]
+    if shown.empty:
+        return f"Identified contributors and the profession by {noun}"
+    gap = shown["contributor_share"].astype(float) - shown["member_share"].astype(float)
+    if gap.max() <= 0 and gap.min() >= 0:
+        return f"Identified contributors match the profession by {noun}"
+    over, under = shown.loc[gap.idxmax(), "label"], shown.loc[gap.idxmin(), "label"]
+    return f"By {noun}, identified contributors over-represent {over} and under-represent {under}"
+
+
+def mix_chart(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Share of the profession beside share of identified contributors, per category, as grouped bars."""
+    series = [
+        ("Share of the profession", "member_share", "the profession", charts.DARK_BLUE),
+        ("Share of identified contributors", "contributor_share", "identified contributors", charts.ORANGE),
+    ]
+    return share_bars(frame, "label", series, title, bar_height=44)
