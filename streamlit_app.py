@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, data, sidebar
+from dashboard import auth, data, presentation, sidebar
 
 st.set_page_config(page_title="GSE Insight", page_icon=":material/science:", layout="wide")
 viewer = auth.gate()
@@ -18,10 +18,15 @@ PAGES = [
     st.Page("dashboard/pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
-page = st.navigation(auth.pages_for(viewer, PAGES))
+presenting = presentation.is_on()
+page = st.navigation(auth.pages_for(viewer, PAGES), position="hidden" if presenting else "sidebar")
 try:
-    sidebar.draw()
+    active = sidebar.draw()
 except data.DatabaseMissing as missing:
     st.error(str(missing))
     st.stop()
-page.run()
+if presenting:
+    presentation.show()
+else:
+    sidebar.draw_sharing(active)
+    page.run()

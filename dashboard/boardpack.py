@@ -11,7 +11,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.util import Inches, Pt
 
 from dashboard import charts, disclosure
-from dashboard.story import Series, Slide
+from dashboard.slides import Series, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)

@@ -6,7 +6,7 @@ from html import escape
 from plotly.offline import get_plotlyjs
 
 from dashboard import disclosure
-from dashboard.story import Slide
+from dashboard.slides import Slide
 
 STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 24px; }

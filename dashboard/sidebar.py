@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import filters as filter_state
+from dashboard import presentation, story
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
 
@@ -94,3 +95,29 @@ def draw() -> Filters:
     )
     st.session_state[filter_state.STATE_KEY] = chosen
     return chosen
+
+
+def draw_sharing(active: Filters) -> None:
+    """Presentation mode and the board pack downloads, for the view the filters describe."""
+    with st.sidebar:
+        st.header("Present and share")
+        st.button("Presentation mode", key="present_enter", on_click=presentation.enter, icon=":material/slideshow:")
+        st.download_button(
+            "Download board pack (PowerPoint)",
+            data=lambda: story.board_pack(active),
+            file_name="gse-board-pack.pptx",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            key="present_board_pack",
+            on_click="ignore",
+            icon=":material/co_present:",
+        )
+        st.download_button(
+            "Download report (HTML)",
+            data=lambda: story.html_report(active),
+            file_name="gse-report.html",
+            mime="text/html",
+            key="present_report",
+            on_click="ignore",
+            icon=":material/description:",
+        )
+        st.caption("Copy the page's address to share this exact view: the filters are in the link.")

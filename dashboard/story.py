@@ -1,29 +1,86 @@
 """The board story: the slides that presentation mode, the PowerPoint board pack and the HTML report all show."""
 
-from dataclasses import dataclass, field
-
 import pandas as pd
-import plotly.graph_objects as go
+
+from dashboard import boardpack, data, disclosure, findings, report, theme_views
+from dashboard.filters import Filters, describe, options
+from dashboard.slides import Series, Slide
 
 
-@dataclass(frozen=True)
-class Series:
-    """The numbers behind a bar chart, for a native (editable) PowerPoint chart."""
+def kpi_slide(kpis: dict, theme_counts: pd.DataFrame, location_suggestions: pd.DataFrame) -> Slide:
+    """The headline numbers, under the tour's key finding."""
+    values = (
+        ("Members", disclosure.format_count(kpis["members"])),
+        ("Departments", f"{kpis['departments']:,}"),
+        ("Workshops", f"{kpis['workshops']:,}"),
+        ("Locations", f"{kpis['locations']:,}"),
+        ("Suggestions", f"{kpis['suggestions']:,}"),
+        ("Miles travelled", f"{kpis['miles_travelled']:,.0f}"),
+        ("Scheme participants", disclosure.format_count(kpis["scheme_participants"])),
+    )
+    notes = [
+        findings.tour(kpis),
+        findings.top_theme(theme_counts),
+        findings.busiest_location(location_suggestions),
+        findings.participation(kpis),
+    ]
+    notes = tuple(note for note in notes if note)
+    return Slide(
+        section="At a glance",
+        headline=notes[0] if notes else "No workshops match the filters",
+        table=pd.DataFrame(values, columns=["Measure", "Value"]),
+        kpis=values,
+        notes=notes,
+    )
 
-    categories: tuple[str, ...]
-    values: tuple[float | None, ...]
-    name: str
-    number_format: str = "#,##0"
+
+def themes_slide(theme_counts: pd.DataFrame) -> Slide:
+    """What members asked for: suggestions per theme."""
+    ordered = theme_counts.sort_values(["suggestions", "label"], ascending=[False, True])
+    table = pd.DataFrame(
+        {
+            "Theme": ordered["label"],
+            "Suggestions": [f"{count:,}" for count in ordered["suggestions"]],
+            "Share": [f"{share:.0%}" for share in ordered["share"]],
+        }
+    )
+    return Slide(
+        section="Suggestion themes",
+        headline=theme_views.theme_bar_title(theme_counts),
+        table=table,
+        figure=theme_views.theme_bar(theme_counts),
+        series=Series(
+            categories=tuple(ordered["label"]),
+            values=tuple(float(v) for v in ordered["suggestions"]),
+            name="Suggestions",
+        ),
+        notes=tuple(note for note in [findings.top_theme(theme_counts)] if note),
+    )
 
 
-@dataclass(frozen=True)
-class Slide:
-    """One finding: a headline, its chart, its table, and the findings behind it for speaker notes."""
+def slides(active: Filters) -> list[Slide]:
+    """The board story for the active filters, in the order it is told."""
+    shared = active.params()
+    kpis = data.query_one("overview_kpis", **shared)
+    theme_counts = data.query("theme_counts", **shared)
+    return [
+        kpi_slide(kpis, theme_counts, data.query("location_suggestions", **shared)),
+        themes_slide(theme_counts),
+    ]
 
-    section: str
-    headline: str
-    table: pd.DataFrame
-    figure: go.Figure | None = None
-    series: Series | None = None
-    kpis: tuple[tuple[str, str], ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+
+def board_pack(active: Filters) -> bytes:
+    """The PowerPoint board pack for the active filters."""
+    return boardpack.build(slides(active), **_cover(active))
+
+
+def html_report(active: Filters) -> bytes:
+    """The self-contained HTML report for the active filters."""
+    return report.build(slides(active), **_cover(active))
+
+
+def _cover(active: Filters) -> dict:
+    return {
+        "filters": describe(active, options()),
+        "data_date": data.as_date(data.build_info()["data_date"]),
+    }

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from pptx import Presentation
 
 from dashboard import boardpack, report
-from dashboard.story import Series, Slide
+from dashboard.slides import Series, Slide
 
 SLIDES = [
     Slide(

@@ -2,35 +2,21 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, findings, layout
+from dashboard import data, disclosure, filters, layout, story
 
 active = filters.current()
 layout.header("GSE Insight", "The Government Science and Engineering profession and its strategy tour, at a glance.")
 layout.filter_caption(active)
 
-kpis = data.query_one("overview_kpis", **active.params())
-layout.kpi_row(
-    [
-        ("Members", disclosure.format_count(kpis["members"])),
-        ("Departments", f"{kpis['departments']:,}"),
-        ("Workshops", f"{kpis['workshops']:,}"),
-        ("Locations", f"{kpis['locations']:,}"),
-        ("Suggestions", f"{kpis['suggestions']:,}"),
-        ("Miles travelled", f"{kpis['miles_travelled']:,.0f}"),
-        ("Scheme participants", disclosure.format_count(kpis["scheme_participants"])),
-    ],
-    columns=4,
+shared = active.params()
+at_a_glance = story.kpi_slide(
+    data.query_one("overview_kpis", **shared),
+    data.query("theme_counts", **shared),
+    data.query("location_suggestions", **shared),
 )
+layout.kpi_row(list(at_a_glance.kpis), columns=4)
 st.caption(disclosure.note())
-
-layout.findings(
-    [
-        findings.top_theme(data.query("theme_counts", **active.params())),
-        findings.tour(kpis),
-        findings.busiest_location(data.query("location_suggestions", **active.params())),
-        findings.participation(kpis),
-    ]
-)
+layout.findings(at_a_glance.notes)
 
 st.subheader("Explore")
 for page, label, icon in [
