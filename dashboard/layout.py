@@ -41,7 +41,10 @@ def findings(sentences: Iterable[str | None]) -> None:
 
 
 def downloads(frame, title: str, active: Filters, key: str) -> None:
-    """CSV and XLSX buttons for a table, each file stating the title, filters and data date."""
+    """CSV and XLSX buttons for a table, each file stating the title, filters and data date.
+
+    The files are made only when a button is clicked, so a page with many tables stays fast.
+    """
     context = exports.Context(
         title=title,
         filters=filters.describe(active, filters.options()),
@@ -50,11 +53,11 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     stem = context.file_stem()
     left, right = st.columns(2)
     left.download_button(
-        "Download CSV", exports.to_csv(frame, context), f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore"
+        "Download CSV", lambda: exports.to_csv(frame, context), f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore"
     )
     right.download_button(
         "Download XLSX",
-        exports.to_xlsx(frame, context),
+        lambda: exports.to_xlsx(frame, context),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
