@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, disclosure
 
 # Hardened: nothing outside the database file can be read, written, installed or re-enabled.
 CONNECTION_CONFIG = {
@@ -115,6 +115,15 @@ def query(name: str, **parameters) -> pd.DataFrame:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(missing)}")
     bound = tuple((key, _hashable(parameters[key])) for key in needed)
     return _run(name, bound, current_database())
+
+
+def protected(name: str, *, counts, rates=None, groups=None, margins=None, sums=None, **parameters) -> pd.DataFrame:
+    """Run a query whose counts are of people, with disclosure control applied: the only way pages get such counts.
+
+    counts, rates, groups, margins and sums are as in disclosure.suppress; the rest are the query's parameters.
+    """
+    frame = query(name, **parameters)
+    return disclosure.suppress(frame, counts, rates=rates, groups=groups, margins=margins, sums=sums)
 
 
 def query_one(name: str, **parameters) -> dict:

@@ -1,11 +1,25 @@
 """Statistical disclosure control: small counts of people are shown as [c], as in government statistics."""
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
 import pandas as pd
 
 from dashboard import config
 
 SUPPRESSED = "[c]"
-NOTE = "Counts of fewer than {k} people, and rates built on them, are shown as [c] so that no one can be identified."
+# The key value of a row that holds a total (see `suppress(margins=...)`). Department ids are upper case and scheme
+# ids lower case, so no real key can be spelt this way.
+TOTAL = "Total"
+NOTE = (
+    "Counts of fewer than {k} people are shown as [c], with rates built on them and any further counts that could be "
+    "worked out from the totals, so that no one can be identified."
+)
+# A null-space component smaller than this is zero: the cell's value follows from the published numbers.
+TOLERANCE = 1e-9
+
+Cell = tuple[int, str]
 
 
 def threshold() -> int:
@@ -20,8 +34,10 @@ def is_small(count, k: int | None = None) -> bool:
 
 
 def format_count(count, k: int | None = None) -> str:
-    """A count of people for display: thousands separated, or [c] when small."""
-    return SUPPRESSED if is_small(count, k) else f"{int(count):,}"
+    """A count of people for display: thousands separated, or [c] when small or already suppressed."""
+    if count is None or pd.isna(count) or is_small(count, k):
+        return SUPPRESSED
+    return f"{int(count):,}"
 
 
 def note(k: int | None = None) -> str:
@@ -32,49 +48,209 @@ def note(k: int | None = None) -> str:
 
 def suppress(
     frame: pd.DataFrame,
-    counts: list[str],
+    counts: Sequence[str],
     *,
-    rates: dict[str, str] | None = None,
-    groups: list[list[str]] | None = None,
+    rates: Mapping[str, str | tuple[str, str]] | None = None,
+    groups: Sequence[Sequence[str]] | None = None,
+    margins: Sequence[str] | None = None,
+    sums: Mapping[str, Sequence[str]] | None = None,
     k: int | None = None,
 ) -> pd.DataFrame:
-    """Blank (set to NA) every count below k, then enough further cells that none can be worked out from totals.
+    """Blank (set to NA) every count below k, then enough further counts that no blank can be worked out from totals.
 
-    `counts` are columns of people counts. `rates` maps a rate column to the count column that is its denominator;
-    a rate is blanked with its denominator or its numerator row. `groups` lists sets of key columns: within each
-    group of rows sharing those keys, the shown cells add up to a published total, so a lone blank cell forces
-    the next smallest one to be blanked too. The input is not changed.
+    `counts` are columns of people counts (returned as nullable integers). `rates` maps a rate column to its
+    denominator column, or to a (numerator, denominator) pair; a rate is blanked when its denominator is below k or
+    either count is blank (with a bare denominator, when any count in the row is blank).
+
+    Totals: `groups` lists sets of key columns, and the rows sharing the values of one set are the parts of a total.
+    `margins` names the key columns in which the value TOTAL marks a row that holds a total: within a group, the row
+    whose other margin columns are all TOTAL is the total of the rows where none is. A group without such a row is
+    taken to have its total published elsewhere. With margins and no groups, each margin column is summed over in
+    turn (a 1-D table with a total row, or a 2-D table with row and column totals). `sums` maps a count column to the
+    count columns that add up to it within each row. Blanks then spread until every blank value has more than one
+    solution given all the shown numbers, whichever way the totals are combined. The input is not changed.
     """
     k = threshold() if k is None else k
     protected = frame.copy()
+    for column in counts:
+        protected[column] = protected[column].astype("Int64")
     if k <= 0 or protected.empty:
         return protected
+    margins = list(margins or [])
+    if groups is None:
+        groups = [[other for other in margins if other != column] for column in margins]
+    values = {column: protected[column].to_numpy(dtype=float, na_value=np.nan) for column in counts}
+    keys = protected.reset_index(drop=True)
+    equations = _equations(keys, values, groups, margins, sums or {})
+    primary = {(int(row), column) for column in counts for row in np.flatnonzero(values[column] < k)}
+    hidden = _secondary(values, equations, primary)
     for column in counts:
-        protected[column] = protected[column].astype("Float64")
-        small = protected[column] < k
-        protected.loc[small, column] = pd.NA
-    for column in counts:
-        for keys in groups or []:
-            _secondary(protected, column, keys)
-    for rate, denominator in (rates or {}).items():
+        blank = np.zeros(len(protected), dtype=bool)
+        blank[[row for row, hidden_column in hidden if hidden_column == column]] = True
+        protected[column] = protected[column].mask(blank)
+    for rate, parts in (rates or {}).items():
         protected[rate] = protected[rate].astype("Float64")
-        hidden = protected[denominator].isna() | protected[counts].isna().any(axis=1)
-        protected.loc[hidden, rate] = pd.NA
+        numerator, denominator = parts if isinstance(parts, tuple) else (None, parts)
+        blank = protected[denominator].isna() | (frame[denominator].fillna(0) < k).to_numpy()
+        blank |= protected[numerator].isna() if numerator else protected[list(counts)].isna().any(axis=1)
+        protected[rate] = protected[rate].mask(blank)
     return protected
 
 
-def _secondary(frame: pd.DataFrame, column: str, keys: list[str]) -> None:
-    # A group with exactly one blank cell gives it away (total minus the rest): blank the next smallest as well.
-    grouped = frame.groupby(keys, dropna=False, sort=False) if keys else [((), frame)]
-    for _, rows in grouped:
-        blank = rows[column].isna()
-        if blank.sum() == 1 and (~blank).any():
-            frame.loc[rows.loc[~blank, column].astype(float).idxmin(), column] = pd.NA
+class _Equation:
+    """One published sum: parts minus total (when the table holds it) is zero, or the parts add to a known number."""
+
+    def __init__(self, parts: list[Cell], total: Cell | None):
+        self.parts, self.total = parts, total
+        self.cells = [*parts, *([total] if total else [])]
+
+    def coefficient(self, cell: Cell) -> float:
+        return -1.0 if cell == self.total else 1.0
 
 
-def display(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy for tables and downloads, with blanked cells written as [c]."""
+def _equations(
+    keys: pd.DataFrame,
+    values: Mapping[str, np.ndarray],
+    groups: Sequence[Sequence[str]],
+    margins: list[str],
+    sums: Mapping[str, Sequence[str]],
+) -> list[_Equation]:
+    # Cells whose value is missing (not applicable) are left out of every sum.
+    present = {column: ~np.isnan(column_values) for column, column_values in values.items()}
+    equations = []
+    for group_keys in groups:
+        summed = [column for column in margins if column not in group_keys]
+        is_total = keys[summed].eq(TOTAL).to_numpy() if summed else np.zeros((len(keys), 0), dtype=bool)
+        total_rows = is_total.all(axis=1) if summed else np.zeros(len(keys), dtype=bool)
+        part_rows = ~is_total.any(axis=1)
+        grouped = keys.groupby(list(group_keys), dropna=False, sort=False).indices if group_keys else {(): keys.index}
+        for rows in grouped.values():
+            parts = [int(row) for row in rows if part_rows[row]]
+            totals = [int(row) for row in rows if total_rows[row]]
+            if len(totals) > 1:
+                raise ValueError(f"more than one total row in a group of {list(group_keys)}")
+            for column in values:
+                total = (totals[0], column) if totals and present[column][totals[0]] else None
+                equations.append(_Equation([(row, column) for row in parts if present[column][row]], total))
+    for total_column, part_columns in sums.items():
+        for row in range(len(keys)):
+            if present[total_column][row]:
+                cells = [(row, column) for column in part_columns if present[column][row]]
+                equations.append(_Equation(cells, (row, total_column)))
+    return [equation for equation in equations if equation.cells]
+
+
+def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], primary: set[Cell]) -> set[Cell]:
+    # Greedy, like tau-argus's simpler methods: while some blank can be solved for, blank one more shown cell in an
+    # equation that pins it, preferring parts to totals, then cells that close a pattern (their other equations
+    # already hold a blank, so no new lone blank appears), then the smallest; and check again over all equations.
+    hidden = set(primary)
+    touching: dict[Cell, list[int]] = defaultdict(list)
+    for number, equation in enumerate(equations):
+        for cell in equation.cells:
+            touching[cell].append(number)
+    blanks = [sum(cell in hidden for cell in equation.cells) for equation in equations]
+    totals = {equation.total for equation in equations if equation.total}
+    given_up: set[Cell] = set()
+    while True:
+        # A lone blank in a sum is the common case and needs no algebra; the full check runs when none is left.
+        exposed = {cell for number, equation in enumerate(equations) if blanks[number] == 1 for cell in equation.cells}
+        exposed = sorted((exposed & hidden) - given_up) or [
+            cell for cell in _derivable(equations, hidden, touching) if cell not in given_up
+        ]
+        if not exposed:
+            return hidden
+        changed: set[int] = set()
+        for cell in exposed:
+            alone = [number for number in touching[cell] if blanks[number] == 1]
+            if changed.intersection(alone or touching[cell]):
+                continue  # a blank added on this pass may already protect it; the next check will tell
+            choice = None
+            for numbers in (alone, touching[cell], _component(cell, equations, hidden, touching)):
+                choice = _cheapest(values, equations, numbers, hidden, totals, touching, blanks)
+                if choice is not None:
+                    break
+            if choice is None:
+                # Every number around it is blank already: only a total published elsewhere pins it down.
+                given_up.add(cell)
+                continue
+            hidden.add(choice)
+            for number in touching[choice]:
+                blanks[number] += 1
+            changed.update(alone or touching[cell])
+            changed.update(touching[choice])
+
+
+def _cheapest(
+    values: Mapping[str, np.ndarray],
+    equations: list[_Equation],
+    numbers: Iterable[int],
+    hidden: set[Cell],
+    totals: set[Cell],
+    touching: Mapping[Cell, list[int]],
+    blanks: list[int],
+) -> Cell | None:
+    shown = {cell for number in numbers for cell in equations[number].cells if cell not in hidden}
+    if not shown:
+        return None
+
+    def cost(cell: Cell):
+        lone_blanks_made = sum(blanks[number] == 0 for number in touching[cell])
+        return (cell in totals, lone_blanks_made, values[cell[1]][cell[0]], cell)
+
+    return min(shown, key=cost)
+
+
+def _component(cell: Cell, equations: list[_Equation], hidden: set[Cell], touching) -> list[int]:
+    # The equations linked to this blank through other blanks: the ones a solver would combine.
+    seen_cells, seen_equations, todo = {cell}, set(), [cell]
+    while todo:
+        for number in touching[todo.pop()]:
+            if number in seen_equations:
+                continue
+            seen_equations.add(number)
+            for other in equations[number].cells:
+                if other in hidden and other not in seen_cells:
+                    seen_cells.add(other)
+                    todo.append(other)
+    return sorted(seen_equations)
+
+
+def _derivable(equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
+    # A blank is derivable when every solution of the equations (shown cells moved to the right-hand side) gives it
+    # the same value: when its unit vector lies in the row space of the coefficient matrix over the blanks.
+    derivable, done = [], set()
+    for start in sorted(hidden):
+        if start in done:
+            continue
+        numbers = _component(start, equations, hidden, touching)
+        unknowns = sorted({cell for number in numbers for cell in equations[number].cells if cell in hidden} | {start})
+        done.update(unknowns)
+        if not numbers:
+            continue
+        column = {cell: position for position, cell in enumerate(unknowns)}
+        matrix = np.zeros((len(numbers), len(unknowns)))
+        for row, number in enumerate(numbers):
+            equation = equations[number]
+            for cell in equation.cells:
+                if cell in column:
+                    matrix[row, column[cell]] = equation.coefficient(cell)
+        _, singular, rows = np.linalg.svd(matrix, full_matrices=False)
+        row_space = rows[: int((singular > TOLERANCE * max(matrix.shape)).sum())]
+        in_row_space = (row_space**2).sum(axis=0) > 1 - 1e-7
+        derivable.extend(cell for cell, pinned in zip(unknowns, in_row_space, strict=True) if pinned)
+    return derivable
+
+
+def display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A copy for tables and downloads, with blanked cells written as [c] and whole numbers kept whole."""
     shown = frame.copy()
     for column in columns:
-        shown[column] = shown[column].astype(object).where(shown[column].notna(), SUPPRESSED)
+        cells = [SUPPRESSED if pd.isna(value) else _plain(value) for value in shown[column]]
+        shown[column] = pd.Series(cells, index=shown.index, dtype=object)
     return shown
+
+
+def _plain(value):
+    number = float(value)
+    return int(number) if number.is_integer() else number

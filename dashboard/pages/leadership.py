@@ -1,6 +1,205 @@
-"""Leadership: placeholder until its issue lands."""
+"""Leadership access: who reaches leadership and development schemes, department by department, and where the gaps are."""
 
 import streamlit as st
 
-st.title("Leadership")
-st.info("This page is being built.")
+from dashboard import data, disclosure, filters, layout, leadership
+
+SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
+
+active = filters.current()
+layout.header(
+    "Leadership access",
+    "Do scientists and engineers in every department get equal access to leadership schemes, and where are the gaps?",
+)
+layout.filter_caption(active, ignored=["theme", "nation", "location", "workshop date"])
+
+schemes = data.query("leadership_schemes")
+departments = data.query("department_options")
+scheme_names = schemes.set_index("scheme_id")
+years = data.query("leadership_cohort_years")["cohort_year"].tolist()
+
+
+def scheme_option(scheme_id: str) -> str:
+    """A scheme's name in the picker, saying who may apply to a departmental one."""
+    if scheme_id == leadership.ALL_SCHEMES:
+        return "All schemes"
+    row = scheme_names.loc[scheme_id]
+    return row["name"] if row["kind"] != "departmental" else f"{row['name']} ({row['department_name']} staff only)"
+
+
+scheme_column, cohort_column, grade_column = st.columns([2, 1, 1])
+chosen_scheme = scheme_column.selectbox(
+    "Scheme",
+    [leadership.ALL_SCHEMES, *schemes["scheme_id"]],
+    format_func=scheme_option,
+    key=SCHEME_KEY,
+    bind="query-params",
+)
+chosen_years = cohort_column.multiselect(
+    "Cohort years", years, key=COHORTS_KEY, bind="query-params", placeholder="All years"
+)
+chosen_grades = grade_column.multiselect(
+    "Grades", leadership.GRADES, key=GRADES_KEY, bind="query-params", placeholder="All grades"
+)
+scheme_id = None if chosen_scheme == leadership.ALL_SCHEMES else chosen_scheme
+scheme = leadership.scheme_label(scheme_id, schemes)
+params = {
+    "department_ids": active.department_ids or None,
+    "grades": tuple(chosen_grades) or None,
+    "cohort_years": tuple(sorted(chosen_years)) or None,
+    "scheme_id": scheme_id,
+}
+# Every count of people below comes through data.protected: disclosure control is applied there, once.
+department_schemes = data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **params)
+department_members = data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **params)
+funnel = data.protected("leadership_funnel", **leadership.FUNNEL, **params).iloc[0].to_dict()
+cohorts = leadership.with_rates(data.protected("leadership_cohorts", **leadership.COHORTS, **params))
+grades = leadership.with_rates(data.protected("leadership_grades", **leadership.BREAKDOWN, **params))
+regions = leadership.with_rates(data.protected("leadership_regions", **leadership.BREAKDOWN, **params))
+
+ref = leadership.reference(department_schemes, department_members, schemes, scheme_id)
+view = leadership.department_view(
+    department_schemes, department_members, departments, scheme_id, ref["acceptance_rate"]
+)
+grades = leadership.flag_below(grades, ref)
+regions = leadership.flag_below(regions, ref)
+
+st.caption(disclosure.note())
+layout.kpi_row(
+    [
+        (
+            "Members"
+            if scheme_id is None or not leadership.owner_department(scheme_id, schemes)
+            else "Members eligible",
+            disclosure.format_count(ref["members"]),
+        ),
+        ("Applications", disclosure.format_count(funnel["applications"])),
+        ("Participants (accepted or completed)", disclosure.format_count(funnel["places"])),
+        ("Completed", disclosure.format_count(funnel["completed"])),
+        ("Acceptance rate", leadership.percent(ref["acceptance_rate"])),
+        ("Participants per 100 members", leadership.per_100(ref["participation_rate"])),
+    ],
+    columns=3,
+)
+st.caption(
+    "An application is one member's entry to one scheme in one cohort year; its status is the furthest stage it reached. "
+    "Participants are applications accepted or completed (someone on two schemes counts on each). "
+    "Acceptance rate = (accepted + completed) ÷ all applications, including those still awaiting a decision."
+)
+
+layout.findings(
+    [
+        leadership.participation_sentence(view, ref, scheme),
+        leadership.access_sentence(view, ref) if not leadership.owner_department(scheme_id, schemes) else None,
+        leadership.region_sentence(regions),
+        leadership.trend_sentence(cohorts, scheme),
+        leadership.awaiting_sentence(cohorts),
+        leadership.hidden_sentence(view),
+    ]
+)
+department_table = leadership.department_table(view)
+choices = leadership.choices_text(scheme, chosen_years, chosen_grades)
+every_scheme = leadership.choices_text("every scheme", chosen_years, chosen_grades)
+
+st.subheader("Participation by department")
+if scheme_id is None:
+    st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
+elif owner := leadership.owner_department(scheme_id, schemes):
+    st.caption(
+        f"This scheme is open to {scheme_names.at[scheme_id, 'department_name']} staff only, so there is no comparison across departments."
+    )
+st.plotly_chart(
+    leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
+    key="leadership_participation_chart",
+)
+with st.expander("Table: participation and access by department"):
+    st.dataframe(leadership.on_screen(department_table), hide_index=True)
+layout.downloads(
+    department_table, f"Participation and access by department ({choices})", active, key="leadership_departments"
+)
+
+st.subheader("Department by scheme")
+st.caption(
+    "Participants per 100 members for every scheme (the scheme picker does not apply here). Shading compares each cell "
+    "with its scheme's profession-wide rate: darker is higher; an empty cell means the scheme is not open to that department."
+)
+grid = leadership.heatmap_grid(department_schemes, department_members, departments, schemes)
+st.plotly_chart(
+    leadership.heatmap(department_schemes, department_members, departments, schemes), key="leadership_heatmap"
+)
+heatmap_table = leadership.heatmap_table(grid)
+with st.expander("Table: participants per 100 members by department and scheme"):
+    st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
+layout.downloads(
+    heatmap_table,
+    f"Participants per 100 members by department and scheme ({every_scheme})",
+    active,
+    key="leadership_heatmap_download",
+)
+
+st.subheader("Access: how often applications are accepted")
+st.caption(
+    "Each dot is a department's acceptance rate; the bar is its 95% Wilson interval, the range the rate would likely "
+    "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
+)
+st.plotly_chart(
+    leadership.interval_chart(view, "department_id", ref, leadership.access_title(view, ref), hover="name"),
+    key="leadership_access_chart",
+)
+for sentence in leadership.below_sentences(view, ref):
+    st.markdown(f"- {sentence}")
+with st.expander("Table: acceptance rate by department"):
+    st.dataframe(leadership.on_screen(department_table), hide_index=True)
+layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
+
+st.subheader("From application to completion")
+funnel_table = leadership.funnel_table(funnel)
+st.plotly_chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart")
+st.caption(
+    "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
+)
+with st.expander("Table: applications by stage"):
+    st.dataframe(leadership.on_screen(funnel_table), hide_index=True)
+layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key="leadership_funnel")
+
+st.subheader("Trend by cohort year")
+cohort_table = leadership.cohort_table(cohorts)
+st.plotly_chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
+with st.expander("Table: applications by cohort year and stage"):
+    st.dataframe(leadership.on_screen(cohort_table), hide_index=True)
+layout.downloads(cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download")
+
+st.subheader("By grade and by region")
+grade_side, region_side = st.columns(2)
+with grade_side:
+    grade_table = leadership.breakdown_table(grades, "grade", "Grade")
+    st.plotly_chart(
+        leadership.interval_chart(grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade")),
+        key="leadership_grade_chart",
+    )
+    with st.expander("Table: by grade"):
+        st.dataframe(leadership.on_screen(grade_table), hide_index=True)
+    layout.downloads(
+        grade_table, f"Participation and access by grade ({choices})", active, key="leadership_grades_download"
+    )
+with region_side:
+    region_table = leadership.breakdown_table(regions, "area", "Where members work")
+    st.plotly_chart(
+        leadership.interval_chart(regions, "area", ref, leadership.breakdown_title(regions, "area", "region")),
+        key="leadership_region_chart",
+    )
+    with st.expander("Table: London and the rest of the UK"):
+        st.dataframe(leadership.on_screen(region_table), hide_index=True)
+    layout.downloads(
+        region_table,
+        f"Participation and access, London and the rest of the UK ({choices})",
+        active,
+        key="leadership_regions_download",
+    )
+
+st.subheader("All departments and schemes")
+detail = leadership.detail_table(department_schemes, departments, schemes)
+st.dataframe(leadership.on_screen(detail), hide_index=True)
+layout.downloads(
+    detail, f"Applications and participants by department and scheme ({every_scheme})", active, key="leadership_detail"
+)

@@ -1,0 +1,761 @@
+"""Pure builders for the Leadership access page: rates, Wilson intervals, figures, tables and key findings."""
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import charts, disclosure
+from dashboard.disclosure import TOTAL
+
+CONFIDENCE = 0.95
+ALL_SCHEMES = "all"
+GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
+# How each query's counts are protected (passed to data.protected). Applications and participants form one
+# department x scheme table with row and column totals; stages add up within a row (the funnel, the cohorts).
+STAGE_SUMS = {"applications": ["places", "rejected", "withdrawn", "awaiting"], "places": ["accepted", "completed"]}
+STAGES = ["applications", "places", "accepted", "completed", "rejected", "withdrawn", "awaiting"]
+DEPARTMENT_SCHEMES = {"counts": ["applications", "places"], "margins": ["department_id", "scheme_id"]}
+DEPARTMENT_MEMBERS = {"counts": ["members"], "margins": ["department_id"]}
+FUNNEL = {"counts": STAGES, "sums": STAGE_SUMS}
+# Each cohort's stages add up across the row, and each stage's cohorts to the funnel shown above them.
+COHORTS = {"counts": STAGES, "sums": STAGE_SUMS, "groups": [[]]}
+BREAKDOWN = {"counts": ["members", "applications", "places"], "groups": [[]]}
+STAGE_LABELS = {
+    "applications": "Applied",
+    "places": "Accepted (participants)",
+    "accepted": "Accepted, in progress",
+    "completed": "Completed",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "awaiting": "Awaiting decision",
+}
+NOT_OPEN = ""
+NO_APPLICATIONS = "–"
+
+
+def z_score(confidence: float = CONFIDENCE) -> float:
+    """The two-sided normal quantile: 1.96 for 95%."""
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(successes: float, trials: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The Wilson score interval for a proportion (NaN when there are no trials or a count is unknown)."""
+    lower, upper = wilson_bounds(
+        pd.Series([successes], dtype="Float64"), pd.Series([trials], dtype="Float64"), confidence
+    )
+    return float(lower.iloc[0]), float(upper.iloc[0])
+
+
+def wilson_bounds(
+    successes: pd.Series, trials: pd.Series, confidence: float = CONFIDENCE
+) -> tuple[pd.Series, pd.Series]:
+    """Wilson score interval bounds for each row; NaN where either count is blank or there are no trials."""
+    x = _floats(successes)
+    n = _floats(trials)
+    n = np.where(n > 0, n, np.nan)
+    z = z_score(confidence)
+    p = x / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return pd.Series(centre - half, index=successes.index), pd.Series(centre + half, index=successes.index)
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return pd.Series(series).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN where either is blank or the denominator is zero."""
+    bottom = _floats(denominator)
+    return pd.Series(_floats(numerator) / np.where(bottom > 0, bottom, np.nan), index=numerator.index)
+
+
+def scheme_label(scheme_id: str | None, schemes: pd.DataFrame) -> str:
+    """A scheme's name, or 'all schemes'."""
+    if scheme_id is None:
+        return "all schemes"
+    return schemes.set_index("scheme_id").at[scheme_id, "name"]
+
+
+def owner_department(scheme_id: str | None, schemes: pd.DataFrame) -> str | None:
+    """The department a departmental scheme belongs to (None for a scheme open to all)."""
+    if scheme_id is None:
+        return None
+    owner = schemes.set_index("scheme_id").at[scheme_id, "department_id"]
+    return None if pd.isna(owner) else owner
+
+
+def reference(
+    department_schemes: pd.DataFrame, department_members: pd.DataFrame, schemes: pd.DataFrame, scheme_id: str | None
+) -> dict:
+    """Profession-wide figures for the chosen scheme: members it is open to, applications, participants and rates."""
+    column = TOTAL if scheme_id is None else scheme_id
+    totals = department_schemes[
+        (department_schemes["department_id"] == TOTAL) & (department_schemes["scheme_id"] == column)
+    ]
+    members_by_department = department_members.set_index("department_id")["members"]
+    owner = owner_department(scheme_id, schemes)
+    members = members_by_department.get(owner if owner else TOTAL, pd.NA)
+    row = totals.iloc[0] if len(totals) else pd.Series({"applications": pd.NA, "places": pd.NA})
+    frame = pd.DataFrame(
+        {"members": [members], "applications": [row["applications"]], "places": [row["places"]]}, dtype="Float64"
+    )
+    frame = with_rates(frame)
+    return {name: (None if pd.isna(value) else value) for name, value in frame.iloc[0].items()}
+
+
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add participants per 100 members, the acceptance rate and its Wilson interval, from (protected) counts.
+
+    Rates are computed from counts already through disclosure control, so a blank count blanks its rates too.
+    """
+    rated = frame.copy()
+    if "members" in rated:
+        rated["participation_rate"] = 100 * ratio(rated["places"], rated["members"])
+    rated["acceptance_rate"] = ratio(rated["places"], rated["applications"])
+    rated["lower"], rated["upper"] = wilson_bounds(rated["places"], rated["applications"])
+    return rated
+
+
+def department_view(
+    department_schemes: pd.DataFrame,
+    department_members: pd.DataFrame,
+    departments: pd.DataFrame,
+    scheme_id: str | None,
+    reference_rate: float | None,
+) -> pd.DataFrame:
+    """One row per department the scheme is open to, highest participation first, with rates and the below flag."""
+    column = TOTAL if scheme_id is None else scheme_id
+    cells = department_schemes[
+        (department_schemes["scheme_id"] == column) & (department_schemes["department_id"] != TOTAL)
+    ][["department_id", "applications", "places"]]
+    view = cells.merge(department_members, on="department_id", how="left").merge(departments, on="department_id")
+    view = with_rates(view)
+    # Wholly below: even the top of the department's interval is under the profession-wide rate.
+    view["below"] = (view["upper"] < reference_rate).fillna(False) if reference_rate is not None else False
+    return view.sort_values(["participation_rate", "name"], ascending=[False, True], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def per_100(value) -> str:
+    """A rate per 100 members for text: '2.3'."""
+    return disclosure.SUPPRESSED if value is None or pd.isna(value) else f"{value:.1f}"
+
+
+def percent(value) -> str:
+    """A proportion for text: '35%'."""
+    return disclosure.SUPPRESSED if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def participation_title(view: pd.DataFrame, ref: dict, scheme: str) -> str:
+    """'Participation in the Future Leaders Scheme ranges from 0.4 (EA) to 5.6 (DSIT) per 100 members'."""
+    shown = view.dropna(subset=["participation_rate"])
+    if len(shown) < 2:
+        return f"Participants in {scheme} per 100 members: {per_100(ref['participation_rate'])} profession-wide"
+    top, bottom = shown.iloc[0], shown.iloc[-1]
+    return (
+        f"Participation in {scheme} ranges from {per_100(bottom['participation_rate'])} ({bottom['department_id']}) to "
+        f"{per_100(top['participation_rate'])} ({top['department_id']}) per 100 members"
+    )
+
+
+def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
+    """Participants per 100 members by department, largest at the top, labelled with the count; [c] where blanked."""
+    shown = view[view["participation_rate"].notna()]
+    hidden = view[view["participation_rate"].isna()]
+    figure = go.Figure(
+        go.Bar(
+            x=shown["participation_rate"],
+            y=shown["department_id"],
+            orientation="h",
+            marker_color=charts.DARK_BLUE,
+            text=[
+                f"{rate:.1f} ({int(count):,})"
+                for rate, count in zip(shown["participation_rate"], shown["places"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=shown[["name"]],
+            hovertemplate="%{customdata[0]}: %{x:.1f} participants per 100 members<extra></extra>",
+            name="Participants per 100 members",
+        )
+    )
+    _add_blanked(figure, hidden["department_id"])
+    _add_reference(figure, ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}")
+    order = [*shown["department_id"], *hidden["department_id"]]
+    figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    figure.update_xaxes(title="Participants per 100 members (label: rate and count)", rangemode="tozero")
+    figure.update_layout(showlegend=False)
+    return charts.style(figure, title, height=max(300, 26 * len(view) + 120))
+
+
+def _add_blanked(figure: go.Figure, labels: pd.Series) -> None:
+    # Blanked values are not drawn; the [c] label keeps the category in view, so the gap is explained.
+    if len(labels):
+        figure.add_trace(
+            go.Scatter(
+                x=[0] * len(labels),
+                y=list(labels),
+                mode="text",
+                text=[disclosure.SUPPRESSED] * len(labels),
+                textposition="middle right",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+
+def _add_reference(figure: go.Figure, value: float | None, label: str) -> None:
+    if value is not None and not pd.isna(value):
+        figure.add_vline(
+            x=value,
+            line_dash="dash",
+            line_color=charts.DARK_GREY,
+            annotation_text=label,
+            annotation_position="top right",
+        )
+
+
+def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> str:
+    """'2 departments have acceptance rates clearly below the profession-wide 55%' (or none)."""
+    below = int(view["below"].sum())
+    rate = percent(ref["acceptance_rate"])
+    if below == 0:
+        return f"No {label}'s acceptance rate is clearly below the profession-wide {rate}"
+    noun = label if below == 1 else f"{label}s"
+    verb = "has an acceptance rate" if below == 1 else "have acceptance rates"
+    return f"{below} {noun} {verb} clearly below the profession-wide {rate}"
+
+
+def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover: str | None = None) -> go.Figure:
+    """Acceptance rate with its 95% Wilson interval per row, beside the profession-wide rate; [c] where blanked.
+
+    Rows whose interval lies wholly below the profession-wide rate are drawn as pink downward triangles and say
+    'below' in their label, so colour is not the only sign.
+    """
+    shown = frame[frame["acceptance_rate"].notna()]
+    hidden = frame[frame["acceptance_rate"].isna()]
+    figure = go.Figure()
+    for is_below, symbol, colour, name in (
+        (False, "circle", charts.DARK_BLUE, "Acceptance rate (95% interval)"),
+        (True, "triangle-down", charts.DARK_PINK, "Clearly below the profession-wide rate"),
+    ):
+        rows = shown[shown["below"] == is_below]
+        if rows.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=rows["acceptance_rate"],
+                y=rows[label],
+                mode="markers+text",
+                marker={"symbol": symbol, "size": 11, "color": colour},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": rows["upper"] - rows["acceptance_rate"],
+                    "arrayminus": rows["acceptance_rate"] - rows["lower"],
+                    "color": colour,
+                    "thickness": 1.5,
+                },
+                text=[f"{rate:.0%}{' below' if is_below else ''}" for rate in rows["acceptance_rate"]],
+                textposition="top center",
+                customdata=np.column_stack(
+                    [rows[hover or label], rows["places"], rows["applications"], rows["lower"], rows["upper"]]
+                ),
+                hovertemplate=(
+                    "%{customdata[0]}: %{x:.0%} accepted (%{customdata[1]:,} of %{customdata[2]:,}); "
+                    "95% interval %{customdata[3]:.0%} to %{customdata[4]:.0%}<extra></extra>"
+                ),
+                name=name,
+            )
+        )
+    _add_blanked(figure, hidden[label])
+    _add_reference(figure, ref["acceptance_rate"], f"Profession-wide {percent(ref['acceptance_rate'])}")
+    order = [*shown[label], *hidden[label]]
+    figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    figure.update_xaxes(title="Applications accepted (dot) with 95% interval (bar)", tickformat=".0%", range=[0, 1.02])
+    figure.update_layout(legend={"orientation": "h", "y": -0.15 if len(frame) > 4 else -0.4})
+    return charts.style(figure, title, height=max(260, 28 * len(frame) + 150))
+
+
+def below_sentences(view: pd.DataFrame, ref: dict) -> list[str]:
+    """Plain words for each department whose acceptance interval lies wholly below the profession-wide rate."""
+    return [
+        f"{row['name']}: {row['acceptance_rate']:.0%} of applications accepted ({int(row['places']):,} of "
+        f"{int(row['applications']):,}; 95% interval {row['lower']:.0%} to {row['upper']:.0%}). Even the top of that "
+        f"range is below the profession-wide {percent(ref['acceptance_rate'])}, so chance is unlikely to explain it."
+        for _, row in view[view["below"]].sort_values("upper").iterrows()
+    ]
+
+
+def funnel_chart(funnel: dict, scheme: str) -> go.Figure:
+    """Applied, then accepted, then completed (left); what happened to every application (right)."""
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.18,
+        subplot_titles=("Stages reached", "Where every application stands"),
+    )
+    stages = ["applications", "places", "completed"]
+    outcomes = ["places", "rejected", "withdrawn", "awaiting"]
+    applied = funnel.get("applications")
+    for column, keys, colours in (
+        (1, stages, [charts.DARK_BLUE] * 3),
+        (2, outcomes, [charts.DARK_BLUE, charts.DARK_GREY, charts.ORANGE, charts.LIGHT_PURPLE]),
+    ):
+        labels = [STAGE_LABELS[key] for key in keys]
+        values = [funnel.get(key) for key in keys]
+        figure.add_trace(
+            go.Bar(
+                x=[None if _blank(value) else value for value in values],
+                y=labels,
+                orientation="h",
+                marker_color=colours,
+                text=[_count_and_share(value, applied) for value in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:,}<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+        figure.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=1, col=column)
+    figure.update_xaxes(rangemode="tozero", showticklabels=False)
+    title = funnel_title(funnel, scheme)
+    return charts.style(figure, title, height=320)
+
+
+def _blank(value) -> bool:
+    return value is None or pd.isna(value)
+
+
+def _count_and_share(value, applied) -> str:
+    if _blank(value):
+        return disclosure.SUPPRESSED
+    if _blank(applied) or not applied:
+        return f"{int(value):,}"
+    return f"{int(value):,} ({value / applied:.0%})"
+
+
+def funnel_title(funnel: dict, scheme: str) -> str:
+    """'Of 529 applications to the Future Leaders Scheme, 29% were accepted and 19% have completed'."""
+    applied, places, completed = (funnel.get(key) for key in ("applications", "places", "completed"))
+    if _blank(applied) or not applied:
+        return f"Applications to {scheme}: too few to show"
+    text = f"Of {int(applied):,} applications to {scheme}"
+    if _blank(places):
+        return text + ", the number accepted is too small to show"
+    text += f", {places / applied:.0%} were accepted"
+    return text + ("" if _blank(completed) else f" and {completed / applied:.0%} have completed")
+
+
+def funnel_table(funnel: dict) -> pd.DataFrame:
+    """The funnel as a table: stage, count and share of applications, with [c] where blanked."""
+    applied = funnel.get("applications")
+    rows = []
+    for key in STAGES:
+        value = funnel.get(key)
+        share = None if _blank(value) or _blank(applied) or not applied else round(100 * value / applied, 1)
+        rows.append({"Stage": STAGE_LABELS[key], "Applications": value, "Share of applications (%)": share})
+    return disclosure.display(pd.DataFrame(rows), ["Applications", "Share of applications (%)"])
+
+
+def cohort_frame(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Cohorts with acceptance rate and interval added."""
+    return with_rates(cohorts)
+
+
+def trend_title(cohorts: pd.DataFrame, scheme: str) -> str:
+    """'Applications to the Future Leaders Scheme rose from 95 in 2021 to 120 in 2025'."""
+    shown = cohorts.dropna(subset=["applications"])
+    if len(shown) < 2:
+        return f"Applications to {scheme} by cohort year"
+    first, last = shown.iloc[0], shown.iloc[-1]
+    change = (
+        "rose"
+        if last["applications"] > first["applications"]
+        else "fell"
+        if last["applications"] < first["applications"]
+        else "held"
+    )
+    return (
+        f"Applications to {scheme} {change} from {int(first['applications']):,} in {first['cohort_year']} "
+        f"to {int(last['applications']):,} in {last['cohort_year']}"
+    )
+
+
+def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
+    """Applications and participants per cohort year, as labelled lines; blanked years leave a gap marked [c]."""
+    figure = go.Figure()
+    years = cohorts["cohort_year"].astype(str)
+    for column, name, colour, symbol, dash in (
+        ("applications", "Applications", charts.DARK_BLUE, "circle", "solid"),
+        ("places", "Participants (accepted or completed)", charts.TURQUOISE, "square", "dash"),
+    ):
+        values = cohorts[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        figure.add_trace(
+            go.Scatter(
+                x=years,
+                y=values,
+                mode="lines+markers+text",
+                name=name,
+                line={"color": colour, "dash": dash},
+                marker={"symbol": symbol, "size": 9, "color": colour},
+                text=[disclosure.SUPPRESSED if np.isnan(value) else f"{value:,.0f}" for value in values],
+                textposition="top center",
+                hovertemplate=f"{name} %{{x}}: %{{y:,}}<extra></extra>",
+            )
+        )
+        blanked = np.isnan(values)
+        if blanked.any():
+            figure.add_trace(
+                go.Scatter(
+                    x=years[blanked],
+                    y=[0] * int(blanked.sum()),
+                    mode="text",
+                    text=[disclosure.SUPPRESSED] * int(blanked.sum()),
+                    textposition="top center",
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    figure.update_xaxes(title="Cohort year", type="category")
+    figure.update_yaxes(title="Applications", rangemode="tozero")
+    figure.update_layout(legend={"orientation": "h", "y": -0.25})
+    return charts.style(figure, title, height=360)
+
+
+def awaiting_sentence(cohorts: pd.DataFrame) -> str | None:
+    """'43 applications to the 2025 cohort still await a decision, so its acceptance rate will rise.'"""
+    waiting = cohorts.dropna(subset=["awaiting"])
+    waiting = waiting[waiting["awaiting"] > 0]
+    if waiting.empty:
+        return None
+    latest = waiting.iloc[-1]
+    return (
+        f"{int(latest['awaiting']):,} applications to the {latest['cohort_year']} cohort still await a decision: "
+        "they count as applications but not yet as acceptances, so that year's acceptance rate will rise."
+    )
+
+
+def breakdown_title(frame: pd.DataFrame, label: str, noun: str) -> str:
+    """'Acceptance by grade: highest at G6 (41%), lowest at SEO (22%)'."""
+    shown = frame.dropna(subset=["acceptance_rate"]).sort_values("acceptance_rate")
+    if len(shown) < 2:
+        return f"Acceptance rate by {noun}"
+    low, high = shown.iloc[0], shown.iloc[-1]
+    return (
+        f"Acceptance by {noun}: highest {high[label]} ({high['acceptance_rate']:.0%}), "
+        f"lowest {low[label]} ({low['acceptance_rate']:.0%})"
+    )
+
+
+def flag_below(frame: pd.DataFrame, ref: dict) -> pd.DataFrame:
+    """A copy with `below`: the acceptance interval lies wholly below the profession-wide rate."""
+    flagged = frame.copy()
+    rate = ref["acceptance_rate"]
+    flagged["below"] = (flagged["upper"] < rate).fillna(False) if rate is not None else False
+    return flagged
+
+
+def region_sentence(regions: pd.DataFrame) -> str | None:
+    """'Applicants working in London were accepted at 48%, against 27% in the rest of the UK.'"""
+    rates = regions.set_index("area")
+    if not {"London", "Rest of the UK"} <= set(rates.index):
+        return None
+    london, rest = rates.at["London", "acceptance_rate"], rates.at["Rest of the UK", "acceptance_rate"]
+    if pd.isna(london) or pd.isna(rest):
+        return None
+    apart = (
+        rates.at["London", "lower"] > rates.at["Rest of the UK", "upper"]
+        or rates.at["London", "upper"] < rates.at["Rest of the UK", "lower"]
+    )
+    return f"Applicants working in London were accepted at {london:.0%}, against {rest:.0%} in the rest of the UK" + (
+        " (the 95% intervals do not overlap)." if apart else " (the 95% intervals overlap)."
+    )
+
+
+def heatmap(
+    department_schemes: pd.DataFrame,
+    department_members: pd.DataFrame,
+    departments: pd.DataFrame,
+    schemes: pd.DataFrame,
+) -> go.Figure:
+    """Participants per 100 members by department and scheme, shaded against each scheme's profession-wide rate."""
+    grid = heatmap_grid(department_schemes, department_members, departments, schemes)
+    rates, relative, labels = grid["rates"], grid["relative"], grid["labels"]
+    figure = go.Figure(
+        go.Heatmap(
+            z=relative.to_numpy(dtype=float, na_value=np.nan),
+            x=[_wrap(name) for name in rates.columns],
+            y=list(rates.index),
+            text=labels.to_numpy(),
+            texttemplate="%{text}",
+            customdata=rates.to_numpy(dtype=float, na_value=np.nan),
+            colorscale=[
+                [index / (len(charts.SEQUENTIAL) - 1), colour] for index, colour in enumerate(charts.SEQUENTIAL)
+            ],
+            zmin=0,
+            zmax=2,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "× profession<br>rate"}, "tickvals": [0, 0.5, 1, 1.5, 2]},
+            hovertemplate="%{y}, %{x}: %{customdata:.1f} per 100 members (%{z:.1f} × profession rate)<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_xaxes(side="top", title=None)
+    title = heatmap_title(grid)
+    return charts.style(figure, title, height=max(360, 24 * len(rates) + 200))
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def heatmap_grid(
+    department_schemes: pd.DataFrame,
+    department_members: pd.DataFrame,
+    departments: pd.DataFrame,
+    schemes: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """Rates per 100 (departments x schemes, totals first), each relative to its scheme's profession-wide rate, and
+    the cell labels: the rate, [c] where blanked, blank where the scheme is not open to the department."""
+    cells = department_schemes.merge(department_members, on="department_id", how="left")
+    # A departmental scheme's profession-wide rate is over its own department's members only.
+    owners = schemes.set_index("scheme_id")["department_id"].dropna()
+    is_total = cells["department_id"] == TOTAL
+    members_by_department = department_members.set_index("department_id")["members"]
+    owned = is_total & cells["scheme_id"].isin(owners.index)
+    cells.loc[owned, "members"] = cells.loc[owned, "scheme_id"].map(owners).map(members_by_department)
+    cells["rate"] = 100 * ratio(cells["places"], cells["members"])
+    names = {TOTAL: "All departments", **departments.set_index("department_id")["name"].to_dict()}
+    scheme_names = {TOTAL: "All schemes", **schemes.set_index("scheme_id")["name"].to_dict()}
+    rates = cells.pivot(index="department_id", columns="scheme_id", values="rate")
+    shown_rows = [
+        TOTAL,
+        *rates.drop(index=TOTAL).assign(order=rates[TOTAL]).sort_values("order", ascending=False).index,
+    ]
+    shown_columns = [TOTAL, *[scheme for scheme in schemes["scheme_id"] if scheme in rates.columns]]
+    rates = rates.loc[shown_rows, shown_columns]
+    # The query returns only the department and scheme pairs that are open, so a missing pair is not open.
+    open_cells = cells.assign(open=True).pivot(index="department_id", columns="scheme_id", values="open")
+    open_cells = open_cells.reindex(index=shown_rows, columns=shown_columns).notna()
+    relative = rates / rates.loc[TOTAL]
+    labels = pd.DataFrame(NOT_OPEN, index=rates.index, columns=rates.columns)
+    for row in rates.index:
+        for column in rates.columns:
+            if open_cells.at[row, column]:
+                value = rates.at[row, column]
+                labels.at[row, column] = disclosure.SUPPRESSED if pd.isna(value) else f"{value:.1f}"
+    rename = {"index": names, "columns": scheme_names}
+    return {
+        "rates": rates.rename(**rename),
+        "relative": relative.rename(**rename),
+        "labels": labels.rename(**rename),
+        "ids": rates,
+    }
+
+
+def heatmap_title(grid: dict[str, pd.DataFrame]) -> str:
+    """The widest gap in the grid: 'Lowest participation against its scheme's rate: EA in the Future Leaders Scheme'."""
+    relative = grid["relative"].drop(index="All departments", errors="ignore")
+    stacked = relative.stack().dropna()
+    if stacked.empty:
+        return "Participation by department and scheme: too few participants to compare"
+    (department, scheme), value = stacked.idxmin(), stacked.min()
+    return f"Widest gap: {department} in the {scheme} ({value:.1f} × the profession-wide rate)".replace(
+        "the All schemes", "all schemes"
+    )
+
+
+def heatmap_table(grid: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The heatmap as a table of rates per 100 members, with [c] where blanked and blank where not open."""
+    table = grid["labels"].copy()
+    table.index.name = "Department"
+    return table.reset_index()
+
+
+def department_table(view: pd.DataFrame) -> pd.DataFrame:
+    """The per-department table under the participation and access charts, ready to show or download."""
+    table = pd.DataFrame(
+        {
+            "Department": view["name"],
+            "Code": view["department_id"],
+            "Members": view["members"],
+            "Participants": view["places"],
+            "Participants per 100 members": view["participation_rate"].round(2),
+            "Applications": view["applications"],
+            "Acceptance rate (%)": (100 * view["acceptance_rate"]).round(1),
+            "95% interval from (%)": (100 * view["lower"]).round(1),
+            "95% interval to (%)": (100 * view["upper"]).round(1),
+            "Clearly below profession-wide rate": view["below"].map({True: "yes", False: "no"}),
+        }
+    )
+    return _shown(
+        table,
+        rates={
+            "Acceptance rate (%)": "Applications",
+            "95% interval from (%)": "Applications",
+            "95% interval to (%)": "Applications",
+            "Participants per 100 members": "Members",
+        },
+    )
+
+
+def breakdown_table(frame: pd.DataFrame, label: str, heading: str) -> pd.DataFrame:
+    """A grade or region table: members, participants, applications, rates and interval."""
+    table = pd.DataFrame(
+        {
+            heading: frame[label],
+            "Members": frame["members"],
+            "Participants": frame["places"],
+            "Participants per 100 members": frame["participation_rate"].round(2),
+            "Applications": frame["applications"],
+            "Acceptance rate (%)": (100 * frame["acceptance_rate"]).round(1),
+            "95% interval from (%)": (100 * frame["lower"]).round(1),
+            "95% interval to (%)": (100 * frame["upper"]).round(1),
+            "Clearly below profession-wide rate": frame["below"].map({True: "yes", False: "no"}),
+        }
+    )
+    return _shown(
+        table,
+        rates={
+            "Acceptance rate (%)": "Applications",
+            "95% interval from (%)": "Applications",
+            "95% interval to (%)": "Applications",
+            "Participants per 100 members": "Members",
+        },
+    )
+
+
+def cohort_table(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Applications by cohort year and how far they got, with the acceptance rate and interval."""
+    table = pd.DataFrame({"Cohort year": cohorts["cohort_year"]})
+    for key in STAGES:
+        table[STAGE_LABELS[key]] = cohorts[key]
+    table["Acceptance rate (%)"] = (100 * cohorts["acceptance_rate"]).round(1)
+    table["95% interval from (%)"] = (100 * cohorts["lower"]).round(1)
+    table["95% interval to (%)"] = (100 * cohorts["upper"]).round(1)
+    rates = {column: "Applied" for column in ("Acceptance rate (%)", "95% interval from (%)", "95% interval to (%)")}
+    return _shown(table, rates=rates)
+
+
+def detail_table(department_schemes: pd.DataFrame, departments: pd.DataFrame, schemes: pd.DataFrame) -> pd.DataFrame:
+    """Every department and scheme open to it, with totals: applications, participants and acceptance rate."""
+    names = {TOTAL: "All departments", **departments.set_index("department_id")["name"].to_dict()}
+    scheme_names = {TOTAL: "All schemes", **schemes.set_index("scheme_id")["name"].to_dict()}
+    rated = with_rates(department_schemes)
+    table = pd.DataFrame(
+        {
+            "Department": rated["department_id"].map(names),
+            "Scheme": rated["scheme_id"].map(scheme_names),
+            "Applications": rated["applications"],
+            "Participants": rated["places"],
+            "Acceptance rate (%)": (100 * rated["acceptance_rate"]).round(1),
+            "95% interval from (%)": (100 * rated["lower"]).round(1),
+            "95% interval to (%)": (100 * rated["upper"]).round(1),
+        }
+    )
+    rates = {
+        column: "Applications" for column in ("Acceptance rate (%)", "95% interval from (%)", "95% interval to (%)")
+    }
+    return _shown(table, rates=rates)
+
+
+def _shown(table: pd.DataFrame, rates: dict[str, str]) -> pd.DataFrame:
+    # Counts and rates already went through disclosure control; here a blank becomes [c], except a rate over zero
+    # applications (or members), which is undefined rather than hidden.
+    counts = [
+        column for column in ("Members", "Participants", "Applications", *STAGE_LABELS.values()) if column in table
+    ]
+    shown = disclosure.display(table, [*counts, *rates])
+    for rate, denominator in rates.items():
+        undefined = table[rate].isna() & (table[denominator].astype("Float64") == 0).fillna(False)
+        shown.loc[undefined.to_numpy(), rate] = NO_APPLICATIONS
+    return shown
+
+
+def participation_sentence(view: pd.DataFrame, ref: dict, scheme: str) -> str | None:
+    """'Across the profession, 11.9 in every 100 members took part in all schemes; DSIT had the most (21.6).'"""
+    if ref["participation_rate"] is None:
+        return None
+    text = f"Across the chosen departments, {per_100(ref['participation_rate'])} in every 100 members took part in {scheme}"
+    shown = view.dropna(subset=["participation_rate"])
+    if len(shown) >= 2:
+        top, bottom = shown.iloc[0], shown.iloc[-1]
+        text += (
+            f"; {top['name']} had the most ({per_100(top['participation_rate'])}) and {bottom['name']} the fewest "
+            f"({per_100(bottom['participation_rate'])})"
+        )
+    return text + "."
+
+
+def access_sentence(view: pd.DataFrame, ref: dict) -> str | None:
+    """'Environment Agency and Ministry of Defence are accepted clearly less often than the profession (55%).'"""
+    if ref["acceptance_rate"] is None:
+        return None
+    below = view[view["below"]].sort_values("upper")
+    rate = percent(ref["acceptance_rate"])
+    if below.empty:
+        return f"No department's applications are accepted clearly less often than the profession-wide {rate}."
+    names = list(below["name"])
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "has" if len(names) == 1 else "have"
+    return f"{listed} {verb} acceptance rates clearly below the profession-wide {rate} (the whole 95% interval is below it)."
+
+
+def hidden_sentence(view: pd.DataFrame) -> str | None:
+    """'9 departments have too few participants to show a rate.'"""
+    hidden = int(view["participation_rate"].isna().sum())
+    if not hidden or not disclosure.threshold():
+        return None
+    noun = "department has" if hidden == 1 else "departments have"
+    return f"{hidden} {noun} numbers too small to show a participation rate here."
+
+
+def trend_sentence(cohorts: pd.DataFrame, scheme: str) -> str | None:
+    """'Applications to all schemes rose from 402 in 2021 to 515 in 2025.'"""
+    if cohorts.dropna(subset=["applications"]).shape[0] < 2:
+        return None
+    return trend_title(cohorts, scheme) + "."
+
+
+def choices_text(scheme: str, cohort_years, grades) -> str:
+    """The page's own choices in words, for download titles: 'Future Leaders Scheme; cohorts 2023, 2024; all grades'."""
+    years = f"cohorts {', '.join(map(str, sorted(cohort_years)))}" if cohort_years else "all cohorts"
+    chosen_grades = f"grades {', '.join(grades)}" if grades else "all grades"
+    return f"{scheme[0].upper()}{scheme[1:]}; {years}; {chosen_grades}"
+
+
+def on_screen(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.dataframe: numbers written out ('1,234', '35.2') so a column can mix them with [c]."""
+    screen = table.copy()
+    for column in screen.columns:
+        if screen[column].dtype == object:
+            screen[column] = [_written(value) for value in screen[column]]
+    return screen
+
+
+def _written(value):
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, int | np.integer):
+        return f"{value:,}"
+    if isinstance(value, float | np.floating):
+        return "" if np.isnan(value) else f"{value:,.1f}"
+    return value
