@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import config, themes
+from dashboard import config
 
 # Load order respects the foreign keys in queries/schema.sql.
 TABLES = (
@@ -66,6 +66,9 @@ def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     suggestions.loc[manual, "theme_source"] = "manual"
     suggestions.loc[manual, "confidence"] = 1.0
     if (~manual).any() and manual.any():
+        # Imported here: scikit-learn takes seconds to load, and dry runs and refused imports never need it.
+        from dashboard import themes
+
         model = themes.train(suggestions.loc[manual, "text"], suggestions.loc[manual, "theme_id"], frames["themes"])
         predicted, confidence = themes.predict(model, suggestions.loc[~manual, "text"])
         suggestions.loc[~manual, "theme_id"] = predicted

@@ -324,6 +324,27 @@ def summary_frame(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"rows now": "Int64", "rows after": "Int64"})
 
 
+def history_table(imports: pd.DataFrame) -> pd.DataFrame:
+    """The import history for people: when, who, from what, which files (with the start of each hash) and how many rows."""
+    rows = []
+    for record in imports.to_dict("records"):
+        files = json.loads(record["files"]) if record["files"] else {}
+        counts = json.loads(record["row_counts"]) if record["row_counts"] else {}
+        rows.append(
+            {
+                "import": record["import_id"],
+                "imported at": record["imported_at"],
+                "imported by": record["imported_by"],
+                "source": record["source"],
+                "files": ", ".join(f"{name} (SHA-256 {digest[:12]}…)" for name, digest in files.items()),
+                "rows": sum(counts.values()),
+                "row counts": ", ".join(f"{table} {count:,}" for table, count in counts.items()),
+            }
+        )
+    columns = ["import", "imported at", "imported by", "source", "files", "rows", "row counts"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def summary_line(plan: Plan) -> str:
     """How many errors and notes, in words."""
     errors = plan.errors

@@ -245,7 +245,10 @@ def check_table(raw: RawTable) -> tuple[Checked, list[Problem]]:
         record = {ROW: number}
         for column in spec.columns:
             index = positions.get(column.name)
-            value = cells[index] if index is not None and index < len(cells) else None
+            if index is None:
+                record[column.name] = None  # a missing column is reported once, at the header
+                continue
+            value = cells[index] if index < len(cells) else None
             try:
                 record[column.name] = convert(value, column, raw.epoch)
             except Invalid as invalid:

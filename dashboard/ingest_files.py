@@ -72,6 +72,8 @@ def shown_value(value: object, limit: int = 60) -> str | None:
     if value is None:
         return None
     text = str(value)
+    if not text:
+        return None
     text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -121,7 +123,7 @@ def kind_of(content: bytes) -> str:
         except zipfile.BadZipFile:
             return "a damaged zip file"
         if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
-            return "macro-enabled workbook" if "xl/vbaProject.bin" in names else "xlsx"
+            return "a macro-enabled workbook" if "xl/vbaProject.bin" in names else "xlsx"
         return "a zip file, not an Excel workbook"
     if content.startswith(OLE_MAGIC):
         return "an old Excel (.xls) or other Office binary file"
@@ -141,7 +143,7 @@ def read_uploads(uploads: list[Upload], *, max_bytes: int | None = MAX_UPLOAD_BY
         if table_for(Path(upload.name).stem):
             reading.named.add(table_for(Path(upload.name).stem))
         if max_bytes is not None and len(upload.content) > max_bytes:
-            reading.add(Problem(upload.name, None, None, f"file is larger than the {max_bytes // 2**20} MB limit"))
+            reading.add(Problem(upload.name, None, None, f"file is larger than the {size_text(max_bytes)} limit"))
             continue
         kind = kind_of(upload.content)
         suffix = Path(upload.name).suffix.lower()
@@ -157,6 +159,10 @@ def read_uploads(uploads: list[Upload], *, max_bytes: int | None = MAX_UPLOAD_BY
                 reading.add(Problem(upload.name, None, None, f"content is text but the name ends {suffix}"))
                 continue
             read_csv_upload(upload, reading)
+        elif kind == "empty":
+            reading.add(Problem(upload.name, None, None, "the file is empty"))
+        elif kind == "UTF-16 text":
+            reading.add(Problem(upload.name, None, None, "UTF-16 text: save it as CSV UTF-8"))
         else:
             reading.add(Problem(upload.name, None, None, f"not a CSV file or an Excel workbook: it is {kind}"))
     if workbooks and (len(workbooks) > 1 or len(uploads) > 1):
@@ -173,13 +179,18 @@ def read_uploads(uploads: list[Upload], *, max_bytes: int | None = MAX_UPLOAD_BY
 
 
 def read_path(source: Path) -> Reading:
-    """Read a folder of contract CSVs or one workbook from disk (no size cap: the command line is trusted)."""
+    """Read a folder of contract CSVs (or a workbook in it) or one workbook from disk (no size cap: the CLI is trusted)."""
     if source.is_dir():
-        files = sorted(path for path in source.iterdir() if path.is_file() and path.suffix.lower() == ".csv")
+        files = sorted(path for path in source.iterdir() if path.is_file() and path.suffix.lower() in {".csv", ".xlsx"})
         uploads = [Upload(path.name, path.read_bytes()) for path in files]
     else:
         uploads = [Upload(source.name, source.read_bytes())]
     return read_uploads(uploads, max_bytes=None)
+
+
+def size_text(size: int) -> str:
+    """A byte count in MB, or KB when smaller."""
+    return f"{size // 2**20:,} MB" if size >= 2**20 else f"{size // 1024:,} KB"
 
 
 def table_for(name: str) -> str | None:
@@ -202,26 +213,30 @@ def read_csv_upload(upload: Upload, reading: Reading) -> None:
         return
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     raw = None
-    try:
-        for number, record in enumerate(records, start=1):
-            cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
-            if raw is None:
-                if len(cells) == 1 and (";" in cells[0] or "\t" in cells[0]):
-                    separator = "semicolons" if ";" in cells[0] else "tabs"
-                    reading.add(
-                        Problem(
-                            upload.name, number, None, f"columns are separated by {separator}: save as CSV with commas"
-                        )
-                    )
-                    return
-                raw = RawTable(table, upload.name, cells, header_row=number, strict_width=True)
-            else:
-                raw.rows.append((number, cells))
-    except csv.Error as error:
-        reading.add(Problem(upload.name, records.line_num, None, f"cannot be read as CSV: {error}"))
-        return
+    number = 0
+    while True:
+        number += 1
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            hint = ": a quote is never closed" if "end of data" in str(error) else ""
+            reading.add(Problem(upload.name, number, None, f"cannot be read as CSV ({error}){hint}"))
+            return
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue
+        if raw is None:
+            if len(cells) == 1 and (";" in cells[0] or "\t" in cells[0]):
+                separator = "semicolons" if ";" in cells[0] else "tabs"
+                reading.add(
+                    Problem(upload.name, number, None, f"columns are separated by {separator}: save as CSV with commas")
+                )
+                return
+            raw = RawTable(table, upload.name, cells, header_row=number, strict_width=True)
+        else:
+            raw.rows.append((number, cells))
     if raw is None:
         reading.add(Problem(upload.name, None, None, "the file is empty"))
         return
@@ -298,7 +313,7 @@ def read_workbook(upload: Upload, reading: Reading) -> None:
             io.BytesIO(upload.content), read_only=True, data_only=False, keep_links=False, keep_vba=False
         )
     except Exception as error:  # openpyxl raises many types for a malformed file; each means "cannot be read".
-        reading.add(Problem(upload.name, None, None, f"cannot be read as an Excel workbook: {type(error).__name__}"))
+        reading.add(Problem(upload.name, None, None, f"cannot be read as an Excel workbook: {failure(error)}"))
         return
     try:
         for sheet in workbook.worksheets:
@@ -313,9 +328,21 @@ def read_workbook(upload: Upload, reading: Reading) -> None:
             if table in reading.tables:
                 reading.add(Problem(label, None, None, f"a second sheet for {table}: give each table once"))
                 continue
-            read_sheet(sheet, table, label, reading, epoch=workbook.epoch)
+            try:
+                read_sheet(sheet, table, label, reading, epoch=workbook.epoch)
+            except Exception as error:  # sheets are parsed as they are read; a malformed or hostile one stops here
+                reading.add(Problem(label, None, None, f"cannot be read as a worksheet: {failure(error)}"))
     finally:
         workbook.close()
+
+
+def failure(error: BaseException) -> str:
+    """Why a workbook could not be read, from the innermost error (defusedxml's refusals named plainly)."""
+    while error.__cause__ or error.__context__:
+        error = error.__cause__ or error.__context__
+    if type(error).__name__ in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
+        return "it declares XML entities or external references, which are refused"
+    return type(error).__name__
 
 
 def read_sheet(sheet, table: str, label: str, reading: Reading, epoch) -> None:

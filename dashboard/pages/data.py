@@ -1,6 +1,196 @@
-"""Data: placeholder until its issue lands."""
+"""Data: what is loaded and how complete it is, and loading the team's own data safely (dry run first, then import)."""
 
+import getpass
+import hashlib
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("Data")
-st.info("This page is being built.")
+from dashboard import build, config, data, disclosure, exports, filters, ingest, layout
+from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
+
+SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
+PLAN_KEY = "data_plan"
+DONE_KEY = "data_import_done"
+
+
+def render() -> None:
+    """The whole page; an access check (admins only) goes in front of this call."""
+    layout.header("Data", "What data is loaded, how complete it is, and how to load the team's own data safely.")
+    layout.filter_caption(filters.current(), ignored=SHARED_FILTERS)
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    loaded_data()
+    upload_and_import()
+    import_history()
+
+
+def loaded_data() -> None:
+    """The data date, source, row counts and data-quality figures of the current database."""
+    info = data.build_info()
+    quality = data.query_one("data_quality", review_below=ingest.REVIEW_CONFIDENCE)
+    st.subheader("Loaded data")
+    layout.kpi_row(
+        [
+            ("Data as of", f"{data.as_date(info['data_date']):%-d %B %Y}"),
+            ("Loaded", f"{pd.Timestamp(info['built_at']):%-d %b %Y %H:%M}"),
+            ("Source", "Illustrative sample" if info["source"] == build.BUNDLED_SOURCE else "Imported"),
+            ("Suggestions", f"{quality['suggestions']:,}"),
+        ]
+    )
+    if info["source"] != build.BUNDLED_SOURCE:
+        st.caption(f"Source: {info['source']}")
+    st.subheader("Data quality")
+    layout.kpi_row(
+        [
+            ("Untagged suggestions", f"{quality['untagged_suggestions']:,}"),
+            ("Auto-tagged suggestions", f"{quality['auto_tagged_suggestions']:,}"),
+            ("Auto-tagged, needing review", f"{quality['auto_tagged_needing_review']:,}"),
+            ("Members without a department", disclosure.format_count(quality["members_without_department"])),
+        ]
+    )
+    st.caption(
+        f"An auto-tagged suggestion needs review when the classifier's confidence is below "
+        f"{ingest.REVIEW_CONFIDENCE:.0%}. Untagged suggestions have no theme because the data held no hand-tagged "
+        f"examples to learn from. {disclosure.note()}"
+    )
+    counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
+    with st.expander("Rows in each table"):
+        st.dataframe(counts, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
+
+
+def upload_and_import() -> None:
+    """Upload files, see the dry run's report, and import only when every check passes."""
+    st.subheader("Load new data")
+    st.markdown(
+        "Upload the contract's CSV files (named after their tables, for example `members.csv`) or one Excel workbook "
+        "with a sheet per table. Tables you leave out keep their current rows. Nothing is loaded until every check "
+        f"passes and you press **Import**. Files up to {MAX_UPLOAD_MB} MB."
+    )
+    files = st.file_uploader(
+        "CSV files or an Excel workbook",
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="data_upload",
+        max_upload_size=MAX_UPLOAD_MB,
+    )
+    if not files:
+        st.session_state.pop(PLAN_KEY, None)
+        return
+    uploads = [Upload(file.name, file.getvalue()) for file in files]
+    plan = dry_run(uploads)
+    errors = plan.errors
+    if errors:
+        files_with_errors = len({problem.file for problem in errors})
+        st.error(
+            f"Dry run: {len(errors):,} problem{'s' if len(errors) != 1 else ''} in {files_with_errors} "
+            f"file{'s' if files_with_errors != 1 else ''}. Nothing has been imported: fix them and upload again.",
+            icon=":material/error:",
+        )
+    else:
+        st.success("Dry run: every check passed. Review what will change, then import.", icon=":material/task_alt:")
+    st.markdown("**What the import would do**")
+    st.dataframe(ingest.summary_frame(plan), hide_index=True)
+    if plan.problems:
+        validation_report(plan, uploads)
+    if st.button("Import", type="primary", disabled=not plan.ok, key="data_import", icon=":material/upload:"):
+        run_import(plan)
+
+
+def dry_run(uploads: list[Upload]) -> ingest.Plan:
+    """Validate the uploads against the contract and the current database, once per set of files and database file."""
+    path = config.db_path()
+    status = path.stat()
+    digest = hashlib.sha256()
+    for upload in uploads:
+        digest.update(upload.name.encode() + b"\0" + upload.sha256.encode())
+    key = (digest.hexdigest(), str(path), status.st_ino, status.st_mtime_ns)
+    cached = st.session_state.get(PLAN_KEY)
+    if cached and cached[0] == key:
+        return cached[1]
+    source = uploads[0].name if len(uploads) == 1 else ", ".join(upload.name for upload in uploads)
+    plan = ingest.plan_import(uploads, path, source=source)
+    st.session_state[PLAN_KEY] = (key, plan)
+    return plan
+
+
+def validation_report(plan: ingest.Plan, uploads: list[Upload]) -> None:
+    """The problems and notes as a table to filter and download."""
+    report = ingest.report_frame(plan.problems)
+    st.markdown("**Validation report**")
+    left, middle, right = st.columns([1, 2, 2])
+    severities = left.multiselect("Show", ["error", "note"], default=["error", "note"], key="data_report_severity")
+    chosen_files = middle.multiselect("Files", sorted(report["file"].unique()), key="data_report_files")
+    search = right.text_input("Search problems and values", key="data_report_search")
+    shown = report[report["severity"].isin(severities)]
+    if chosen_files:
+        shown = shown[shown["file"].isin(chosen_files)]
+    if search:
+        needle = search.strip().lower()
+        text = shown["problem"].fillna("") + " " + shown["value"].fillna("") + " " + shown["column"].fillna("")
+        shown = shown[text.str.lower().str.contains(needle, regex=False)]
+    st.dataframe(shown, hide_index=True)
+    st.caption(
+        f"{len(shown):,} of {len(report):,} rows. Rows are numbered as a spreadsheet numbers them: the header is row 1."
+    )
+    context = exports.Context(
+        title="Validation report",
+        filters=f"Uploaded files: {', '.join(upload.name for upload in uploads)}",
+        data_date=date.today(),
+    )
+    left, right = st.columns(2)
+    stem = context.file_stem()
+    left.download_button(
+        "Download report (CSV)",
+        exports.to_csv(report, context),
+        f"{stem}.csv",
+        "text/csv",
+        key="data_report_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download report (XLSX)",
+        exports.to_xlsx(report, context),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data_report_xlsx",
+        on_click="ignore",
+    )
+
+
+def run_import(plan: ingest.Plan) -> None:
+    """Write the new database and swap it in; pages see it on their next run."""
+    try:
+        with st.spinner("Importing: retraining the theme classifier and writing the new database…"):
+            counts = ingest.apply_import(plan, config.db_path(), imported_by=current_user())
+    except ingest.ImportBusy as busy:
+        st.error(str(busy))
+        return
+    st.session_state.pop(PLAN_KEY, None)
+    st.session_state[DONE_KEY] = f"Imported {sum(counts.values()):,} rows from {plan.source}."
+    st.rerun()
+
+
+def current_user() -> str:
+    """Who is importing: the signed-in user's email when there is sign-in, else the account running the app."""
+    user = st.user
+    if getattr(user, "is_logged_in", False) and user.get("email"):
+        return str(user.get("email"))
+    return getpass.getuser()
+
+
+def import_history() -> None:
+    """Every import into the current database, newest first."""
+    st.subheader("Import history")
+    history = ingest.history_table(data.query("imports_history"))
+    st.dataframe(history, hide_index=True)
+    kept = build.backups(config.db_path())
+    st.caption(
+        f"{len(kept)} previous version{'s' if len(kept) != 1 else ''} kept as backups. To go back to one, run "
+        "`python -m dashboard.ingest --list-backups` and `python -m dashboard.ingest --restore [BACKUP]` on the server."
+    )
+
+
+render()

@@ -1,0 +1,333 @@
+"""The import: every bad input is refused at its exact location with the database untouched; good variants load exactly."""
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import duckdb
+import openpyxl.xml
+import pandas as pd
+import pytest
+
+from dashboard import build, config, data, ingest
+from dashboard.ingest_checks import CONTRACT
+from dashboard.ingest_files import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
+
+BAD = Path(__file__).parent / "bad_inputs"
+GOOD = Path(__file__).parent / "good_inputs"
+BAD_CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())
+GOOD_VARIANTS = ["plain", "bom_crlf_spaces", "cp1252", "excel_serials", "workbook"]
+
+
+@pytest.fixture
+def current_db(fixture_db, tmp_path) -> Path:
+    """A copy of the fixture database, standing for the data already loaded."""
+    path = tmp_path / "db" / "gse.duckdb"
+    path.parent.mkdir()
+    shutil.copy(fixture_db, path)
+    return path
+
+
+def run_cli(*arguments: str) -> tuple[int, str, str]:
+    """Run the command line in a subprocess, as a user would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.ingest", *arguments], capture_output=True, text=True, cwd=config.ROOT
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def words(output: str) -> list[str]:
+    """Each line of output with its runs of spaces collapsed."""
+    return [" ".join(line.split()) for line in output.splitlines()]
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The FILE:ROW: column: problem lines, without notes and the closing summary."""
+    lines = stderr.splitlines()
+    assert lines[-1].endswith("nothing was imported."), lines[-1]
+    return [line for line in lines[:-1] if ": note: " not in line]
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_bad_input_is_refused_at_its_location_and_changes_nothing(case, current_db, capsys):
+    before = current_db.read_bytes()
+    status = ingest.main([str(BAD / case), "--db", str(current_db)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert error_lines(captured.err) == (BAD / case / "expected.txt").read_text().splitlines()
+    assert current_db.read_bytes() == before
+    assert [path.name for path in current_db.parent.iterdir()] == ["gse.duckdb"]
+
+
+def test_every_failure_mode_has_a_case():
+    expected = {
+        "out_of_range",
+        "unknown_value",
+        "duplicate_key",
+        "orphan",
+        "missing_column",
+        "empty_required",
+        "text_too_long",
+        "not_a_number",
+        "impossible_date",
+        "undecodable",
+        "combination",
+        "zip_bomb",
+        "workbook_cells",
+    }
+    assert expected <= set(BAD_CASES)
+
+
+def test_the_command_line_exit_codes(current_db, tmp_path):
+    status, _, stderr = run_cli(str(BAD / "combination"), "--db", str(current_db))
+    assert status == 1
+    assert stderr.splitlines()[-1] == "8 errors in 2 files, 5 notes; nothing was imported."
+    status, _, stderr = run_cli("--db", str(current_db))
+    assert status == 2 and "give one of SOURCE" in stderr
+    status, _, stderr = run_cli(str(tmp_path / "absent"), "--db", str(current_db))
+    assert status == 2 and "no such file or folder" in stderr
+    status, _, _ = run_cli(str(GOOD / "plain"), "--db", str(current_db), "--keep", "-1")
+    assert status == 2
+    status, stdout, _ = run_cli(str(GOOD / "plain"), "--db", str(current_db))
+    assert status == 0
+    assert "members 12 replaced from members.csv" in words(stdout)
+
+
+def test_a_dry_run_writes_nothing(current_db):
+    before = current_db.read_bytes()
+    status, stdout, stderr = run_cli(str(GOOD / "plain"), "--db", str(current_db), "--dry-run")
+    assert status == 0
+    assert "Dry run: nothing was written." in stderr
+    assert "suggestions 15 replaced from suggestions.csv" in words(stdout)
+    assert current_db.read_bytes() == before
+    assert not build.backups(current_db)
+
+
+def expected_tables() -> dict[str, pd.DataFrame]:
+    """The plain variant as pandas reads it, independently of the importer."""
+    frames = {}
+    for table in build.TABLES:
+        frame = pd.read_csv(GOOD / "plain" / f"{table}.csv", dtype=str, keep_default_na=False)
+        frames[table] = frame.replace({"": None})
+    return frames
+
+
+def comparable(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as sorted tuples of text, so a DuckDB table and a pandas CSV read compare cell by cell."""
+
+    def text(value):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat()
+        if isinstance(value, float):
+            return repr(float(value))
+        return str(value)
+
+    return sorted(tuple(text(value) for value in row) for row in frame.itertuples(index=False))
+
+
+@pytest.mark.parametrize("variant", GOOD_VARIANTS)
+def test_good_variants_import_exactly_the_plain_data(variant, tmp_path, capsys):
+    path = tmp_path / "gse.duckdb"
+    assert ingest.main([str(GOOD / variant), "--db", str(path)]) == 0
+    notes = capsys.readouterr().err
+    expected = expected_tables()
+    with duckdb.connect(str(path), read_only=True) as connection:
+        for table, spec in CONTRACT.items():
+            loaded = connection.execute(f"select {', '.join(spec.names)} from {table}").df()
+            want = expected[table][spec.names].copy()
+            for column in spec.columns:
+                if column.kind in {"number", "integer"}:
+                    want[column.name] = want[column.name].map(lambda value: None if value is None else float(value))
+                    loaded[column.name] = loaded[column.name].map(
+                        lambda value: None if pd.isna(value) else float(value)
+                    )
+            if table == "suggestions":
+                # The classifier fills untagged themes; the manual ones must come through unchanged.
+                manual = want["theme_id"].notna()
+                loaded = loaded.set_index("suggestion_id").loc[want["suggestion_id"]].reset_index()
+                assert comparable(loaded[manual.to_numpy()]) == comparable(want[manual])
+                assert loaded["theme_id"].notna().all()
+            else:
+                assert comparable(loaded) == comparable(want), table
+    assert ("not UTF-8: read as Windows-1252" in notes) == (variant == "cp1252")
+
+
+@pytest.mark.parametrize("variant", ["bom_crlf_spaces", "workbook"])
+def test_imported_figures_equal_a_pandas_calculation(variant, tmp_path, use_db):
+    path = tmp_path / "gse.duckdb"
+    assert ingest.main([str(GOOD / variant), "--db", str(path)]) == 0
+    use_db(path)
+    expected = expected_tables()
+    kpis = data.query_one(
+        "overview_kpis",
+        theme_ids=None,
+        nations=None,
+        location_ids=None,
+        department_ids=None,
+        date_from=None,
+        date_to=None,
+    )
+    assert kpis["members"] == len(expected["members"])
+    assert kpis["workshops"] == len(expected["workshops"])
+    assert kpis["suggestions"] == len(expected["suggestions"])
+    assert kpis["miles_travelled"] == pd.to_numeric(expected["workshops"]["miles_travelled"]).sum()
+    assert kpis["scheme_participants"] == expected["participation"]["member_id"].nunique()
+    info = data.build_info()
+    assert data.as_date(info["data_date"]).isoformat() == max(
+        expected["workshops"]["held_on"].max(), expected["members"]["joined_on"].dropna().max()
+    )
+    assert info["source"] == f"import of {GOOD / variant}"
+
+
+def test_a_subset_keeps_the_other_tables_and_records_the_import(current_db, fixture_csvs, tmp_path):
+    folder = tmp_path / "subset"
+    folder.mkdir()
+    members = (config.ROOT / "tests/fixtures/members.csv").read_text() + "M013,SG,G7,Scotland,both,2025-06-01\n"
+    (folder / "Members.CSV").write_text(members)
+    assert ingest.main([str(folder), "--db", str(current_db)]) == 0
+    with duckdb.connect(str(current_db), read_only=True) as connection:
+        counts = {table: build.table_rows(connection, table) for table in build.TABLES}
+        history = connection.execute(
+            "select import_id, imported_by, source, files, row_counts from imports order by 1"
+        ).fetchall()
+        sources = dict(connection.execute("select theme_source, count(*) from suggestions group by 1").fetchall())
+    assert counts == {table: len(frame) + (table == "members") for table, frame in fixture_csvs.items()}
+    assert [row[0] for row in history] == [1, 2]
+    assert history[1][2] == f"import of {folder}"
+    assert json.loads(history[1][3]) == {"Members.CSV": hashlib.sha256(members.encode()).hexdigest()}
+    assert json.loads(history[1][4]) == counts
+    assert history[1][1]
+    # Kept suggestions: the team's themes stay manual, and the retrained classifier tags the rest again.
+    untagged = fixture_csvs["suggestions"]["theme_id"].isna().sum()
+    assert sources == {"manual": len(fixture_csvs["suggestions"]) - untagged, "auto": untagged}
+
+
+def test_a_subset_needs_a_current_database(tmp_path):
+    plan = ingest.plan_path(BAD.parent / "good_inputs" / "plain" / "members.csv", tmp_path / "absent.duckdb")
+    assert not plan.ok
+    assert [problem.line() for problem in plan.errors] == [
+        f"{tmp_path / 'absent.duckdb'}: no readable current database to keep departments, locations, workshops, "
+        "themes, suggestions, schemes, participation from: give every file"
+    ]
+
+
+def test_restore_brings_back_the_previous_data_and_the_history_only_grows(current_db, capsys):
+    bundled_version = build.stored_build(current_db)["data_version"]
+    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    assert build.stored_build(current_db)["data_version"] != bundled_version
+    assert ingest.main(["--list-backups", "--db", str(current_db)]) == 0
+    assert capsys.readouterr().out.split() == [path.name for path in build.backups(current_db)]
+    assert ingest.main(["--restore", "--db", str(current_db)]) == 0
+    assert build.stored_build(current_db)["data_version"] == bundled_version
+    with duckdb.connect(str(current_db), read_only=True) as connection:
+        history = connection.execute("select import_id, source from imports order by import_id").fetchall()
+    assert [row[0] for row in history] == [1, 2, 3]
+    assert history[1][1] == f"import of {GOOD / 'plain'}"
+    assert history[2][1].startswith("restore of gse-")
+    assert ingest.main(["--restore", "nothing-by-this-name", "--db", str(current_db)]) == 1
+
+
+def test_only_the_newest_backups_are_kept(current_db):
+    for _ in range(4):
+        assert ingest.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "2"]) == 0
+    kept = build.backups(current_db)
+    assert len(kept) == 2
+    assert all(build.stored_build(path)["source"].startswith("import of") for path in kept)
+
+
+def test_rebuilding_the_sample_over_imported_data_keeps_a_backup(current_db):
+    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    backups_before = len(build.backups(current_db))
+    build.build_bundled(config.ROOT / "tests" / "fixtures", current_db)
+    assert len(build.backups(current_db)) == backups_before + 1
+    assert build.stored_build(build.backups(current_db)[0])["source"].startswith("import of")
+
+
+def test_uploads_are_capped_and_typed_by_content():
+    workbook = (GOOD / "workbook" / "gse.xlsx").read_bytes()
+    reading = read_uploads([Upload("members.csv", workbook)])
+    assert [problem.line() for problem in reading.problems] == [
+        "members.csv: content is an Excel workbook but the name ends .csv"
+    ]
+    reading = read_uploads([Upload("gse.xlsx", b"member_id\nM1\n")])
+    assert [problem.line() for problem in reading.problems] == ["gse.xlsx: content is text but the name ends .xlsx"]
+    reading = read_uploads([Upload("members.csv", b"member_id\n" + b"M1\n" * 600)], max_bytes=1024)
+    assert [problem.line() for problem in reading.problems] == ["members.csv: file is larger than the 1 KB limit"]
+    assert not reading.tables
+
+
+def test_upload_cap_matches_the_streamlit_config():
+    settings = tomllib.loads((config.ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"a,b\n1,2\n", "text"),
+        (b"   \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "a binary file"),
+        (b"%PDF-1.7\n\x00\x01", "a binary file"),
+        (b"\xff\xfea\x00", "UTF-16 text"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(8), "an old Excel (.xls) or other Office binary file"),
+        (b"PK\x03\x04broken", "a damaged zip file"),
+    ],
+)
+def test_types_are_told_by_content(content, kind):
+    assert kind_of(content) == kind
+
+
+def test_a_plain_zip_is_not_a_workbook():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("members.csv", "member_id\n")
+    assert kind_of(buffer.getvalue()) == "a zip file, not an Excel workbook"
+
+
+def test_a_workbook_that_expands_too_far_is_refused(monkeypatch):
+    monkeypatch.setattr("dashboard.ingest_files.MAX_WORKBOOK_EXPANDED_BYTES", 1000)
+    reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
+    assert reading.problems[0].message.startswith("workbook expands to")
+    assert not reading.tables
+
+
+def test_workbooks_are_parsed_with_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML
+
+
+def test_the_python_rules_match_the_schema():
+    with duckdb.connect(":memory:") as connection:
+        connection.execute((config.QUERIES_DIR / "schema.sql").read_text())
+        columns = connection.execute(
+            "select table_name, column_name, is_nullable from information_schema.columns where table_schema = 'main'"
+        ).fetchall()
+        constraints = connection.execute(
+            "select table_name, constraint_type, constraint_column_names, constraint_text from duckdb_constraints()"
+        ).fetchall()
+    schema_columns = {}
+    for table, column, nullable in columns:
+        schema_columns.setdefault(table, {})[column] = nullable == "NO"
+    for table, spec in CONTRACT.items():
+        imported = {column.name: column.required for column in spec.columns}
+        filled = set(spec.filled_by_import)
+        assert {name: required for name, required in schema_columns[table].items() if name not in filled} == imported
+        keys = [tuple(names) for name, kind, names, _ in constraints if name == table and kind == "PRIMARY KEY"]
+        assert keys == [spec.key]
+        references = {
+            names[0]: text.split("REFERENCES ")[1].split("(")[0].strip()
+            for name, kind, names, text in constraints
+            if name == table and kind == "FOREIGN KEY"
+        }
+        assert references == {column.name: column.references for column in spec.columns if column.references}
+        checks = " ".join(text for name, kind, _, text in constraints if name == table and kind == "CHECK")
+        for column in spec.columns:
+            for value in column.allowed:
+                assert f"'{value}'" in checks, (table, column.name, value)
