@@ -1,5 +1,6 @@
 """Pure builders for the Leadership access page: rates, Wilson intervals, figures, tables and key findings."""
 
+import textwrap
 from statistics import NormalDist
 
 import numpy as np
@@ -190,7 +191,7 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
     figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
     figure.update_xaxes(title="Participants per 100 members (label: rate and count)", rangemode="tozero")
     figure.update_layout(showlegend=False)
-    return charts.style(figure, title, height=max(300, 26 * len(view) + 120))
+    return titled(figure, title, height=max(300, 26 * len(view) + 120))
 
 
 def _add_blanked(figure: go.Figure, labels: pd.Series) -> None:
@@ -210,14 +211,23 @@ def _add_blanked(figure: go.Figure, labels: pd.Series) -> None:
 
 
 def _add_reference(figure: go.Figure, value: float | None, label: str) -> None:
+    # The label sits above the plot area, so it never covers a bar or a point.
     if value is not None and not pd.isna(value):
-        figure.add_vline(
-            x=value,
-            line_dash="dash",
-            line_color=charts.DARK_GREY,
-            annotation_text=label,
-            annotation_position="top right",
+        figure.add_vline(x=value, line_dash="dash", line_color=charts.DARK_GREY, line_width=1.5)
+        figure.add_annotation(
+            x=value, y=1, yref="paper", yanchor="bottom", text=label, showarrow=False, font={"size": 12}
         )
+
+
+def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: int = 0) -> go.Figure:
+    """The house style, with a long title wrapped at `width` characters and room above the plot for labels."""
+    lines = textwrap.wrap(title, width) or [""]
+    charts.style(figure, "<br>".join(lines), height=height + 22 * (len(lines) - 1) + top)
+    figure.update_layout(
+        title={"xref": "container", "x": 0.01, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
+        margin={"t": 50 + 22 * len(lines) + top},
+    )
+    return figure
 
 
 def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> str:
@@ -231,7 +241,9 @@ def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> st
     return f"{below} {noun} {verb} clearly below the profession-wide {rate}"
 
 
-def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover: str | None = None) -> go.Figure:
+def interval_chart(
+    frame: pd.DataFrame, label: str, ref: dict, title: str, *, hover: str | None = None, title_width: int = 90
+) -> go.Figure:
     """Acceptance rate with its 95% Wilson interval per row, beside the profession-wide rate; [c] where blanked.
 
     Rows whose interval lies wholly below the profession-wide rate are drawn as pink downward triangles and say
@@ -241,8 +253,8 @@ def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover
     hidden = frame[frame["acceptance_rate"].isna()]
     figure = go.Figure()
     for is_below, symbol, colour, name in (
-        (False, "circle", charts.DARK_BLUE, "Acceptance rate (95% interval)"),
-        (True, "triangle-down", charts.DARK_PINK, "Clearly below the profession-wide rate"),
+        (False, "circle", charts.DARK_BLUE, "Acceptance rate, with its 95% interval"),
+        (True, "triangle-down", charts.DARK_PINK, "Interval wholly below the profession-wide rate"),
     ):
         rows = shown[shown["below"] == is_below]
         if rows.empty:
@@ -251,7 +263,7 @@ def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover
             go.Scatter(
                 x=rows["acceptance_rate"],
                 y=rows[label],
-                mode="markers+text",
+                mode="markers",
                 marker={"symbol": symbol, "size": 11, "color": colour},
                 error_x={
                     "type": "data",
@@ -261,8 +273,6 @@ def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover
                     "color": colour,
                     "thickness": 1.5,
                 },
-                text=[f"{rate:.0%}{' below' if is_below else ''}" for rate in rows["acceptance_rate"]],
-                textposition="top center",
                 customdata=np.column_stack(
                     [rows[hover or label], rows["places"], rows["applications"], rows["lower"], rows["upper"]]
                 ),
@@ -273,13 +283,28 @@ def interval_chart(frame: pd.DataFrame, label: str, ref: dict, title: str, hover
                 name=name,
             )
         )
+    # Labels sit just right of each interval, clear of the points and bars.
+    figure.add_trace(
+        go.Scatter(
+            x=shown["upper"] + 0.01,
+            y=shown[label],
+            mode="text",
+            text=[
+                f"{rate:.0%}{' below' if below else ''}"
+                for rate, below in zip(shown["acceptance_rate"], shown["below"], strict=True)
+            ],
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     _add_blanked(figure, hidden[label])
     _add_reference(figure, ref["acceptance_rate"], f"Profession-wide {percent(ref['acceptance_rate'])}")
-    order = [*shown[label], *hidden[label]]
-    figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
-    figure.update_xaxes(title="Applications accepted (dot) with 95% interval (bar)", tickformat=".0%", range=[0, 1.02])
-    figure.update_layout(legend={"orientation": "h", "y": -0.15 if len(frame) > 4 else -0.4})
-    return charts.style(figure, title, height=max(260, 28 * len(frame) + 150))
+    figure.update_yaxes(categoryorder="array", categoryarray=list(frame[label])[::-1], title=None)
+    figure.update_xaxes(title="Share of applications accepted", tickformat=".0%", range=[0, 1.12])
+    # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
+    figure.update_layout(showlegend=False)
+    return titled(figure, title, height=max(300, 28 * len(frame) + 190), width=title_width)
 
 
 def below_sentences(view: pd.DataFrame, ref: dict) -> list[str]:
@@ -310,25 +335,28 @@ def funnel_chart(funnel: dict, scheme: str) -> go.Figure:
     ):
         labels = [STAGE_LABELS[key] for key in keys]
         values = [funnel.get(key) for key in keys]
+        texts = [_count_and_share(value, applied) for value in values]
         figure.add_trace(
             go.Bar(
-                x=[None if _blank(value) else value for value in values],
+                # A blanked stage gets no bar, only its [c] label at zero.
+                x=[0 if _blank(value) else value for value in values],
                 y=labels,
                 orientation="h",
                 marker_color=colours,
-                text=[_count_and_share(value, applied) for value in values],
+                text=texts,
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}: %{x:,}<extra></extra>",
+                hovertext=[f"{label}: {text}" for label, text in zip(labels, texts, strict=True)],
+                hoverinfo="text",
                 showlegend=False,
             ),
             row=1,
             col=column,
         )
         figure.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=1, col=column)
-    figure.update_xaxes(rangemode="tozero", showticklabels=False)
-    title = funnel_title(funnel, scheme)
-    return charts.style(figure, title, height=320)
+    largest = max([value for value in (funnel.get(key) for key in STAGES) if not _blank(value)], default=0)
+    figure.update_xaxes(range=[0, 1.45 * (largest or 1)], showticklabels=False, showgrid=False)
+    return titled(figure, funnel_title(funnel, scheme), height=330)
 
 
 def _blank(value) -> bool:
@@ -385,8 +413,8 @@ def trend_title(cohorts: pd.DataFrame, scheme: str) -> str:
         else "held"
     )
     return (
-        f"Applications to {scheme} {change} from {int(first['applications']):,} in {first['cohort_year']} "
-        f"to {int(last['applications']):,} in {last['cohort_year']}"
+        f"Applications to {scheme} {change} from {int(first['applications']):,} in {int(first['cohort_year'])} "
+        f"to {int(last['applications']):,} in {int(last['cohort_year'])}"
     )
 
 
@@ -427,8 +455,8 @@ def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
             )
     figure.update_xaxes(title="Cohort year", type="category")
     figure.update_yaxes(title="Applications", rangemode="tozero")
-    figure.update_layout(legend={"orientation": "h", "y": -0.25})
-    return charts.style(figure, title, height=360)
+    figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
+    return titled(figure, title, height=400, top=30)
 
 
 def awaiting_sentence(cohorts: pd.DataFrame) -> str | None:
@@ -439,7 +467,7 @@ def awaiting_sentence(cohorts: pd.DataFrame) -> str | None:
         return None
     latest = waiting.iloc[-1]
     return (
-        f"{int(latest['awaiting']):,} applications to the {latest['cohort_year']} cohort still await a decision: "
+        f"{int(latest['awaiting']):,} applications to the {int(latest['cohort_year'])} cohort still await a decision: "
         "they count as applications but not yet as acceptances, so that year's acceptance rate will rise."
     )
 
@@ -462,6 +490,14 @@ def flag_below(frame: pd.DataFrame, ref: dict) -> pd.DataFrame:
     rate = ref["acceptance_rate"]
     flagged["below"] = (flagged["upper"] < rate).fillna(False) if rate is not None else False
     return flagged
+
+
+def region_title(regions: pd.DataFrame) -> str:
+    """'London 62% accepted, the rest of the UK 54%'."""
+    rates = regions.set_index("area")["acceptance_rate"]
+    if rates.isna().any() or len(rates) != 2:
+        return "Acceptance rate, London and the rest of the UK"
+    return f"Accepted: {percent(rates['London'])} of applications from London, {percent(rates['Rest of the UK'])} from the rest of the UK"
 
 
 def region_sentence(regions: pd.DataFrame) -> str | None:
@@ -493,7 +529,7 @@ def heatmap(
     figure = go.Figure(
         go.Heatmap(
             z=relative.to_numpy(dtype=float, na_value=np.nan),
-            x=[_wrap(name) for name in rates.columns],
+            x=[_wrap(name, 12) for name in rates.columns],
             y=list(rates.index),
             text=labels.to_numpy(),
             texttemplate="%{text}",
@@ -511,9 +547,8 @@ def heatmap(
         )
     )
     figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(side="top", title=None)
-    title = heatmap_title(grid)
-    return charts.style(figure, title, height=max(360, 24 * len(rates) + 200))
+    figure.update_xaxes(side="top", title=None, tickangle=0, tickfont={"size": 11})
+    return titled(figure, heatmap_title(grid), height=max(360, 24 * len(rates) + 120), top=60)
 
 
 def _wrap(text: str, width: int = 14) -> str:

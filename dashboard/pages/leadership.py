@@ -174,7 +174,9 @@ grade_side, region_side = st.columns(2)
 with grade_side:
     grade_table = leadership.breakdown_table(grades, "grade", "Grade")
     st.plotly_chart(
-        leadership.interval_chart(grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade")),
+        leadership.interval_chart(
+            grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade"), title_width=45
+        ),
         key="leadership_grade_chart",
     )
     with st.expander("Table: by grade"):
@@ -185,7 +187,7 @@ with grade_side:
 with region_side:
     region_table = leadership.breakdown_table(regions, "area", "Where members work")
     st.plotly_chart(
-        leadership.interval_chart(regions, "area", ref, leadership.breakdown_title(regions, "area", "region")),
+        leadership.interval_chart(regions, "area", ref, leadership.region_title(regions), title_width=45),
         key="leadership_region_chart",
     )
     with st.expander("Table: London and the rest of the UK"):
