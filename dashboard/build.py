@@ -1,13 +1,14 @@
 """Build the DuckDB database from the contract's CSV files, atomically."""
 
 import argparse
+import contextlib
 import getpass
 import hashlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def verify_database(path: Path, expected_rows: Mapping[str, int]) -> None:
     with duckdb.connect(":memory:") as reference:
         reference.execute((config.QUERIES_DIR / "schema.sql").read_text())
         expected_constraints = constraint_summary(reference)
-    with duckdb.connect(str(path), read_only=True) as connection:
+    with read_only(path) as connection:
         if constraint_summary(connection) != expected_constraints:
             raise RuntimeError(f"{path}: the written schema's constraints differ from queries/schema.sql")
         found = {table: table_rows(connection, table) for table in expected_rows}
@@ -223,12 +224,26 @@ def table_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     return connection.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
 
 
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the file at `path` as it is now.
+
+    The file is attached to a private in-memory database rather than opened with duckdb.connect(path): connect() hands
+    back any instance this process already has open for that path (the app's, which may be a file an import has since
+    replaced), and refuses outright when that instance was opened with other settings.
+    """
+    with duckdb.connect(":memory:") as connection:
+        connection.execute("attach $path as source (read_only)", {"path": str(path)})
+        connection.execute("use source")
+        yield connection
+
+
 def stored_build(path: Path) -> dict | None:
     """The build_info row of an existing database, or None when there is no readable one."""
     if not path.exists():
         return None
     try:
-        with duckdb.connect(str(path), read_only=True) as connection:
+        with read_only(path) as connection:
             row = connection.execute("select data_version, source from build_info").fetchone()
     except duckdb.Error:
         return None

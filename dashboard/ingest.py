@@ -125,7 +125,7 @@ def current_tables(db: Path) -> dict[str, pd.DataFrame] | None:
     if build.stored_build(db) is None:
         return None
     tables = {}
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with build.read_only(db) as connection:
         for table, spec in CONTRACT.items():
             columns = [
                 # Auto-tags are the classifier's, not the team's: they are dropped and the retrained classifier redoes them.
@@ -184,7 +184,7 @@ def previous_imports(db: Path) -> pd.DataFrame | None:
     """The import history of the current database, carried into the next one."""
     if build.stored_build(db) is None:
         return None
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with build.read_only(db) as connection:
         return connection.execute("select * from imports order by import_id").df()
 
 

@@ -139,7 +139,7 @@ def test_good_variants_import_exactly_the_plain_data(variant, tmp_path, capsys):
     assert ingest.main([str(GOOD / variant), "--db", str(path)]) == 0
     notes = capsys.readouterr().err
     expected = expected_tables()
-    with duckdb.connect(str(path), read_only=True) as connection:
+    with build.read_only(path) as connection:
         for table, spec in CONTRACT.items():
             loaded = connection.execute(f"select {', '.join(spec.names)} from {table}").df()
             want = expected[table][spec.names].copy()
@@ -193,7 +193,7 @@ def test_a_subset_keeps_the_other_tables_and_records_the_import(current_db, fixt
     members = (config.ROOT / "tests/fixtures/members.csv").read_text() + "M013,SG,G7,Scotland,both,2025-06-01\n"
     (folder / "Members.CSV").write_text(members)
     assert ingest.main([str(folder), "--db", str(current_db)]) == 0
-    with duckdb.connect(str(current_db), read_only=True) as connection:
+    with build.read_only(current_db) as connection:
         counts = {table: build.table_rows(connection, table) for table in build.TABLES}
         history = connection.execute(
             "select import_id, imported_by, source, files, row_counts from imports order by 1"
@@ -227,7 +227,7 @@ def test_restore_brings_back_the_previous_data_and_the_history_only_grows(curren
     assert capsys.readouterr().out.split() == [path.name for path in build.backups(current_db)]
     assert ingest.main(["--restore", "--db", str(current_db)]) == 0
     assert build.stored_build(current_db)["data_version"] == bundled_version
-    with duckdb.connect(str(current_db), read_only=True) as connection:
+    with build.read_only(current_db) as connection:
         history = connection.execute("select import_id, source from imports order by import_id").fetchall()
     assert [row[0] for row in history] == [1, 2, 3]
     assert history[1][1] == f"import of {GOOD / 'plain'}"

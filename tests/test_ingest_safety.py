@@ -38,8 +38,8 @@ def bigger_members(tmp_path) -> Path:
 
 
 def snapshot(path: Path) -> tuple:
-    """What a reader sees, in one read-only connection opened as the app opens it: version, members and imports."""
-    with duckdb.connect(str(path), read_only=True, config=data.CONNECTION_CONFIG) as connection:
+    """What a reader sees in one fresh read-only connection: the data version, members and imports."""
+    with build.read_only(path) as connection:
         return connection.execute(
             "select (select data_version from build_info), (select count(*) from members), (select count(*) from imports)"
         ).fetchone()

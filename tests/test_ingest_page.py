@@ -1,0 +1,104 @@
+"""The Data page: figures of the loaded data, a dry run on upload, a filterable report, Import only when valid."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import build
+
+PAGE = "dashboard/pages/data.py"
+BAD = Path(__file__).parent / "bad_inputs"
+GOOD = Path(__file__).parent / "good_inputs"
+
+
+@pytest.fixture
+def current_db(fixture_db, tmp_path, use_db, monkeypatch) -> Path:
+    """A copy of the fixture database that the app reads, with disclosure off so small figures show."""
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    path = tmp_path / "gse.duckdb"
+    shutil.copy(fixture_db, path)
+    use_db(path)
+    return path
+
+
+def upload(app, *paths: Path):
+    """Put files in the page's uploader and rerun."""
+    files = [(path.name, path.read_bytes(), "application/octet-stream") for path in paths]
+    app.file_uploader(key="data_upload").set_value(files).run()
+    return app
+
+
+def metrics(app) -> dict[str, str]:
+    """The KPI cards by label."""
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_the_page_shows_the_loaded_data_and_its_quality(current_db, open_page, fixture_csvs):
+    app = open_page(PAGE)
+    assert not app.exception
+    shown = metrics(app)
+    untagged = int(fixture_csvs["suggestions"]["theme_id"].isna().sum())
+    with build.read_only(current_db) as connection:
+        low = connection.execute(
+            "select count(*) from suggestions where theme_source = 'auto' and confidence < 0.5"
+        ).fetchone()[0]
+    assert shown["Suggestions"] == str(len(fixture_csvs["suggestions"]))
+    assert shown["Untagged suggestions"] == "0"  # the classifier tagged them all
+    assert shown["Auto-tagged suggestions"] == str(untagged)
+    assert shown["Auto-tagged, needing review"] == str(low)
+    assert shown["Members without a department"] == str(int(fixture_csvs["members"]["department_id"].isna().sum()))
+    assert shown["Source"] == "Illustrative sample"
+    counts = app.dataframe[0].value.set_index("table")["rows"].to_dict()
+    assert counts == {table: len(frame) for table, frame in fixture_csvs.items()}
+    history = app.dataframe[1].value
+    assert history["import"].tolist() == [1]
+
+
+def test_a_bad_upload_shows_every_problem_and_cannot_be_imported(current_db, open_page):
+    before = current_db.read_bytes()
+    case = BAD / "combination"
+    app = upload(open_page(PAGE), *sorted(case.glob("*.csv")))
+    assert not app.exception
+    assert "8 problems in 2 files" in app.error[0].value
+    assert app.button(key="data_import").disabled
+    report = app.dataframe[2].value
+    errors = report[report["severity"] == "error"]
+    lines = [
+        f"{r.file}:{r.row}: {r.column}: {r.problem}" + (f" ({r.value})" if pd.notna(r.value) else "")
+        for r in errors.itertuples()
+    ]
+    assert lines == (case / "expected.txt").read_text().splitlines()
+    app.text_input(key="data_report_search").set_value("SG").run()
+    assert len(app.dataframe[2].value) == 3
+    app.multiselect(key="data_report_severity").set_value(["note"]).run()
+    assert set(app.dataframe[2].value["severity"]) <= {"note"}
+    assert current_db.read_bytes() == before
+
+
+def test_a_file_that_is_not_what_its_name_says_is_refused(current_db, open_page, tmp_path):
+    disguised = tmp_path / "members.csv"
+    disguised.write_bytes((GOOD / "workbook" / "gse.xlsx").read_bytes())
+    app = upload(open_page(PAGE), disguised)
+    assert app.button(key="data_import").disabled
+    assert "content is an Excel workbook but the name ends .csv" in app.dataframe[2].value["problem"].tolist()
+
+
+def test_a_valid_workbook_imports_into_the_apps_database(current_db, open_page, fixture_csvs):
+    app = upload(open_page(PAGE), GOOD / "workbook" / "gse.xlsx")
+    assert not app.exception
+    assert "every check passed" in app.success[0].value
+    plan = app.dataframe[1].value
+    assert plan["action"].tolist() == ["replace"] * len(build.TABLES)
+    assert not app.button(key="data_import").disabled
+    app.button(key="data_import").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Imported ")
+    with build.read_only(current_db) as connection:
+        imports = connection.execute("select imported_by, source from imports order by import_id").fetchall()
+        departments = connection.execute("select name from departments where department_id = 'METOFFICE'").fetchone()
+    assert imports[-1][1] == "import of gse.xlsx"
+    assert imports[-1][0]
+    assert departments == ("Met Office (Météo)",)
+    assert len(build.backups(current_db)) == 1
