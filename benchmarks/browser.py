@@ -1,0 +1,182 @@
+"""Browser measures: time from navigation to a finished page with its charts drawn, and bytes over the websocket.
+
+Each load is a fresh Chromium context (a new Streamlit session, no browser cache), as a user opening a shared link.
+The same measure on a one-line "hello" Streamlit page, served in the same run, is the floor Streamlit itself sets.
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.load import (
+    APP_TIMEOUT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_COUNTER,
+    Server,
+    free_port,
+    is_local,
+    serve,
+    stop,
+    wait_for_health,
+)
+
+HELLO_SCRIPT = 'import streamlit as st\n\nst.write("hello")\n'
+# Finished means: a script run has ended, nothing is still loading, and every chart has drawn. The value is the time
+# since navigation started (performance.now()), so Playwright's own round trips are not counted.
+FINISHED = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
+  if (app.getAttribute("data-test-script-state") !== "notRunning" || !window.__gseScriptRuns) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!chart.querySelector(".main-svg")) return false;
+  }
+  for (const deck of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {
+    if (!deck.querySelector("canvas")) return false;
+  }
+  return performance.now();
+}
+"""
+CHARTS = """
+() => ({
+  plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+  decks: document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length,
+  exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+})
+"""
+
+
+@dataclass
+class Load:
+    """One page load: milliseconds to finished, websocket bytes each way, and what the page showed."""
+
+    ms: float
+    received: int
+    sent: int
+    plotly: int = 0
+    decks: int = 0
+    exceptions: int = 0
+
+
+@dataclass
+class BrowserResults:
+    """Every load of every target (the hello page and each app page), and the app server's peak memory."""
+
+    loads: dict[str, list[Load]] = field(default_factory=dict)
+    first_loads: dict[str, Load] = field(default_factory=dict)
+    server_peak_rss: int = 0
+    server_rss_after: int = 0
+    chromium_version: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def serve_script(script: Path, log: Path) -> Iterator[Server]:
+    """Run `streamlit run SCRIPT` on a free loopback port, as load.serve does for the app."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=script.parent,
+            env=dict(os.environ),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process, log)
+        yield Server(url=f"http://127.0.0.1:{port}", pid=process.pid)
+    finally:
+        stop(process)
+
+
+def memory_bytes(pid: int, field_name: str) -> int:
+    """A memory figure (VmHWM, VmRSS) of a process from /proc, in bytes; 0 once the process has gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0
+    return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith(f"{field_name}:")), 0)
+
+
+def load_once(browser, url: str) -> Load:
+    """Open a URL in a fresh context and measure it until the page has finished."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+    context.add_init_script(RUN_COUNTER)
+    page = context.new_page()
+    counted = {"received": 0, "sent": 0}
+
+    def count(direction: str):
+        return lambda payload: counted.__setitem__(direction, counted[direction] + len(payload))
+
+    def watch(socket) -> None:
+        socket.on("framereceived", count("received"))
+        socket.on("framesent", count("sent"))
+
+    page.on("websocket", watch)
+    try:
+        page.goto(url)
+        ms = page.wait_for_function(FINISHED, timeout=APP_TIMEOUT_MS, polling="raf").json_value()
+        shown = page.evaluate(CHARTS)
+        return Load(ms=ms, received=counted["received"], sent=counted["sent"], **shown)
+    finally:
+        context.close()
+
+
+def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) -> BrowserResults:
+    """Load the hello page and each app page once to warm up, then `repeats` times, interleaved so drift hits all alike."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} is missing: install Debian's chromium package")
+    results = BrowserResults()
+    hello = work_dir / "hello.py"
+    hello.write_text(HELLO_SCRIPT)
+    with (
+        serve(db_path, work_dir / "app-server.log") as app,
+        serve_script(hello, work_dir / "hello-server.log") as floor,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        results.chromium_version = browser.version
+        targets = {"hello": f"{floor.url}/", **{title: f"{app.url}/{path}" for title, path in pages.items()}}
+        try:
+            # The first load after the server starts fills its caches; it is reported on its own, not in the medians.
+            for repeat in range(repeats + 1):
+                for title, url in targets.items():
+                    try:
+                        load = load_once(browser, url)
+                        if repeat:
+                            results.loads.setdefault(title, []).append(load)
+                        else:
+                            results.first_loads[title] = load
+                    except Exception as error:  # a page that fails to finish is a result to report, not a crash
+                        results.errors.append(f"{title}: {type(error).__name__}: {str(error)[:300]}")
+        finally:
+            browser.close()
+        results.server_peak_rss = memory_bytes(app.pid, "VmHWM")
+        results.server_rss_after = memory_bytes(app.pid, "VmRSS")
+    return results

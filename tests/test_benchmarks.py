@@ -1,0 +1,94 @@
+"""The benchmark harness works: its quick mode measures every page and query, and its pandas baselines agree with SQL.
+
+No timing is asserted here; the numbers live in docs/PERFORMANCE.md.
+"""
+
+import json
+
+import pytest
+
+from benchmarks import baselines, run
+from dashboard import config, data
+from dashboard.filters import Filters
+
+
+def test_pages_are_discovered_from_the_entry_script():
+    pages = run.discover_pages()
+    entry = (config.ROOT / "streamlit_app.py").read_text()
+    assert pages and pages[0].url == ""
+    for page in pages:
+        assert f'"{page.path}"' in entry
+        assert (config.ROOT / page.path).exists()
+
+
+def test_quick_mode_measures_every_page_and_query(bundled_db, tmp_path):
+    report, raw = tmp_path / "PERFORMANCE.md", tmp_path / "results.json"
+    report.write_text("# Old\n\n## Load test\n\nKept | as | is\n\n## Results at 1x\n\nstale numbers\n")
+
+    arguments = ["--quick", "--db", str(bundled_db), "--data", str(config.DATA_DIR), "--report", str(report)]
+    status = run.main([*arguments, "--json", str(raw)])
+
+    (results,) = json.loads(raw.read_text())
+    assert status == 0, results["errors"]
+    titles = [page.title for page in run.discover_pages()]
+    assert list(results["pages"]) == titles
+    for times in results["pages"].values():
+        assert all(len(times[kind]) == 1 and times[kind][0] > 0 for kind in ("cold", "warm", "cached"))
+    assert set(results["queries"]) == set(run.query_names())
+    assert set(results["baseline_matches"]) == {
+        f"{n} ({label})" for n in baselines.BASELINES for label in ("all", "filtered")
+    }
+    assert all(results["baseline_matches"].values())
+    written = report.read_text()
+    assert "## Load test\n\nKept | as | is\n" in written
+    assert "stale numbers" not in written
+    assert all(f"| {title} |" in written for title in titles)
+
+
+@pytest.mark.parametrize("name", sorted(baselines.BASELINES))
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(theme_ids=("cpd", "skills"), nations=("England", "Scotland"), department_ids=("SG", "DSTL"))],
+    ids=["unfiltered", "filtered"],
+)
+def test_pandas_baseline_gives_the_query_result(name, filters, bundled_db, use_db):
+    use_db(bundled_db)
+    tags = data.connection().cursor().execute("select suggestion_id, theme_id from suggestions").df()
+    frames = baselines.read_frames(config.DATA_DIR, tags)
+    parameters = run.query_parameters(name, filters)
+
+    expected = data.query(name, **parameters)
+
+    assert baselines.same_result(expected, baselines.BASELINES[name](frames, parameters), run.key_columns(name))
+
+
+def test_a_different_result_is_not_the_same():
+    frame = baselines.theme_counts(
+        {
+            "workshops": baselines.pd.DataFrame(
+                {"workshop_id": ["w1"], "location_id": ["x"], "held_on": [baselines.pd.Timestamp("2025-01-01")]}
+            ),
+            "locations": baselines.pd.DataFrame({"location_id": ["x"], "name": ["X"], "nation": ["Wales"]}),
+            "suggestions": baselines.pd.DataFrame({"workshop_id": ["w1", "w1"], "theme_id": ["cpd", "cpd"]}),
+            "themes": baselines.pd.DataFrame({"theme_id": ["cpd", "skills"], "label": ["CPD", "Skills"]}),
+        },
+        dict.fromkeys(["theme_ids", "nations", "location_ids", "date_from", "date_to"]),
+    )
+    assert frame["suggestions"].tolist() == [2, 0]
+    changed = frame.assign(suggestions=[2, 1])
+    assert not baselines.same_result(frame, changed, ["theme_id"])
+    assert baselines.same_result(frame, frame.copy(), ["theme_id"])
+
+
+@pytest.mark.browser
+def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
+    from benchmarks import browser
+
+    measured = browser.measure(bundled_db, {"Overview": ""}, repeats=1, work_dir=tmp_path)
+
+    assert not measured.errors
+    for title in ("hello", "Overview"):
+        (load,) = measured.loads[title]
+        assert load.ms > 0 and load.received > 0 and not load.exceptions
+    assert measured.loads["Overview"][0].received > measured.loads["hello"][0].received
+    assert measured.server_peak_rss >= measured.server_rss_after > 0
