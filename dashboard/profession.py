@@ -19,9 +19,24 @@ OTHER = "_other"
 UNDER_REPRESENTED = 0.8
 REGIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_regions.geojson"
 MAP_HEIGHT = 620
-# The map's width is only known in the browser; this is the width of the column it is drawn in on a wide screen.
-MAP_WIDTH = 620
+# The plot area is only known in the browser: this is the map column on a laptop screen, less title and legend.
+MAP_AREA = (640, MAP_HEIGHT - 150)
 SUPPRESSED_GREY = "#D9D9D9"
+
+# Disclosure control for each query of people counts, passed to data.protected. Every breakdown adds up to a total
+# the page publishes (the KPI, or the same total in another breakdown), so each is a group whose total is known.
+# A share of a breakdown is a rate on its own count: with that count blanked it would give the count away.
+COMPOSITION_PROTECTION = {"counts": ["members"], "rates": {"share": ("members", "members")}, "groups": [["breakdown"]]}
+CONTRIBUTOR_PROTECTION = {
+    "counts": ["members", "contributors"],
+    "rates": {"member_share": ("members", "members"), "contributor_share": ("contributors", "contributors")},
+    "groups": [["breakdown"]],
+}
+VOICES_PROTECTION = {
+    "counts": ["members"],
+    "rates": {"member_share": ("members", "members"), "representation_ratio": ("members", "members")},
+    "groups": [[]],
+}
 
 
 @cache
@@ -59,32 +74,9 @@ def pad_bars(figure: go.Figure, largest: float) -> go.Figure:
     return figure
 
 
-def protect(frame: pd.DataFrame, counts: list[str], rates: dict[str, str]) -> pd.DataFrame:
-    """Disclosure control for one breakdown whose total is published: small counts and their rates blanked."""
-    # groups=[[]]: the rows add up to a total shown elsewhere, so a lone blank cell needs a second one.
-    return disclosure.suppress(frame, counts, rates=rates, groups=[[]])
-
-
-def top_and_other(frame: pd.DataFrame, count: str, top: int) -> pd.DataFrame:
-    """The `top` largest rows by `count`, and the rest added up into one 'Other departments (n)' row."""
-    ranked = frame.sort_values([count, "label"], ascending=[False, True])
-    if len(ranked) <= top + 1:
-        return ranked.reset_index(drop=True)
-    kept, rest = ranked.iloc[:top], ranked.iloc[top:]
-    other = {column: rest[column].sum() for column in rest.columns if pd.api.types.is_numeric_dtype(rest[column])}
-    other.update(category=OTHER, label=f"Other departments ({len(rest)})")
-    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)
-
-
-def composition(rows: pd.DataFrame, breakdown: str, *, top: int | None = None) -> pd.DataFrame:
-    """One breakdown of the profession_composition result, with shares, under disclosure control."""
-    columns = ["category", "label", "members"] + (["nation"] if breakdown == "region" else [])
-    chosen = rows.loc[rows["breakdown"] == breakdown, columns].copy()
-    if top is not None:
-        chosen = top_and_other(chosen, "members", top)
-    total = chosen["members"].sum()
-    chosen["share"] = chosen["members"] / total if total else 0.0
-    return protect(chosen.reset_index(drop=True), ["members"], {"share": "members"})
+def composition(rows: pd.DataFrame, breakdown: str) -> pd.DataFrame:
+    """One breakdown of the protected profession_composition result, in its display order."""
+    return rows[rows["breakdown"] == breakdown].reset_index(drop=True)
 
 
 def composition_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:
@@ -161,11 +153,12 @@ def map_view(regions: list[str], geojson: dict) -> dict:
     chosen = [boxes[region] for region in regions if region in boxes] or list(boxes.values())
     west, south = min(box[0] for box in chosen), min(box[1] for box in chosen)
     east, north = max(box[2] for box in chosen), max(box[3] for box in chosen)
-    zoom_x = math.log2(MAP_WIDTH * 360 / (512 * max(east - west, 0.1)))
-    zoom_y = math.log2(MAP_HEIGHT * 2 * math.pi / (512 * max(_mercator(north) - _mercator(south), 0.002)))
+    width, height = MAP_AREA
+    zoom_x = math.log2(width * 360 / (512 * max(east - west, 0.1)))
+    zoom_y = math.log2(height * 2 * math.pi / (512 * max(_mercator(north) - _mercator(south), 0.002)))
     centre_y = (_mercator(north) + _mercator(south)) / 2
     centre_latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
-    return {"center": {"lon": (west + east) / 2, "lat": centre_latitude}, "zoom": min(zoom_x, zoom_y) - 0.2}
+    return {"center": {"lon": (west + east) / 2, "lat": centre_latitude}, "zoom": min(zoom_x, zoom_y)}
 
 
 def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geojson: dict | None = None) -> go.Figure:
@@ -186,6 +179,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
                 locations=shown["category"],
                 z=shown["members"].astype(float),
                 zmin=0,
+                zmax=float(shown["members"].max()),
                 colorscale=[[i / (len(charts.SEQUENTIAL) - 1), c] for i, c in enumerate(charts.SEQUENTIAL)],
                 colorbar={"title": {"text": "Members"}, "thickness": 14, "x": 0.98, "xanchor": "right", "len": 0.6},
                 marker={"line": {"color": "white", "width": 1}},
@@ -236,18 +230,35 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
     return titled(figure, title, height=MAP_HEIGHT, width=70)
 
 
-def voices(rows: pd.DataFrame) -> pd.DataFrame:
-    """The profession_voices result under disclosure control, with the under-represented regions flagged.
+def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> str:
+    """What the page knows about one region: its matching members, and its voice in the whole tour."""
+    members = regions.set_index("category").loc[region]
+    heard = voices.set_index("region").loc[region]
+    ratio = heard["representation_ratio"]
+    voice = (
+        f"gave {percent(heard['suggestion_share'])} of suggestions ({heard['suggestions']:,}) from "
+        f"{heard['workshops']:,} workshop(s) held there"
+    )
+    flagged = heard["under_represented"]
+    flag = " and is under-represented" if pd.notna(flagged) and bool(flagged) else ""
+    return (
+        f"**{region}**: {count_text(members['members'])} matching members ({percent(members['share'])} of those shown). "
+        f"In the whole profession it holds {percent(heard['member_share'])} of members, {voice}"
+        + (f" (ratio {ratio:.2f}){flag}." if pd.notna(ratio) else ".")
+    )
 
-    Members are people, so small member counts, their shares and the ratios built on them are blanked. A ratio of 0
-    (no suggestions) is shown whatever the member count, since it reveals nothing about it. Attendees are event
+
+def voices(rows: pd.DataFrame) -> pd.DataFrame:
+    """The protected profession_voices result with the under-represented regions flagged.
+
+    Small member counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A ratio of 0
+    (no suggestions) is put back whatever the member count, since it reveals nothing about it. Attendees are event
     headcounts reported by the organisers and carry nothing about any person, so they are shown as they are.
     """
-    protected = protect(rows, ["members"], {"member_share": "members", "representation_ratio": "members"})
-    no_suggestions = protected["suggestions"] == 0
-    protected.loc[no_suggestions, "representation_ratio"] = 0.0
-    protected["under_represented"] = (protected["representation_ratio"] < UNDER_REPRESENTED).astype("boolean")
-    return protected
+    flagged = rows.copy()
+    flagged.loc[flagged["suggestions"] == 0, "representation_ratio"] = 0.0
+    flagged["under_represented"] = (flagged["representation_ratio"] < UNDER_REPRESENTED).astype("boolean")
+    return flagged
 
 
 def voices_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -437,17 +448,9 @@ def identified(kpis: dict) -> str | None:
     )
 
 
-def contributor_mix(rows: pd.DataFrame, breakdown: str, *, top: int | None = None) -> pd.DataFrame:
-    """Identified contributors beside the profession for one breakdown, with shares, under disclosure control."""
-    chosen = rows.loc[rows["breakdown"] == breakdown, ["category", "label", "members", "contributors"]].copy()
-    if top is not None:
-        chosen = top_and_other(chosen, "members", top)
-    for count, share in (("members", "member_share"), ("contributors", "contributor_share")):
-        total = chosen[count].sum()
-        chosen[share] = chosen[count] / total if total else 0.0
-    # Two passes: a small contributor count must not blank the profession's (large) count in the same row.
-    protected = protect(chosen.reset_index(drop=True), ["members"], {"member_share": "members"})
-    return protect(protected, ["contributors"], {"contributor_share": "contributors"})
+def contributor_mix(rows: pd.DataFrame, breakdown: str) -> pd.DataFrame:
+    """One breakdown of the protected profession_contributors result, in its display order."""
+    return rows[rows["breakdown"] == breakdown].reset_index(drop=True)
 
 
 def contributor_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:

@@ -1,10 +1,11 @@
--- Members by department, grade, background and region: one row per breakdown and category. Grades, backgrounds and
--- regions keep their zero rows, within the chosen grades, backgrounds and nations; departments with no matching member
--- are left out.
--- Parameters: $department_ids, $nations, $grades, $backgrounds (lists or NULL).
+-- Members by department, grade, background and region, with each category's share of its breakdown: one row per
+-- breakdown and category. Grades, backgrounds and regions keep their zero rows, within the chosen grades, backgrounds
+-- and nations; departments with no matching member are left out. Departments beyond the $top_departments largest are
+-- added up into one category '_other' labelled 'Other departments (n)' (unless that would hold a single department).
+-- Parameters: $department_ids, $nations, $grades, $backgrounds (lists or NULL), $top_departments (integer or NULL: all).
 -- Key: breakdown, category.
--- Example: {"grades": ["HEO", "SEO", "G7"], "backgrounds": ["science", "both"]}
--- Counts of people: the page applies disclosure control to `members`.
+-- Example: {"grades": ["HEO", "SEO", "G7"], "backgrounds": ["science", "both"], "top_departments": 1}
+-- Counts of people: pages read it through data.protected, with `members` as the count.
 with grades as (
     select *
     from (values
@@ -48,17 +49,35 @@ chosen_members as (
         and ($grades is null or list_contains($grades, members.grade))
         and ($backgrounds is null or list_contains($backgrounds, members.background))
 ),
-by_department as (
+ranked_departments as (
     select
-        'department' as breakdown,
-        departments.department_id as category,
-        departments.name as label,
-        cast(null as varchar) as nation,
-        cast(null as integer) as sort_order,
-        count(*) as members
+        departments.department_id,
+        departments.name,
+        count(*) as members,
+        row_number() over (order by count(*) desc, departments.name) as department_rank,
+        count(*) over () as department_count
     from chosen_members
     inner join departments using (department_id)
     group by departments.department_id, departments.name
+),
+grouped_departments as (
+    select
+        *,
+        $top_departments is null
+        or department_rank <= $top_departments
+        or department_count <= $top_departments + 1 as is_shown
+    from ranked_departments
+),
+by_department as (
+    select
+        'department' as breakdown,
+        case when is_shown then department_id else '_other' end as category,
+        case when is_shown then max(name) else 'Other departments (' || count(*) || ')' end as label,
+        cast(null as varchar) as nation,
+        cast(min(department_rank) as integer) as sort_order,
+        cast(sum(members) as bigint) as members
+    from grouped_departments
+    group by is_shown, case when is_shown then department_id else '_other' end
 ),
 by_grade as (
     select
@@ -99,7 +118,7 @@ by_region as (
     where $nations is null or list_contains($nations, regions.nation)
     group by regions.region, regions.nation, regions.sort_order
 ),
-final as (
+combined as (
     select * from by_department
     union all by name
     select * from by_grade
@@ -107,6 +126,17 @@ final as (
     select * from by_background
     union all by name
     select * from by_region
+),
+final as (
+    select
+        breakdown,
+        category,
+        label,
+        nation,
+        sort_order,
+        members,
+        coalesce(members / nullif(sum(members) over (partition by breakdown), 0), 0) as share
+    from combined
 )
 select * from final
-order by breakdown, sort_order, members desc, label
+order by breakdown, sort_order, label

@@ -1,8 +1,10 @@
 -- Identified contributors (members named on at least one suggestion) beside the whole profession, by grade and by
--- department: one row per breakdown and category (every grade and every department with members kept).
--- Parameters: none (the whole profession against the whole tour).
+-- department, with each category's share of its breakdown: one row per breakdown and category (every grade kept).
+-- Departments beyond the $top_departments largest (by members) are added up into one category '_other'.
+-- Parameters: $top_departments (integer or NULL: all departments). The whole profession against the whole tour.
 -- Key: breakdown, category.
--- Counts of people: the page applies disclosure control to `members` and `contributors`.
+-- Example: {"top_departments": 1}
+-- Counts of people: pages read it through data.protected, with `members` and `contributors` as the counts.
 with grades as (
     select *
     from (values
@@ -35,22 +37,53 @@ by_grade as (
     left join flagged_members using (grade)
     group by grades.grade, grades.sort_order
 ),
-by_department as (
+ranked_departments as (
     select
-        'department' as breakdown,
-        departments.department_id as category,
-        departments.name as label,
-        cast(null as integer) as sort_order,
+        departments.department_id,
+        departments.name,
         count(*) as members,
-        count(*) filter (where flagged_members.is_contributor) as contributors
+        count(*) filter (where flagged_members.is_contributor) as contributors,
+        row_number() over (order by count(*) desc, departments.name) as department_rank,
+        count(*) over () as department_count
     from flagged_members
     inner join departments using (department_id)
     group by departments.department_id, departments.name
 ),
-final as (
+grouped_departments as (
+    select
+        *,
+        $top_departments is null
+        or department_rank <= $top_departments
+        or department_count <= $top_departments + 1 as is_shown
+    from ranked_departments
+),
+by_department as (
+    select
+        'department' as breakdown,
+        case when is_shown then department_id else '_other' end as category,
+        case when is_shown then max(name) else 'Other departments (' || count(*) || ')' end as label,
+        cast(min(department_rank) as integer) as sort_order,
+        cast(sum(members) as bigint) as members,
+        cast(sum(contributors) as bigint) as contributors
+    from grouped_departments
+    group by is_shown, case when is_shown then department_id else '_other' end
+),
+combined as (
     select * from by_grade
     union all by name
     select * from by_department
+),
+final as (
+    select
+        breakdown,
+        category,
+        label,
+        sort_order,
+        members,
+        coalesce(members / nullif(sum(members) over (partition by breakdown), 0), 0) as member_share,
+        contributors,
+        coalesce(contributors / nullif(sum(contributors) over (partition by breakdown), 0), 0) as contributor_share
+    from combined
 )
 select * from final
-order by breakdown, sort_order, members desc, label
+order by breakdown, sort_order, label

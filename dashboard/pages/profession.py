@@ -38,7 +38,7 @@ page_filters = "; ".join(
 suffix = f" ({page_filters})" if page_filters else ""
 
 kpis = data.query_one("profession_kpis", **member_filters)
-voices = profession.voices(data.query("profession_voices"))
+voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
 flagged = int(voices["under_represented"].fillna(False).sum())
 layout.kpi_row(
     [
@@ -50,14 +50,21 @@ layout.kpi_row(
 )
 st.caption(disclosure.note())
 
-composition = data.query("profession_composition", **member_filters)
-departments = profession.composition(composition, "department", top=profession.TOP_DEPARTMENTS)
+composition = data.protected(
+    "profession_composition",
+    **profession.COMPOSITION_PROTECTION,
+    **member_filters,
+    top_departments=profession.TOP_DEPARTMENTS,
+)
+departments = profession.composition(composition, "department")
 grade_mix = profession.composition(composition, "grade")
 background_mix = profession.composition(composition, "background")
 regions = profession.composition(composition, "region")
-contributors = data.query("profession_contributors")
+contributors = data.protected(
+    "profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=profession.TOP_DEPARTMENTS
+)
 contributor_grades = profession.contributor_mix(contributors, "grade")
-contributor_departments = profession.contributor_mix(contributors, "department", top=profession.TOP_DEPARTMENTS)
+contributor_departments = profession.contributor_mix(contributors, "department")
 
 layout.findings(
     [
@@ -102,31 +109,25 @@ with right:
 
 st.header("Where members are")
 workshops = data.query("profession_workshop_locations", nations=active.nations or None)
-map_column, table_column = st.columns([5, 4])
-with map_column:
-    event = st.plotly_chart(
-        profession.members_map(
-            regions, workshops, profession.largest(regions, "region", "holds the most members of any")
-        ),
-        on_select="rerun",
-        selection_mode="points",
-        key="profession_map",
-    )
-    st.caption(
-        "Regions are shaded by members (colour bar); orange dots are workshop locations. Outlines: Natural Earth "
-        "(public domain). Made with Natural Earth."
-    )
-with table_column:
-    region_table = profession.composition_table(regions, "Region or nation")
-    chosen = {point.get("location") for point in (event.selection.points if event else []) if point.get("location")}
-    st.dataframe(
-        profession.for_screen(region_table[region_table["Region or nation"].isin(chosen)] if chosen else region_table),
-        hide_index=True,
-        height="content",
-    )
-    if chosen:
-        st.caption("Showing the region clicked on the map; click it again or elsewhere to show all.")
-    layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
+event = st.plotly_chart(
+    profession.members_map(
+        regions, workshops, profession.largest(regions, "region", "holds the most members of any region or nation")
+    ),
+    on_select="rerun",
+    selection_mode="points",
+    key="profession_map",
+)
+st.caption(
+    "Regions and nations are shaded by members (colour bar); orange dots are workshop locations. Click a region for "
+    "its figures. Outlines: Natural Earth (public domain), made with Natural Earth."
+)
+for point in event.selection.points if event else []:
+    if point.get("location") in set(regions["category"]):
+        st.info(profession.region_detail(point["location"], regions, voices), icon=":material/location_on:")
+region_table = profession.composition_table(regions, "Region or nation")
+with st.expander("Table: members by region or nation"):
+    st.dataframe(profession.for_screen(region_table), hide_index=True, height="content")
+layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
 
 st.header("Whose voices the tour heard")
 st.caption(
