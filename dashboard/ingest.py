@@ -303,6 +303,12 @@ def report_frame(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
+def problem_groups(report: pd.DataFrame) -> pd.DataFrame:
+    """The report grouped by file, column and problem, with how many rows each and the first of them."""
+    grouped = report.fillna({"column": "", "row": ""}).groupby(["severity", "file", "column", "problem"], sort=False)
+    return grouped.agg(rows=("row", "size"), first_row=("row", "first")).reset_index()
+
+
 def summary_frame(plan: Plan) -> pd.DataFrame:
     """Per table: where its rows would come from, and how many there are now and would be after the import."""
     rows = []

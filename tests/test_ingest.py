@@ -223,6 +223,7 @@ def test_restore_brings_back_the_previous_data_and_the_history_only_grows(curren
     bundled_version = build.stored_build(current_db)["data_version"]
     assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
     assert build.stored_build(current_db)["data_version"] != bundled_version
+    capsys.readouterr()
     assert ingest.main(["--list-backups", "--db", str(current_db)]) == 0
     assert capsys.readouterr().out.split() == [path.name for path in build.backups(current_db)]
     assert ingest.main(["--restore", "--db", str(current_db)]) == 0

@@ -34,27 +34,28 @@ def loaded_data() -> None:
     st.subheader("Loaded data")
     layout.kpi_row(
         [
-            ("Data as of", f"{data.as_date(info['data_date']):%-d %B %Y}"),
-            ("Loaded", f"{pd.Timestamp(info['built_at']):%-d %b %Y %H:%M}"),
-            ("Source", "Illustrative sample" if info["source"] == build.BUNDLED_SOURCE else "Imported"),
+            ("Data as of", f"{data.as_date(info['data_date']):%-d %b %Y}"),
             ("Suggestions", f"{quality['suggestions']:,}"),
+            ("Members", disclosure.format_count(quality["members"])),
+            ("Imports recorded", f"{len(data.query('imports_history')):,}"),
         ]
     )
-    if info["source"] != build.BUNDLED_SOURCE:
-        st.caption(f"Source: {info['source']}")
+    source = "the illustrative sample data" if info["source"] == build.BUNDLED_SOURCE else info["source"]
+    st.caption(f"Loaded {pd.Timestamp(info['built_at']):%-d %B %Y at %H:%M} from {source}.")
     st.subheader("Data quality")
     layout.kpi_row(
         [
             ("Untagged suggestions", f"{quality['untagged_suggestions']:,}"),
             ("Auto-tagged suggestions", f"{quality['auto_tagged_suggestions']:,}"),
             ("Auto-tagged, needing review", f"{quality['auto_tagged_needing_review']:,}"),
-            ("Members without a department", disclosure.format_count(quality["members_without_department"])),
+            # Exact, not suppressed: this admin page is for fixing the data, and "[c]" cannot be acted on.
+            ("Members without a department", f"{quality['members_without_department']:,}"),
         ]
     )
     st.caption(
         f"An auto-tagged suggestion needs review when the classifier's confidence is below "
         f"{ingest.REVIEW_CONFIDENCE:.0%}. Untagged suggestions have no theme because the data held no hand-tagged "
-        f"examples to learn from. {disclosure.note()}"
+        "examples to learn from."
     )
     counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
     with st.expander("Rows in each table"):
@@ -131,6 +132,8 @@ def validation_report(plan: ingest.Plan, uploads: list[Upload]) -> None:
         needle = search.strip().lower()
         text = shown["problem"].fillna("") + " " + shown["value"].fillna("") + " " + shown["column"].fillna("")
         shown = shown[text.str.lower().str.contains(needle, regex=False)]
+    with st.expander("Problems grouped by file, column and kind"):
+        st.dataframe(ingest.problem_groups(shown), hide_index=True)
     st.dataframe(shown, hide_index=True)
     st.caption(
         f"{len(shown):,} of {len(report):,} rows. Rows are numbered as a spreadsheet numbers them: the header is row 1."
