@@ -26,7 +26,7 @@ def current_db(fixture_db, tmp_path, use_db, monkeypatch) -> Path:
 def upload(app, *paths: Path):
     """Put files in the page's uploader and rerun."""
     files = [(path.name, path.read_bytes(), "application/octet-stream") for path in paths]
-    app.file_uploader(key="data_upload").set_value(files).run()
+    app.file_uploader[0].set_value(files).run()
     return app
 
 
@@ -101,6 +101,7 @@ def test_a_valid_workbook_imports_into_the_apps_database(current_db, open_page, 
     app.button(key="data_import").click().run()
     assert not app.exception
     assert app.success[0].value.startswith("Imported ")
+    assert not app.file_uploader[0].value  # emptied, so the same files cannot be imported twice by accident
     with build.read_only(current_db) as connection:
         imports = connection.execute("select imported_by, source from imports order by import_id").fetchall()
         departments = connection.execute("select name from departments where department_id = 'METOFFICE'").fetchone()

@@ -13,6 +13,7 @@ from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
 PLAN_KEY = "data_plan"
 DONE_KEY = "data_import_done"
+ROUND_KEY = "data_upload_round"
 
 
 def render() -> None:
@@ -74,7 +75,8 @@ def upload_and_import() -> None:
         "CSV files or an Excel workbook",
         type=["csv", "xlsx"],
         accept_multiple_files=True,
-        key="data_upload",
+        # A new key after each import empties the uploader, so the same files are not offered for import again.
+        key=f"data_upload_{st.session_state.get(ROUND_KEY, 0)}",
         max_upload_size=MAX_UPLOAD_MB,
     )
     if not files:
@@ -93,7 +95,8 @@ def upload_and_import() -> None:
     else:
         st.success("Dry run: every check passed. Review what will change, then import.", icon=":material/task_alt:")
     st.markdown("**What the import would do**")
-    st.dataframe(ingest.summary_frame(plan), hide_index=True)
+    counts = {name: st.column_config.NumberColumn(format="localized") for name in ["rows now", "rows after"]}
+    st.dataframe(ingest.summary_frame(plan), hide_index=True, column_config=counts)
     if plan.problems:
         validation_report(plan, uploads)
     if st.button("Import", type="primary", disabled=not plan.ok, key="data_import", icon=":material/upload:"):
@@ -172,6 +175,7 @@ def run_import(plan: ingest.Plan) -> None:
         st.error(str(busy))
         return
     st.session_state.pop(PLAN_KEY, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.session_state[DONE_KEY] = f"Imported {sum(counts.values()):,} rows from {plan.source}."
     st.rerun()
 
@@ -188,7 +192,7 @@ def import_history() -> None:
     """Every import into the current database, newest first."""
     st.subheader("Import history")
     history = ingest.history_table(data.query("imports_history"))
-    st.dataframe(history, hide_index=True)
+    st.dataframe(history, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
     kept = build.backups(config.db_path())
     st.caption(
         f"{len(kept)} previous version{'s' if len(kept) != 1 else ''} kept as backups. To go back to one, run "
