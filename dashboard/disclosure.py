@@ -144,6 +144,8 @@ def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], pri
     # Greedy, like tau-argus's simpler methods: while some blank can be solved for, blank one more shown cell in an
     # equation that pins it, preferring parts to totals, then cells that close a pattern (their other equations
     # already hold a blank, so no new lone blank appears), then the smallest; and check again over all equations.
+    # Counts are never negative, so blank parts that must add up to zero are pinned too (each is zero): such a sum
+    # also needs a shown, non-zero cell blanked with them.
     hidden = set(primary)
     touching: dict[Cell, list[int]] = defaultdict(list)
     for number, equation in enumerate(equations):
@@ -154,7 +156,10 @@ def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], pri
     given_up: set[Cell] = set()
     while True:
         # A lone blank in a sum is the common case and needs no algebra; the full check runs when none is left.
-        exposed = {cell for number, equation in enumerate(equations) if blanks[number] == 1 for cell in equation.cells}
+        revealing = {
+            number for number in range(len(equations)) if _reveals(equations[number], hidden, blanks[number], values)
+        }
+        exposed = {cell for number in revealing for cell in equations[number].cells}
         exposed = sorted((exposed & hidden) - given_up) or [
             cell for cell in _derivable(equations, hidden, touching) if cell not in given_up
         ]
@@ -162,7 +167,7 @@ def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], pri
             return hidden
         changed: set[int] = set()
         for cell in exposed:
-            alone = [number for number in touching[cell] if blanks[number] == 1]
+            alone = [number for number in touching[cell] if number in revealing]
             if changed.intersection(alone or touching[cell]):
                 continue  # a blank added on this pass may already protect it; the next check will tell
             choice = None
@@ -179,6 +184,13 @@ def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], pri
                 blanks[number] += 1
             changed.update(alone or touching[cell])
             changed.update(touching[choice])
+
+
+def _reveals(equation: _Equation, hidden: set[Cell], blanks: int, values: Mapping[str, np.ndarray]) -> bool:
+    if blanks == 1:
+        return True
+    blank_parts = [cell for cell in equation.parts if cell in hidden]
+    return blanks > 1 and len(blank_parts) == blanks and sum(values[column][row] for row, column in blank_parts) == 0
 
 
 def _cheapest(

@@ -138,6 +138,16 @@ def test_a_part_that_equals_its_total_takes_the_total_with_it():
     assert result["people"].isna().all()
 
 
+def test_blank_zeros_that_must_add_up_to_zero_take_a_shown_cell_with_them():
+    # A and B are blank, but the total minus C says they add up to 0, and no count is negative: both would be known.
+    frame = pd.DataFrame({"department_id": ["A", "B", "C", "D", TOTAL], "people": [0, 0, 40, 55, 95]})
+    result = disclosure.suppress(frame, ["people"], margins=["department_id"], k=K)
+    hidden = hidden_cells(result, ["people"])
+    assert hidden == {(0, "people"), (1, "people"), (2, "people")}
+    equations = [{(0, "people"): 1, (1, "people"): 1, (2, "people"): 1, (3, "people"): 1, (4, "people"): -1}]
+    assert_protected(equations, cells_of(frame, ["people"]), hidden)
+
+
 def test_two_way_table_blanks_a_closed_pattern():
     values = {("A", "x"): 3, ("A", "y"): 20, ("A", "z"): 30, ("B", "x"): 15, ("B", "y"): 25, ("B", "z"): 12}
     values |= {("C", "x"): 40, ("C", "y"): 22, ("C", "z"): 50}

@@ -1,0 +1,361 @@
+"""Leadership access: rates, intervals and funnel counts against independent pandas and scipy sums; no small counts."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+
+from dashboard import data, disclosure, exports, leadership
+from dashboard.disclosure import SUPPRESSED, TOTAL
+from tests.test_disclosure import assert_protected, cells_of, hidden_cells, two_way_equations
+
+LEADERSHIP = "dashboard/pages/leadership.py"
+PLACES = ("accepted", "completed")
+COUNT_HEADINGS = {"Members", "Participants", "Applications", *leadership.STAGE_LABELS.values()}
+PARAMETER_SETS = [
+    {},
+    {"scheme_id": "fls"},
+    {"scheme_id": "sls", "cohort_years": (2023, 2024), "grades": ("G6", "SCS")},
+    {"scheme_id": "dstl_technical_leadership", "department_ids": ("DSTL", "EA")},
+    {"cohort_years": (2025,), "department_ids": ("SG", "WG", "DAERA", "GOSCIENCE")},
+]
+
+
+def with_defaults(parameters: dict) -> dict:
+    return {"department_ids": None, "grades": None, "cohort_years": None, "scheme_id": None, **parameters}
+
+
+def wilson(successes: int, trials: int) -> tuple[float, float]:
+    interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=0.95, method="wilson")
+    return interval.low, interval.high
+
+
+def applications_frame(csvs, department_ids=None, grades=None, cohort_years=None, scheme_id=None) -> pd.DataFrame:
+    """Every chosen application with its member's department, grade and region, by pandas alone."""
+    members = chosen_members(csvs, department_ids, grades)
+    applications = csvs["participation"].merge(members, on="member_id")
+    if cohort_years:
+        applications = applications[applications["cohort_year"].isin(cohort_years)]
+    if scheme_id:
+        applications = applications[applications["scheme_id"] == scheme_id]
+    return applications.assign(place=applications["status"].isin(PLACES))
+
+
+def chosen_members(csvs, department_ids=None, grades=None) -> pd.DataFrame:
+    members = csvs["members"]
+    if department_ids:
+        members = members[members["department_id"].isin(department_ids)]
+    if grades:
+        members = members[members["grade"].isin(grades)]
+    return members
+
+
+@pytest.fixture
+def bundled(bundled_db, use_db):
+    use_db(bundled_db)
+
+
+@pytest.fixture
+def no_suppression(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+
+
+@pytest.fixture
+def k_of_ten(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+
+
+def page_frames(parameters: dict) -> dict[str, pd.DataFrame]:
+    """Every protected frame the page draws from, for one set of choices."""
+    chosen = with_defaults(parameters)
+    return {
+        "department_schemes": data.protected(
+            "leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **chosen
+        ),
+        "department_members": data.protected(
+            "leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **chosen
+        ),
+        "funnel": data.protected("leadership_funnel", **leadership.FUNNEL, **chosen),
+        "cohorts": data.protected("leadership_cohorts", **leadership.COHORTS, **chosen),
+        "grades": data.protected("leadership_grades", **leadership.BREAKDOWN, **chosen),
+        "regions": data.protected("leadership_regions", **leadership.BREAKDOWN, **chosen),
+    }
+
+
+def page_tables(frames: dict, parameters: dict) -> dict[str, pd.DataFrame]:
+    """Every table the page shows and offers for download, built as the page builds them."""
+    scheme_id = parameters.get("scheme_id")
+    schemes = data.query("leadership_schemes")
+    departments = data.query("department_options")
+    ref = leadership.reference(frames["department_schemes"], frames["department_members"], schemes, scheme_id)
+    view = leadership.department_view(
+        frames["department_schemes"], frames["department_members"], departments, scheme_id, ref["acceptance_rate"]
+    )
+    grades = leadership.flag_below(leadership.with_rates(frames["grades"]), ref)
+    regions = leadership.flag_below(leadership.with_rates(frames["regions"]), ref)
+    grid = leadership.heatmap_grid(frames["department_schemes"], frames["department_members"], departments, schemes)
+    return {
+        "departments": leadership.department_table(view),
+        "heatmap": leadership.heatmap_table(grid),
+        "funnel": leadership.funnel_table(frames["funnel"].iloc[0].to_dict()),
+        "cohorts": leadership.cohort_table(leadership.with_rates(frames["cohorts"])),
+        "grades": leadership.breakdown_table(grades, "grade", "Grade"),
+        "regions": leadership.breakdown_table(regions, "area", "Where members work"),
+        "detail": leadership.detail_table(frames["department_schemes"], departments, schemes),
+    }
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "expected"),
+    [(81, 263, (0.2553, 0.3662)), (0, 10, (0.0, 0.2775)), (10, 10, (0.7225, 1.0)), (1, 2, (0.0945, 0.9055))],
+)
+def test_wilson_interval_known_values(successes, trials, expected):
+    lower, upper = leadership.wilson_interval(successes, trials)
+    assert (round(lower, 4), round(upper, 4)) == expected
+    assert (lower, upper) == pytest.approx(wilson(successes, trials), abs=1e-12)
+
+
+def test_wilson_interval_is_blank_without_trials_or_with_a_blanked_count():
+    lower, upper = leadership.wilson_bounds(
+        pd.Series([0, pd.NA, 5], dtype="Int64"), pd.Series([0, 40, pd.NA], dtype="Int64")
+    )
+    assert lower.isna().all() and upper.isna().all()
+
+
+@pytest.mark.parametrize("parameters", PARAMETER_SETS)
+def test_department_scheme_counts_match_pandas(bundled, bundled_csvs, parameters):
+    chosen = with_defaults(parameters)
+    result = data.query("leadership_department_schemes", **chosen).set_index(["department_id", "scheme_id"])
+    applications = applications_frame(bundled_csvs, chosen["department_ids"], chosen["grades"], chosen["cohort_years"])
+    expected = {}
+    for department_id, scheme_id, place in zip(
+        applications["department_id"], applications["scheme_id"], applications["place"], strict=True
+    ):
+        for key in ((department_id, scheme_id), (department_id, TOTAL), (TOTAL, scheme_id), (TOTAL, TOTAL)):
+            count, places = expected.get(key, (0, 0))
+            expected[key] = (count + 1, places + int(place))
+    assert set(expected) <= set(result.index), "every department and scheme with an application appears"
+    for key, row in result.iterrows():
+        assert (row["applications"], row["places"]) == expected.get(key, (0, 0)), key
+    # A departmental scheme appears only for its own department.
+    owners = bundled_csvs["schemes"].dropna(subset=["department_id"]).set_index("scheme_id")["department_id"]
+    for department_id, scheme_id in result.index:
+        if scheme_id in owners.index and department_id != TOTAL:
+            assert department_id == owners[scheme_id]
+
+
+@pytest.mark.parametrize("parameters", PARAMETER_SETS)
+def test_funnel_cohorts_grades_and_regions_match_pandas(bundled, bundled_csvs, parameters):
+    chosen = with_defaults(parameters)
+    applications = applications_frame(bundled_csvs, **chosen)
+    status_counts = applications["status"].value_counts()
+    funnel = data.query_one("leadership_funnel", **chosen)
+    assert funnel["applications"] == len(applications)
+    assert funnel["places"] == applications["place"].sum()
+    for column, status in [
+        ("accepted", "accepted"),
+        ("completed", "completed"),
+        ("rejected", "rejected"),
+        ("withdrawn", "withdrawn"),
+        ("awaiting", "applied"),
+    ]:
+        assert funnel[column] == status_counts.get(status, 0)
+    assert funnel["applications"] == funnel["places"] + funnel["rejected"] + funnel["withdrawn"] + funnel["awaiting"]
+
+    cohorts = data.query("leadership_cohorts", **chosen).set_index("cohort_year")
+    expected = applications.groupby("cohort_year").size()
+    assert cohorts["applications"].sum() == len(applications)
+    assert all(cohorts.at[year, "applications"] == count for year, count in expected.items())
+
+    members = chosen_members(bundled_csvs, chosen["department_ids"], chosen["grades"])
+    grades = data.query("leadership_grades", **chosen).set_index("grade")
+    assert grades["members"].to_dict() == {grade: int((members["grade"] == grade).sum()) for grade in grades.index}
+    assert grades["places"].to_dict() == {
+        grade: int(applications.loc[applications["grade"] == grade, "place"].sum()) for grade in grades.index
+    }
+    assert list(grades.index) == [
+        grade for grade in leadership.GRADES if not chosen["grades"] or grade in chosen["grades"]
+    ]
+
+    regions = data.query("leadership_regions", **chosen).set_index("area")
+    in_london = applications["region"] == "London"
+    assert regions.at["London", "applications"] == in_london.sum()
+    assert regions.at["Rest of the UK", "places"] == applications.loc[~in_london, "place"].sum()
+    assert regions["members"].sum() == len(members)
+
+
+def test_rates_intervals_and_flags_match_pandas_and_scipy(bundled, bundled_csvs, no_suppression):
+    frames = page_frames({"scheme_id": "fls"})
+    schemes = data.query("leadership_schemes")
+    ref = leadership.reference(frames["department_schemes"], frames["department_members"], schemes, "fls")
+    view = leadership.department_view(
+        frames["department_schemes"],
+        frames["department_members"],
+        data.query("department_options"),
+        "fls",
+        ref["acceptance_rate"],
+    ).set_index("department_id")
+
+    applications = applications_frame(bundled_csvs, scheme_id="fls")
+    members = bundled_csvs["members"].groupby("department_id").size()
+    by_department = applications.groupby("department_id").agg(applications=("status", "size"), places=("place", "sum"))
+    profession_rate = applications["place"].sum() / len(applications)
+    assert ref["acceptance_rate"] == pytest.approx(profession_rate)
+    assert ref["participation_rate"] == pytest.approx(100 * applications["place"].sum() / len(bundled_csvs["members"]))
+
+    flagged = set()
+    for department_id, row in by_department.iterrows():
+        assert view.at[department_id, "participation_rate"] == pytest.approx(
+            100 * row["places"] / members[department_id]
+        )
+        assert view.at[department_id, "acceptance_rate"] == pytest.approx(row["places"] / row["applications"])
+        lower, upper = wilson(row["places"], row["applications"])
+        assert (view.at[department_id, "lower"], view.at[department_id, "upper"]) == pytest.approx((lower, upper))
+        if upper < profession_rate:
+            flagged.add(department_id)
+    assert set(view.index[view["below"]]) == flagged
+    sentences = leadership.below_sentences(view.reset_index(), ref)
+    assert len(sentences) == len(flagged)
+    assert all("below the profession-wide" in sentence for sentence in sentences)
+
+
+def test_all_schemes_flags_on_the_bundled_data(bundled, bundled_csvs, no_suppression):
+    # The bundled sample builds in unequal access; the page must find exactly the departments pandas and scipy find.
+    frames = page_frames({})
+    schemes = data.query("leadership_schemes")
+    ref = leadership.reference(frames["department_schemes"], frames["department_members"], schemes, None)
+    view = leadership.department_view(
+        frames["department_schemes"],
+        frames["department_members"],
+        data.query("department_options"),
+        None,
+        ref["acceptance_rate"],
+    )
+    applications = applications_frame(bundled_csvs)
+    rate = applications["place"].mean()
+    by_department = applications.groupby("department_id")["place"].agg(["sum", "size"])
+    expected = {d for d, row in by_department.iterrows() if wilson(row["sum"], row["size"])[1] < rate}
+    assert set(view.loc[view["below"], "department_id"]) == expected
+    assert expected, "the sample is built so that some departments fall clearly below"
+    sentence = leadership.access_sentence(view, ref)
+    assert all(name in sentence for name in view.loc[view["below"], "name"])
+
+
+@pytest.mark.parametrize("parameters", PARAMETER_SETS)
+def test_no_shown_count_or_download_cell_is_below_k(bundled, k_of_ten, parameters):
+    frames = page_frames(parameters)
+    counts = {
+        "department_schemes": leadership.DEPARTMENT_SCHEMES["counts"],
+        "department_members": leadership.DEPARTMENT_MEMBERS["counts"],
+        "funnel": leadership.STAGES,
+        "cohorts": leadership.STAGES,
+        "grades": leadership.BREAKDOWN["counts"],
+        "regions": leadership.BREAKDOWN["counts"],
+    }
+    for name, frame in frames.items():
+        for column in counts[name]:
+            shown = frame[column].dropna()
+            assert (shown >= 10).all(), f"{name}.{column} shows {shown[shown < 10].tolist()}"
+    for name, table in page_tables(frames, parameters).items():
+        for heading in COUNT_HEADINGS & set(table.columns):
+            numbers = [value for value in table[heading] if value != SUPPRESSED]
+            assert all(value >= 10 for value in numbers), f"{name}: {heading} shows a count below 10"
+        context = exports.Context(title=name, filters="none", data_date=pd.Timestamp("2025-07-09").date())
+        csv = pd.read_csv(io.BytesIO(exports.to_csv(table, context)), comment="#", encoding="utf-8-sig")
+        for heading in COUNT_HEADINGS & set(csv.columns):
+            numbers = pd.to_numeric(csv[heading].replace(SUPPRESSED, np.nan)).dropna()
+            assert (numbers >= 10).all(), f"{name} download: {heading} shows a count below 10"
+
+
+def test_no_blank_in_the_department_scheme_table_can_be_worked_out(bundled, bundled_db, k_of_ten):
+    chosen = with_defaults({})
+    raw = data.query("leadership_department_schemes", **chosen)
+    protected = data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **chosen)
+    for column in ("applications", "places"):
+        hidden = hidden_cells(protected, [column])
+        assert hidden, "the bundled data has small cells to protect"
+        assert {row for row, _ in hidden} >= set(np.flatnonzero(raw[column] < 10))
+        assert_protected(two_way_equations(raw, column), cells_of(raw, [column]), hidden)
+
+
+@pytest.mark.parametrize("parameters", PARAMETER_SETS[:3])
+def test_threshold_zero_shows_every_count(bundled, no_suppression, parameters):
+    chosen = with_defaults(parameters)
+    for name, spec in (
+        ("leadership_department_schemes", leadership.DEPARTMENT_SCHEMES),
+        ("leadership_funnel", leadership.FUNNEL),
+        ("leadership_cohorts", leadership.COHORTS),
+    ):
+        raw = data.query(name, **chosen)
+        protected = data.protected(name, **spec, **chosen)
+        for column in spec["counts"]:
+            assert protected[column].tolist() == raw[column].tolist()
+
+
+def test_fixture_funnel_by_hand(fixture_db, use_db, no_suppression):
+    # tests/fixtures/participation.csv: FLS has M003 accepted and M004 completed (2023), M006 rejected (2024) and
+    # awaiting (2025), M010 completed (2022); plus one completed mentoring place and one withdrawn Defra place.
+    use_db(fixture_db)
+    funnel = data.query_one("leadership_funnel", **with_defaults({"scheme_id": "fls"}))
+    assert funnel == {
+        "applications": 5,
+        "places": 3,
+        "accepted": 1,
+        "completed": 2,
+        "rejected": 1,
+        "withdrawn": 0,
+        "awaiting": 1,
+    }
+    everything = data.query_one("leadership_funnel", **with_defaults({}))
+    assert (everything["applications"], everything["places"], everything["withdrawn"]) == (7, 4, 1)
+    table = leadership.funnel_table(funnel).set_index("Stage")
+    assert table.at["Accepted (participants)", "Share of applications (%)"] == 60.0
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_page_follows_the_scheme_and_cohort_choices(fixture_db, use_db, open_page, no_suppression):
+    use_db(fixture_db)
+    app = open_page(LEADERSHIP)
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert metrics(app)["Applications"] == "7"
+    assert metrics(app)["Participants (accepted or completed)"] == "4"
+    app.selectbox(key="leadership_scheme").set_value("fls").run()
+    assert metrics(app)["Applications"] == "5"
+    assert metrics(app)["Acceptance rate"] == "60%"
+    app.multiselect(key="leadership_cohorts").set_value([2023]).run()
+    assert metrics(app)["Applications"] == "2"
+    assert metrics(app)["Participants (accepted or completed)"] == "2"
+    assert metrics(app)["Acceptance rate"] == "100%"
+
+
+def test_page_choices_come_from_the_link(fixture_db, use_db, open_page, no_suppression):
+    use_db(fixture_db)
+    app = open_page(LEADERSHIP, query={"leadership_scheme": "fls", "leadership_grades": "G6"})
+    assert not app.exception
+    assert metrics(app)["Applications"] == "1"
+    assert metrics(app)["Members"] == "2"
+
+
+def test_page_on_bundled_data_shows_no_count_below_k(bundled, bundled_csvs, open_page, k_of_ten):
+    app = open_page(LEADERSHIP)
+    assert not app.exception, [exception.message for exception in app.exception]
+    app.selectbox(key="leadership_scheme").set_value("fls").run()
+    fls = applications_frame(bundled_csvs, scheme_id="fls")
+    assert metrics(app)["Applications"] == f"{len(fls):,}"
+    assert metrics(app)["Acceptance rate"] == f"{fls['place'].mean():.0%}"
+    app.multiselect(key="leadership_cohorts").set_value([2024]).run()
+    assert metrics(app)["Applications"] == f"{(fls['cohort_year'] == 2024).sum():,}"
+    for label, value in metrics(app).items():
+        if value != SUPPRESSED and "rate" not in label.lower() and "per 100" not in label:
+            assert int(value.replace(",", "")) >= 10, f"{label} shows {value}"
+    for frame in app.dataframe:
+        table = frame.value
+        for heading in COUNT_HEADINGS & set(table.columns):
+            numbers = [value for value in table[heading] if value not in (SUPPRESSED, "")]
+            assert all(int(str(value).replace(",", "")) >= 10 for value in numbers), heading
+    assert any(disclosure.note() == caption.value for caption in app.caption), "the page says why numbers are hidden"
