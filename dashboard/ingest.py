@@ -27,8 +27,6 @@ from dashboard import build, config
 from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
 from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
 
-# themes.py has no review threshold yet: an auto-tag below this confidence is counted as needing review.
-REVIEW_CONFIDENCE = 0.5
 # Tests set this to a stage name ("validated", "loading", "committed", "swapped") to make the import pause there,
 # writing its process id to the file named by GSE_INGEST_TEST_MARKER, so the test can kill it at that point.
 TEST_HOOK = "GSE_INGEST_TEST_HOOK"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import build
+from dashboard import build, themes
 
 PAGE = "dashboard/pages/data.py"
 BAD = Path(__file__).parent / "bad_inputs"
@@ -47,7 +47,8 @@ def test_the_page_shows_the_loaded_data_and_its_quality(current_db, open_page, f
     untagged = int(fixture_csvs["suggestions"]["theme_id"].isna().sum())
     with build.read_only(current_db) as connection:
         low = connection.execute(
-            "select count(*) from suggestions where theme_source = 'auto' and confidence < 0.5"
+            "select count(*) from suggestions where theme_source = 'auto' and confidence < $threshold",
+            {"threshold": themes.REVIEW_THRESHOLD},
         ).fetchone()[0]
     assert shown["Suggestions"] == str(len(fixture_csvs["suggestions"]))
     assert shown["Untagged suggestions"] == "0"  # the classifier tagged them all

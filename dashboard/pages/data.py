@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import build, config, data, disclosure, exports, filters, ingest, layout
+from dashboard import build, config, data, disclosure, exports, filters, ingest, layout, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
@@ -31,7 +31,7 @@ def render() -> None:
 def loaded_data() -> None:
     """The data date, source, row counts and data-quality figures of the current database."""
     info = data.build_info()
-    quality = data.query_one("data_quality", review_below=ingest.REVIEW_CONFIDENCE)
+    quality = data.query_one("data_quality", review_below=themes.REVIEW_THRESHOLD)
     st.subheader("Loaded data")
     layout.kpi_row(
         [
@@ -55,7 +55,7 @@ def loaded_data() -> None:
     )
     st.caption(
         f"An auto-tagged suggestion needs review when the classifier's confidence is below "
-        f"{ingest.REVIEW_CONFIDENCE:.0%}. Untagged suggestions have no theme because the data held no hand-tagged "
+        f"{themes.REVIEW_THRESHOLD:.0%}. Untagged suggestions have no theme because the data held no hand-tagged "
         "examples to learn from."
     )
     counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
