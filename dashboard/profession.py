@@ -345,11 +345,9 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
     ordered = frame.sort_values("representation_ratio", ascending=False, na_position="last").iloc[::-1]
     flagged = ordered["under_represented"].fillna(False).astype(bool)
     labels = []
-    for ratio, is_flagged, members, suggestions in zip(
-        ordered["representation_ratio"], flagged, ordered["members"], ordered["suggestions"], strict=True
-    ):
+    for ratio, is_flagged, members in zip(ordered["representation_ratio"], flagged, ordered["members"], strict=True):
         if pd.isna(ratio):
-            labels.append("no members" if members == 0 and suggestions else disclosure.SUPPRESSED)
+            labels.append("no members" if pd.notna(members) and members == 0 else disclosure.SUPPRESSED)
         else:
             labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
     figure = go.Figure(

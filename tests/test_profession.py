@@ -1,0 +1,348 @@
+"""Profession page: composition, voices coverage and identified contributors against pandas, disclosure, the page."""
+
+import pandas as pd
+import pytest
+
+from dashboard import data, disclosure, profession
+
+PAGE = "dashboard/pages/profession.py"
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and The Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+    "Scotland",
+    "Northern Ireland",
+)
+NATION_OF = {"Wales": "Wales", "Scotland": "Scotland", "Northern Ireland": "Northern Ireland"}
+
+
+@pytest.fixture(params=["fixture", "bundled"])
+def source(request, use_db):
+    """Each test runs on the fixture and on the bundled data, with the CSVs read independently."""
+    use_db(request.getfixturevalue(f"{request.param}_db"))
+    return request.getfixturevalue(f"{request.param}_csvs")
+
+
+@pytest.fixture
+def no_suppression(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+
+
+def chosen_members(csvs, department_ids=(), nations=(), grades=(), backgrounds=()) -> pd.DataFrame:
+    """The members the page's filters select, in pandas."""
+    members = csvs["members"].assign(nation=lambda frame: frame["region"].map(NATION_OF).fillna("England"))
+    keep = pd.Series(True, index=members.index)
+    for column, chosen in (
+        ("department_id", department_ids),
+        ("nation", nations),
+        ("grade", grades),
+        ("background", backgrounds),
+    ):
+        if chosen:
+            keep &= members[column].isin(chosen)
+    return members[keep]
+
+
+def composition(top_departments=None, **filters) -> pd.DataFrame:
+    parameters = {"department_ids": None, "nations": None, "grades": None, "backgrounds": None}
+    parameters.update({key: tuple(value) or None for key, value in filters.items()})
+    return data.protected(
+        "profession_composition", **profession.COMPOSITION_PROTECTION, **parameters, top_departments=top_departments
+    )
+
+
+def counts(frame: pd.DataFrame, breakdown: str) -> dict:
+    rows = frame[frame["breakdown"] == breakdown]
+    return {category: int(members) for category, members in zip(rows["category"], rows["members"], strict=True)}
+
+
+FILTER_CASES = [
+    {},
+    {"department_ids": ["SG"]},
+    {"department_ids": ["METOFFICE", "DSTL"], "grades": ["HEO", "SEO"]},
+    {"grades": ["G7"], "backgrounds": ["science", "both"]},
+    {"nations": ["Scotland", "Wales"]},
+]
+
+
+@pytest.mark.usefixtures("no_suppression")
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=lambda filters: "-".join(filters) or "unfiltered")
+def test_composition_counts_equal_pandas(source, filters):
+    members = chosen_members(source, **filters)
+    result = composition(**filters)
+    departments = members["department_id"].value_counts().to_dict()
+    assert counts(result, "department") == departments
+    grades = filters.get("grades") or profession.GRADES
+    assert counts(result, "grade") == {grade: int((members["grade"] == grade).sum()) for grade in grades}
+    backgrounds = filters.get("backgrounds") or list(profession.BACKGROUNDS)
+    assert counts(result, "background") == {bg: int((members["background"] == bg).sum()) for bg in backgrounds}
+    nations = filters.get("nations")
+    regions = [region for region in REGIONS if not nations or NATION_OF.get(region, "England") in nations]
+    assert counts(result, "region") == {region: int((members["region"] == region).sum()) for region in regions}
+    for breakdown, rows in result.groupby("breakdown"):
+        total = rows["members"].sum()
+        expected = rows["members"] / total if total else 0 * rows["members"]
+        assert rows["share"].astype(float).tolist() == pytest.approx(expected.astype(float).tolist()), breakdown
+
+
+@pytest.mark.usefixtures("no_suppression")
+def test_top_departments_add_the_rest_into_other(source):
+    departments = source["members"]["department_id"].value_counts()
+    names = source["departments"].set_index("department_id")["name"]
+    ranked = sorted(departments.items(), key=lambda item: (-item[1], names[item[0]]))
+    result = profession.composition(composition(top_departments=2), "department")
+    if len(ranked) <= 3:
+        assert counts(result.assign(breakdown="department"), "department") == dict(ranked)
+        return
+    assert result["category"].tolist() == [ranked[0][0], ranked[1][0], profession.OTHER]
+    assert result["members"].tolist() == [ranked[0][1], ranked[1][1], sum(count for _, count in ranked[2:])]
+    assert result["label"].iloc[-1] == f"Other departments ({len(ranked) - 2})"
+
+
+def expected_voices(csvs) -> pd.DataFrame:
+    """Voices coverage computed in pandas from the CSVs: shares by region, ratio = suggestion share / member share."""
+    members = csvs["members"]["region"].value_counts()
+    workshops = csvs["workshops"].merge(csvs["locations"][["location_id", "region"]], on="location_id")
+    attendees = workshops.groupby("region")["attendees"].sum(min_count=1).fillna(0)
+    suggestions = csvs["suggestions"].merge(workshops[["workshop_id", "region"]], on="workshop_id")
+    suggestions = suggestions["region"].value_counts()
+    frame = pd.DataFrame(index=list(REGIONS))
+    frame["members"] = members.reindex(frame.index, fill_value=0)
+    frame["attendees"] = attendees.reindex(frame.index, fill_value=0)
+    frame["suggestions"] = suggestions.reindex(frame.index, fill_value=0)
+    frame["member_share"] = frame["members"] / frame["members"].sum()
+    frame["attendee_share"] = frame["attendees"] / frame["attendees"].sum()
+    frame["suggestion_share"] = frame["suggestions"] / frame["suggestions"].sum()
+    frame["ratio"] = (frame["suggestion_share"] / frame["member_share"]).where(frame["suggestions"] > 0, 0.0)
+    return frame
+
+
+@pytest.mark.usefixtures("no_suppression")
+def test_voices_coverage_equals_pandas(source):
+    expected = expected_voices(source)
+    result = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    result = result.set_index("region")
+    assert list(result.index) == list(REGIONS)
+    for column in ("members", "attendees", "suggestions"):
+        assert result[column].astype(int).tolist() == expected[column].astype(int).tolist(), column
+    for column in ("member_share", "attendee_share", "suggestion_share"):
+        assert result[column].astype(float).tolist() == pytest.approx(expected[column].tolist()), column
+    assert result["representation_ratio"].astype(float).tolist() == pytest.approx(expected["ratio"].tolist())
+    assert result["under_represented"].astype(bool).tolist() == (expected["ratio"] < 0.8).tolist()
+
+
+def test_fixture_numbers_by_hand(fixture_db, use_db, no_suppression):
+    # London: 4 of 12 members, 8 of 15 suggestions (w01 and w04); 40 attendees recorded (w04 has none recorded).
+    use_db(fixture_db)
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION)).set_index("region")
+    london = voices.loc["London"]
+    assert (london["members"], london["suggestions"], london["attendees"]) == (4, 8, 40)
+    assert london["workshops_without_attendance"] == 1
+    assert london["representation_ratio"] == pytest.approx((8 / 15) / (4 / 12))
+    assert voices.loc["South West", "representation_ratio"] == pytest.approx((3 / 15) / (4 / 12))
+    assert bool(voices.loc["South West", "under_represented"])
+
+
+def test_region_without_workshop_or_suggestions_shows_zero_and_is_flagged(fixture_db, use_db, monkeypatch):
+    # North East: one member (fewer than k, so blanked), no workshop, no suggestions.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    use_db(fixture_db)
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    table = profession.voices_table(voices).set_index("Region or nation")
+    assert list(table.index) == list(REGIONS)
+    north_east = table.loc["North East"]
+    assert north_east["Representation ratio"] == 0
+    assert north_east["Under-represented (ratio < 0.8)"] == "Yes"
+    assert north_east["Members"] == disclosure.SUPPRESSED
+    assert (north_east["Workshops"], north_east["Suggestions"]) == (0, 0)
+    sentence = profession.under_represented(voices)
+    assert "North East gave no suggestions" in sentence
+    # South West's 4 members are under k, so its ratio (0.6) is blanked with them and cannot be flagged.
+    assert "South West" not in sentence
+    assert table.loc["South West", "Representation ratio"] == disclosure.SUPPRESSED
+
+
+def test_under_represented_sentence_quotes_the_shares(fixture_db, use_db, no_suppression):
+    use_db(fixture_db)
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    sentence = profession.under_represented(voices)
+    # South West: 4 of 12 members (33%), 3 of 15 suggestions (20%).
+    assert "South West holds 33% of members but gave 20% of suggestions" in sentence
+    assert "North East holds 8% of members but gave no suggestions" in sentence
+    assert "London" not in sentence
+
+
+@pytest.mark.usefixtures("no_suppression")
+def test_identified_contributors_equal_pandas(source):
+    suggestions, members = source["suggestions"], source["members"]
+    named = suggestions["member_id"].dropna()
+    contributors = members[members["member_id"].isin(set(named))]
+    kpis = data.query_one("profession_kpis", department_ids=None, nations=None, grades=None, backgrounds=None)
+    assert kpis["identified_suggestions"] == len(named)
+    assert kpis["identified_contributors"] == contributors["member_id"].nunique()
+    assert kpis["suggestions"] == len(suggestions)
+    rows = data.protected("profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=None)
+    grades = profession.contributor_mix(rows, "grade").set_index("category")
+    assert grades["contributors"].astype(int).to_dict() == {
+        grade: int((contributors["grade"] == grade).sum()) for grade in profession.GRADES
+    }
+    assert grades["members"].astype(int).to_dict() == {
+        grade: int((members["grade"] == grade).sum()) for grade in profession.GRADES
+    }
+    departments = profession.contributor_mix(rows, "department").set_index("category")
+    assert departments["contributors"].astype(int).to_dict() == {
+        department: int((contributors["department_id"] == department).sum())
+        for department in members["department_id"].unique()
+    }
+    shares = departments["contributor_share"].astype(float)
+    assert shares.sum() == pytest.approx(1.0)
+
+
+def breakdowns():
+    """Every table of people counts the page shows, protected as the page protects them."""
+    frames = {}
+    result = composition(top_departments=profession.TOP_DEPARTMENTS)
+    for breakdown in ("department", "grade", "background", "region"):
+        frames[f"composition {breakdown}"] = (profession.composition(result, breakdown), ["members"])
+    rows = data.protected(
+        "profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=profession.TOP_DEPARTMENTS
+    )
+    for breakdown in ("grade", "department"):
+        frames[f"contributors {breakdown}"] = (profession.contributor_mix(rows, breakdown), ["members", "contributors"])
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    frames["voices"] = (voices, ["members"])
+    return frames
+
+
+@pytest.mark.parametrize(("db", "k"), [("fixture_db", 10), ("fixture_db", 3), ("bundled_db", 10), ("bundled_db", 400)])
+def test_no_breakdown_shows_a_count_below_k(db, k, use_db, monkeypatch, request):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", str(k))
+    use_db(request.getfixturevalue(db))
+    for name, (frame, count_columns) in breakdowns().items():
+        for column in count_columns:
+            shown = frame[column].dropna()
+            assert (shown >= k).all(), f"{name}: {column} shows {shown[shown < k].tolist()} below k={k}"
+            # A lone blank in a breakdown whose total is published could be worked out by subtraction.
+            assert frame[column].isna().sum() != 1 or len(frame) == 1, f"{name}: one lone blank in {column}"
+        share_columns = {"members": ["share", "member_share"], "contributors": ["contributor_share"]}
+        for column in count_columns:
+            for share in share_columns[column]:
+                if share in frame:
+                    assert frame.loc[frame[column].isna(), share].isna().all(), f"{name}: {share} of a blank count"
+    tables = [
+        profession.composition_table(profession.composition(composition(top_departments=10), "grade"), "Grade"),
+        profession.voices_table(breakdowns()["voices"][0]),
+    ]
+    for table in tables:
+        numbers = [value for value in table["Members"] if value != disclosure.SUPPRESSED]
+        assert all(value >= k for value in numbers)
+
+
+def test_high_threshold_blanks_the_small_grades_of_the_bundled_data(bundled_db, bundled_csvs, use_db, monkeypatch):
+    # With k=300, AA (96) and SCS (224) are below k: both are blanked, and nothing else needs to be.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "300")
+    use_db(bundled_db)
+    grades = profession.composition(composition(), "grade").set_index("category")
+    sizes = bundled_csvs["members"]["grade"].value_counts()
+    small = set(sizes[sizes < 300].index)
+    assert small == {"AA", "SCS"}
+    assert set(grades.index[grades["members"].isna()]) == small
+    assert grades["share"].isna().sum() == len(small)
+
+
+def test_map_is_drawn_offline_with_every_region_and_the_workshops(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "3")
+    use_db(fixture_db)
+    regions = profession.composition(composition(), "region")
+    workshops = data.query("profession_workshop_locations", nations=None)
+    figure = profession.members_map(regions, workshops, "Members by region")
+    assert figure.layout.map.style == "white-bg"  # no tile server
+    shaded, grey, markers = figure.data
+    assert (shaded.type, grey.type, markers.type) == ("choroplethmap", "choroplethmap", "scattermap")
+    # k=3: London (4), South West (4) and Scotland (3) are shown; the other nine regions are blanked and grey.
+    assert sorted(shaded.locations) == ["London", "Scotland", "South West"]
+    assert len(grey.locations) == 9
+    assert sorted(set(shaded.locations) | set(grey.locations)) == sorted(REGIONS)
+    assert sorted(markers.customdata[:, 0]) == ["Exeter", "Glasgow", "London"]
+    features = {feature["properties"]["region"] for feature in profession.regions_geojson()["features"]}
+    assert features == set(REGIONS)
+
+
+def test_nation_filter_keeps_only_that_nations_regions_on_the_map(fixture_db, use_db, no_suppression):
+    use_db(fixture_db)
+    regions = profession.composition(composition(nations=["Scotland"]), "region")
+    workshops = data.query("profession_workshop_locations", nations=["Scotland"])
+    assert regions["category"].tolist() == ["Scotland"]
+    assert workshops["location_id"].tolist() == ["glasgow"]
+    figure = profession.members_map(regions, workshops, "Members in Scotland")
+    assert list(figure.data[0].locations) == ["Scotland"]
+
+
+def test_identified_sentence(fixture_db, use_db, no_suppression):
+    use_db(fixture_db)
+    kpis = data.query_one("profession_kpis", department_ids=None, nations=None, grades=None, backgrounds=None)
+    assert profession.identified(kpis) == "4 of 15 suggestions (27%) carry a member ID, from 4 identified contributors."
+    assert profession.attendance_note(kpis).startswith("1 of 4 workshops recorded no attendance")
+
+
+def metrics(app) -> dict:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def table_with(app, heading: str) -> pd.DataFrame:
+    return next(frame.value for frame in app.dataframe if heading in frame.value.columns)
+
+
+def test_department_filter_changes_the_composition(fixture_db, fixture_csvs, use_db, open_page, no_suppression):
+    use_db(fixture_db)
+    app = open_page(PAGE)
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert metrics(app)["Members"] == "12"
+    app.multiselect(key="department").set_value(["SG"]).run()
+    assert not app.exception
+    scottish = chosen_members(fixture_csvs, department_ids=["SG"])
+    assert metrics(app)["Members"] == str(len(scottish))
+    grades = table_with(app, "Grade").set_index("Grade")["Members"]
+    assert {grade: int(value.replace(",", "")) for grade, value in grades.items()} == {
+        grade: int((scottish["grade"] == grade).sum()) for grade in profession.GRADES
+    }
+    departments = table_with(app, "Department")["Department"].tolist()
+    assert departments == ["Scottish Government"]
+    # The voices table is the whole profession's whatever the filter: all 12 regions, London still 4 members.
+    voices = table_with(app, "Representation ratio").set_index("Region or nation")
+    assert len(voices) == 12
+    assert voices.loc["London", "Members"] == "4"
+
+
+def test_page_filters_are_bound_to_the_link(fixture_db, fixture_csvs, use_db, open_page, no_suppression):
+    use_db(fixture_db)
+    app = open_page(PAGE, query={"profession_grade": ["HEO", "SEO"], "profession_background": "Science"})
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert app.multiselect(key="profession_grade").value == ["HEO", "SEO"]
+    assert app.multiselect(key="profession_background").value == ["science"]
+    chosen = chosen_members(fixture_csvs, grades=["HEO", "SEO"], backgrounds=["science"])
+    assert metrics(app)["Members"] == str(len(chosen))
+    app.multiselect(key="profession_grade").set_value([]).run()
+    assert metrics(app)["Members"] == str(len(chosen_members(fixture_csvs, backgrounds=["science"])))
+
+
+@pytest.mark.parametrize("db", ["fixture_db", "bundled_db"])
+def test_page_runs_with_default_disclosure_and_filters(db, use_db, open_page, request):
+    use_db(request.getfixturevalue(db))
+    app = open_page(PAGE, query={"nation": "Scotland", "profession_grade": "G7"})
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert any("ignores the theme, location, workshop dates filters" in caption.value for caption in app.caption)
+
+
+def test_page_says_what_the_shared_filters_do(fixture_db, use_db, open_page):
+    """The voices section tells the reader it ignores the filters."""
+    use_db(fixture_db)
+    app = open_page(PAGE)
+    assert any("whatever the filters" in caption.value for caption in app.caption)
