@@ -43,8 +43,9 @@ def theme_bar_title(theme_counts: pd.DataFrame) -> str:
     counted = theme_counts[theme_counts["suggestions"] > 0]
     if counted.empty:
         return "No suggestions match the filters"
-    top = counted.sort_values(["suggestions", "label"], ascending=[False, True]).iloc[0]
-    tied = counted[counted["suggestions"] == top["suggestions"]]
+    ranked = counted.sort_values(["suggestions", "label"], ascending=[False, True])
+    top = ranked.iloc[0]
+    tied = ranked[ranked["suggestions"] == top["suggestions"]]
     if len(tied) > 1:
         return f"{' and '.join(tied['label'])} are the most common themes ({top['share']:.0%} of suggestions each)"
     return f"{top['label']} is the most common theme ({top['share']:.0%} of suggestions)"
@@ -62,7 +63,8 @@ def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
         customdata=ordered["theme_id"].iloc[::-1].tolist(),
         hovertemplate="%{y}: %{x:,} suggestions<br>Click to list them below<extra></extra>",
     )
-    figure.update_xaxes(title="Suggestions")
+    # Room to the right of the longest bar, so its label is not clipped.
+    figure.update_xaxes(title="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * 1.18])
     return figure
 
 
@@ -106,7 +108,7 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
         )
     )
     figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(title=None, side="top", tickangle=-30)
+    figure.update_xaxes(title=None, tickangle=-30)
     return charts.style(figure, title, height=max(300, 44 * len(table) + 160))
 
 
@@ -181,6 +183,28 @@ def question_sentence(by_question: pd.DataFrame) -> str | None:
         return None
     top = recorded.sort_values(["share", "question_suggestions"], ascending=[False, False]).iloc[0]
     return f'Answers to "{top["question"]}" are most often about {top["label"]} ({top["share"]:.0%} of them).'
+
+
+def explorer_title(
+    theme_labels: list[str],
+    location_names: list[str],
+    workshops: list[str],
+    questions: list[str],
+    search: str | None,
+    review_only: bool,
+) -> str:
+    """The explorer download's title, naming the explorer's own filters (the sidebar's are stated by the export)."""
+    parts = []
+    for name, chosen in (("themes", theme_labels), ("locations", location_names), ("workshops", workshops)):
+        if chosen:
+            parts.append(f"{name} {', '.join(chosen)}")
+    if questions:
+        parts.append(f"{len(questions)} question{'s' if len(questions) > 1 else ''}")
+    if search and search.strip():
+        parts.append(f'text containing "{search.strip()}"')
+    if review_only:
+        parts.append("needing review")
+    return "Suggestions" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def tagged_by(source, confidence) -> str:

@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from dashboard import config
+from dashboard.data import CONNECTION_CONFIG
 
 # An auto tag whose probability is under this needs a person to check it (see docs/CLASSIFIER.md for the measurement).
 REVIEW_THRESHOLD = 0.5
@@ -113,7 +114,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a built database, or an InputError that says how to build one."""
     if not path.exists():
         raise InputError(f"{path}: no database there. Build it with `python -m dashboard.build --db {path}`.")
-    return duckdb.connect(str(path), read_only=True)
+    # The app's own settings: DuckDB refuses a second connection to one file with different ones.
+    return duckdb.connect(str(path), read_only=True, config=CONNECTION_CONFIG)
 
 
 def training_data(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

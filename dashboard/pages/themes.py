@@ -184,16 +184,24 @@ if rows.empty:
 else:
     first = offset + 1
     st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
+    shown = theme_views.explorer_table(rows)
     st.dataframe(
-        theme_views.explorer_table(rows),
+        shown,
         hide_index=True,
-        column_config={
-            "Suggestion": st.column_config.TextColumn(width="large"),
-            "Confidence": st.column_config.NumberColumn(format="percent"),
-        },
+        column_order=[column for column in shown.columns if column != "Confidence"],
+        column_config={"Suggestion": st.column_config.TextColumn(width="large")},
+        row_height=60,
+        height=min(len(shown), 12) * 60 + 40,
         key="themes_matches",
     )
 everything = data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
-layout.downloads(
-    theme_views.explorer_table(everything), "Suggestions (explorer)", active, key="themes_matches_download"
+download_title = theme_views.explorer_title(
+    [theme_choices[theme_id] for theme_id in explorer_themes],
+    [location_choices[location_id] for location_id in explorer_locations],
+    [f"{workshop_choices.at[w, 'location']} {workshop_choices.at[w, 'held_on']:%-d %b %Y}" for w in workshop_ids],
+    list(questions),
+    search,
+    review_only,
 )
+st.caption(f"The downloads hold all {matches:,} matching suggestions, not only this page.")
+layout.downloads(theme_views.explorer_table(everything), download_title, active, key="themes_matches_download")

@@ -1,0 +1,435 @@
+"""The Suggestion themes page: its queries against independent pandas sums, its builders, and the page under AppTest."""
+
+import re
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import config, data, theme_views, themes
+from dashboard.filters import Filters
+
+PAGE = "dashboard/pages/themes.py"
+ENTRY = str(config.ROOT / "streamlit_app.py")
+FILTER_CASES = [
+    Filters(),
+    Filters(theme_ids=("cpd", "skills")),
+    Filters(nations=("Scotland",)),
+    Filters(location_ids=("london",), theme_ids=("cpd", "leadership", "careers")),
+    Filters(date_from=date(2025, 4, 1)),
+    Filters(nations=("England", "Wales"), date_to=date(2025, 5, 31)),
+]
+EXPLORER_NONE = {
+    "explorer_theme_ids": None,
+    "explorer_location_ids": None,
+    "workshop_ids": None,
+    "questions": None,
+    "search_pattern": None,
+    "review_only": None,
+    "review_below": themes.REVIEW_THRESHOLD,
+}
+
+
+def stored_tags(path) -> pd.DataFrame:
+    """The theme, source and confidence the build stored for each suggestion (the classifier's output, read plainly)."""
+    with duckdb.connect(str(path), read_only=True, config=data.CONNECTION_CONFIG) as connection:
+        return connection.execute("select suggestion_id, theme_id, theme_source, confidence from suggestions").df()
+
+
+def expected_suggestions(csvs: dict[str, pd.DataFrame], path) -> pd.DataFrame:
+    """Suggestions joined to workshops and locations in pandas, with hand tags from the CSV and auto tags as stored."""
+    tags = stored_tags(path).set_index("suggestion_id")
+    suggestions = csvs["suggestions"].copy()
+    untagged = suggestions["theme_id"].isna()
+    suggestions.loc[untagged, "theme_id"] = suggestions.loc[untagged, "suggestion_id"].map(tags["theme_id"])
+    suggestions["theme_source"] = np.where(untagged, "auto", "manual")
+    suggestions["confidence"] = suggestions["suggestion_id"].map(tags["confidence"])
+    workshops = csvs["workshops"].merge(csvs["locations"], on="location_id")
+    workshops["held_on"] = pd.to_datetime(workshops["held_on"]).dt.date
+    return suggestions.merge(workshops, on="workshop_id").merge(
+        csvs["themes"][["theme_id", "label"]], on="theme_id", how="left"
+    )
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The shared filters, applied in pandas."""
+    keep = pd.Series(True, index=frame.index)
+    if filters.theme_ids:
+        keep &= frame["theme_id"].isin(filters.theme_ids)
+    if filters.nations:
+        keep &= frame["nation"].isin(filters.nations)
+    if filters.location_ids:
+        keep &= frame["location_id"].isin(filters.location_ids)
+    if filters.date_from:
+        keep &= frame["held_on"] >= filters.date_from
+    if filters.date_to:
+        keep &= frame["held_on"] <= filters.date_to
+    return frame[keep]
+
+
+@pytest.fixture(params=["fixture", "bundled"])
+def database(request, use_db):
+    """Each test runs on the hand-checkable fixture and on the bundled data, with pandas' view of the same CSVs."""
+    path = request.getfixturevalue(f"{request.param}_db")
+    use_db(path)
+    return path, request.getfixturevalue(f"{request.param}_csvs")
+
+
+def test_build_stores_manual_and_auto_tags(database):
+    path, csvs = database
+    tags = stored_tags(path).set_index("suggestion_id")
+    source = csvs["suggestions"].set_index("suggestion_id")
+    hand = source["theme_id"].notna()
+    assert (tags.loc[hand[hand].index, "theme_id"] == source.loc[hand, "theme_id"]).all()
+    assert (tags.loc[hand[hand].index, "theme_source"] == "manual").all()
+    auto = tags.loc[hand[~hand].index]
+    assert (auto["theme_source"] == "auto").all()
+    assert auto["theme_id"].isin(csvs["themes"]["theme_id"]).all()
+    assert auto["confidence"].between(0, 1).all()
+    # Nine themes: the chosen theme's probability can never be under one in nine.
+    assert (auto["confidence"] >= 1 / 9 - 1e-9).all()
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+def test_theme_counts_and_shares_match_pandas(database, filters):
+    path, csvs = database
+    chosen = apply_filters(expected_suggestions(csvs, path), filters)
+    expected = chosen.groupby("theme_id").size()
+    result = data.query("theme_counts", **filters.params()).set_index("theme_id")
+    assert {k: v for k, v in result["suggestions"].items() if v} == expected.to_dict()
+    if len(chosen):
+        assert result["share"].to_dict() == pytest.approx((result["suggestions"] / len(chosen)).to_dict())
+        assert result.loc[expected.index, "share"].to_dict() == pytest.approx((expected / len(chosen)).to_dict())
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+@pytest.mark.parametrize(
+    ("query", "row"),
+    [("theme_by_location", "location_id"), ("theme_by_nation", "nation"), ("theme_by_question", "question")],
+)
+def test_theme_breakdowns_match_pandas(database, filters, query, row):
+    path, csvs = database
+    chosen = apply_filters(expected_suggestions(csvs, path), filters).fillna({"question": theme_views.NOT_RECORDED})
+    expected_counts = chosen.groupby([row, "theme_id"]).size()
+    expected_shares = expected_counts / expected_counts.groupby(level=0).transform("sum")
+    result = data.query(query, **filters.params()).set_index([row, "theme_id"])
+    shown = result[result["suggestions"] > 0]
+    assert shown["suggestions"].to_dict() == expected_counts.to_dict()
+    assert shown["share"].to_dict() == pytest.approx(expected_shares.to_dict())
+    # Every row of the heatmap has every chosen theme, so the grid has no holes.
+    theme_total = len(filters.theme_ids) if filters.theme_ids else len(csvs["themes"])
+    assert (result.groupby(level=0).size() == theme_total).all()
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES[:4])
+def test_kpis_match_pandas(database, filters):
+    path, csvs = database
+    chosen = apply_filters(expected_suggestions(csvs, path), filters)
+    auto = chosen[chosen["theme_source"] == "auto"]
+    kpis = data.query_one("suggestion_kpis", **filters.params(), review_below=themes.REVIEW_THRESHOLD)
+    assert kpis["suggestions"] == len(chosen)
+    assert kpis["manual"] == (chosen["theme_source"] == "manual").sum()
+    assert kpis["auto"] == len(auto)
+    assert kpis["needs_review"] == (auto["confidence"] < themes.REVIEW_THRESHOLD).sum()
+
+
+def matches(filters: Filters = Filters(), page_size=None, page_offset=None, **explorer) -> pd.DataFrame:
+    """Run the explorer's page query."""
+    parameters = {**filters.params(), **EXPLORER_NONE, **explorer}
+    return data.query("suggestion_matches", **parameters, page_size=page_size, page_offset=page_offset)
+
+
+def match_count(filters: Filters = Filters(), **explorer) -> int:
+    """Run the explorer's count query."""
+    return int(data.query_one("suggestion_match_count", **filters.params(), **EXPLORER_NONE | explorer)["matches"])
+
+
+@pytest.mark.parametrize("search", ["chartership", "CHARTERSHIP", "pay", "mentor", "data science", "Ment"])
+def test_search_is_case_insensitive_and_matches_pandas(database, search):
+    _path, csvs = database
+    expected = csvs["suggestions"]["text"].str.contains(search, case=False, regex=False).sum()
+    pattern = theme_views.search_pattern(search)
+    assert match_count(search_pattern=pattern) == expected
+    assert len(matches(search_pattern=pattern)) == expected
+
+
+@pytest.mark.parametrize("search", ["' or 1=1 --", "%", "_", "100%", "\\", "'; drop table suggestions; --"])
+def test_search_text_is_literal(database, search):
+    _path, csvs = database
+    expected = csvs["suggestions"]["text"].str.contains(search, case=False, regex=False).sum()
+    assert match_count(search_pattern=theme_views.search_pattern(search)) == expected
+    assert match_count() == len(csvs["suggestions"])
+
+
+def test_explorer_filters_combine_with_the_sidebar(database):
+    path, csvs = database
+    frame = expected_suggestions(csvs, path)
+    london = frame["location_id"] == "london"
+    cpd_or_careers = frame["theme_id"].isin(["cpd", "careers"])
+    assert match_count(explorer_theme_ids=("cpd", "careers")) == cpd_or_careers.sum()
+    assert match_count(explorer_location_ids=("london",)) == london.sum()
+    both = match_count(
+        Filters(nations=("England",)), explorer_theme_ids=("cpd", "careers"), explorer_location_ids=("london",)
+    )
+    assert both == (london & cpd_or_careers & (frame["nation"] == "England")).sum()
+    unrecorded = frame["question"].isna().sum()
+    assert match_count(questions=(theme_views.NOT_RECORDED,)) == unrecorded
+    first_workshop = frame["workshop_id"].iloc[0]
+    assert match_count(workshop_ids=(first_workshop,)) == (frame["workshop_id"] == first_workshop).sum()
+
+
+def test_needs_review_filter(database):
+    path, csvs = database
+    frame = expected_suggestions(csvs, path)
+    low = (frame["theme_source"] == "auto") & (frame["confidence"] < themes.REVIEW_THRESHOLD)
+    result = matches(review_only=True)
+    assert len(result) == match_count(review_only=True) == low.sum()
+    assert set(result["suggestion_id"]) == set(frame.loc[low, "suggestion_id"])
+    assert result["needs_review"].all()
+
+
+def test_pages_cover_every_match_once_in_order(database):
+    _path, csvs = database
+    everything = matches()
+    assert len(everything) == len(csvs["suggestions"])
+    ordered = everything.sort_values(["held_on", "suggestion_id"], ascending=[False, True])
+    assert everything["suggestion_id"].tolist() == ordered["suggestion_id"].tolist()
+    size = 10
+    pages = [matches(page_size=size, page_offset=offset) for offset in range(0, len(everything), size)]
+    assert all(len(page) <= size for page in pages)
+    assert pd.concat(pages)["suggestion_id"].tolist() == everything["suggestion_id"].tolist()
+
+
+def typical_by_hand(csvs: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The three most typical hand-tagged suggestions per theme, by the README's definition, in plain numpy."""
+    manual = csvs["suggestions"].dropna(subset=["theme_id"]).reset_index(drop=True)
+    tokens = [re.findall(r"[a-z][a-z0-9&]+", text.lower()) for text in manual["text"]]
+    vocabulary = sorted({word for words in tokens for word in words})
+    index = {word: i for i, word in enumerate(vocabulary)}
+    counts = np.zeros((len(manual), len(vocabulary)))
+    for row, words in enumerate(tokens):
+        for word in words:
+            counts[row, index[word]] += 1
+    documents = (counts > 0).sum(axis=0)
+    weights = np.where(counts > 0, 1 + np.log(np.where(counts > 0, counts, 1)), 0) * np.log(len(manual) / documents)
+    norms = np.linalg.norm(weights, axis=1, keepdims=True)
+    unit = np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
+    typical = {}
+    for theme_id, rows in manual.groupby("theme_id").groups.items():
+        centroid = unit[rows].mean(axis=0)
+        scores = pd.Series(unit[rows] @ centroid, index=manual.loc[rows, "suggestion_id"])
+        ranked = scores.reset_index().sort_values([0, "suggestion_id"], ascending=[False, True])
+        typical[theme_id] = ranked["suggestion_id"].head(3).tolist()
+    return typical
+
+
+def test_typical_quotes_follow_the_definition(database):
+    _path, csvs = database
+    quotes = data.query("theme_quotes", **Filters().params())
+    found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
+    assert found == typical_by_hand(csvs)
+
+
+def test_typical_quotes_respect_filters(database):
+    path, csvs = database
+    filters = Filters(nations=("Scotland",), theme_ids=("cpd", "mentoring", "skills", "recognition"))
+    quotes = data.query("theme_quotes", **filters.params())
+    frame = expected_suggestions(csvs, path).set_index("suggestion_id")
+    assert (frame.loc[quotes["suggestion_id"], "nation"] == "Scotland").all()
+    assert (frame.loc[quotes["suggestion_id"], "theme_source"] == "manual").all()
+    assert set(quotes["theme_id"]) <= set(filters.theme_ids)
+    assert (quotes.groupby("theme_id").size() <= 3).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("pay", "%pay%"),
+        ("  pay ", "%pay%"),
+        ("100%", "%100\\%%"),
+        ("a_b", "%a\\_b%"),
+        ("back\\slash", "%back\\\\slash%"),
+        ("' or 1=1 --", "%' or 1=1 --%"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
+def test_search_pattern_escapes_wildcards(text, pattern):
+    assert theme_views.search_pattern(text) == pattern
+
+
+def test_page_window_clamps_and_rejects_sizes_off_the_list():
+    assert theme_views.page_window(1, 25, 0) == (1, 0)
+    assert theme_views.page_window(3, 10, 95) == (3, 20)
+    assert theme_views.page_window(12, 10, 95) == (10, 90)
+    assert theme_views.page_count(95, 10) == 10
+    with pytest.raises(ValueError):
+        theme_views.page_window(1, 1_000_000, 10)
+
+
+THEME_COUNTS = pd.DataFrame(
+    {
+        "theme_id": ["skills", "cpd", "careers"],
+        "label": ["Skills and tools", "CPD", "Careers"],
+        "suggestions": [3, 5, 0],
+        "share": [0.375, 0.625, 0.0],
+    }
+)
+
+
+def test_theme_bar_is_sorted_labelled_and_carries_theme_ids():
+    figure = theme_views.theme_bar(THEME_COUNTS)
+    bar = figure.data[0]
+    # Plotly draws horizontal bars bottom-up: the largest is last.
+    assert list(bar.y) == ["Careers", "Skills and tools", "CPD"]
+    assert list(bar.text) == ["0 (0%)", "3 (38%)", "5 (62%)"]
+    assert list(bar.customdata) == ["careers", "skills", "cpd"]
+    assert figure.layout.title.text == "CPD is the most common theme (62% of suggestions)"
+
+
+def test_bar_title_names_ties_and_empty_results():
+    tied = THEME_COUNTS.assign(suggestions=[4, 4, 0], share=[0.5, 0.5, 0])
+    assert (
+        theme_views.theme_bar_title(tied)
+        == "CPD and Skills and tools are the most common themes (50% of suggestions each)"
+    )
+    assert (
+        theme_views.theme_bar_title(THEME_COUNTS.assign(suggestions=0, share=0.0)) == "No suggestions match the filters"
+    )
+
+
+def test_selected_theme_ids_reads_plotly_selection():
+    event = {
+        "selection": {"points": [{"customdata": "cpd", "y": "CPD"}, {"customdata": "cpd"}, {"customdata": "skills"}]}
+    }
+    assert theme_views.selected_theme_ids(event) == ["cpd", "skills"]
+    assert theme_views.selected_theme_ids({"selection": {"points": []}}) == []
+    assert theme_views.selected_theme_ids(None) == []
+
+
+def test_heatmap_writes_every_share_and_finds_the_standout():
+    frame = pd.DataFrame(
+        {
+            "location_id": ["a", "a", "b", "b"],
+            "name": ["Aberdeen", "Aberdeen", "Bath", "Bath"],
+            "theme_id": ["cpd", "skills", "cpd", "skills"],
+            "label": ["CPD", "Skills and tools", "CPD", "Skills and tools"],
+            "suggestions": [30, 10, 10, 30],
+            "share": [0.75, 0.25, 0.25, 0.75],
+        }
+    )
+    counts = pd.DataFrame(
+        {
+            "theme_id": ["cpd", "skills"],
+            "label": ["CPD", "Skills and tools"],
+            "suggestions": [40, 40],
+            "share": [0.5, 0.5],
+        }
+    )
+    figure = theme_views.share_heatmap(frame, "name", "title")
+    assert figure.data[0].texttemplate == "%{z:.0%}"
+    assert np.allclose(np.array(figure.data[0].z, dtype=float), [[0.75, 0.25], [0.25, 0.75]])
+    sentence = theme_views.standout_sentence(frame, "location_id", "name", counts)
+    assert sentence == "CPD makes up 75% of suggestions in Aberdeen, against 50% overall."
+    small = frame.assign(suggestions=[3, 1, 1, 3])
+    assert theme_views.standout_sentence(small, "location_id", "name", counts) is None
+
+
+def test_explorer_table_and_download_title_say_how_each_theme_was_tagged():
+    rows = pd.DataFrame(
+        {
+            "suggestion_id": ["S1", "S2"],
+            "text": ["a", "b"],
+            "theme": ["CPD", "Skills and tools"],
+            "theme_source": ["manual", "auto"],
+            "confidence": [1.0, 0.4321],
+            "needs_review": [False, True],
+            "location": ["London", "Glasgow"],
+            "held_on": [date(2025, 3, 4), date(2025, 3, 20)],
+            "question": [None, "What CPD does GSE need?"],
+        }
+    )
+    table = theme_views.explorer_table(rows)
+    assert table["Tagged"].tolist() == ["By hand", "Classifier, 43%"]
+    assert table["Needs review"].tolist() == ["No", "Yes"]
+    assert table["Question"].tolist() == [theme_views.NOT_RECORDED, "What CPD does GSE need?"]
+    title = theme_views.explorer_title(["CPD"], [], [], ["q1", "q2"], " chart ", True)
+    assert title == 'Suggestions (themes CPD; 2 questions; text containing "chart"; needing review)'
+    assert theme_views.explorer_title([], [], [], [], "", False) == "Suggestions"
+
+
+def test_quotes_are_shown_as_literal_text():
+    quotes = pd.DataFrame(
+        {"theme_id": ["cpd"], "quote_rank": [1], "text": ["[click](http://x) *now*"], "location": ["York"]}
+    )
+    shown = theme_views.quotes_markdown(quotes, "cpd")
+    assert "\\[click\\]\\(http://x\\)" in shown.replace("\\:", ":")
+    assert "\\*now\\*" in shown
+
+
+def explorer_count(app) -> int:
+    """The number of matches the explorer reports."""
+    text = next(md.value for md in app.markdown if "matching suggestion" in md.value)
+    return int(re.search(r"\*\*([\d,]+) matching", text).group(1).replace(",", ""))
+
+
+def test_page_counts_follow_theme_location_and_search(fixture_db, fixture_csvs, use_db, open_page):
+    use_db(fixture_db)
+    frame = expected_suggestions(fixture_csvs, fixture_db)
+    app = open_page(PAGE)
+    assert not app.exception
+    assert explorer_count(app) == len(frame)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Suggestions"] == str(len(frame))
+    assert metrics["Tagged by hand"] == str((frame["theme_source"] == "manual").sum())
+
+    app.multiselect(key="themes_explorer_theme").set_value(["cpd"]).run()
+    assert explorer_count(app) == (frame["theme_id"] == "cpd").sum()
+    app.multiselect(key="themes_explorer_theme").set_value([]).run()
+
+    app.multiselect(key="themes_explorer_location").set_value(["glasgow"]).run()
+    assert explorer_count(app) == (frame["location_id"] == "glasgow").sum()
+    app.multiselect(key="themes_explorer_location").set_value([]).run()
+
+    app.text_input(key="themes_search").input("CHARTERSHIP").run()
+    assert explorer_count(app) == frame["text"].str.contains("chartership", case=False).sum() == 2
+
+    app.text_input(key="themes_search").input("' or 1=1 --").run()
+    assert not app.exception
+    assert explorer_count(app) == 0
+
+    app.text_input(key="themes_search").input("").run()
+    app.multiselect(key="theme").set_value(["mentoring"]).run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Suggestions"] == str((frame["theme_id"] == "mentoring").sum())
+    assert explorer_count(app) == (frame["theme_id"] == "mentoring").sum()
+
+
+def test_page_explorer_theme_comes_from_the_link(fixture_db, fixture_csvs, use_db):
+    use_db(fixture_db)
+    frame = expected_suggestions(fixture_csvs, fixture_db)
+    # As a shared link opens the page directly: the page's own parameter is in the URL on its first run.
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    app.switch_page(PAGE)
+    app.query_params["themes_explorer_theme"] = "Recognition"  # a bound widget puts its label in the URL
+    app.run()
+    assert not app.exception
+    assert explorer_count(app) == (frame["theme_id"] == "recognition").sum()
+
+
+def test_page_pagination_shows_one_page(bundled_db, bundled_csvs, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    assert not app.exception
+    assert explorer_count(app) == len(bundled_csvs["suggestions"])
+    table = app.dataframe[-1].value
+    assert len(table) == theme_views.DEFAULT_PAGE_SIZE
+    app.selectbox(key="themes_page_size").set_value(10).run()
+    app.number_input(key="themes_page").set_value(3).run()
+    table = app.dataframe[-1].value
+    expected = matches(page_size=None)["suggestion_id"].iloc[20:30].tolist()
+    assert table["ID"].tolist() == expected
