@@ -90,11 +90,9 @@ def write_database(
     keep_backups: int = 0,
     on_stage: Callable[[str], None] | None = None,
 ) -> None:
-    """Write every table to a temporary file, check it, then rename it over `path` in one step.
-
-    With keep_backups, the file it replaces is kept (hard-linked, so no copy) as a timestamped backup. on_stage is
-    called with "loading", "committed" and "swapped" so tests can stop the process at each point.
-    """
+    """Write every table to a temporary file, check it, then rename it over `path` in one step."""
+    # keep_backups: how many replaced versions to keep (hard links, so no copying). on_stage is called with "loading",
+    # "committed" and "swapped", so the import's tests can stop the process at each of those points.
     stage = on_stage or (lambda name: None)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -226,12 +224,10 @@ def table_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
 
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the file at `path` as it is now.
-
-    The file is attached to a private in-memory database rather than opened with duckdb.connect(path): connect() hands
-    back any instance this process already has open for that path (the app's, which may be a file an import has since
-    replaced), and refuses outright when that instance was opened with other settings.
-    """
+    """A read-only connection to the file at `path` as it is now."""
+    # Attached to a private in-memory database, not opened with duckdb.connect(path): connect() hands back any instance
+    # this process already has open for that path (the app's, which may be a file an import has since replaced), and
+    # refuses outright when that instance was opened with other settings.
     with duckdb.connect(":memory:") as connection:
         connection.execute("attach $path as source (read_only)", {"path": str(path)})
         connection.execute("use source")

@@ -1,9 +1,4 @@
-"""Load real data: validate every file against the contract, then swap in a new database all at once.
-
-python -m dashboard.ingest SOURCE [--db PATH] [--dry-run] [--keep N]
-python -m dashboard.ingest --restore [BACKUP] [--db PATH]
-python -m dashboard.ingest --list-backups [--db PATH]
-"""
+"""Load real data: check every file against the contract, then swap in a new database all at once (see main)."""
 
 import argparse
 import contextlib
@@ -35,7 +30,7 @@ CURRENT = "(current database)"
 
 
 class ImportBusy(RuntimeError):
-    """Another import into the same database file is running."""
+    """Another import into the same database is running, or has run since the dry run this import is based on."""
 
 
 @dataclass
@@ -48,6 +43,8 @@ class Plan:
     given: tuple[str, ...] = ()
     hashes: dict[str, str] = field(default_factory=dict)
     current_rows: dict[str, int] = field(default_factory=dict)
+    # The data version the kept tables were read from: another import since then makes this plan stale.
+    based_on: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,6 +79,8 @@ def plan_reading(reading, db: Path, *, source: str) -> Plan:
         plan.checked[table], problems = check_table(raw)
         plan.problems.extend(problems)
     missing = [table for table in build.TABLES if table not in plan.given]
+    stored = build.stored_build(db)
+    plan.based_on = stored["data_version"] if stored else None
     current = current_tables(db)
     plan.current_rows = {table: len(frame) for table, frame in (current or {}).items()}
     if missing and plan.given:
@@ -159,6 +158,9 @@ def apply_import(
     if not plan.ok:
         raise ValueError(f"{len(plan.errors)} problems: nothing imported")
     with import_lock(db):
+        stored = build.stored_build(db)
+        if (stored["data_version"] if stored else None) != plan.based_on:
+            raise ImportBusy("the data changed since this dry run (another import?): run the dry run again")
         remove_stale_temporaries(db)
         test_stage("validated")
         frames = plan.frames()
@@ -364,8 +366,9 @@ def summary_line(plan: Plan) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line: exit 0 on success, 1 when the data is invalid or cannot be imported, 2 on a usage error."""
-    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest", description=__doc__.splitlines()[0])
+    """python -m dashboard.ingest SOURCE [--db PATH] [--dry-run] [--keep N] | --restore [BACKUP] | --list-backups."""
+    # Exit 0 on success, 1 when the data is invalid or cannot be imported, 2 on a usage error.
+    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest", description=__doc__)
     parser.add_argument("source", nargs="?", type=Path, help="a folder of contract CSVs, or one .xlsx workbook")
     parser.add_argument("--db", type=Path, default=None, help="database file (default: GSE_DB_PATH or .gse/gse.duckdb)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")

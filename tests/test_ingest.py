@@ -332,3 +332,13 @@ def test_the_python_rules_match_the_schema():
         for column in spec.columns:
             for value in column.allowed:
                 assert f"'{value}'" in checks, (table, column.name, value)
+
+
+def test_a_plan_made_before_another_import_is_refused(current_db, tmp_path):
+    stale = ingest.plan_path(GOOD / "plain" / "members.csv", current_db)
+    assert stale.ok
+    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    before = current_db.read_bytes()
+    with pytest.raises(ingest.ImportBusy, match="changed since this dry run"):
+        ingest.apply_import(stale, current_db)
+    assert current_db.read_bytes() == before
