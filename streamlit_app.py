@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import auth, data, presentation, sidebar
 
-st.set_page_config(page_title="GSE Insight", page_icon=":material/science:", layout="wide")
+# A local icon: a Material icon name would make every browser fetch it from Google's font servers.
+st.set_page_config(page_title="GSE Insight", page_icon="dashboard/assets/favicon.png", layout="wide")
 viewer = auth.gate()
 
 PAGES = [

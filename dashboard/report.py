@@ -47,7 +47,7 @@ def _slide(item: Slide, index: int) -> str:
             full_html=False, include_plotlyjs=False, div_id=f"figure-{index}", config={"displaylogo": False}
         )
         parts.append(f'<div class="figure">{figure}</div>')
-    if not item.table.empty:
+    if not item.table.empty and not item.kpis:  # KPI boxes are already text
         parts.append(item.table.to_html(index=False, escape=True, border=0, na_rep=disclosure.SUPPRESSED))
     notes = [note for note in item.notes if note != item.headline]
     if notes:

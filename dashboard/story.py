@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard import boardpack, data, disclosure, findings, report, theme_views
+from dashboard import boardpack, data, disclosure, findings, leadership, report, theme_views
 from dashboard.filters import Filters, describe, options
 from dashboard.slides import Series, Slide
 
@@ -58,6 +58,35 @@ def themes_slide(theme_counts: pd.DataFrame) -> Slide:
     )
 
 
+def leadership_slide(active: Filters) -> Slide:
+    """Leadership access across all schemes: each department's acceptance rate against the profession's."""
+    params = {"department_ids": active.department_ids or None, "grades": None, "cohort_years": None, "scheme_id": None}
+    department_schemes = data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **params)
+    department_members = data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **params)
+    schemes = data.query("leadership_schemes")
+    ref = leadership.reference(department_schemes, department_members, schemes, None)
+    view = leadership.department_view(
+        department_schemes, department_members, data.query("department_options"), None, ref["acceptance_rate"]
+    )
+    title = leadership.access_title(view, ref)
+    ordered = view.sort_values("acceptance_rate", ascending=False, na_position="last")
+    table = leadership.on_screen(leadership.department_table(ordered))
+    notes = [leadership.access_sentence(view, ref), leadership.participation_sentence(view, ref, "all schemes")]
+    return Slide(
+        section="Leadership access",
+        headline=title,
+        table=table[["Department", "Participants", "Applications", "Acceptance rate (%)"]],
+        figure=leadership.interval_chart(view, "department_id", ref, title, hover="name"),
+        series=Series(
+            categories=tuple(ordered["department_id"]),
+            values=tuple(None if pd.isna(rate) else round(100 * float(rate), 1) for rate in ordered["acceptance_rate"]),
+            name="Acceptance rate (%)",
+            number_format="0.0",
+        ),
+        notes=tuple(note for note in notes if note),
+    )
+
+
 def slides(active: Filters) -> list[Slide]:
     """The board story for the active filters, in the order it is told."""
     shared = active.params()
@@ -66,6 +95,7 @@ def slides(active: Filters) -> list[Slide]:
     return [
         kpi_slide(kpis, theme_counts, data.query("location_suggestions", **shared)),
         themes_slide(theme_counts),
+        leadership_slide(active),
     ]
 
 

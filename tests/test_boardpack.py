@@ -50,3 +50,44 @@ def test_report_is_self_contained_and_escapes_text():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;CPD&lt;/b&gt;" in html
     assert "@page { size: A4 landscape" in html
+
+
+def _pack(bundled_db, use_db, monkeypatch, **filters):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    use_db(bundled_db)
+    return Presentation(BytesIO(story.board_pack(Filters(**filters))))
+
+
+def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
+    deck = _pack(bundled_db, use_db, monkeypatch)
+    assert len(deck.slides) == 1 + 3
+    kpi_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+    assert f"{len(bundled_csvs['members']):,}" in kpi_text
+    theme_chart = next(shape.chart for shape in deck.slides[2].shapes if shape.has_chart)
+    with_theme = bundled_csvs["suggestions"]
+    assert sum(theme_chart.plots[0].series[0].values) == len(with_theme)
+    notes = deck.slides[3].notes_slide.notes_text_frame.text
+    assert "acceptance rate" in notes
+
+
+def test_board_pack_shows_no_count_below_the_threshold(bundled_db, use_db, monkeypatch):
+    deck = _pack(bundled_db, use_db, monkeypatch)
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                header = [cell.text for cell in shape.table.rows[0].cells]
+                for row in list(shape.table.rows)[1:]:
+                    for name, cell in zip(header, row.cells, strict=True):
+                        if name in {"Participants", "Applications", "Members"} and cell.text != "[c]":
+                            assert int(cell.text.replace(",", "")) >= 10, (name, cell.text)
+
+
+def test_board_pack_follows_the_filters(bundled_db, bundled_csvs, use_db, monkeypatch):
+    deck = _pack(bundled_db, use_db, monkeypatch, theme_ids=("cpd",))
+    theme_chart = next(shape.chart for shape in deck.slides[2].shapes if shape.has_chart)
+    assert list(theme_chart.plots[0].categories) == ["CPD"]
+    title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "Themes: CPD" in title_text

@@ -1,0 +1,34 @@
+"""Presentation mode in Chromium: entered with the button, moved with the arrow keys, left with the filters kept."""
+
+import pytest
+
+from tests.browser.conftest import goto, rerun, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def headline(page) -> str:
+    return page.locator("h1").first.inner_text()
+
+
+def test_present_with_the_keyboard_and_leave(page):
+    goto(page, "/themes?nation=Scotland")
+    with rerun(page):
+        page.get_by_role("button", name="Presentation mode").click()
+    assert "present=true" in page.url and "nation=Scotland" in page.url
+    assert headline(page).startswith("The tour held 3 workshops")
+    assert page.locator('section[data-testid="stSidebar"]').is_hidden()
+    with rerun(page):
+        page.keyboard.press("ArrowRight")
+    assert "most common theme" in headline(page)
+    with rerun(page):
+        page.keyboard.press("ArrowRight")
+    assert "acceptance rate" in headline(page)
+    screenshot(page, "presentation-leadership")
+    with rerun(page):
+        page.keyboard.press("ArrowLeft")
+    assert "most common theme" in headline(page)
+    with rerun(page):
+        page.get_by_role("button", name="Leave presentation").click()
+    assert "present" not in page.url and "nation=Scotland" in page.url
+    assert headline(page) == "Suggestion themes"
