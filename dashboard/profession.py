@@ -227,7 +227,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
         legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
         showlegend=True,
     )
-    return titled(figure, title, height=MAP_HEIGHT, width=70)
+    return titled(figure, title, height=MAP_HEIGHT)
 
 
 def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> str:
@@ -267,9 +267,9 @@ def voices_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Region or nation": frame["region"],
             "Members": frame["members"],
-            "Share of members (%)": (frame["member_share"] * 100).round(1),
-            "Share of recorded attendees (%)": (frame["attendee_share"] * 100).round(1),
-            "Share of suggestions (%)": (frame["suggestion_share"] * 100).round(1),
+            "Members (%)": (frame["member_share"] * 100).round(1),
+            "Recorded attendees (%)": (frame["attendee_share"] * 100).round(1),
+            "Suggestions (%)": (frame["suggestion_share"] * 100).round(1),
             "Representation ratio": frame["representation_ratio"].round(2),
             "Workshops": frame["workshops"],
             "Workshops without attendance": frame["workshops_without_attendance"],
@@ -278,11 +278,11 @@ def voices_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Nation": frame["nation"],
         }
     )
-    shown = disclosure.display(table, ["Members", "Share of members (%)", "Representation ratio"])
+    shown = disclosure.display(table, ["Members", "Members (%)", "Representation ratio"])
     flags = [
         disclosure.SUPPRESSED if pd.isna(flag) else ("Yes" if flag else "No") for flag in frame["under_represented"]
     ]
-    shown.insert(shown.columns.get_loc("Representation ratio") + 1, "Under-represented (ratio < 0.8)", flags)
+    shown.insert(shown.columns.get_loc("Representation ratio") + 1, "Under-represented (< 0.8)", flags)
     return shown
 
 
@@ -471,23 +471,36 @@ def contributor_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:
     return disclosure.display(table, columns)
 
 
-def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
-    """'By grade, identified contributors over-represent G7 (30% against 22% of members) and under-represent EO (...).'"""
-    shown = frame[frame["member_share"].notna() & frame["contributor_share"].notna() & (frame["category"] != OTHER)]
+def _largest_gaps(frame: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
+    # The categories whose share of contributors is furthest above and below their share of members (shown ones only).
+    shown = frame[frame["member_share"].notna() & frame["contributor_share"].notna()]
     if shown.empty:
-        return None
+        return None, None
     gap = shown["contributor_share"].astype(float) - shown["member_share"].astype(float)
-    over, under = shown.loc[gap.idxmax()], shown.loc[gap.idxmin()]
+    over = shown.loc[gap.idxmax()] if gap.max() > 0 else None
+    under = shown.loc[gap.idxmin()] if gap.min() < 0 else None
+    return over, under
+
+
+def _name(row: pd.Series) -> str:
+    # "Other departments (19)" reads as a list heading; in a sentence it is the smaller departments taken together.
+    if row["category"] == OTHER:
+        return f"the other {row['label'].removeprefix('Other departments (').rstrip(')')} departments together"
+    return row["label"]
+
+
+def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
+    """'By grade, identified contributors over-represent G7 (30.1% against 22.4% of members) and under-represent EO.'"""
+    over, under = _largest_gaps(frame)
     parts = []
-    if gap.max() > 0:
+    if over is not None:
         parts.append(
-            f"over-represent {over['label']} ({percent(over['contributor_share'])} of contributors against "
-            f"{percent(over['member_share'])} of members)"
+            f"over-represent {_name(over)} ({over['contributor_share']:.1%} of contributors against "
+            f"{over['member_share']:.1%} of members)"
         )
-    if gap.min() < 0:
+    if under is not None:
         parts.append(
-            f"under-represent {under['label']} ({percent(under['contributor_share'])} against "
-            f"{percent(under['member_share'])})"
+            f"under-represent {_name(under)} ({under['contributor_share']:.1%} against {under['member_share']:.1%})"
         )
     if not parts:
         return None
@@ -495,15 +508,16 @@ def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
 
 
 def mix_title(frame: pd.DataFrame, noun: str) -> str:
-    """'Identified contributors over-represent G7 and under-represent EO' (shares in the chart and table)."""
-    shown = frame[frame["member_share"].notna() & frame["contributor_share"].notna() & (frame["category"] != OTHER)]
-    if shown.empty:
+    """'By grade, identified contributors over-represent G7 and under-represent EO' (shares in the chart and table)."""
+    over, under = _largest_gaps(frame)
+    if over is None and under is None:
         return f"Identified contributors and the profession by {noun}"
-    gap = shown["contributor_share"].astype(float) - shown["member_share"].astype(float)
-    if gap.max() <= 0 and gap.min() >= 0:
-        return f"Identified contributors match the profession by {noun}"
-    over, under = shown.loc[gap.idxmax(), "label"], shown.loc[gap.idxmin(), "label"]
-    return f"By {noun}, identified contributors over-represent {over} and under-represent {under}"
+    parts = [
+        f"{verb} {_name(row)}"
+        for verb, row in (("over-represent", over), ("under-represent", under))
+        if row is not None
+    ]
+    return f"By {noun}, identified contributors {' and '.join(parts)}"
 
 
 def mix_chart(frame: pd.DataFrame, title: str) -> go.Figure:

@@ -159,7 +159,7 @@ def test_region_without_workshop_or_suggestions_shows_zero_and_is_flagged(fixtur
     assert list(table.index) == list(REGIONS)
     north_east = table.loc["North East"]
     assert north_east["Representation ratio"] == 0
-    assert north_east["Under-represented (ratio < 0.8)"] == "Yes"
+    assert north_east["Under-represented (< 0.8)"] == "Yes"
     assert north_east["Members"] == disclosure.SUPPRESSED
     assert (north_east["Workshops"], north_east["Suggestions"]) == (0, 0)
     sentence = profession.under_represented(voices)

@@ -77,7 +77,7 @@ layout.findings(
 )
 
 
-def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 80) -> None:
+def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 100) -> None:
     """One composition chart with its table and downloads underneath."""
     st.plotly_chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
     table = profession.composition_table(frame, heading)
@@ -111,7 +111,7 @@ st.header("Where members are")
 workshops = data.query("profession_workshop_locations", nations=active.nations or None)
 event = st.plotly_chart(
     profession.members_map(
-        regions, workshops, profession.largest(regions, "region", "holds the most members of any region or nation")
+        regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
     ),
     on_select="rerun",
     selection_mode="points",
