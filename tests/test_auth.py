@@ -4,13 +4,13 @@ import re
 import tomllib
 
 import pytest
-from tests.conftest import ENTRY
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from dashboard.auth import AccessList, AccessSettingsError, Viewer, decide, is_loopback, providers
 from dashboard.config import ROOT
+from tests.conftest import ENTRY
 
 AUTH = {
     "redirect_uri": "http://localhost:{port}/oauth2callback",
@@ -357,3 +357,24 @@ def test_the_data_page_itself_refuses_a_member(fixture_db, use_db):
     assert not app.exception
     assert "administrators" in app.error[0].value
     assert not app.get("file_uploader")
+
+
+class UnreadableSecrets:
+    """Stands in for st.secrets when secrets.toml exists but does not parse."""
+
+    def get(self, name, default=None):
+        raise FileNotFoundError("secrets.toml could not be parsed")
+
+
+def test_an_unreadable_secrets_file_lets_nobody_in(tmp_path, monkeypatch):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nthis is not toml")
+    monkeypatch.setattr(auth.st, "secrets", UnreadableSecrets())
+    before = streamlit_config.get_option("secrets.files")
+    streamlit_config.set_option("secrets.files", [str(broken)])
+    try:
+        assert auth.current_verdict().refusal == "misconfigured"
+        broken.unlink()
+        assert auth.current_verdict().viewer == Viewer(None, is_admin=True)
+    finally:
+        streamlit_config.set_option("secrets.files", before)
