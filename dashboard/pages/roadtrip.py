@@ -1,6 +1,135 @@
-"""Roadtrip: placeholder until its issue lands."""
+"""Roadtrip: where the strategy tour went, whom it heard from, and what each place told it."""
+
+from dataclasses import replace
 
 import streamlit as st
 
-st.title("Roadtrip")
-st.info("This page is being built.")
+from dashboard import config, data, disclosure, filters, layout, roadtrip
+
+MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
+
+
+def follow_map_click() -> None:
+    """Mirror a click on the map in the location picker, which drives the rest of the page."""
+    clicked = st.session_state[MAP_KEY]["selection"]
+    st.session_state[LOCATION_KEY] = roadtrip.location_after_click(clicked, st.session_state.get(LOCATION_KEY))
+
+
+active = filters.current()
+layout.header("Roadtrip", "Where did the strategy tour go, whom did we hear from, and what did each place tell us?")
+layout.filter_caption(active, ignored=["department"])
+
+kpis = data.query_one("roadtrip_kpis", **active.params())
+route = data.query_one("roadtrip_route_length", **active.params())
+stops = data.query("roadtrip_stops", **active.params())
+locations = data.query("roadtrip_locations", **active.params())
+
+layout.kpi_row(
+    [
+        ("Workshops", f"{kpis['workshops']:,}"),
+        ("Locations", f"{kpis['locations']:,}"),
+        ("Nations", f"{kpis['nations']:,}"),
+        ("Suggestions", f"{kpis['suggestions']:,}"),
+        (
+            "Attendees",
+            "none recorded" if not kpis["workshops_with_attendees"] else disclosure.format_count(kpis["attendees"]),
+        ),
+        ("Miles travelled (reported)", f"{kpis['reported_miles']:,.0f}"),
+        ("Route as the crow flies (miles)", f"{route['route_miles']:,.0f}"),
+        ("Route as the crow flies (km)", f"{route['route_km']:,.0f}"),
+    ],
+    columns=4,
+)
+st.caption(
+    f"Attendees add up the {kpis['workshops_with_attendees']} of {kpis['workshops']} workshops that recorded them. "
+    "Reported miles are what the team travelled to reach each workshop; the route is the great-circle distance from "
+    "stop to stop in date order."
+)
+layout.findings([roadtrip.key_finding(kpis, route, locations)])
+
+names = locations.set_index("location_id")
+# A location the sidebar has since filtered out cannot stay selected.
+if st.session_state.get(LOCATION_KEY) not in (None, *names.index):
+    st.session_state[LOCATION_KEY] = None
+
+st.subheader("The route")
+picker, sizing = st.columns([3, 1], vertical_alignment="bottom")
+selected = picker.selectbox(
+    "Show one location (the same as clicking it on the map; click it again to show all)",
+    names.index,
+    index=None,
+    # The URL carries the name (a bound widget writes its label), as the sidebar's location filter does.
+    format_func=lambda location_id: names.at[location_id, "name"],
+    key=LOCATION_KEY,
+    bind="query-params",
+    placeholder="All locations",
+)
+size_by = "attendees" if sizing.toggle("Size points by attendees", key=SIZE_KEY, bind="query-params") else "suggestions"
+deck = roadtrip.build_deck(
+    locations, stops, roadtrip.uk_nations(), size_by=size_by, selected=selected, basemap=config.basemap_enabled()
+)
+st.pydeck_chart(
+    deck,
+    on_select=follow_map_click,
+    selection_mode="single-object",
+    key=MAP_KEY,
+    height=roadtrip.MAP_HEIGHT,
+    alt=roadtrip.map_alt(locations),
+)
+st.caption(
+    f"Numbers are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
+    f"travel. Point area shows {roadtrip.SIZE_MEASURES[size_by].lower()}; colour shows the nation "
+    "(England dark blue, Scotland turquoise, Wales dark pink, Northern Ireland orange). "
+    "Outlines: Natural Earth (public domain). The table at the foot of the page lists every workshop."
+)
+
+st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
+with st.expander("Timeline as a table"):
+    timeline = roadtrip.timeline_table(stops)
+    st.dataframe(timeline, hide_index=True)
+    layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
+
+focus = replace(active, location_ids=(selected,)) if selected else active
+place = names.at[selected, "name"] if selected else "the tour"
+st.subheader(f"What {place} told us")
+mix_column, voices_column = st.columns([3, 2])
+with mix_column:
+    theme_counts = data.query("theme_counts", **focus.params())
+    st.plotly_chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
+    with st.expander("Theme mix as a table"):
+        mix = roadtrip.theme_mix_table(theme_counts)
+        st.dataframe(mix, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+        layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
+with voices_column:
+    st.markdown("**Three representative suggestions**")
+    voices = data.query("roadtrip_representative_suggestions", **focus.params())
+    if voices.empty:
+        st.info("No suggestions match these filters.")
+    for voice in voices.to_dict("records"):
+        with st.container(border=True):
+            st.markdown(roadtrip.plain_markdown(voice["text"]))
+            st.caption(f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}")
+    if selected:
+        st.page_link(
+            "dashboard/pages/themes.py",
+            label=f"Every suggestion from {place}, on the Themes page",
+            icon=":material/forum:",
+            # The sidebar's location filter reads location names from the URL.
+            query_params={"location": place},
+        )
+    else:
+        st.page_link("dashboard/pages/themes.py", label="Every suggestion, on the Themes page", icon=":material/forum:")
+
+st.subheader("Every workshop" if not selected else f"Workshops in {place}")
+# Attendees are protected across all the workshops shown by the sidebar, then the selection picks rows.
+workshops = roadtrip.workshop_table(stops)
+if selected:
+    workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)
+st.dataframe(
+    workshops,
+    hide_index=True,
+    key="roadtrip_workshops",
+    column_config={"Miles travelled (reported)": st.column_config.NumberColumn(format="%,.0f")},
+)
+st.caption(disclosure.note())
+layout.downloads(workshops, "Roadtrip workshops" + (f", {place}" if selected else ""), active, key="roadtrip_table")

@@ -1,0 +1,432 @@
+"""Pure builders for the Roadtrip page: the offline UK map, the timeline, the theme mix, tables and findings."""
+
+import json
+import math
+import re
+from functools import cache
+
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+
+from dashboard import charts, config, disclosure
+
+NATIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_nations.geojson"
+SIZE_MEASURES = {"suggestions": "Suggestions", "attendees": "Attendees"}
+STOPS_LAYER = "stops"
+NOT_RECORDED = "not recorded"
+MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
+# Whole UK, Shetland to Scilly, in a 600-pixel-high map; fixed so that a rerun never moves the map.
+INITIAL_VIEW = {"latitude": 54.7, "longitude": -3.3, "zoom": 4.7, "pitch": 0, "bearing": 0}
+MAP_HEIGHT = 600
+LAND = [234, 234, 234]
+COASTLINE = [190, 190, 190]
+INK = [11, 12, 12]
+WHITE = [255, 255, 255]
+ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
+SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
+# A right-pointing arrowhead, tinted by the layer (mask), turned to each leg's bearing: the route's direction.
+ARROW_ICON = {
+    "url": "data:image/svg+xml;charset=utf-8,"
+    "%3Csvg xmlns='http://www.w3.org/2000/svg' width='64' height='64'%3E"
+    "%3Cpath d='M8 8 L60 32 L8 56 L20 32 Z' fill='black'/%3E%3C/svg%3E",
+    "width": 64,
+    "height": 64,
+    "anchorX": 32,
+    "anchorY": 32,
+    "mask": True,
+}
+TOOLTIP_TEXT = (
+    "{name} ({nation})\n"
+    "Stop {stops}: {dates}\n"
+    "Venue: {venues}\n"
+    "Host: {hosts}\n"
+    "Attendees: {attendees_text}\n"
+    "Suggestions: {suggestions}\n"
+    "Top theme: {top_theme_text}"
+)
+
+
+@cache
+def uk_nations() -> dict:
+    """The four nations' outlines (Natural Earth, public domain), read once per process; treat as read-only."""
+    return json.loads(NATIONS_GEOJSON.read_text())
+
+
+def protect_attendees(stops: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
+    """Workshops with attendees made safe to show: `attendees_safe` (NA when blanked) and `attendees_text`.
+
+    A workshop that recorded no attendees is 'not recorded', never [c]. Among recorded ones, small counts are blanked,
+    and when only one is, the next smallest goes too, so no blank can be worked out from the page's total.
+    """
+    protected = stops.copy()
+    recorded = protected["attendees"].notna()
+    safe = disclosure.suppress(protected.loc[recorded, ["attendees"]], ["attendees"], groups=[[]], k=k)
+    protected["attendees_safe"] = pd.Series(pd.NA, index=protected.index, dtype="Float64")
+    protected.loc[recorded, "attendees_safe"] = safe["attendees"]
+    protected["attendees_text"] = [
+        NOT_RECORDED if not was_recorded else disclosure.SUPPRESSED if pd.isna(value) else f"{int(value):,}"
+        for was_recorded, value in zip(recorded, protected["attendees_safe"], strict=True)
+    ]
+    return protected
+
+
+def location_attendees(protected_stops: pd.DataFrame) -> pd.DataFrame:
+    """Attendees per location from protected workshops: blanked if any of its recorded workshops is blanked."""
+    rows = []
+    for location_id, visits in protected_stops.groupby("location_id", sort=False):
+        texts = set(visits["attendees_text"])
+        if texts == {NOT_RECORDED}:
+            total, text = pd.NA, NOT_RECORDED
+        elif disclosure.SUPPRESSED in texts:
+            total, text = pd.NA, disclosure.SUPPRESSED
+        else:
+            total = visits["attendees_safe"].sum()
+            text = f"{int(total):,}" + (" (some workshops not recorded)" if NOT_RECORDED in texts else "")
+        rows.append({"location_id": location_id, "attendees_safe": total, "attendees_text": text})
+    return pd.DataFrame(rows, columns=["location_id", "attendees_safe", "attendees_text"])
+
+
+def radii(values: pd.Series) -> list[float]:
+    """Point radii in pixels whose areas are proportional to the values; missing or zero values get the smallest."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).fillna(0.0)
+    largest = numbers.max()
+    if not largest or largest <= 0:
+        return [SMALLEST_RADIUS] * len(numbers)
+    return [max(SMALLEST_RADIUS, LARGEST_RADIUS * math.sqrt(value / largest)) for value in numbers]
+
+
+def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str = "suggestions") -> list[dict]:
+    """One plain record per location for the map's points, labels and tooltips."""
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"size_by must be one of {sorted(SIZE_MEASURES)}, not {size_by!r}")
+    frame = locations.merge(attendees, on="location_id", how="left")
+    sizes = radii(frame["suggestions"] if size_by == "suggestions" else frame["attendees_safe"])
+    records = []
+    for row, radius in zip(frame.to_dict("records"), sizes, strict=True):
+        records.append(
+            {
+                "location_id": row["location_id"],
+                "name": row["name"],
+                "nation": row["nation"],
+                "position": [float(row["longitude"]), float(row["latitude"])],
+                "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
+                "radius": round(radius, 2),
+                "label": str(row["stops"]),
+                "label_offset": [0, -round(radius + 9)],
+                "stops": str(row["stops"]),
+                "dates": row["dates"],
+                "venues": row["venues"],
+                "hosts": row["hosts"] if isinstance(row["hosts"], str) else "none named",
+                "attendees_text": row["attendees_text"] if isinstance(row["attendees_text"], str) else NOT_RECORDED,
+                "suggestions": int(row["suggestions"]),
+                "top_theme_text": row["top_theme"] if isinstance(row["top_theme"], str) else "none",
+            }
+        )
+    return records
+
+
+def mercator_y(latitude: float) -> float:
+    """Web Mercator's vertical coordinate, so arrows point along the leg as drawn on the map."""
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def route_legs(stops: pd.DataFrame) -> list[dict]:
+    """The legs between consecutive workshops in date order; a second workshop in the same place is not a leg."""
+    ordered = stops.sort_values(["held_on", "workshop_id"])
+    legs = []
+    previous = None
+    for row in ordered.to_dict("records"):
+        if previous is not None and previous["location_id"] != row["location_id"]:
+            source = [float(previous["longitude"]), float(previous["latitude"])]
+            target = [float(row["longitude"]), float(row["latitude"])]
+            angle = math.degrees(
+                math.atan2(mercator_y(target[1]) - mercator_y(source[1]), math.radians(target[0] - source[0]))
+            )
+            legs.append(
+                {
+                    "leg": len(legs) + 1,
+                    "from_stop": int(previous["stop"]),
+                    "to_stop": int(row["stop"]),
+                    "from_name": previous["location"],
+                    "to_name": row["location"],
+                    "source": source,
+                    "target": target,
+                    "midpoint": [(source[0] + target[0]) / 2, (source[1] + target[1]) / 2],
+                    "angle": round(angle, 2),
+                    "icon": ARROW_ICON,
+                }
+            )
+        previous = row
+    return legs
+
+
+def build_deck(
+    locations: pd.DataFrame,
+    stops: pd.DataFrame,
+    nations: dict,
+    *,
+    size_by: str = "suggestions",
+    selected: str | None = None,
+    basemap: bool = False,
+    k: int | None = None,
+) -> pdk.Deck:
+    """The tour map: nation outlines, the route in date order with arrowheads, sized points and stop numbers.
+
+    With `basemap` off (the default) the deck has no map provider, so it draws no tiles and fetches nothing. The
+    points layer's id names the selected location: when the selection changes the id changes, which makes Streamlit
+    drop the map's own (read-only) selection, so the ring drawn here is the only highlight and always matches.
+    """
+    protected = protect_attendees(stops, k=k)
+    records = stop_records(locations, location_attendees(protected), size_by)
+    legs = route_legs(stops)
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="uk-nations",
+            data=nations,
+            stroked=True,
+            filled=True,
+            get_fill_color=LAND,
+            get_line_color=COASTLINE,
+            line_width_min_pixels=1,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ArcLayer",
+            id="route",
+            data=legs,
+            get_source_position="source",
+            get_target_position="target",
+            get_source_color=ROUTE_FROM,
+            get_target_color=ROUTE_TO,
+            get_width=2,
+            # Flat on the map, so the stops are drawn over the lines rather than under them.
+            get_height=0,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "IconLayer",
+            id="route-direction",
+            data=legs,
+            get_position="midpoint",
+            get_icon="icon",
+            get_angle="angle",
+            get_size=14,
+            size_units="'pixels'",
+            get_color=ROUTE_TO,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id=f"{STOPS_LAYER}-{selected or 'all'}",
+            data=records,
+            get_position="position",
+            get_fill_color="colour",
+            get_radius="radius",
+            radius_units="'pixels'",
+            stroked=True,
+            get_line_color=WHITE,
+            line_width_min_pixels=1.5,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="selected-ring",
+            data=[{**record, "ring": record["radius"] + 5} for record in records if record["location_id"] == selected],
+            get_position="position",
+            get_radius="ring",
+            radius_units="'pixels'",
+            filled=False,
+            stroked=True,
+            get_line_color=INK,
+            line_width_min_pixels=3,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="stop-numbers",
+            data=records,
+            get_position="position",
+            get_text="label",
+            get_pixel_offset="label_offset",
+            get_size=15,
+            get_color=INK,
+            font_family="'Source Sans, Arial, sans-serif'",
+            font_weight=700,
+            font_settings={"sdf": True},
+            outline_width=4,
+            outline_color=WHITE,
+            pickable=False,
+        ),
+    ]
+    # map_provider=None is what keeps the map offline: with map_style=None alone, Streamlit still adds a Carto basemap.
+    tiles = {"map_provider": "carto", "map_style": "light"} if basemap else {"map_provider": None}
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+        tooltip={"text": TOOLTIP_TEXT},
+        height=MAP_HEIGHT,
+        **tiles,
+    )
+
+
+def map_alt(locations: pd.DataFrame) -> str:
+    """A short description of the map for screen readers; the table below is the full text alternative."""
+    if locations.empty:
+        return "Map of the UK with no tour stops for these filters."
+    first, last = locations.iloc[0]["name"], locations.iloc[-1]["name"]
+    return (
+        f"Map of the UK with {len(locations)} tour locations, numbered in date order from {first} to {last}, "
+        "sized by the number of suggestions and coloured by nation. The table below lists every workshop."
+    )
+
+
+def location_after_click(selection: dict | None, current: str | None) -> str | None:
+    """The location the page should show after a map click: the clicked one, or none when it was already chosen.
+
+    An empty selection is ignored: Streamlit reports one after each redraw drops the old selection, and a click on
+    empty map cannot be told apart from it.
+    """
+    for layer_id, objects in ((selection or {}).get("objects") or {}).items():
+        if layer_id.startswith(STOPS_LAYER) and objects:
+            clicked = objects[0].get("location_id")
+            return None if clicked == current else clicked
+    return current
+
+
+def plain_markdown(text: str) -> str:
+    """Text shown through st.markdown exactly as written: no links, images, formulas or formatting from the data."""
+    return MARKDOWN_SPECIALS.sub(r"\\\g<0>", text)
+
+
+def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """Workshops by date with their number of suggestions, coloured and named by nation, the selection in full colour."""
+    figure = go.Figure()
+    if stops.empty:
+        return charts.style(figure, "No workshops match these filters", height=380)
+    ordered = stops.sort_values("stop")
+    figure.add_trace(
+        go.Scatter(
+            x=ordered["held_on"],
+            y=ordered["suggestions"],
+            mode="lines",
+            line={"color": "#BFBFBF", "width": 1, "dash": "dot"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    for nation, colour in charts.NATION_COLOURS.items():
+        rows = ordered[ordered["nation"] == nation]
+        if rows.empty:
+            continue
+        opacity = [1.0 if selected in (None, location_id) else 0.3 for location_id in rows["location_id"]]
+        # Labels alternate above and below the points, so that workshops a day apart stay readable.
+        positions = ["top center" if stop % 2 else "bottom center" for stop in rows["stop"]]
+        figure.add_trace(
+            go.Scatter(
+                x=rows["held_on"],
+                y=rows["suggestions"],
+                mode="markers+text",
+                name=nation,
+                text=[f"{stop}. {location}" for stop, location in zip(rows["stop"], rows["location"], strict=True)],
+                textposition=positions,
+                marker={"color": colour, "size": 12, "opacity": opacity, "line": {"color": "white", "width": 1}},
+                customdata=rows[["venue"]],
+                hovertemplate="%{text}<br>%{x|%-d %b %Y}<br>%{customdata[0]}<br>%{y} suggestions<extra></extra>",
+            )
+        )
+    busiest = ordered.sort_values(["suggestions", "stop"], ascending=[False, True]).iloc[0]
+    title = (
+        f"{busiest['location']} produced the most suggestions at one workshop: "
+        f"{busiest['suggestions']:,} on {pd.Timestamp(busiest['held_on']):%-d %B}"
+    )
+    figure.update_yaxes(title="Suggestions", rangemode="tozero")
+    figure.update_xaxes(title=None)
+    figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "title": None})
+    return charts.style(figure, title, height=420)
+
+
+def theme_mix_figure(theme_counts: pd.DataFrame, place: str) -> go.Figure:
+    """Suggestions per theme at a place, largest first, each bar labelled with its share."""
+    counted = theme_counts.sort_values(["suggestions", "label"], ascending=[False, True]).copy()
+    total = int(counted["suggestions"].sum())
+    if not total:
+        return charts.style(go.Figure(), f"No suggestions from {place} match these filters", height=260)
+    counted["share_text"] = [
+        f"{n:,} ({share:.0%})" for n, share in zip(counted["suggestions"], counted["share"], strict=True)
+    ]
+    top = counted.iloc[0]
+    # Two lines, so that the finding fits over a half-width chart.
+    title = f"{top['label']} led the suggestions from {place}:<br>{top['share']:.0%} of {total:,}"
+    figure = charts.bar(counted, x="suggestions", y="label", title=title, text="share_text")
+    # Room on the right for the bar labels, which sit outside the bars.
+    return figure.update_layout(margin={"r": 80, "t": 80})
+
+
+def theme_mix_table(theme_counts: pd.DataFrame) -> pd.DataFrame:
+    """The theme mix as a table: theme, suggestions and share."""
+    table = theme_counts.sort_values(["suggestions", "label"], ascending=[False, True])[
+        ["label", "suggestions", "share"]
+    ]
+    return table.rename(columns={"label": "Theme", "suggestions": "Suggestions", "share": "Share"}).reset_index(
+        drop=True
+    )
+
+
+def workshop_table(stops: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
+    """Every workshop with all its fields, for the accessible table and the downloads; attendees are protected."""
+    protected = protect_attendees(stops, k=k)
+    table = pd.DataFrame(
+        {
+            "Stop": protected["stop"].astype(int),
+            "Date": pd.to_datetime(protected["held_on"]).dt.date,
+            "Location": protected["location"],
+            "Nation": protected["nation"],
+            "Region": protected["region"],
+            "Venue": protected["venue"],
+            "Host": protected["host"],
+            "Attendees": protected["attendees_text"],
+            "Miles travelled (reported)": protected["miles_travelled"],
+            "Suggestions": protected["suggestions"].astype(int),
+            "Top theme": protected["top_theme"],
+            "Workshop ID": protected["workshop_id"],
+        }
+    )
+    return table.reset_index(drop=True)
+
+
+def timeline_table(stops: pd.DataFrame) -> pd.DataFrame:
+    """The timeline as a table: date, stop, location and suggestions."""
+    table = stops.sort_values("stop")[["held_on", "stop", "location", "nation", "suggestions"]]
+    table = table.rename(
+        columns={
+            "held_on": "Date",
+            "stop": "Stop",
+            "location": "Location",
+            "nation": "Nation",
+            "suggestions": "Suggestions",
+        }
+    )
+    table["Date"] = pd.to_datetime(table["Date"]).dt.date
+    return table.reset_index(drop=True)
+
+
+def key_finding(kpis: dict, route: dict, locations: pd.DataFrame) -> str | None:
+    """'14 workshops in 12 locations over 4,612 reported miles (a 2,101-mile route as the crow flies); Bournemouth
+    produced the most suggestions (131).'"""
+    if not kpis["workshops"]:
+        return None
+    sentence = (
+        f"{kpis['workshops']:,} workshop{'s' if kpis['workshops'] != 1 else ''} in "
+        f"{kpis['locations']:,} location{'s' if kpis['locations'] != 1 else ''} "
+        f"over {kpis['reported_miles']:,.0f} reported miles"
+    )
+    if route["legs"]:
+        sentence += f" (a {route['route_miles']:,.0f}-mile route as the crow flies)"
+    counted = locations[locations["suggestions"] > 0]
+    if not counted.empty:
+        top = counted.sort_values(["suggestions", "first_stop"], ascending=[False, True]).iloc[0]
+        sentence += f"; {top['name']} produced the most suggestions ({top['suggestions']:,})"
+    return sentence + "."

@@ -1,0 +1,37 @@
+-- The Roadtrip page's headline counts for the matching workshops: one row.
+-- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Key: one row.
+-- Workshops, places, attendees and reported miles follow nation, location and dates; suggestions follow those and
+-- theme. Attendees add up the workshops that recorded them (workshops_with_attendees says how many did).
+with chosen_workshops as (
+    select
+        workshops.workshop_id,
+        workshops.location_id,
+        locations.nation,
+        workshops.attendees,
+        workshops.miles_travelled
+    from workshops
+    inner join locations using (location_id)
+    where ($nations is null or list_contains($nations, locations.nation))
+        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
+        and ($date_from is null or workshops.held_on >= $date_from)
+        and ($date_to is null or workshops.held_on <= $date_to)
+),
+
+final as (
+    select
+        (select count(*) from chosen_workshops) as workshops,
+        (select count(distinct location_id) from chosen_workshops) as locations,
+        (select count(distinct nation) from chosen_workshops) as nations,
+        (
+            select count(*)
+            from suggestions
+            inner join chosen_workshops using (workshop_id)
+            where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
+        ) as suggestions,
+        (select sum(attendees) from chosen_workshops) as attendees,
+        (select count(attendees) from chosen_workshops) as workshops_with_attendees,
+        (select coalesce(sum(miles_travelled), 0) from chosen_workshops) as reported_miles
+)
+
+select * from final

@@ -1,0 +1,84 @@
+-- The tour's workshops in date order, each with its stop number on the whole tour: one row per matching workshop.
+-- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Key: workshop_id.
+-- Stop numbers count the whole tour, so a stop keeps its number whatever the filters. Workshops follow nation,
+-- location and dates; suggestions and the top theme follow those and theme.
+with numbered_workshops as (
+    select
+        workshops.*,
+        row_number() over (order by workshops.held_on, workshops.workshop_id) as stop
+    from workshops
+),
+
+chosen_workshops as (
+    select
+        numbered_workshops.*,
+        locations.name as location,
+        locations.nation,
+        locations.region,
+        locations.latitude,
+        locations.longitude
+    from numbered_workshops
+    inner join locations using (location_id)
+    where ($nations is null or list_contains($nations, locations.nation))
+        and ($location_ids is null or list_contains($location_ids, numbered_workshops.location_id))
+        and ($date_from is null or numbered_workshops.held_on >= $date_from)
+        and ($date_to is null or numbered_workshops.held_on <= $date_to)
+),
+
+chosen_suggestions as (
+    select
+        suggestions.workshop_id,
+        suggestions.theme_id
+    from suggestions
+    inner join chosen_workshops using (workshop_id)
+    where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
+),
+
+theme_ranks as (
+    select
+        chosen_suggestions.workshop_id,
+        themes.label,
+        row_number() over (
+            partition by chosen_suggestions.workshop_id
+            order by count(*) desc, themes.label
+        ) as theme_rank
+    from chosen_suggestions
+    inner join themes using (theme_id)
+    group by chosen_suggestions.workshop_id, themes.label
+),
+
+suggestion_counts as (
+    select
+        workshop_id,
+        count(*) as suggestions
+    from chosen_suggestions
+    group by workshop_id
+),
+
+final as (
+    select
+        chosen_workshops.stop,
+        chosen_workshops.workshop_id,
+        chosen_workshops.held_on,
+        chosen_workshops.location_id,
+        chosen_workshops.location,
+        chosen_workshops.nation,
+        chosen_workshops.region,
+        chosen_workshops.latitude,
+        chosen_workshops.longitude,
+        chosen_workshops.venue,
+        chosen_workshops.host,
+        chosen_workshops.attendees,
+        chosen_workshops.miles_travelled,
+        coalesce(suggestion_counts.suggestions, 0) as suggestions,
+        theme_ranks.label as top_theme
+    from chosen_workshops
+    left join suggestion_counts using (workshop_id)
+    left join theme_ranks
+        on theme_ranks.workshop_id = chosen_workshops.workshop_id
+        and theme_ranks.theme_rank = 1
+)
+
+select * from final
+order by stop

@@ -1,0 +1,586 @@
+"""Roadtrip: its queries against independent pandas sums of the CSVs, its pure builders, and the page under AppTest."""
+
+import itertools
+import json
+import math
+import re
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import charts, data, roadtrip
+from dashboard.filters import Filters
+
+PAGE = "dashboard/pages/roadtrip.py"
+EARTH_RADIUS_MILES, EARTH_RADIUS_KM = 3958.8, 6371.0
+
+
+def haversine(latitude_1, longitude_1, latitude_2, longitude_2, radius):
+    """The great-circle distance, written out again here so the test does not lean on the SQL."""
+    phi_1, phi_2 = math.radians(latitude_1), math.radians(latitude_2)
+    half_chord = (
+        math.sin((phi_2 - phi_1) / 2) ** 2
+        + math.cos(phi_1) * math.cos(phi_2) * math.sin(math.radians(longitude_2 - longitude_1) / 2) ** 2
+    )
+    return 2 * radius * math.asin(math.sqrt(half_chord))
+
+
+def tour(csvs: dict[str, pd.DataFrame], filters: Filters = Filters()) -> pd.DataFrame:
+    """The CSVs' workshops with their locations and stop numbers, in date order, filtered as the page filters them."""
+    workshops = csvs["workshops"].sort_values(["held_on", "workshop_id"]).reset_index(drop=True)
+    workshops["stop"] = range(1, len(workshops) + 1)
+    joined = workshops.merge(csvs["locations"], on="location_id")
+    keep = pd.Series(True, index=joined.index)
+    if filters.nations:
+        keep &= joined["nation"].isin(filters.nations)
+    if filters.location_ids:
+        keep &= joined["location_id"].isin(filters.location_ids)
+    if filters.date_from:
+        keep &= joined["held_on"] >= filters.date_from.isoformat()
+    if filters.date_to:
+        keep &= joined["held_on"] <= filters.date_to.isoformat()
+    return joined[keep].sort_values("stop").reset_index(drop=True)
+
+
+def route_length(stops: pd.DataFrame, radius: float) -> float:
+    """The sum of the great-circle legs between consecutive stops."""
+    points = list(zip(stops["latitude"], stops["longitude"], strict=True))
+    return sum(haversine(*start, *end, radius) for start, end in itertools.pairwise(points))
+
+
+def run(name: str, filters: Filters = Filters()) -> pd.DataFrame:
+    return data.query(name, **filters.params())
+
+
+FILTER_CASES = [
+    Filters(),
+    Filters(nations=("England",)),
+    Filters(location_ids=("glasgow", "london")),
+    Filters(date_from=date(2025, 4, 1)),
+    Filters(nations=("Scotland", "Wales"), date_to=date(2025, 6, 1)),
+]
+
+
+class TestHaversine:
+    def test_london_to_glasgow_by_hand(self, fixture_db, use_db):
+        # Worked by hand: London (51.5074 N, 0.1278 W) to Glasgow (55.8642 N, 4.2518 W).
+        # dphi = 4.3568 deg = 0.0760405 rad; dlambda = -4.1240 deg = -0.0719774 rad
+        # a = sin^2(dphi/2) + cos(phi1) cos(phi2) sin^2(dlambda/2)
+        #   = 0.00144512 + 0.622479 * 0.561714 * 0.00129485 = 0.00189787
+        # c = 2 asin(sqrt(a)) = 0.0871371 rad -> 3958.8 * c = 344.96 miles; 6371.0 * c = 555.15 km.
+        use_db(fixture_db)
+        # The fixture tour starts London (4 March), Glasgow (20 March): one leg.
+        route = data.query_one("roadtrip_route_length", **Filters(date_to=date(2025, 3, 20)).params())
+        assert route["legs"] == 1
+        assert route["route_miles"] == pytest.approx(344.96, abs=0.01)
+        assert route["route_km"] == pytest.approx(555.15, abs=0.01)
+        assert route["route_miles"] == pytest.approx(
+            haversine(51.5074, -0.1278, 55.8642, -4.2518, EARTH_RADIUS_MILES), rel=1e-9
+        )
+
+    def test_fixture_route_by_hand(self, fixture_db, use_db):
+        # London -> Glasgow -> Exeter -> London, each leg by the formula above.
+        use_db(fixture_db)
+        legs = [
+            haversine(51.5074, -0.1278, 55.8642, -4.2518, EARTH_RADIUS_MILES),
+            haversine(55.8642, -4.2518, 50.7184, -3.5339, EARTH_RADIUS_MILES),
+            haversine(50.7184, -3.5339, 51.5074, -0.1278, EARTH_RADIUS_MILES),
+        ]
+        route = data.query_one("roadtrip_route_length", **Filters().params())
+        assert (route["stops"], route["legs"]) == (4, 3)
+        assert route["route_miles"] == pytest.approx(sum(legs), rel=1e-9)
+        assert route["route_km"] == pytest.approx(sum(legs) / EARTH_RADIUS_MILES * EARTH_RADIUS_KM, rel=1e-9)
+
+    @pytest.mark.parametrize("filters", FILTER_CASES)
+    def test_bundled_route_matches_python(self, filters, bundled_db, bundled_csvs, use_db):
+        use_db(bundled_db)
+        stops = tour(bundled_csvs, filters)
+        route = data.query_one("roadtrip_route_length", **filters.params())
+        assert route["stops"] == len(stops)
+        assert route["legs"] == max(len(stops) - 1, 0)
+        assert route["route_miles"] == pytest.approx(route_length(stops, EARTH_RADIUS_MILES), rel=1e-9)
+        assert route["route_km"] == pytest.approx(route_length(stops, EARTH_RADIUS_KM), rel=1e-9)
+
+    def test_bundled_tour_is_a_real_tour(self, bundled_db, use_db):
+        use_db(bundled_db)
+        route = data.query_one("roadtrip_route_length", **Filters().params())
+        # 14 stops round the four nations: far shorter than the reported 4,500+ miles, and not trivially short.
+        assert route["legs"] == 13
+        assert 1_000 < route["route_miles"] < 4_500
+
+
+class TestQueries:
+    @pytest.mark.parametrize("filters", FILTER_CASES)
+    def test_kpis_match_the_csvs(self, filters, bundled_db, bundled_csvs, use_db):
+        use_db(bundled_db)
+        stops = tour(bundled_csvs, filters)
+        suggestions = bundled_csvs["suggestions"].merge(stops[["workshop_id"]], on="workshop_id")
+        kpis = data.query_one("roadtrip_kpis", **filters.params())
+        assert kpis["workshops"] == len(stops)
+        assert kpis["locations"] == stops["location_id"].nunique()
+        assert kpis["nations"] == stops["nation"].nunique()
+        assert kpis["suggestions"] == len(suggestions)
+        assert kpis["attendees"] == pytest.approx(stops["attendees"].sum())
+        assert kpis["workshops_with_attendees"] == stops["attendees"].notna().sum()
+        assert kpis["reported_miles"] == pytest.approx(stops["miles_travelled"].sum())
+
+    def test_bundled_tour_headline(self, bundled_db, use_db):
+        use_db(bundled_db)
+        kpis = data.query_one("roadtrip_kpis", **Filters().params())
+        assert (kpis["workshops"], kpis["locations"], kpis["nations"]) == (14, 12, 4)
+        assert kpis["reported_miles"] > 4_500
+        assert kpis["suggestions"] > 1_000
+
+    @pytest.mark.parametrize("filters", FILTER_CASES)
+    def test_stops_match_the_csvs(self, filters, bundled_db, bundled_csvs, use_db):
+        use_db(bundled_db)
+        expected = tour(bundled_csvs, filters)
+        counts = bundled_csvs["suggestions"].groupby("workshop_id").size()
+        stops = run("roadtrip_stops", filters)
+        assert stops["workshop_id"].tolist() == expected["workshop_id"].tolist()
+        assert stops["stop"].tolist() == expected["stop"].tolist()
+        assert stops["suggestions"].tolist() == [int(counts.get(w, 0)) for w in expected["workshop_id"]]
+        assert stops["venue"].tolist() == expected["venue"].tolist()
+
+    def test_stop_numbers_count_the_whole_tour(self, fixture_db, use_db):
+        use_db(fixture_db)
+        stops = run("roadtrip_stops", Filters(location_ids=("london",)))
+        assert stops["stop"].tolist() == [1, 4]
+
+    def test_top_theme_at_each_fixture_workshop(self, fixture_db, use_db):
+        # w03 (Exeter): one each of CPD, Leadership, Recruitment and reward -> the tie goes to the first label, CPD.
+        # w04 (London): one each of Leadership, Collaboration, Careers, Inclusion -> Careers.
+        use_db(fixture_db)
+        top = run("roadtrip_stops").set_index("workshop_id")["top_theme"]
+        assert top["w03"] == "CPD"
+        assert top["w04"] == "Careers"
+
+    @pytest.mark.parametrize("filters", FILTER_CASES)
+    def test_locations_match_the_csvs(self, filters, bundled_db, bundled_csvs, use_db):
+        use_db(bundled_db)
+        stops = tour(bundled_csvs, filters)
+        counts = bundled_csvs["suggestions"].groupby("workshop_id").size()
+        stops["suggestions"] = [int(counts.get(w, 0)) for w in stops["workshop_id"]]
+        expected = stops.groupby("location_id").agg(
+            workshops=("workshop_id", "size"),
+            first_stop=("stop", "min"),
+            stops=("stop", lambda numbers: ", ".join(str(n) for n in sorted(numbers))),
+            attendees=("attendees", lambda values: values.sum(min_count=1)),
+            suggestions=("suggestions", "sum"),
+        )
+        locations = run("roadtrip_locations", filters).set_index("location_id")
+        assert list(locations.index) == list(expected.sort_values("first_stop").index)
+        for column in ("workshops", "first_stop", "stops", "suggestions"):
+            assert locations[column].tolist() == expected.loc[locations.index, column].tolist(), column
+        assert (
+            locations["attendees"].fillna(-1).tolist() == expected.loc[locations.index, "attendees"].fillna(-1).tolist()
+        )
+
+    def test_representative_suggestions_come_from_the_top_themes(self, fixture_db, fixture_csvs, use_db):
+        use_db(fixture_db)
+        # Tags as the build stored them (the classifier tagged the untagged ones); the query only chooses among them.
+        with duckdb.connect(str(fixture_db), read_only=True, config=data.CONNECTION_CONFIG) as connection:
+            tagged = connection.execute(
+                "select suggestion_id, theme_id, text from suggestions join workshops using (workshop_id) "
+                "where location_id = 'glasgow'"
+            ).df()
+        theme_sizes = (
+            tagged.groupby("theme_id")
+            .size()
+            .reset_index(name="n")
+            .sort_values(["n", "theme_id"], ascending=[False, True])
+        )
+        labels = fixture_csvs["themes"].set_index("theme_id")["label"]
+        voices = run("roadtrip_representative_suggestions", Filters(location_ids=("glasgow",)))
+        assert len(voices) == 3
+        assert set(voices["suggestion_id"]) <= set(tagged["suggestion_id"])
+        assert voices["location"].eq("Glasgow").all()
+        # One per theme, and the first is from the place's most common theme.
+        assert voices["theme"].is_unique
+        assert voices["theme"].tolist() == [labels[theme_id] for theme_id in theme_sizes["theme_id"].head(3)]
+
+    def test_representative_suggestions_follow_the_theme_filter(self, fixture_db, use_db):
+        use_db(fixture_db)
+        voices = run("roadtrip_representative_suggestions", Filters(theme_ids=("leadership",)))
+        # Two leadership suggestions (S09, S10): with one theme, both come from it.
+        assert sorted(voices["suggestion_id"]) == ["S09", "S10"]
+
+
+def small_tour():
+    """Three places, four workshops, London twice: the smallest tour with a repeat visit."""
+    stops = pd.DataFrame(
+        {
+            "stop": [1, 2, 3, 4],
+            "workshop_id": ["a", "b", "c", "d"],
+            "held_on": pd.to_datetime(["2025-03-04", "2025-03-20", "2025-04-10", "2025-05-01"]),
+            "location_id": ["london", "glasgow", "cardiff", "london"],
+            "location": ["London", "Glasgow", "Cardiff", "London"],
+            "nation": ["England", "Scotland", "Wales", "England"],
+            "region": ["London", "Scotland", "Wales", "London"],
+            "latitude": [51.5074, 55.8642, 51.4816, 51.5074],
+            "longitude": [-0.1278, -4.2518, -3.1791, -0.1278],
+            "venue": ["1 Victoria Street", "Atlantic Quay", "Cathays Park", "Nobel House"],
+            "host": ["DSIT", None, "Welsh Government", "Defra"],
+            "attendees": pd.array([40, 25, None, 12], dtype="Int64"),
+            "miles_travelled": [0.0, 405.0, 380.0, 150.0],
+            "suggestions": [100, 25, 4, 0],
+            "top_theme": ["CPD", "Mentoring", "Skills and tools", None],
+        }
+    )
+    locations = pd.DataFrame(
+        {
+            "location_id": ["london", "glasgow", "cardiff"],
+            "name": ["London", "Glasgow", "Cardiff"],
+            "nation": ["England", "Scotland", "Wales"],
+            "region": ["London", "Scotland", "Wales"],
+            "latitude": [51.5074, 55.8642, 51.4816],
+            "longitude": [-0.1278, -4.2518, -3.1791],
+            "workshops": [2, 1, 1],
+            "first_stop": [1, 2, 3],
+            "stops": ["1, 4", "2", "3"],
+            "dates": ["4 Mar 2025, 1 May 2025", "20 Mar 2025", "10 Apr 2025"],
+            "venues": ["1 Victoria Street; Nobel House", "Atlantic Quay", "Cathays Park"],
+            "hosts": ["DSIT; Defra", None, "Welsh Government"],
+            "attendees": [52.0, 25.0, None],
+            "miles_travelled": [150.0, 405.0, 380.0],
+            "suggestions": [100, 25, 4],
+            "top_theme": ["CPD", "Mentoring", "Skills and tools"],
+        }
+    )
+    return locations, stops
+
+
+TINY_NATIONS = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "Wales"},
+            "geometry": {"type": "Polygon", "coordinates": [[[-5, 51], [-3, 51], [-3, 53], [-5, 53], [-5, 51]]]},
+        }
+    ],
+}
+
+
+def deck_json(**options) -> dict:
+    locations, stops = small_tour()
+    return json.loads(roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0, **options).to_json())
+
+
+class TestDeck:
+    def test_layers_from_base_map_to_labels(self):
+        layers = deck_json()["layers"]
+        assert [(layer["@@type"], layer["id"]) for layer in layers] == [
+            ("GeoJsonLayer", "uk-nations"),
+            ("ArcLayer", "route"),
+            ("IconLayer", "route-direction"),
+            ("ScatterplotLayer", "stops-all"),
+            ("ScatterplotLayer", "selected-ring"),
+            ("TextLayer", "stop-numbers"),
+        ]
+        assert layers[0]["data"] == TINY_NATIONS
+        # Only the stops answer clicks and hovers.
+        assert [layer["id"] for layer in layers if layer.get("pickable")] == ["stops-all"]
+
+    def test_route_runs_in_date_order_and_skips_a_stay_in_place(self):
+        _, stops = small_tour()
+        shuffled = stops.sample(frac=1, random_state=3)
+        legs = roadtrip.route_legs(shuffled)
+        assert [(leg["from_name"], leg["to_name"]) for leg in legs] == [
+            ("London", "Glasgow"),
+            ("Glasgow", "Cardiff"),
+            ("Cardiff", "London"),
+        ]
+        assert [(leg["from_stop"], leg["to_stop"]) for leg in legs] == [(1, 2), (2, 3), (3, 4)]
+        assert legs[0]["source"] == [-0.1278, 51.5074]
+        assert legs[0]["target"] == [-4.2518, 55.8642]
+        # Arrowheads point along each leg: Glasgow is north-west of London (angle between 90 and 180 degrees,
+        # counter-clockwise from east), Cardiff to London runs east (near 0).
+        assert 90 < legs[0]["angle"] < 180
+        assert abs(legs[2]["angle"]) < 10
+
+    def test_route_layer_draws_the_legs(self):
+        layers = {layer["id"]: layer for layer in deck_json()["layers"]}
+        assert [leg["leg"] for leg in layers["route"]["data"]] == [1, 2, 3]
+        # Light where a leg leaves, dark where it arrives: the sense of direction.
+        assert sum(layers["route"]["getSourceColor"]) > sum(layers["route"]["getTargetColor"])
+
+    def test_points_coloured_by_nation_labelled_by_stop(self):
+        points = {layer["id"]: layer for layer in deck_json()["layers"]}["stops-all"]["data"]
+        assert [point["colour"] for point in points] == [
+            charts.hex_to_rgb(charts.NATION_COLOURS[nation]) for nation in ("England", "Scotland", "Wales")
+        ]
+        assert [point["label"] for point in points] == ["1, 4", "2", "3"]
+        london = points[0]
+        assert london["position"] == [-0.1278, 51.5074]
+        assert (london["venues"], london["hosts"], london["dates"]) == (
+            "1 Victoria Street; Nobel House",
+            "DSIT; Defra",
+            "4 Mar 2025, 1 May 2025",
+        )
+        assert (london["attendees_text"], london["suggestions"], london["top_theme_text"]) == ("52", 100, "CPD")
+        assert points[1]["hosts"] == "none named"
+        assert points[2]["attendees_text"] == roadtrip.NOT_RECORDED
+
+    def test_tooltip_names_every_field(self):
+        tooltip = deck_json()["layers"] and roadtrip.TOOLTIP_TEXT
+        for field in ("name", "venues", "hosts", "dates", "attendees_text", "suggestions", "top_theme_text"):
+            assert "{" + field + "}" in tooltip
+        deck = roadtrip.build_deck(*small_tour(), TINY_NATIONS, k=0)
+        assert deck._tooltip == {"text": roadtrip.TOOLTIP_TEXT}
+
+    def test_point_area_follows_the_chosen_measure(self):
+        by_suggestions = {p["location_id"]: p["radius"] for p in deck_json()["layers"][3]["data"]}
+        # Areas in proportion: London's 100 suggestions against Glasgow's 25 is twice the radius.
+        assert by_suggestions["london"] == pytest.approx(roadtrip.LARGEST_RADIUS)
+        assert by_suggestions["glasgow"] == pytest.approx(roadtrip.LARGEST_RADIUS / 2, abs=0.01)
+        # Cardiff's 4 would be 4.8 pixels: raised to the smallest radius, so that it can still be seen and clicked.
+        assert roadtrip.LARGEST_RADIUS * math.sqrt(4 / 100) < roadtrip.SMALLEST_RADIUS
+        assert by_suggestions["cardiff"] == roadtrip.SMALLEST_RADIUS
+        by_attendees = {p["location_id"]: p["radius"] for p in deck_json(size_by="attendees")["layers"][3]["data"]}
+        assert by_attendees["london"] == pytest.approx(roadtrip.LARGEST_RADIUS)
+        assert by_attendees["glasgow"] == pytest.approx(roadtrip.LARGEST_RADIUS * math.sqrt(25 / 52), abs=0.01)
+        # Cardiff recorded no attendees: the smallest point, never a made-up size.
+        assert by_attendees["cardiff"] == roadtrip.SMALLEST_RADIUS
+        with pytest.raises(ValueError):
+            deck_json(size_by="members")
+
+    def test_selection_rings_the_place_and_renames_the_points_layer(self):
+        layers = {layer["id"]: layer for layer in deck_json(selected="glasgow")["layers"]}
+        assert "stops-glasgow" in layers and "stops-all" not in layers
+        assert [ring["location_id"] for ring in layers["selected-ring"]["data"]] == ["glasgow"]
+
+    def test_no_tiles_and_no_outside_address_while_the_basemap_is_off(self):
+        spec = deck_json()
+        text = json.dumps(spec)
+        assert "mapProvider" not in spec
+        # Streamlit treats this placeholder as "no style": with no provider it adds no basemap.
+        assert spec.get("mapStyle") == "__MAP_STYLE__"
+        assert not re.search(r"carto|mapbox|maptiler|tile|openstreetmap", text, re.IGNORECASE)
+        # The only address in the spec is the arrowhead, an inline image that fetches nothing.
+        urls = re.findall(r'"url": "([^"]*)"', text)
+        assert urls and all(url.startswith("data:image/svg+xml") for url in urls)
+
+    def test_the_basemap_switch_does_add_tiles(self):
+        # The other side of the test above, so that it can fail.
+        spec = deck_json(basemap=True)
+        assert spec["mapProvider"] == "carto"
+        assert "basemaps.cartocdn.com" in spec["mapStyle"]
+
+    def test_view_is_fixed_so_reruns_keep_it(self):
+        first, second = deck_json(), deck_json(selected="london", size_by="attendees")
+        assert first["initialViewState"] == second["initialViewState"] == roadtrip.INITIAL_VIEW
+
+    def test_builder_is_pure(self):
+        locations, stops = small_tour()
+        before = (locations.copy(), stops.copy())
+        first = roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0).to_json()
+        second = roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0).to_json()
+        assert first == second
+        pd.testing.assert_frame_equal(locations, before[0])
+        pd.testing.assert_frame_equal(stops, before[1])
+
+    def test_bundled_outlines_are_the_four_nations(self):
+        nations = roadtrip.uk_nations()
+        assert sorted(feature["properties"]["name"] for feature in nations["features"]) == sorted(charts.NATION_COLOURS)
+        assert roadtrip.uk_nations() is nations
+
+
+class TestClicks:
+    def test_a_click_chooses_the_place(self):
+        clicked = {"indices": {"stops-all": [1]}, "objects": {"stops-all": [{"location_id": "glasgow"}]}}
+        assert roadtrip.location_after_click(clicked, None) == "glasgow"
+        assert roadtrip.location_after_click(clicked, "london") == "glasgow"
+
+    def test_a_second_click_on_the_same_place_shows_everything(self):
+        clicked = {"indices": {"stops-glasgow": [1]}, "objects": {"stops-glasgow": [{"location_id": "glasgow"}]}}
+        assert roadtrip.location_after_click(clicked, "glasgow") is None
+
+    def test_an_empty_selection_changes_nothing(self):
+        # Streamlit reports one after the redraw that drops the old selection; it must not undo the choice.
+        assert roadtrip.location_after_click({"indices": {}, "objects": {}}, "glasgow") == "glasgow"
+        assert roadtrip.location_after_click(None, None) is None
+
+    def test_other_layers_are_ignored(self):
+        clicked = {"indices": {"uk-nations": [0]}, "objects": {"uk-nations": [{"name": "Wales"}]}}
+        assert roadtrip.location_after_click(clicked, "london") == "london"
+
+
+class TestAttendees:
+    def test_small_counts_are_hidden_with_a_second_so_the_total_gives_nothing_away(self):
+        _, stops = small_tour()
+        protected = roadtrip.protect_attendees(stops, k=20)
+        # 12 is below 20, so [c]; alone it could be worked out from the total, so the next smallest (25) goes too.
+        assert protected["attendees_text"].tolist() == ["40", "[c]", roadtrip.NOT_RECORDED, "[c]"]
+
+    def test_no_suppression_when_control_is_off(self):
+        _, stops = small_tour()
+        assert roadtrip.protect_attendees(stops, k=0)["attendees_text"].tolist() == ["40", "25", "not recorded", "12"]
+
+    def test_a_place_with_a_hidden_workshop_is_hidden(self):
+        _, stops = small_tour()
+        per_place = roadtrip.location_attendees(roadtrip.protect_attendees(stops, k=20)).set_index("location_id")
+        assert per_place.at["london", "attendees_text"] == "[c]"
+        assert per_place.at["cardiff", "attendees_text"] == roadtrip.NOT_RECORDED
+
+    def test_workshop_table_has_every_field(self):
+        _, stops = small_tour()
+        table = roadtrip.workshop_table(stops, k=0)
+        assert list(table.columns) == [
+            "Stop",
+            "Date",
+            "Location",
+            "Nation",
+            "Region",
+            "Venue",
+            "Host",
+            "Attendees",
+            "Miles travelled (reported)",
+            "Suggestions",
+            "Top theme",
+            "Workshop ID",
+        ]
+        assert table["Attendees"].tolist() == ["40", "25", "not recorded", "12"]
+
+
+class TestFiguresAndWords:
+    def test_key_finding(self):
+        locations, _ = small_tour()
+        kpis = {"workshops": 4, "locations": 3, "reported_miles": 935.0}
+        route = {"legs": 3, "route_miles": 812.4}
+        assert roadtrip.key_finding(kpis, route, locations) == (
+            "4 workshops in 3 locations over 935 reported miles (a 812-mile route as the crow flies); "
+            "London produced the most suggestions (100)."
+        )
+        assert roadtrip.key_finding({"workshops": 0, "locations": 0, "reported_miles": 0}, route, locations) is None
+
+    def test_timeline_names_the_busiest_workshop(self):
+        _, stops = small_tour()
+        figure = roadtrip.timeline_figure(stops, selected="glasgow")
+        assert figure.layout.title.text == "London produced the most suggestions at one workshop: 100 on 4 March"
+        by_nation = {trace.name: trace for trace in figure.data if trace.name}
+        assert set(by_nation) == {"England", "Scotland", "Wales"}
+        assert list(by_nation["England"].y) == [100, 0]
+        assert list(by_nation["England"].text) == ["1. London", "4. London"]
+        # The selected place is drawn in full, the rest faded.
+        assert list(by_nation["Scotland"].marker.opacity) == [1.0]
+        assert list(by_nation["England"].marker.opacity) == [0.3, 0.3]
+
+    def test_theme_mix_states_its_finding(self):
+        counts = pd.DataFrame(
+            {"theme_id": ["cpd", "skills"], "label": ["CPD", "Skills"], "suggestions": [3, 1], "share": [0.75, 0.25]}
+        )
+        figure = roadtrip.theme_mix_figure(counts, "Glasgow")
+        assert figure.layout.title.text == "CPD led the suggestions from Glasgow:<br>75% of 4"
+        assert list(figure.data[0].y) == ["Skills", "CPD"]  # largest at the top
+        assert roadtrip.theme_mix_table(counts)["Theme"].tolist() == ["CPD", "Skills"]
+
+    def test_suggestion_text_cannot_turn_into_markdown(self):
+        shown = roadtrip.plain_markdown("![x](https://example.org/a.png) **loud** $x$ :tada:")
+        assert "](" not in shown.replace("\\]\\(", "")
+        assert shown == r"\!\[x\]\(https\://example\.org/a\.png\) \*\*loud\*\* \$x\$ \:tada\:"
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def frame_of(app, key_column: str) -> pd.DataFrame:
+    """The first dataframe on the page that has this column."""
+    return next(frame.value for frame in app.dataframe if key_column in frame.value.columns)
+
+
+class TestPage:
+    @pytest.fixture(autouse=True)
+    def _fixture_database(self, fixture_db, use_db, monkeypatch):
+        monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+        use_db(fixture_db)
+
+    def test_kpis_equal_the_csvs(self, open_page, fixture_csvs):
+        app = open_page(PAGE)
+        assert not app.exception, [exception.message for exception in app.exception]
+        stops = tour(fixture_csvs)
+        shown = metrics(app)
+        assert shown["Workshops"] == str(len(stops))
+        assert shown["Locations"] == str(stops["location_id"].nunique())
+        assert shown["Nations"] == str(stops["nation"].nunique())
+        assert shown["Suggestions"] == str(len(fixture_csvs["suggestions"]))
+        assert shown["Attendees"] == f"{stops['attendees'].sum():,.0f}"
+        assert shown["Miles travelled (reported)"] == f"{stops['miles_travelled'].sum():,.0f}"
+        assert shown["Route as the crow flies (miles)"] == f"{route_length(stops, EARTH_RADIUS_MILES):,.0f}"
+        assert shown["Route as the crow flies (km)"] == f"{route_length(stops, EARTH_RADIUS_KM):,.0f}"
+        finding = next(markdown.value for markdown in app.markdown if "workshops in" in markdown.value)
+        assert finding == (
+            "- 4 workshops in 3 locations over 1,025 reported miles (a 859-mile route as the crow flies); "
+            "London produced the most suggestions (8)."
+        )
+
+    def test_choosing_a_location_filters_the_theme_mix_and_the_table(self, open_page, fixture_csvs):
+        app = open_page(PAGE)
+        everything = frame_of(app, "Theme")
+        assert everything["Suggestions"].sum() == 15
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w01", "w02", "w03", "w04"]
+
+        app.selectbox(key="roadtrip_location").set_value("glasgow").run()
+        assert not app.exception
+        glasgow_mix = frame_of(app, "Theme")
+        glasgow_suggestions = fixture_csvs["suggestions"].query("workshop_id == 'w02'")
+        assert glasgow_mix["Suggestions"].sum() == len(glasgow_suggestions)
+        # Tagged in the CSV: Recognition, Mentoring, Skills; S15 was left for the classifier.
+        tagged = glasgow_suggestions["theme_id"].dropna().value_counts()
+        labels = fixture_csvs["themes"].set_index("theme_id")["label"]
+        mix = glasgow_mix.set_index("Theme")["Suggestions"]
+        for theme_id, count in tagged.items():
+            assert mix[labels[theme_id]] >= count
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
+        assert [subheader.value for subheader in app.subheader if "told us" in subheader.value] == [
+            "What Glasgow told us"
+        ]
+        # The KPIs describe the whole tour (the sidebar's filters), not the chosen place.
+        assert metrics(app)["Workshops"] == "4"
+
+        app.selectbox(key="roadtrip_location").set_value(None).run()
+        assert frame_of(app, "Theme")["Suggestions"].sum() == 15
+        assert len(frame_of(app, "Workshop ID")) == 4
+
+    def test_a_shared_link_opens_on_its_location(self, open_page):
+        # A bound selectbox writes its label, the location's name, into the URL, and reads it back from a link.
+        app = open_page(PAGE, query={"roadtrip_location": "Exeter"})
+        assert not app.exception
+        assert app.selectbox(key="roadtrip_location").value == "exeter"
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w03"]
+
+    def test_themes_link_carries_the_location_name(self, open_page):
+        app = open_page(PAGE)
+        app.selectbox(key="roadtrip_location").set_value("glasgow").run()
+        links = [link for link in app.get("page_link") if "Themes page" in link.proto.label]
+        assert len(links) == 1
+        assert links[0].proto.query_string == "location=Glasgow"
+
+    def test_sidebar_filters_reach_the_page(self, open_page):
+        app = open_page(PAGE)
+        app.multiselect(key="nation").set_value(["Scotland"]).run()
+        assert not app.exception
+        assert metrics(app)["Workshops"] == "1"
+        assert metrics(app)["Route as the crow flies (miles)"] == "0"
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
+        assert app.selectbox(key="roadtrip_location").options == ["Glasgow"]
+
+    def test_a_choice_the_sidebar_filters_out_is_dropped(self, open_page):
+        app = open_page(PAGE)
+        app.selectbox(key="roadtrip_location").set_value("exeter").run()
+        app.multiselect(key="nation").set_value(["Scotland"]).run()
+        assert not app.exception
+        assert app.selectbox(key="roadtrip_location").value is None
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
+
+    def test_map_is_offline_and_keyed(self, open_page):
+        app = open_page(PAGE)
+        decks = app.get("deck_gl_json_chart")
+        assert len(decks) == 1
+        spec = json.loads(decks[0].proto.json)
+        assert "mapProvider" not in spec
+        assert not re.search(r"carto|mapbox", decks[0].proto.json, re.IGNORECASE)
+        assert "roadtrip_map" in decks[0].proto.id
