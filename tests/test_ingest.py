@@ -15,7 +15,7 @@ import openpyxl.xml
 import pandas as pd
 import pytest
 
-from dashboard import build, config, data, ingest
+from dashboard import build, config, data, ingest, ingest_files
 from dashboard.ingest_checks import CONTRACT
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
 
@@ -342,3 +342,17 @@ def test_a_plan_made_before_another_import_is_refused(current_db, tmp_path):
     with pytest.raises(ingest.ImportBusy, match="changed since this dry run"):
         ingest.apply_import(stale, current_db)
     assert current_db.read_bytes() == before
+
+
+def test_workbooks_are_opened_for_values_without_links_or_macros(monkeypatch):
+    calls = []
+    real = ingest_files.openpyxl.load_workbook
+
+    def spy(*arguments, **options):
+        calls.append(options)
+        return real(*arguments, **options)
+
+    monkeypatch.setattr(ingest_files.openpyxl, "load_workbook", spy)
+    reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
+    assert set(reading.tables) == set(build.TABLES)
+    assert calls == [{"read_only": True, "data_only": False, "keep_links": False, "keep_vba": False}]
