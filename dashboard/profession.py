@@ -1,5 +1,6 @@
 """Profession page builders: composition tables and charts, the regional map, voices coverage and key findings."""
 
+import html
 import json
 import math
 import textwrap
@@ -59,10 +60,20 @@ def count_text(count) -> str:
     return disclosure.SUPPRESSED if count is None or pd.isna(count) else f"{int(count):,}"
 
 
+def plot_text(text: str) -> str:
+    """Text from the data as plotly shows it literally: its <tags> would otherwise be read as markup or links."""
+    return html.escape(str(text), quote=False)
+
+
+def markdown_text(text: str) -> str:
+    """Text from the data shown literally in Markdown: no links, emphasis or HTML from a department's name."""
+    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+
+
 def titled(figure: go.Figure, title: str, *, height: int, width: int = 100) -> go.Figure:
     """The house style with the title wrapped to `width` characters and aligned with the chart's left edge."""
     lines = textwrap.wrap(title, width) or [""]
-    charts.style(figure, "<br>".join(lines), height=height + 22 * (len(lines) - 1))
+    charts.style(figure, "<br>".join(map(plot_text, lines)), height=height + 22 * (len(lines) - 1))
     # Streamlit's theme would otherwise place the title over the plot area, which long axis labels push right.
     figure.update_layout(title={"xref": "container", "x": 0.01}, margin={"t": 40 + 22 * len(lines)})
     return figure
@@ -118,6 +129,7 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         ],
         # A blanked count is drawn as an empty bar labelled [c], so the category stays on the chart.
         members=frame["members"].astype(float).fillna(0),
+        label=frame["label"].map(plot_text),
     )
     figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
@@ -299,7 +311,7 @@ def share_bars(
     for name, column, noun, colour in reversed(series):
         figure.add_trace(
             go.Bar(
-                y=ordered[label],
+                y=ordered[label].map(plot_text),
                 x=ordered[column].astype(float).fillna(0),
                 orientation="h",
                 name=name,
@@ -495,12 +507,12 @@ def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
     parts = []
     if over is not None:
         parts.append(
-            f"over-represent {_name(over)} ({over['contributor_share']:.1%} of contributors against "
+            f"over-represent {markdown_text(_name(over))} ({over['contributor_share']:.1%} of contributors against "
             f"{over['member_share']:.1%} of members)"
         )
     if under is not None:
         parts.append(
-            f"under-represent {_name(under)} ({under['contributor_share']:.1%} against {under['member_share']:.1%})"
+            f"under-represent {markdown_text(_name(under))} ({under['contributor_share']:.1%} against {under['member_share']:.1%})"
         )
     if not parts:
         return None

@@ -1,9 +1,12 @@
 """Profession page: composition, voices coverage and identified contributors against pandas, disclosure, the page."""
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from dashboard import data, disclosure, profession
+from dashboard import build, data, disclosure, profession
 
 PAGE = "dashboard/pages/profession.py"
 REGIONS = (
@@ -346,3 +349,36 @@ def test_page_says_what_the_shared_filters_do(fixture_db, use_db, open_page):
     use_db(fixture_db)
     app = open_page(PAGE)
     assert any("whatever the filters" in caption.value for caption in app.caption)
+
+
+HOSTILE = "[evil](http://evil.example) <b>SG</b> *x*"
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    """The fixture data with markup in a department's name, as a careless or hostile import could bring."""
+    folder = tmp_path_factory.mktemp("profession_hostile")
+    for path in (Path(__file__).parent / "fixtures").glob("*.csv"):
+        shutil.copy(path, folder / path.name)
+    departments = pd.read_csv(folder / "departments.csv")
+    departments.loc[departments["department_id"] == "SG", "name"] = HOSTILE
+    departments.to_csv(folder / "departments.csv", index=False)
+    path = tmp_path_factory.mktemp("profession_hostile_db") / "gse.duckdb"
+    build.build_bundled(folder, path)
+    return path
+
+
+def test_department_names_are_shown_as_text(hostile_db, use_db, open_page, no_suppression):
+    use_db(hostile_db)
+    rows = data.protected("profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=None)
+    departments = profession.contributor_mix(rows, "department")
+    # SG gives 2 of 4 identified contributors but has 3 of 12 members: the most over-represented department.
+    sentence = profession.mix_gap(departments, "department")
+    assert r"over-represent \[evil\]\(http\://evil\.example\) \<b\>SG\</b\> \*x\*" in sentence
+    figure = profession.mix_chart(departments, profession.mix_title(departments, "department"))
+    assert "<b>" not in figure.layout.title.text and "&lt;b&gt;SG&lt;/b&gt;" in figure.layout.title.text
+    assert all("<b>" not in label for label in figure.data[0].y)
+    app = open_page(PAGE)
+    assert not app.exception, [exception.message for exception in app.exception]
+    findings = [element.value for element in app.markdown if "identified contributors over-represent" in element.value]
+    assert findings and all("](" not in text.replace(r"\](", "") for text in findings)
