@@ -75,10 +75,10 @@ def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def scheme_label(scheme_id: str | None, schemes: pd.DataFrame) -> str:
-    """A scheme's name, or 'all schemes'."""
+    """A scheme's name for a sentence ('the Future Leaders Scheme'), or 'all schemes'."""
     if scheme_id is None:
         return "all schemes"
-    return schemes.set_index("scheme_id").at[scheme_id, "name"]
+    return f"the {schemes.set_index('scheme_id').at[scheme_id, 'name']}"
 
 
 def owner_department(scheme_id: str | None, schemes: pd.DataFrame) -> str | None:
@@ -217,6 +217,11 @@ def _add_reference(figure: go.Figure, value: float | None, label: str) -> None:
         figure.add_annotation(
             x=value, y=1, yref="paper", yanchor="bottom", text=label, showarrow=False, font={"size": 12}
         )
+
+
+def alt_text(figure: go.Figure) -> str:
+    """A figure's title as one plain line, for screen readers."""
+    return (figure.layout.title.text or "").replace("<br>", " ")
 
 
 def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: int = 0) -> go.Figure:
@@ -459,16 +464,17 @@ def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
     return titled(figure, title, height=400, top=30)
 
 
-def awaiting_sentence(cohorts: pd.DataFrame) -> str | None:
-    """'43 applications to the 2025 cohort still await a decision, so its acceptance rate will rise.'"""
-    waiting = cohorts.dropna(subset=["awaiting"])
-    waiting = waiting[waiting["awaiting"] > 0]
-    if waiting.empty:
+def awaiting_sentence(funnel: dict, cohorts: pd.DataFrame) -> str | None:
+    """'182 applications still await a decision (all to the 2025 cohort): they lower its acceptance rate for now.'"""
+    awaiting = funnel.get("awaiting")
+    if _blank(awaiting) or not awaiting:
         return None
-    latest = waiting.iloc[-1]
+    shown = cohorts.dropna(subset=["awaiting"])
+    years = [int(year) for year in shown.loc[shown["awaiting"] > 0, "cohort_year"]]
+    where = f" (to the {years[0]} cohort)" if len(years) == 1 and shown["awaiting"].sum() == awaiting else ""
     return (
-        f"{int(latest['awaiting']):,} applications to the {int(latest['cohort_year'])} cohort still await a decision: "
-        "they count as applications but not yet as acceptances, so that year's acceptance rate will rise."
+        f"{int(awaiting):,} applications still await a decision{where}: they count as applications but not yet as "
+        "acceptances, so recent acceptance rates will rise."
     )
 
 
@@ -725,11 +731,11 @@ def _shown(table: pd.DataFrame, rates: dict[str, str]) -> pd.DataFrame:
     return shown
 
 
-def participation_sentence(view: pd.DataFrame, ref: dict, scheme: str) -> str | None:
+def participation_sentence(view: pd.DataFrame, chosen: dict, scheme: str, scope: str = "the profession") -> str | None:
     """'Across the profession, 11.9 in every 100 members took part in all schemes; DSIT had the most (21.6).'"""
-    if ref["participation_rate"] is None:
+    if chosen["participation_rate"] is None:
         return None
-    text = f"Across the chosen departments, {per_100(ref['participation_rate'])} in every 100 members took part in {scheme}"
+    text = f"Across {scope}, {per_100(chosen['participation_rate'])} in every 100 members took part in {scheme}"
     shown = view.dropna(subset=["participation_rate"])
     if len(shown) >= 2:
         top, bottom = shown.iloc[0], shown.iloc[-1]
@@ -750,8 +756,8 @@ def access_sentence(view: pd.DataFrame, ref: dict) -> str | None:
         return f"No department's applications are accepted clearly less often than the profession-wide {rate}."
     names = list(below["name"])
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "has" if len(names) == 1 else "have"
-    return f"{listed} {verb} acceptance rates clearly below the profession-wide {rate} (the whole 95% interval is below it)."
+    verb = "has an acceptance rate" if len(names) == 1 else "have acceptance rates"
+    return f"{listed} {verb} clearly below the profession-wide {rate} (the whole 95% interval is below it)."
 
 
 def hidden_sentence(view: pd.DataFrame) -> str | None:

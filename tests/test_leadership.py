@@ -334,11 +334,14 @@ def test_page_follows_the_scheme_and_cohort_choices(fixture_db, use_db, open_pag
 
 
 def test_page_choices_come_from_the_link(fixture_db, use_db, open_page, no_suppression):
+    # The link carries the scheme as it is shown in the picker (its name), and the cohort years.
     use_db(fixture_db)
-    app = open_page(LEADERSHIP, query={"leadership_scheme": "fls", "leadership_grades": "G6"})
+    app = open_page(LEADERSHIP, query={"leadership_cohorts": "2024"})
+    assert metrics(app)["Applications"] == "3"
+    app = open_page(LEADERSHIP, query={"leadership_scheme": "Future Leaders Scheme", "leadership_cohorts": "2024"})
     assert not app.exception
+    assert app.selectbox(key="leadership_scheme").value == "fls"
     assert metrics(app)["Applications"] == "1"
-    assert metrics(app)["Members"] == "2"
 
 
 def test_page_on_bundled_data_shows_no_count_below_k(bundled, bundled_csvs, open_page, k_of_ten):
@@ -359,3 +362,14 @@ def test_page_on_bundled_data_shows_no_count_below_k(bundled, bundled_csvs, open
             numbers = [value for value in table[heading] if value not in (SUPPRESSED, "")]
             assert all(int(str(value).replace(",", "")) >= 10 for value in numbers), heading
     assert any(disclosure.note() == caption.value for caption in app.caption), "the page says why numbers are hidden"
+
+
+def test_reference_stays_profession_wide_when_departments_are_chosen(bundled, bundled_csvs, open_page, k_of_ten):
+    applications = applications_frame(bundled_csvs)
+    profession_rate = applications["place"].mean()
+    environment_agency = applications[applications["department_id"] == "EA"]
+    app = open_page(LEADERSHIP, query={"department": "Environment Agency"})
+    assert not app.exception
+    assert metrics(app)["Acceptance rate"] == f"{environment_agency['place'].mean():.0%}"
+    findings = " ".join(markdown.value for markdown in app.markdown)
+    assert f"below the profession-wide {profession_rate:.0%}" in findings

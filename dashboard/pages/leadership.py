@@ -6,6 +6,12 @@ from dashboard import data, disclosure, filters, layout, leadership
 
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
+
+def chart(figure, key: str) -> None:
+    """Draw a figure, its title doubling as the text a screen reader announces."""
+    st.plotly_chart(figure, key=key, alt=leadership.alt_text(figure))
+
+
 active = filters.current()
 layout.header(
     "Leadership access",
@@ -57,7 +63,20 @@ cohorts = leadership.with_rates(data.protected("leadership_cohorts", **leadershi
 grades = leadership.with_rates(data.protected("leadership_grades", **leadership.BREAKDOWN, **params))
 regions = leadership.with_rates(data.protected("leadership_regions", **leadership.BREAKDOWN, **params))
 
-ref = leadership.reference(department_schemes, department_members, schemes, scheme_id)
+owner = leadership.owner_department(scheme_id, schemes)
+if owner:
+    scope = f"{scheme_names.at[scheme_id, 'department_name']} staff"
+else:
+    scope = "the chosen departments" if active.department_ids else "the profession"
+# The reference lines are profession-wide whatever departments are chosen; the KPIs describe the chosen ones.
+whole_profession = {**params, "department_ids": None}
+ref = leadership.reference(
+    data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **whole_profession),
+    data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **whole_profession),
+    schemes,
+    scheme_id,
+)
+chosen = leadership.reference(department_schemes, department_members, schemes, scheme_id)
 view = leadership.department_view(
     department_schemes, department_members, departments, scheme_id, ref["acceptance_rate"]
 )
@@ -68,16 +87,14 @@ st.caption(disclosure.note())
 layout.kpi_row(
     [
         (
-            "Members"
-            if scheme_id is None or not leadership.owner_department(scheme_id, schemes)
-            else "Members eligible",
-            disclosure.format_count(ref["members"]),
+            "Members" if not owner else "Members eligible",
+            disclosure.format_count(chosen["members"]),
         ),
         ("Applications", disclosure.format_count(funnel["applications"])),
         ("Participants (accepted or completed)", disclosure.format_count(funnel["places"])),
         ("Completed", disclosure.format_count(funnel["completed"])),
-        ("Acceptance rate", leadership.percent(ref["acceptance_rate"])),
-        ("Participants per 100 members", leadership.per_100(ref["participation_rate"])),
+        ("Acceptance rate", leadership.percent(chosen["acceptance_rate"])),
+        ("Participants per 100 members", leadership.per_100(chosen["participation_rate"])),
     ],
     columns=3,
 )
@@ -89,11 +106,11 @@ st.caption(
 
 layout.findings(
     [
-        leadership.participation_sentence(view, ref, scheme),
-        leadership.access_sentence(view, ref) if not leadership.owner_department(scheme_id, schemes) else None,
+        leadership.participation_sentence(view, chosen, scheme, scope),
+        None if owner else leadership.access_sentence(view, ref),
         leadership.region_sentence(regions),
         leadership.trend_sentence(cohorts, scheme),
-        leadership.awaiting_sentence(cohorts),
+        leadership.awaiting_sentence(funnel, cohorts),
         leadership.hidden_sentence(view),
     ]
 )
@@ -104,11 +121,11 @@ every_scheme = leadership.choices_text("every scheme", chosen_years, chosen_grad
 st.subheader("Participation by department")
 if scheme_id is None:
     st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
-elif owner := leadership.owner_department(scheme_id, schemes):
+elif owner:
     st.caption(
         f"This scheme is open to {scheme_names.at[scheme_id, 'department_name']} staff only, so there is no comparison across departments."
     )
-st.plotly_chart(
+chart(
     leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
     key="leadership_participation_chart",
 )
@@ -124,9 +141,7 @@ st.caption(
     "with its scheme's profession-wide rate: darker is higher; an empty cell means the scheme is not open to that department."
 )
 grid = leadership.heatmap_grid(department_schemes, department_members, departments, schemes)
-st.plotly_chart(
-    leadership.heatmap(department_schemes, department_members, departments, schemes), key="leadership_heatmap"
-)
+chart(leadership.heatmap(department_schemes, department_members, departments, schemes), key="leadership_heatmap")
 heatmap_table = leadership.heatmap_table(grid)
 with st.expander("Table: participants per 100 members by department and scheme"):
     st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
@@ -142,7 +157,7 @@ st.caption(
     "Each dot is a department's acceptance rate; the bar is its 95% Wilson interval, the range the rate would likely "
     "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
 )
-st.plotly_chart(
+chart(
     leadership.interval_chart(view, "department_id", ref, leadership.access_title(view, ref), hover="name"),
     key="leadership_access_chart",
 )
@@ -154,7 +169,7 @@ layout.downloads(department_table, f"Acceptance rate by department ({choices})",
 
 st.subheader("From application to completion")
 funnel_table = leadership.funnel_table(funnel)
-st.plotly_chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart")
+chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart")
 st.caption(
     "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
 )
@@ -164,7 +179,7 @@ layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key
 
 st.subheader("Trend by cohort year")
 cohort_table = leadership.cohort_table(cohorts)
-st.plotly_chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
+chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
 with st.expander("Table: applications by cohort year and stage"):
     st.dataframe(leadership.on_screen(cohort_table), hide_index=True)
 layout.downloads(cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download")
@@ -173,7 +188,7 @@ st.subheader("By grade and by region")
 grade_side, region_side = st.columns(2)
 with grade_side:
     grade_table = leadership.breakdown_table(grades, "grade", "Grade")
-    st.plotly_chart(
+    chart(
         leadership.interval_chart(
             grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade"), title_width=45
         ),
@@ -186,7 +201,7 @@ with grade_side:
     )
 with region_side:
     region_table = leadership.breakdown_table(regions, "area", "Where members work")
-    st.plotly_chart(
+    chart(
         leadership.interval_chart(regions, "area", ref, leadership.region_title(regions), title_width=45),
         key="leadership_region_chart",
     )
