@@ -258,7 +258,7 @@ def test_the_raw_html_check_catches_data(tmp_path):
 )
 def test_the_connection_cannot_reach_outside_its_file_or_change_itself(sql, fixture_db, use_db):
     use_db(fixture_db)
-    cursor = data.connection().cursor()
+    cursor = data.cursor()
     with pytest.raises(duckdb.Error):
         cursor.execute(sql)
     assert not list(ROOT.parent.glob("gse-should-not-exist*")) and not shutil.os.path.exists(
@@ -266,14 +266,14 @@ def test_the_connection_cannot_reach_outside_its_file_or_change_itself(sql, fixt
     )
 
 
-def test_the_connection_settings_are_locked(fixture_db, use_db):
+def test_the_connection_settings_are_locked_and_the_data_read_only(fixture_db, use_db):
     use_db(fixture_db)
-    cursor = data.connection().cursor()
+    cursor = data.cursor()
     settings = dict(
         cursor.execute(
             "select name, value from duckdb_settings() where name in "
             "('enable_external_access', 'lock_configuration', 'autoinstall_known_extensions', "
-            "'autoload_known_extensions', 'access_mode')"
+            "'autoload_known_extensions')"
         ).fetchall()
     )
     assert settings == {
@@ -281,8 +281,10 @@ def test_the_connection_settings_are_locked(fixture_db, use_db):
         "lock_configuration": "true",
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
-        "access_mode": "read_only",
     }
+    attached = cursor.execute("select readonly from duckdb_databases() where path = $path", {"path": str(fixture_db)})
+    assert attached.fetchall() == [(True,)]
+    assert cursor.execute("select current_database()").fetchone() == ("gse",)
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "schema;drop", "theme_counts.sql", "/etc/passwd", "a\x00b", ""])
