@@ -700,7 +700,14 @@ def detail_table(department_schemes: pd.DataFrame, departments: pd.DataFrame, sc
     """Every department and scheme open to it, with totals: applications, participants and acceptance rate."""
     names = {TOTAL: "All departments", **departments.set_index("department_id")["name"].to_dict()}
     scheme_names = {TOTAL: "All schemes", **schemes.set_index("scheme_id")["name"].to_dict()}
+    # By department name, then scheme in picker order, each with its total last.
+    scheme_order = {scheme_id: position for position, scheme_id in enumerate(schemes["scheme_id"])}
     rated = with_rates(department_schemes)
+    rated = rated.assign(
+        department_order=rated["department_id"].eq(TOTAL),
+        department_name=rated["department_id"].map(names),
+        scheme_order=rated["scheme_id"].map(scheme_order).fillna(len(scheme_order)),
+    ).sort_values(["department_order", "department_name", "scheme_order"])
     table = pd.DataFrame(
         {
             "Department": rated["department_id"].map(names),
