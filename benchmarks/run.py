@@ -280,7 +280,7 @@ def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: Scale
     """Every query's uncached DuckDB time, and the pandas baseline's, unfiltered and with the filter change."""
     database = data.current_database()
     run_uncached = data._run.__wrapped__  # the data layer's own query function, without its cache
-    tags = data.connection().cursor().execute("select suggestion_id, theme_id from suggestions").df()
+    tags = baselines.tagged_themes()
     started = time.perf_counter()
     frames = baselines.read_frames(csv_dir, tags)
     results.pandas_read_s = time.perf_counter() - started

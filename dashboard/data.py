@@ -12,7 +12,8 @@ import streamlit as st
 
 from dashboard import config, disclosure
 
-# Hardened: nothing outside the database file can be read, written, installed or re-enabled.
+# Hardened: nothing outside the database file can be read, written, installed or re-enabled. The app's own connection
+# (_connect) applies the same settings to an attached file; other read-only openers pass this to duckdb.connect.
 CONNECTION_CONFIG = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -56,13 +57,28 @@ def strip_comments(sql: str) -> str:
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
-    # The stamp is part of the key: after an import renames a new file into place, the next run opens it.
-    return duckdb.connect(path, read_only=True, config=CONNECTION_CONFIG)
+    # The stamp is part of the key: after an import renames a new file into place, the next run opens it. The file is
+    # attached to a private in-memory database rather than opened with duckdb.connect(path), which would hand back the
+    # instance this process already has for that path, still reading the replaced file.
+    connection = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    connection.execute("attach $path as gse (read_only)", {"path": path})
+    connection.execute("set enable_external_access = false")
+    connection.execute("set lock_configuration = true")  # last, so nothing above can be switched back on
+    return connection
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The shared read-only connection to the current database file."""
-    return _connect(*_file_identity(config.db_path()))
+def _cursor(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    # Each query gets its own cursor (connections are not thread-safe); a cursor starts in the in-memory catalog.
+    cursor = connection.cursor()
+    cursor.execute("use gse")
+    return cursor
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A new cursor on the shared read-only connection to the current database file; close it when done."""
+    return _cursor(_connect(*_file_identity(config.db_path())))
 
 
 def _file_identity(path: Path) -> tuple[str, tuple[int, int, int]]:
@@ -78,7 +94,11 @@ def _file_identity(path: Path) -> tuple[str, tuple[int, int, int]]:
 def current_database() -> Database:
     """The database file as it is now, with its data version."""
     path, stamp = _file_identity(config.db_path())
-    version = _connect(path, stamp).cursor().execute("select data_version from build_info").fetchone()[0]
+    cursor = _cursor(_connect(path, stamp))
+    try:
+        version = cursor.execute("select data_version from build_info").fetchone()[0]
+    finally:
+        cursor.close()
     return Database(path, stamp, version)
 
 
@@ -97,7 +117,7 @@ def _hashable(value):
 @st.cache_data(max_entries=512, show_spinner=False)
 def _run(name: str, parameters: tuple[tuple[str, object], ...], database: Database) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
-    cursor = _connect(database.path, database.stamp).cursor()
+    cursor = _cursor(_connect(database.path, database.stamp))
     try:
         return cursor.execute(sql_text(name), values).df()
     finally:

@@ -53,8 +53,7 @@ def test_quick_mode_measures_every_page_and_query(bundled_db, tmp_path):
 )
 def test_pandas_baseline_gives_the_query_result(name, filters, bundled_db, use_db):
     use_db(bundled_db)
-    tags = data.connection().cursor().execute("select suggestion_id, theme_id from suggestions").df()
-    frames = baselines.read_frames(config.DATA_DIR, tags)
+    frames = baselines.read_frames(config.DATA_DIR, baselines.tagged_themes())
     parameters = run.query_parameters(name, filters)
 
     expected = data.query(name, **parameters)

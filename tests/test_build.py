@@ -70,7 +70,7 @@ def test_needs_build_never_overwrites_imported_data(fixture_db, tmp_path):
 def test_the_app_connection_is_read_only_and_hardened(fixture_db, use_db, statement):
     use_db(fixture_db)
     with pytest.raises(duckdb.Error):
-        data.connection().cursor().execute(statement)
+        data.cursor().execute(statement)
 
 
 def test_overview_kpis_equal_an_independent_calculation(bundled_db, bundled_csvs, use_db):

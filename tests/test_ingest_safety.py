@@ -128,10 +128,6 @@ def test_readers_see_all_old_or_all_new_data_never_an_error(current_db, bigger_m
     opened_before.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dashboard/data.py: duckdb.connect() reuses the open instance for the same path, so the old file is served",
-)
 def test_the_app_data_layer_shows_the_new_data_after_an_import(current_db, bigger_members, use_db):
     use_db(current_db)
     assert data.query_one("overview_kpis", **dict.fromkeys(data.parameters_of("overview_kpis")))["members"] == 12
