@@ -180,16 +180,26 @@ def classify(input_path: Path, db_path: Path, out=sys.stdout) -> None:
         writer.writerow([suggestion_id, theme_id, f"{confidence:.4f}"])
 
 
+def fold_numbers(tagged: pd.DataFrame, folds: int = FOLDS, seed: int = SEED) -> np.ndarray:
+    """The test fold of each tagged suggestion: stratified by theme, with identical texts always in the same fold."""
+    groups = pd.factorize(tagged["text"].map(normalise).str.split().str.join(" "))[0]
+    numbers = np.empty(len(tagged), dtype=int)
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for number, (_, test_rows) in enumerate(splitter.split(tagged["text"], tagged["theme_id"], groups)):
+        numbers[test_rows] = number
+    return numbers
+
+
 def cross_validated(tagged: pd.DataFrame, taxonomy: pd.DataFrame, folds: int = FOLDS, seed: int = SEED) -> pd.DataFrame:
-    """Out-of-fold predictions for every tagged suggestion (identical texts share a fold, so none is seen in training)."""
+    """Out-of-fold predictions for every tagged suggestion, each from a model that never saw its text."""
     texts, labels = tagged["text"].to_numpy(), tagged["theme_id"].to_numpy()
-    groups = pd.factorize(tagged["text"].map(normalise).str.strip())[0]
+    fold = fold_numbers(tagged, folds, seed)
     predicted = np.empty(len(tagged), dtype=object)
     confidence = np.zeros(len(tagged))
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_rows, test_rows in splitter.split(texts, labels, groups):
-        model = train(texts[train_rows], labels[train_rows], taxonomy)
-        predicted[test_rows], confidence[test_rows] = predict(model, texts[test_rows])
+    for number in range(folds):
+        test = fold == number
+        model = train(texts[~test], labels[~test], taxonomy)
+        predicted[test], confidence[test] = predict(model, texts[test])
     return tagged.assign(predicted=predicted, confidence=confidence)
 
 

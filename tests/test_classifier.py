@@ -1,0 +1,173 @@
+"""The theme classifier: its contract, its command line, and its quality on suggestions written by someone else."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.metrics import f1_score
+
+from dashboard import config, themes
+
+HELDOUT = Path(__file__).parent / "data" / "heldout_suggestions.csv"
+# The target is 0.85 and the chosen model scored 0.91 when it was picked (docs/CLASSIFIER.md). The floor sits at the
+# target: a change that costs more than the measured margin fails, while retraining noise on new data does not.
+HELDOUT_FLOOR = 0.85
+
+
+def run_cli(*arguments: str, db: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m dashboard.themes` as a user would, with no network and the repo as the working folder."""
+    command = [sys.executable, "-m", "dashboard.themes", *arguments]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=config.ROOT, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def bundled_model(bundled_db):
+    """The classifier as the build trains it: on the bundled hand-tagged suggestions and the taxonomy."""
+    tagged, taxonomy = themes.training_data(bundled_db)
+    return themes.train(tagged["text"], tagged["theme_id"], taxonomy), taxonomy
+
+
+def test_heldout_macro_f1_reaches_the_floor(bundled_model):
+    model, taxonomy = bundled_model
+    heldout = pd.read_csv(HELDOUT)
+    assert len(heldout) == 243
+    assert set(heldout["theme_id"]) == set(taxonomy["theme_id"])
+    predicted, confidence = themes.predict(model, heldout["text"])
+    assert f1_score(heldout["theme_id"], predicted, average="macro") >= HELDOUT_FLOOR
+    assert ((confidence >= 0) & (confidence <= 1)).all()
+
+
+def test_predict_returns_a_known_theme_and_its_probability_for_each_text(bundled_model):
+    model, taxonomy = bundled_model
+    texts = ["Fund my chartership fees", "A mentor outside my line management chain", "", "zzz"]
+    predicted, confidence = themes.predict(model, texts)
+    assert len(predicted) == len(confidence) == len(texts)
+    assert set(predicted) <= set(taxonomy["theme_id"])
+    # Nine themes: the chosen one's probability is at least a ninth.
+    assert ((confidence >= 1 / 9 - 1e-9) & (confidence <= 1)).all()
+    assert list(predicted[:2]) == ["cpd", "mentoring"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("More FLS places", "more fls future leaders scheme places"),
+        ("CPD and L&D budgets", "cpd continuing professional development and l&d learning and development budgets"),
+        ("Paid for my CEng", "paid for my ceng chartered engineer"),
+        ("daily standups", "daily standups"),
+    ],
+)
+def test_normalise_spells_out_abbreviations(text, expected):
+    assert themes.normalise(text) == expected
+
+
+def test_classify_keeps_row_order_and_gives_probabilities(fixture_db, tmp_path):
+    texts = [
+        ("x3", "Pay that keeps up with industry"),
+        ("a1", "A mentor from another department"),
+        ("b2", "Fund chartership and registration fees"),
+        ("b2", "duplicate ids are kept as given, in place"),
+        ("z", "Ünïcödé — “quoted”, with a comma"),
+    ]
+    source = tmp_path / "in.csv"
+    pd.DataFrame(texts, columns=["id", "text"]).assign(extra="ignored").to_csv(source, index=False)
+    result = run_cli("classify", str(source), db=fixture_db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,theme_id,confidence"
+    output = pd.read_csv(io.StringIO(result.stdout), dtype={"id": str})
+    assert output["id"].tolist() == [row[0] for row in texts]
+    assert output["confidence"].between(0, 1).all()
+    assert set(output["theme_id"]) <= {
+        "recognition",
+        "cpd",
+        "careers",
+        "leadership",
+        "mentoring",
+        "collaboration",
+        "skills",
+        "inclusion",
+        "recruitment",
+    }
+    assert len(output) == len(texts)
+    assert output.columns.tolist() == ["id", "theme_id", "confidence"]
+
+
+BAD_INPUTS = {
+    "missing column": (b"id,words\n1,hello\n", ["missing column text"]),
+    "empty file": (b"", ["empty"]),
+    "header only": (b"id,text\n", ["no rows"]),
+    "not utf-8": ("id,text\n1,caf\xe9 culture\n".encode("latin-1"), ["line 2", "UTF-8"]),
+    "blank text": (b"id,text\n1,hello\n2,  \n", ["row 2", "column text"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_classify_rejects_bad_input_with_a_clear_message(case, fixture_db, tmp_path):
+    content, phrases = BAD_INPUTS[case]
+    source = tmp_path / "suggestions.csv"
+    source.write_bytes(content)
+    result = run_cli("classify", str(source), db=fixture_db)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert str(source) in result.stderr
+    for phrase in phrases:
+        assert phrase in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_classify_without_a_file_or_a_database_exits_1(fixture_db, tmp_path):
+    missing = run_cli("classify", str(tmp_path / "absent.csv"), db=fixture_db)
+    assert missing.returncode == 1
+    assert "absent.csv" in missing.stderr
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,hello\n")
+    no_db = run_cli("classify", str(source), db=tmp_path / "none.duckdb")
+    assert no_db.returncode == 1
+    assert "none.duckdb" in no_db.stderr
+    assert "dashboard.build" in no_db.stderr
+
+
+def test_evaluate_reports_cross_validated_scores_and_confusion(bundled_db, bundled_csvs):
+    result = run_cli("evaluate", "--folds", "3", "--heldout", str(HELDOUT), db=bundled_db)
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    tagged = bundled_csvs["suggestions"]["theme_id"].notna().sum()
+    assert f"Cross-validation: {tagged} hand-tagged suggestions in 3 stratified folds" in report
+    assert report.count("Macro-F1: ") == 2
+    assert "Confusion matrix (rows: hand tag, columns: predicted):" in report
+    assert "precision" in report and "recall" in report
+    cross_validated = float(report.split("Macro-F1: ")[1].split()[0])
+    heldout = float(report.split("Macro-F1: ")[2].split()[0])
+    assert 0 < cross_validated <= 1
+    assert heldout >= HELDOUT_FLOOR
+    for theme_id in bundled_csvs["themes"]["theme_id"]:
+        assert theme_id in report
+
+
+def test_cross_validation_keeps_identical_texts_in_one_fold(fixture_csvs):
+    tagged = pd.DataFrame(
+        {
+            "suggestion_id": [f"S{i}" for i in range(24)],
+            # Each text twice (once in capitals): a copy in the training fold would inflate the score.
+            "text": [
+                text.upper() if copy else text
+                for theme in ("pay", "mentor", "chartership")
+                for i in range(4)
+                for copy, text in enumerate([f"{theme} idea {i}"] * 2)
+            ],
+            "theme_id": [theme for theme in ("recruitment", "mentoring", "cpd") for _ in range(8)],
+        }
+    )
+    folds = themes.fold_numbers(tagged, folds=2)
+    assert (folds[0::2] == folds[1::2]).all()
+    assert set(folds) == {0, 1}
+    results = themes.cross_validated(tagged, fixture_csvs["themes"], folds=2)
+    assert len(results) == len(tagged)
+    assert results["confidence"].between(0, 1).all()
+    assert set(results["predicted"]) <= set(fixture_csvs["themes"]["theme_id"])
