@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import build
+from dashboard import build, data
 
 DEVOLVED = ("Wales", "Scotland", "Northern Ireland")  # in the contract's region order
 GRADE_ORDER = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
@@ -26,6 +26,15 @@ ENGLISH_REGIONS = (
     "South West",
 )
 REGION_NATIONS = {**dict.fromkeys(ENGLISH_REGIONS, "England"), **{nation: nation for nation in DEVOLVED}}
+
+
+def tagged_themes() -> pd.DataFrame:
+    """Each suggestion's theme as the build stored it (hand-tagged or classified), from the app's current database."""
+    cursor = data.cursor()
+    try:
+        return cursor.execute("select suggestion_id, theme_id from suggestions").df()
+    finally:
+        cursor.close()
 
 
 def read_frames(folder, tagged_themes: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -94,12 +94,18 @@ def _file_identity(path: Path) -> tuple[str, tuple[int, int, int]]:
 def current_database() -> Database:
     """The database file as it is now, with its data version."""
     path, stamp = _file_identity(config.db_path())
+    return Database(path, stamp, _data_version(path, stamp))
+
+
+@lru_cache(maxsize=8)
+def _data_version(path: str, stamp: tuple[int, int, int]) -> str:
+    # Read once per file, not on every query: a page makes dozens of cached queries a run, and this read was most of
+    # each one's cost. A file's identity pins its content, because builds and imports rename a new file into place.
     cursor = _cursor(_connect(path, stamp))
     try:
-        version = cursor.execute("select data_version from build_info").fetchone()[0]
+        return cursor.execute("select data_version from build_info").fetchone()[0]
     finally:
         cursor.close()
-    return Database(path, stamp, version)
 
 
 def _bindable(value):
