@@ -523,14 +523,9 @@ def region_sentence(regions: pd.DataFrame) -> str | None:
     )
 
 
-def heatmap(
-    department_schemes: pd.DataFrame,
-    department_members: pd.DataFrame,
-    departments: pd.DataFrame,
-    schemes: pd.DataFrame,
-) -> go.Figure:
-    """Participants per 100 members by department and scheme, shaded against each scheme's profession-wide rate."""
-    grid = heatmap_grid(department_schemes, department_members, departments, schemes)
+def heatmap(grid: dict[str, pd.DataFrame]) -> go.Figure:
+    """Participants per 100 members by department and scheme (from heatmap_grid), shaded against each scheme's
+    profession-wide rate."""
     rates, relative, labels = grid["rates"], grid["relative"], grid["labels"]
     figure = go.Figure(
         go.Heatmap(
@@ -568,25 +563,39 @@ def _wrap(text: str, width: int = 14) -> str:
     return "<br>".join([*lines, line])
 
 
+def cell_rates(
+    department_schemes: pd.DataFrame, department_members: pd.DataFrame, schemes: pd.DataFrame
+) -> pd.DataFrame:
+    """Participants per 100 members, departments (and TOTAL) by schemes (and TOTAL); NaN where blanked or not open."""
+    cells = department_schemes.merge(department_members, on="department_id", how="left")
+    # A departmental scheme's overall rate is over its own department's members only.
+    owners = schemes.set_index("scheme_id")["department_id"].dropna()
+    members_by_department = department_members.set_index("department_id")["members"]
+    owned = (cells["department_id"] == TOTAL) & cells["scheme_id"].isin(owners.index)
+    cells.loc[owned, "members"] = cells.loc[owned, "scheme_id"].map(owners).map(members_by_department)
+    cells["rate"] = 100 * ratio(cells["places"], cells["members"])
+    return cells.pivot(index="department_id", columns="scheme_id", values="rate")
+
+
 def heatmap_grid(
     department_schemes: pd.DataFrame,
     department_members: pd.DataFrame,
     departments: pd.DataFrame,
     schemes: pd.DataFrame,
+    profession: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Rates per 100 (departments x schemes, totals first), each relative to its scheme's profession-wide rate, and
-    the cell labels: the rate, [c] where blanked, blank where the scheme is not open to the department."""
-    cells = department_schemes.merge(department_members, on="department_id", how="left")
-    # A departmental scheme's profession-wide rate is over its own department's members only.
-    owners = schemes.set_index("scheme_id")["department_id"].dropna()
-    is_total = cells["department_id"] == TOTAL
-    members_by_department = department_members.set_index("department_id")["members"]
-    owned = is_total & cells["scheme_id"].isin(owners.index)
-    cells.loc[owned, "members"] = cells.loc[owned, "scheme_id"].map(owners).map(members_by_department)
-    cells["rate"] = 100 * ratio(cells["places"], cells["members"])
-    names = {TOTAL: "All departments", **departments.set_index("department_id")["name"].to_dict()}
+    the cell labels: the rate, [c] where blanked, blank where the scheme is not open to the department.
+
+    `profession` is the (department_schemes, department_members) pair for every department, when only some are
+    chosen: shading then still compares with the whole profession, and the total row is the chosen departments'.
+    """
+    cells = department_schemes
+    rates = cell_rates(department_schemes, department_members, schemes)
+    profession_rates = rates if profession is None else cell_rates(*profession, schemes)
+    total_name = "All departments" if profession is None else "Chosen departments"
+    names = {TOTAL: total_name, **departments.set_index("department_id")["name"].to_dict()}
     scheme_names = {TOTAL: "All schemes", **schemes.set_index("scheme_id")["name"].to_dict()}
-    rates = cells.pivot(index="department_id", columns="scheme_id", values="rate")
     shown_rows = [
         TOTAL,
         *rates.drop(index=TOTAL).assign(order=rates[TOTAL]).sort_values("order", ascending=False).index,
@@ -596,7 +605,7 @@ def heatmap_grid(
     # The query returns only the department and scheme pairs that are open, so a missing pair is not open.
     open_cells = cells.assign(open=True).pivot(index="department_id", columns="scheme_id", values="open")
     open_cells = open_cells.reindex(index=shown_rows, columns=shown_columns).notna()
-    relative = rates / rates.loc[TOTAL]
+    relative = rates / profession_rates.loc[TOTAL].reindex(shown_columns)
     labels = pd.DataFrame(NOT_OPEN, index=rates.index, columns=rates.columns)
     for row in rates.index:
         for column in rates.columns:
@@ -614,7 +623,7 @@ def heatmap_grid(
 
 def heatmap_title(grid: dict[str, pd.DataFrame]) -> str:
     """The widest gap in the grid: 'Lowest participation against its scheme's rate: EA in the Future Leaders Scheme'."""
-    relative = grid["relative"].drop(index="All departments", errors="ignore")
+    relative = grid["relative"].drop(index=["All departments", "Chosen departments"], errors="ignore")
     stacked = relative.stack().dropna()
     if stacked.empty:
         return "Participation by department and scheme: too few participants to compare"

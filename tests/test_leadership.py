@@ -373,3 +373,26 @@ def test_reference_stays_profession_wide_when_departments_are_chosen(bundled, bu
     assert metrics(app)["Acceptance rate"] == f"{environment_agency['place'].mean():.0%}"
     findings = " ".join(markdown.value for markdown in app.markdown)
     assert f"below the profession-wide {profession_rate:.0%}" in findings
+
+
+def test_heatmap_shades_against_the_whole_profession_when_departments_are_chosen(bundled, bundled_csvs, no_suppression):
+    chosen = page_frames({"department_ids": ("EA", "MOD")})
+    whole = page_frames({})
+    grid = leadership.heatmap_grid(
+        chosen["department_schemes"],
+        chosen["department_members"],
+        data.query("department_options"),
+        data.query("leadership_schemes"),
+        profession=(whole["department_schemes"], whole["department_members"]),
+    )
+    applications = applications_frame(bundled_csvs, scheme_id="fls")
+    members = bundled_csvs["members"]
+    profession_rate = applications["place"].sum() / len(members)
+    ea_rate = (
+        applications.loc[applications["department_id"] == "EA", "place"].sum()
+        / (members["department_id"] == "EA").sum()
+    )
+    relative = grid["relative"].loc["Environment Agency", "Future Leaders Scheme"]
+    assert relative == pytest.approx(ea_rate / profession_rate)
+    assert grid["rates"].loc["Environment Agency", "Future Leaders Scheme"] == pytest.approx(100 * ea_rate)
+    assert "Chosen departments" in grid["rates"].index

@@ -70,12 +70,13 @@ else:
     scope = "the chosen departments" if active.department_ids else "the profession"
 # The reference lines are profession-wide whatever departments are chosen; the KPIs describe the chosen ones.
 whole_profession = {**params, "department_ids": None}
-ref = leadership.reference(
-    data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **whole_profession),
-    data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **whole_profession),
-    schemes,
-    scheme_id,
+profession_schemes = data.protected(
+    "leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **whole_profession
 )
+profession_members = data.protected(
+    "leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **whole_profession
+)
+ref = leadership.reference(profession_schemes, profession_members, schemes, scheme_id)
 chosen = leadership.reference(department_schemes, department_members, schemes, scheme_id)
 view = leadership.department_view(
     department_schemes, department_members, departments, scheme_id, ref["acceptance_rate"]
@@ -140,8 +141,14 @@ st.caption(
     "Participants per 100 members for every scheme (the scheme picker does not apply here). Shading compares each cell "
     "with its scheme's profession-wide rate: darker is higher; an empty cell means the scheme is not open to that department."
 )
-grid = leadership.heatmap_grid(department_schemes, department_members, departments, schemes)
-chart(leadership.heatmap(department_schemes, department_members, departments, schemes), key="leadership_heatmap")
+grid = leadership.heatmap_grid(
+    department_schemes,
+    department_members,
+    departments,
+    schemes,
+    profession=(profession_schemes, profession_members) if active.department_ids else None,
+)
+chart(leadership.heatmap(grid), key="leadership_heatmap")
 heatmap_table = leadership.heatmap_table(grid)
 with st.expander("Table: participants per 100 members by department and scheme"):
     st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
