@@ -2,9 +2,12 @@
 
 import pandas as pd
 
-from dashboard import boardpack, data, disclosure, findings, leadership, report, theme_views
+from dashboard import boardpack, config, data, disclosure, findings, leadership, report, roadtrip, theme_views
 from dashboard.filters import Filters, describe, options
 from dashboard.slides import Series, Slide
+
+# The columns of the workshop table that fit a slide: where, when, and how far.
+STOP_COLUMNS = ("Stop", "Date", "Location", "Nation", "Venue", "Suggestions", "Attendees", "Miles travelled (reported)")
 
 
 def kpi_slide(kpis: dict, theme_counts: pd.DataFrame, location_suggestions: pd.DataFrame) -> Slide:
@@ -58,6 +61,26 @@ def themes_slide(theme_counts: pd.DataFrame) -> Slide:
     )
 
 
+def roadtrip_slide(active: Filters) -> Slide:
+    """Where the tour went: the map (on screen), the timeline (in the report) and the stops with their miles."""
+    shared = active.params()
+    kpis = data.query_one("roadtrip_kpis", **shared)
+    route = data.query_one("roadtrip_route_length", **shared)
+    stops = data.query("roadtrip_stops", **shared)
+    locations = data.query("roadtrip_locations", **shared)
+    finding = roadtrip.key_finding(kpis, route, locations)
+    table = roadtrip.workshop_table(stops)
+    columns = [column for column in table.columns if column in STOP_COLUMNS]
+    return Slide(
+        section="Roadtrip",
+        headline=finding or "No workshops match the filters",
+        table=table[columns],
+        figure=roadtrip.timeline_figure(stops),
+        deck=roadtrip.build_deck(locations, stops, roadtrip.uk_nations(), basemap=config.basemap_enabled()),
+        notes=(finding,) if finding else (),
+    )
+
+
 def leadership_slide(active: Filters) -> Slide:
     """Leadership access across all schemes: each department's acceptance rate against the profession's."""
     params = {"department_ids": active.department_ids or None, "grades": None, "cohort_years": None, "scheme_id": None}
@@ -94,6 +117,7 @@ def slides(active: Filters) -> list[Slide]:
     theme_counts = data.query("theme_counts", **shared)
     return [
         kpi_slide(kpis, theme_counts, data.query("location_suggestions", **shared)),
+        roadtrip_slide(active),
         themes_slide(theme_counts),
         leadership_slide(active),
     ]

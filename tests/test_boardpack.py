@@ -63,13 +63,18 @@ def _pack(bundled_db, use_db, monkeypatch, **filters):
 
 def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
-    assert len(deck.slides) == 1 + 3
+    assert len(deck.slides) == 1 + 4
     kpi_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
     assert f"{len(bundled_csvs['members']):,}" in kpi_text
-    theme_chart = next(shape.chart for shape in deck.slides[2].shapes if shape.has_chart)
+    stops = next(shape.table for shape in deck.slides[2].shapes if shape.has_table)
+    header = [cell.text for cell in stops.rows[0].cells]
+    miles_column = header.index("Miles travelled (reported)")
+    miles = [float(row.cells[miles_column].text or 0) for row in list(stops.rows)[1:]]
+    assert sum(miles) == bundled_csvs["workshops"]["miles_travelled"].sum()
+    theme_chart = next(shape.chart for shape in deck.slides[3].shapes if shape.has_chart)
     with_theme = bundled_csvs["suggestions"]
     assert sum(theme_chart.plots[0].series[0].values) == len(with_theme)
-    notes = deck.slides[3].notes_slide.notes_text_frame.text
+    notes = deck.slides[4].notes_slide.notes_text_frame.text
     assert "acceptance rate" in notes
 
 
@@ -87,7 +92,7 @@ def test_board_pack_shows_no_count_below_the_threshold(bundled_db, use_db, monke
 
 def test_board_pack_follows_the_filters(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch, theme_ids=("cpd",))
-    theme_chart = next(shape.chart for shape in deck.slides[2].shapes if shape.has_chart)
+    theme_chart = next(shape.chart for shape in deck.slides[3].shapes if shape.has_chart)
     assert list(theme_chart.plots[0].categories) == ["CPD"]
     title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
     assert "Themes: CPD" in title_text

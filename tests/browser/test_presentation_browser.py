@@ -20,6 +20,11 @@ def test_present_with_the_keyboard_and_leave(page):
     assert page.locator('section[data-testid="stSidebar"]').is_hidden()
     with rerun(page):
         page.keyboard.press("ArrowRight")
+    assert headline(page).startswith("3 workshops in 2 locations")
+    page.locator("canvas").first.wait_for(state="visible")
+    screenshot(page, "presentation-roadtrip")
+    with rerun(page):
+        page.keyboard.press("ArrowRight")
     assert "most common theme" in headline(page)
     with rerun(page):
         page.keyboard.press("ArrowRight")
