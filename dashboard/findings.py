@@ -34,11 +34,11 @@ def tour(kpis: dict) -> str | None:
 
 
 def participation(kpis: dict) -> str | None:
-    """'1,712 of 10,954 members (16%) have taken part in a leadership or development scheme.'"""
+    """'1,712 of 10,954 members (16%) have applied to a leadership or development scheme.'"""
     members, participants = kpis["members"], kpis["scheme_participants"]
     if disclosure.is_small(members) or disclosure.is_small(participants) or not members:
         return None
     return (
         f"{participants:,} of {members:,} members ({participants / members:.0%}) "
-        "have taken part in a leadership or development scheme."
+        "have applied to a leadership or development scheme (at any stage, from application to completion)."
     )

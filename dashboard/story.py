@@ -82,12 +82,20 @@ def roadtrip_slide(active: Filters) -> Slide:
 
 
 def leadership_slide(active: Filters) -> Slide:
-    """Leadership access across all schemes: each department's acceptance rate against the profession's."""
+    """Leadership access across all schemes: each chosen department's acceptance rate against the profession's."""
     params = {"department_ids": active.department_ids or None, "grades": None, "cohort_years": None, "scheme_id": None}
-    department_schemes = data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **params)
-    department_members = data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **params)
     schemes = data.query("leadership_schemes")
-    ref = leadership.reference(department_schemes, department_members, schemes, None)
+
+    def protected(department_ids):
+        chosen = {**params, "department_ids": department_ids}
+        return (
+            data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **chosen),
+            data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **chosen),
+        )
+
+    # As on the page: the reference is profession-wide whatever departments are chosen.
+    ref = leadership.reference(*protected(None), schemes, None)
+    department_schemes, department_members = protected(params["department_ids"])
     view = leadership.department_view(
         department_schemes, department_members, data.query("department_options"), None, ref["acceptance_rate"]
     )

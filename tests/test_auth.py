@@ -342,11 +342,6 @@ def test_require_admin_stops_everyone_else(email, shown):
     assert bool(app.error) is not shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dashboard/pages/data.py must call auth.require_admin() first (the import helper owns that page); "
-    "remove this marker when it does",
-)
 def test_the_data_page_itself_refuses_a_member(fixture_db, use_db):
     use_db(fixture_db)
     app = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "data.py"), default_timeout=60)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import build, config, data, disclosure, exports, filters, ingest, layout, themes
+from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
@@ -200,4 +200,5 @@ def import_history() -> None:
     )
 
 
+auth.require_admin()
 render()
