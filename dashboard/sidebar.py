@@ -85,6 +85,12 @@ def draw() -> Filters:
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
     date_from, date_to = (*dates, None, None)[:2]
+    if date_from and date_to and date_from > date_to:
+        # Only a hand-edited link can give an end before the start; read it the way round it must have meant.
+        date_from, date_to = date_to, date_from
+        st.sidebar.warning(
+            "The link's dates ended before they started, so they were swapped.", icon=":material/link_off:"
+        )
     chosen = Filters(
         theme_ids=tuple(theme_ids),
         nations=tuple(nations),

@@ -70,3 +70,13 @@ def test_bad_link_values_are_dropped_with_a_notice(fixture_db, use_db, open_page
     app = open_page(query=query)
     assert not app.exception, [exception.message for exception in app.exception]
     assert any("Ignored" in warning.value for warning in app.warning)
+
+
+def test_a_reversed_date_range_in_a_link_is_swapped(fixture_db, use_db, open_page, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    app = open_page(query={"dates": ["2025-05-01", "2025-03-20"]})
+    assert not app.exception
+    assert any("swapped" in warning.value for warning in app.warning)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Workshops"] == "3"
