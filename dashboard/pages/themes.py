@@ -184,16 +184,9 @@ if rows.empty:
 else:
     first = offset + 1
     st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
-    shown = theme_views.explorer_table(rows)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_order=[column for column in shown.columns if column != "Confidence"],
-        column_config={"Suggestion": st.column_config.TextColumn(width="large")},
-        row_height=60,
-        height=min(len(shown), 12) * 60 + 40,
-        key="themes_matches",
-    )
+    shown = theme_views.explorer_table(rows).drop(columns="Confidence")
+    # A static table wraps long suggestions, so each is read whole; one page is at most 100 rows.
+    st.table(shown, hide_index=True, border="horizontal")
 everything = data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
 download_title = theme_views.explorer_title(
     [theme_choices[theme_id] for theme_id in explorer_themes],
