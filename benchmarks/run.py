@@ -606,7 +606,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--db and --data go together")
     browser = (not args.quick) if args.browser is None else args.browser
     report = None if args.no_report else (args.report or (None if args.quick else REPORT))
-    # The cached query functions warn when called outside a Streamlit run; the measures call them on purpose.
+    # The cached query functions warn when called outside a Streamlit run, as the measures do on purpose; the variable
+    # keeps AppTest from turning the warnings back on when it reads the config.
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     streamlit_logger.set_log_level("error")
     pages = discover_pages()
     all_results = []

@@ -91,3 +91,13 @@ def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
         assert load.ms > 0 and load.received > 0 and not load.exceptions
     assert measured.loads["Overview"][0].received > measured.loads["hello"][0].received
     assert measured.server_peak_rss >= measured.server_rss_after > 0
+
+
+def test_profile_reports_where_a_page_spends_its_time(fixture_db, tmp_path):
+    from benchmarks import profile
+
+    (report,) = profile.profile(profile.find_page("overview"), fixture_db, ["cached"], tmp_path)
+
+    text = report.read_text()
+    assert text.startswith("Overview, cached run:")
+    assert "dashboard/pages/overview.py" in text
