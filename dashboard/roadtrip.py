@@ -113,7 +113,7 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
                 "radius": round(radius, 2),
                 "label": str(row["stops"]),
-                "label_offset": [0, -round(radius + 9)],
+                "label_offset": [0, -round(radius + 14)],
                 "stops": str(row["stops"]),
                 "dates": row["dates"],
                 "venues": row["venues"],
