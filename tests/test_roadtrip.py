@@ -576,6 +576,22 @@ class TestPage:
         assert app.selectbox(key="roadtrip_location").value is None
         assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
 
+    def test_size_toggle_switches_the_points_to_attendees(self, open_page):
+        app = open_page(PAGE)
+
+        def radii() -> dict[str, float]:
+            spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+            points = next(layer for layer in spec["layers"] if layer["id"].startswith("stops"))["data"]
+            return {point["location_id"]: point["radius"] for point in points}
+
+        # Fixture: London 8 suggestions and 40 attendees (w04 recorded none), Glasgow 4 and 25, Exeter 3 and 30.
+        assert max(radii(), key=radii().get) == "london"
+        app.toggle(key="roadtrip_size").set_value(True).run()
+        by_attendees = radii()
+        assert by_attendees["london"] == pytest.approx(roadtrip.LARGEST_RADIUS)
+        assert by_attendees["exeter"] == pytest.approx(roadtrip.LARGEST_RADIUS * math.sqrt(30 / 40), abs=0.01)
+        assert any("Point area shows attendees" in caption.value for caption in app.caption)
+
     def test_map_is_offline_and_keyed(self, open_page):
         app = open_page(PAGE)
         decks = app.get("deck_gl_json_chart")

@@ -128,6 +128,8 @@ if selected:
 st.dataframe(
     workshops,
     hide_index=True,
+    # Every workshop in view at once: the table is the map's text alternative, so nothing hides behind a scroll.
+    height="content",
     key="roadtrip_workshops",
     column_config={"Miles travelled (reported)": st.column_config.NumberColumn(format="%,.0f")},
 )
