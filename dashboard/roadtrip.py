@@ -2,7 +2,6 @@
 
 import json
 import math
-import re
 from functools import cache
 
 import pandas as pd
@@ -15,7 +14,6 @@ NATIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_nations.geojson"
 SIZE_MEASURES = {"suggestions": "Suggestions", "attendees": "Attendees"}
 STOPS_LAYER = "stops"
 NOT_RECORDED = "not recorded"
-MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 # Whole UK, Shetland to Scilly, in a 600-pixel-high map; fixed so that a rerun never moves the map.
 INITIAL_VIEW = {"latitude": 54.7, "longitude": -3.3, "zoom": 4.7, "pitch": 0, "bearing": 0}
 MAP_HEIGHT = 600
@@ -294,11 +292,6 @@ def location_after_click(selection: dict | None, current: str | None) -> str | N
             clicked = objects[0].get("location_id")
             return None if clicked == current else clicked
     return current
-
-
-def plain_markdown(text: str) -> str:
-    """Text shown through st.markdown exactly as written: no links, images, formulas or formatting from the data."""
-    return MARKDOWN_SPECIALS.sub(r"\\\g<0>", text)
 
 
 def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figure:

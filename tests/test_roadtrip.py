@@ -477,11 +477,6 @@ class TestFiguresAndWords:
         assert list(figure.data[0].y) == ["Skills", "CPD"]  # largest at the top
         assert roadtrip.theme_mix_table(counts)["Theme"].tolist() == ["CPD", "Skills"]
 
-    def test_suggestion_text_cannot_turn_into_markdown(self):
-        shown = roadtrip.plain_markdown("![x](https://example.org/a.png) **loud** $x$ :tada:")
-        assert "](" not in shown.replace("\\]\\(", "")
-        assert shown == r"\!\[x\]\(https\://example\.org/a\.png\) \*\*loud\*\* \$x\$ \:tada\:"
-
 
 def metrics(app) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}

@@ -107,7 +107,8 @@ with voices_column:
         st.info("No suggestions match these filters.")
     for voice in voices.to_dict("records"):
         with st.container(border=True):
-            st.markdown(roadtrip.plain_markdown(voice["text"]))
+            # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
+            st.text(voice["text"])
             st.caption(f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}")
     if selected:
         st.page_link(
