@@ -22,6 +22,8 @@ from benchmarks.load import (
 )
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# Clicks and lookups give up sooner than waits for a script run, which can be slow on a busy CI machine.
+ACTION_TIMEOUT_MS = 30_000
 DOWNLOADS = ARTIFACTS / "downloads"
 
 
@@ -60,7 +62,7 @@ def new_context(browser, base_url: str, outside: list[str], **options):
     """A browser context whose requests to anywhere but this machine are aborted and recorded in `outside`."""
     settings = {"viewport": {"width": 1400, "height": 1000}, **options}
     context = browser.new_context(base_url=base_url, service_workers="block", **settings)
-    context.set_default_timeout(APP_TIMEOUT_MS)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
 
     def guard(route) -> None:
         if is_local(route.request.url):
@@ -115,12 +117,88 @@ def goto(page, path: str = "/") -> None:
     wait_for_app(page)
 
 
+# Streamlit scrolls inside its main area, not the document, so a "full page" screenshot would stop at the viewport.
+CONTENT_HEIGHT = """
+() => Math.max(
+  ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')].map((e) => e.scrollHeight)
+)
+"""
+MAX_SCREENSHOT_HEIGHT = 12_000
+
+
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ and return its path."""
+    """Save a screenshot of the whole app (the viewport grown to its content) under test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = min(MAX_SCREENSHOT_HEIGHT, max(viewport["height"], page.evaluate(CONTENT_HEIGHT)))
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    try:
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)
     return path
+
+
+def kpis(page) -> dict[str, str]:
+    """The KPI cards on screen, label to displayed value."""
+    cards = page.locator('[data-testid="stMetric"]')
+    return {
+        card.locator('[data-testid="stMetricLabel"]').inner_text().strip(): card.locator(
+            '[data-testid="stMetricValue"]'
+        )
+        .inner_text()
+        .strip()
+        for card in cards.all()
+    }
+
+
+def sidebar(page):
+    """The sidebar, where the shared filters live."""
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def multiselect(page, label: str, area=None):
+    """The multiselect labelled `label` within an area (by default the sidebar, where the shared filters live)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    return (area or sidebar(page)).locator('[data-testid="stMultiSelect"]').filter(has=box)
+
+
+def choose(page, label: str, option: str, area=None) -> None:
+    """Pick an option in a multiselect with the mouse, as a user would, wait for the rerun, and close the list."""
+    from playwright.sync_api import expect
+
+    box = multiselect(page, label, area).get_by_role("combobox")
+    with rerun(page):
+        box.click()
+        expect(box).to_have_attribute("aria-expanded", "true")
+        page.get_by_role("option", name=option, exact=True).click()
+    box.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def chosen(page, label: str, area=None) -> list[str]:
+    """The options shown as chosen in a multiselect."""
+    tags = multiselect(page, label, area).locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+    return [tag.get_attribute("aria-label") for tag in tags.all()]
+
+
+def open_expanders(page) -> None:
+    """Open every visible closed expander, so what it holds can be seen and clicked (opening one does not rerun)."""
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary').filter(visible=True)
+    while closed.count():
+        closed.first.click()
+
+
+def everywhere(page) -> Iterator[None]:
+    """Step through every tab of every tab bar, opening expanders, so each part of the page is shown once."""
+    open_expanders(page)
+    yield
+    for tab in page.get_by_role("tab").all():
+        if tab.is_visible():
+            tab.click()
+            open_expanders(page)
+            yield
 
 
 def exceptions(page) -> list[str]:

@@ -1,6 +1,7 @@
 """Smoke test: the Overview opens in a real browser and shows its seven KPIs."""
 
 import pytest
+
 from tests.browser.conftest import exceptions, goto, screenshot
 
 pytestmark = pytest.mark.browser

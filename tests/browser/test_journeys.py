@@ -1,0 +1,176 @@
+"""User journeys in Chromium: filter by theme, share a link, download every file the app offers."""
+
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from pptx import Presentation
+
+from tests.browser.conftest import (
+    DOWNLOADS,
+    choose,
+    chosen,
+    everywhere,
+    exceptions,
+    goto,
+    kpis,
+    new_context,
+    rerun,
+    screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/roadtrip", "/themes", "/leadership", "/profession"]
+
+
+def suggestions_in(db_path: Path, **where) -> int:
+    """Suggestions in the built database matching a theme and/or nation, counted straight from its tables."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.execute(
+            """
+            select count(*)
+            from suggestions
+            join workshops using (workshop_id)
+            join locations using (location_id)
+            where ($theme_id is null or theme_id = $theme_id) and ($nation is null or nation = $nation)
+            """,
+            {"theme_id": where.get("theme_id"), "nation": where.get("nation")},
+        ).fetchone()[0]
+
+
+def as_number(shown: str) -> int:
+    """A KPI value such as "1,170" as a number."""
+    return int(shown.replace(",", ""))
+
+
+def theme_label(bundled_csvs, theme_id: str) -> str:
+    """The label the sidebar shows for a theme, from the bundled themes.csv."""
+    themes = bundled_csvs["themes"].set_index("theme_id")["label"]
+    return themes[theme_id]
+
+
+def test_choosing_a_theme_changes_the_overview_and_themes_counts(page, bundled_db, bundled_csvs):
+    goto(page, "/")
+    everything = as_number(kpis(page)["Suggestions"])
+    assert everything == len(bundled_csvs["suggestions"])
+
+    choose(page, "Themes", theme_label(bundled_csvs, "cpd"))
+    expected = suggestions_in(bundled_db, theme_id="cpd")
+    assert 0 < expected < everything
+    assert parse_qs(urlsplit(page.url).query)["theme"] == [theme_label(bundled_csvs, "cpd")]  # the link records it
+    assert as_number(kpis(page)["Suggestions"]) == expected
+    assert exceptions(page) == []
+
+    with rerun(page):
+        page.locator('[data-testid="stSidebarNavLink"]', has_text="Suggestion themes").click()
+    expect(page.locator("h1").first).to_have_text("Suggestion themes")
+    assert chosen(page, "Themes") == [theme_label(bundled_csvs, "cpd")]
+    assert as_number(kpis(page)["Suggestions"]) == expected
+    screenshot(page, "journey_themes_cpd")
+
+
+def test_a_shared_link_opens_the_same_view(page, browser, app_url, bundled_db, bundled_csvs):
+    goto(page, "/themes")
+    choose(page, "Themes", theme_label(bundled_csvs, "careers"))
+    choose(page, "Nations", "Scotland")
+    seen = kpis(page)
+    caption = page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert as_number(seen["Suggestions"]) == suggestions_in(bundled_db, theme_id="careers", nation="Scotland")
+    link = page.url
+
+    outside: list[str] = []
+    context = new_context(browser, app_url, outside)
+    try:
+        colleague = context.new_page()
+        goto(colleague, link)
+        assert kpis(colleague) == seen
+        assert colleague.locator('[data-testid="stCaptionContainer"]').first.inner_text() == caption
+        assert chosen(colleague, "Themes") == [theme_label(bundled_csvs, "careers")]
+        assert chosen(colleague, "Nations") == ["Scotland"]
+        assert exceptions(colleague) == []
+        screenshot(colleague, "journey_shared_link")
+    finally:
+        context.close()
+    assert outside == []
+
+
+class TagCounter(HTMLParser):
+    """Counts the tags of an HTML document, to check that it parses into something real."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, int] = {}
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+
+
+def check_file(path: Path) -> None:
+    """Open a downloaded file with a reader for its type and check it holds data."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = path.read_bytes().decode("utf-8-sig")
+        rows = [row for row in csv.reader(io.StringIO(text)) if row and not row[0].startswith("#")]
+        assert len(rows) >= 2, f"{path.name}: a header and at least one row"
+        assert all(len(row) == len(rows[0]) for row in rows), f"{path.name}: ragged rows"
+    elif suffix == ".xlsx":
+        workbook = load_workbook(path, read_only=True)
+        assert workbook.sheetnames, path.name
+        assert any(sheet.max_row and sheet.max_row >= 2 for sheet in workbook.worksheets), path.name
+    elif suffix == ".pptx":
+        assert len(Presentation(str(path)).slides) >= 1, path.name
+    elif suffix == ".html":
+        parser = TagCounter()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert parser.tags.get("html") == 1 and parser.tags.get("body") == 1, path.name
+        assert parser.tags.get("table") or parser.tags.get("svg") or parser.tags.get("img"), path.name
+    else:
+        pytest.fail(f"unexpected download type: {path.name}")
+
+
+@pytest.fixture(scope="module")
+def download_types() -> set[str]:
+    """File types downloaded across the pages of this module, for the final check that every type was offered."""
+    return set()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_download_gives_a_file_that_opens(page, path, download_types):
+    goto(page, path)
+    # The sidebar's board pack and report downloads are the same on every page: try them once, on the Overview.
+    area = '[data-testid="stApp"]' if path == "/" else '[data-testid="stMain"]'
+    folder = DOWNLOADS / (path.strip("/") or "overview")
+    folder.mkdir(parents=True, exist_ok=True)
+    buttons = page.locator(f'{area} [data-testid="stDownloadButton"] button')
+    offered = buttons.count()
+    assert offered > 0, f"{path} offers no downloads"
+    names = []
+    for _ in everywhere(page):
+        untried = page.locator(f'{area} [data-testid="stDownloadButton"] button:not([data-gse-tried])').filter(
+            visible=True
+        )
+        while untried.count():
+            button = untried.first.element_handle()  # a handle: the locator moves on once the button is marked
+            button.evaluate("(element) => { element.dataset.gseTried = 'yes'; }")
+            with page.expect_download() as arrival:
+                button.click()
+            download = arrival.value
+            assert download.failure() is None, f"{path}: {download.suggested_filename}: {download.failure()}"
+            saved = folder / download.suggested_filename
+            download.save_as(saved)
+            check_file(saved)
+            names.append(saved.name)
+            download_types.add(saved.suffix.lower())
+    assert len(names) == offered, f"{path}: {offered - len(names)} download buttons could not be reached"
+    assert exceptions(page) == []
+
+
+def test_the_app_offers_every_download_type(download_types):
+    assert download_types == {".csv", ".xlsx", ".pptx", ".html"}
