@@ -1,144 +1,511 @@
 """The board pack: a PowerPoint file with native, editable charts, built from the story's slides."""
 
 import io
+import math
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-from pptx.util import Inches, Pt
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_MARK
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
 
 from dashboard import charts, disclosure
 from dashboard.slides import Series, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
+CONTENT_WIDTH = WIDTH - 2 * MARGIN
+# Everything a slide says sits between the headline and this line; the footer sits below it.
+CONTENT_BOTTOM = Inches(6.8)
+FOOTER_TOP = Inches(6.98)
+GUTTER = Inches(0.4)
+# Arial (GOV.UK and Analysis Function guidance); LibreOffice draws it with the metric-compatible Liberation Sans.
+FONT = "Arial"
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
 MUTED = RGBColor(0x50, 0x5A, 0x5F)
-MAX_TABLE_ROWS = 16
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+LIGHT_GREY = RGBColor(0xF3, 0xF2, 0xF1)
+MID_GREY = RGBColor(0xB1, 0xB4, 0xB6)
+SMALLEST = 12  # points: nothing in the pack is set smaller
+HEADLINE_SIZES = (28, 26, 24, 22, 20)
+HEADLINE_TOP = Inches(0.68)
+LINE_SPACING = 1.2
+CELL_PADDING_X, CELL_PADDING_Y = Inches(0.08), Inches(0.04)
+
+# Arial advance widths in thousandths of an em (the Helvetica metrics Arial copies), to lay tables and headlines out
+# without a font file: a slide is laid out the same on every machine.
+_WIDTHS = {
+    222: "ijl'",
+    278: " !,./:;I[]ft|",
+    333: '()-r"',
+    500: "cksvxyzJ*",
+    556: "0123456789abdeghnopqu?$#L_",
+    584: "+<=>",
+    611: "FTZ",
+    667: "ABEKPSVXY&",
+    722: "CDHNRUw",
+    778: "GOQ",
+    833: "mM",
+    889: "%",
+    944: "W",
+    1015: "@",
+}
+CHAR_WIDTH = {char: width / 1000 for width, chars in _WIDTHS.items() for char in chars}
+# Bold Arial is about 7% wider; the margin on top keeps estimates on the safe side of a wrap.
+BOLD_FACTOR, SAFETY = 1.08, 1.04
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> int:
+    """The estimated width of one line of Arial text, in EMU."""
+    ems = sum(CHAR_WIDTH.get(char, 0.6) for char in text) * (BOLD_FACTOR if bold else 1) * SAFETY
+    return int(Pt(size) * ems)
+
+
+def line_count(text: str, width: int, size: float, *, bold: bool = False) -> int:
+    """How many lines `text` takes when word-wrapped into `width` EMU."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split(" "):
+            word_width = text_width(word, size, bold=bold)
+            space = text_width(" ", size, bold=bold) if used else 0
+            if used and used + space + word_width > width:
+                lines += 1
+                used = 0
+                space = 0
+            used += space + word_width
+            if used > width:  # a word wider than the box breaks across lines
+                extra = math.ceil(used / width) - 1
+                lines += extra
+                used -= extra * width
+    return lines
+
+
+def text_height(lines: int, size: float) -> int:
+    """The height of `lines` lines of text at `size` points, in EMU."""
+    return int(Pt(size) * LINE_SPACING * lines)
 
 
 def _rgb(colour: str) -> RGBColor:
     return RGBColor(*charts.hex_to_rgb(colour))
 
 
-def _text(slide, text: str, left, top, width, height, size: int, *, bold=False, colour=TEXT) -> None:
-    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+def _style(font, size: float, *, bold=False, colour=TEXT) -> None:
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.color.rgb = colour
+
+
+def _text(slide, lines, left, top, width, height, size: float, *, bold=False, colour=TEXT, align=None, anchor=None):
+    """A text box with one paragraph per line, every run styled (PowerPoint ignores paragraph defaults)."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
     frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
-    paragraph.text = text
-    paragraph.font.size = Pt(size)
-    paragraph.font.bold = bold
-    paragraph.font.color.rgb = colour
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    if anchor is not None:
+        frame.vertical_anchor = anchor
+    for index, line in enumerate([lines] if isinstance(lines, str) else lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        if index:
+            paragraph.space_before = Pt(size * 0.6)
+        run = paragraph.add_run()
+        run.text = line
+        _style(run.font, size, bold=bold, colour=colour)
+    return box
 
 
-def _headline(slide, item: Slide) -> None:
-    _text(slide, item.section.upper(), MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.4), 14, colour=MUTED)
-    _text(slide, item.headline, MARGIN, Inches(0.65), WIDTH - 2 * MARGIN, Inches(1.1), 26, bold=True)
+def _rectangle(slide, left, top, width, height, colour: RGBColor):
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = colour
+    shape.line.fill.background()
+    # The theme's shape style adds a drop shadow that LibreOffice draws even under an empty effect list.
+    style = shape.element.find(qn("p:style"))
+    if style is not None:
+        shape.element.remove(style)
+    return shape
+
+
+def fitted_size(lines: list[str], width: int, height: int, sizes, *, bold=False) -> float:
+    """The largest of `sizes` at which `lines` (as paragraphs) fit the box; the smallest if none does."""
+    for size in sizes:
+        needed = sum(text_height(line_count(line, width, size, bold=bold), size) for line in lines)
+        needed += int(Pt(size * 0.6)) * (len(lines) - 1)
+        if needed <= height:
+            return size
+    return sizes[-1]
+
+
+def headline_size(headline: str) -> float:
+    """The largest headline size at which the headline takes at most two lines."""
+    fits = (size for size in HEADLINE_SIZES if line_count(headline, CONTENT_WIDTH, size, bold=True) <= 2)
+    return next(fits, HEADLINE_SIZES[-1])
+
+
+def content_top(headline: str) -> int:
+    """Where a slide's content starts under its headline (EMU from the top)."""
+    size = headline_size(headline)
+    return HEADLINE_TOP + text_height(line_count(headline, CONTENT_WIDTH, size, bold=True), size) + Inches(0.3)
+
+
+def _headline(slide, section: str, headline: str) -> int:
+    """The section label and the headline; returns where the content starts."""
+    _rectangle(slide, 0, 0, WIDTH, Inches(0.12), _rgb(charts.DARK_BLUE))
+    _text(
+        slide,
+        section.upper(),
+        MARGIN,
+        Inches(0.3),
+        CONTENT_WIDTH,
+        Inches(0.3),
+        14,
+        bold=True,
+        colour=_rgb(charts.DARK_BLUE),
+    )
+    size = headline_size(headline)
+    height = text_height(line_count(headline, CONTENT_WIDTH, size, bold=True), size)
+    _text(slide, headline, MARGIN, HEADLINE_TOP, CONTENT_WIDTH, height, size, bold=True)
+    return content_top(headline)
+
+
+def shortened(text: str, width: int, size: float, lines: int = 1) -> str:
+    """`text` cut at a word and ended with '…' so that it takes at most `lines` lines of `width`."""
+    if line_count(text, width, size) <= lines:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and line_count(" ".join(words) + "…", width, size) > lines:
+        words.pop()
+    return " ".join(words).rstrip(",;:.") + "…"
+
+
+def _footer(slide, text: str, number: int, total: int) -> None:
+    _rectangle(slide, MARGIN, FOOTER_TOP, CONTENT_WIDTH, Pt(0.75), MID_GREY)
+    number_width = Inches(1.0)
+    width = CONTENT_WIDTH - number_width - Inches(0.2)
+    top, height = FOOTER_TOP + Inches(0.08), Inches(0.3)
+    _text(slide, shortened(text, width, SMALLEST), MARGIN, top, width, height, SMALLEST, colour=MUTED)
+    _text(
+        slide, f"{number} / {total}", WIDTH - MARGIN - number_width, top, number_width, height, SMALLEST,
+        colour=MUTED, align=PP_ALIGN.RIGHT,
+    )  # fmt: skip
+
+
+def charted(series: Series) -> tuple[list[tuple[str, float]], list[str]]:
+    """The (category, value) pairs a chart may show, and the categories left out because they are suppressed."""
+    shown, left_out = [], []
+    for category, value in zip(series.categories, series.values, strict=True):
+        if value is None or pd.isna(value):
+            left_out.append(category)
+        else:
+            shown.append((category, value))
+    return shown, left_out
 
 
 def _chart(slide, series: Series, left, top, width, height) -> None:
-    # Suppressed values ([c]) are left out of the chart; the table beside it shows them as [c].
-    shown = [(c, v) for c, v in zip(series.categories, series.values, strict=True) if v is not None and not pd.isna(v)]
+    # Suppressed values ([c]) are left out of the chart and named under it; the table shows them as [c].
+    shown, left_out = charted(series)
+    if left_out:
+        caption = f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}."
+        caption_height = text_height(line_count(caption, width, SMALLEST), SMALLEST)
+        _text(slide, caption, left, top + height - caption_height, width, caption_height, SMALLEST, colour=MUTED)
+        height -= caption_height + Inches(0.15)
     data = CategoryChartData(number_format=series.number_format)
     data.categories = [category for category, _ in reversed(shown)]
     data.add_series(series.name, [value for _, value in reversed(shown)])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data).chart
     chart.has_legend = False
+    chart.font.name = FONT
     chart.font.size = Pt(14)
     chart.font.color.rgb = TEXT
+    chart.has_title = True
+    title = chart.chart_title.text_frame
+    title.text = series.name
+    _style(title.paragraphs[0].runs[0].font, 14, bold=True)
     plot = chart.plots[0]
-    plot.gap_width = 40
+    plot.gap_width = 50
     plot.has_data_labels = True
-    plot.data_labels.number_format = series.number_format
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    plot.data_labels.font.size = Pt(12)
+    labels = plot.data_labels
+    labels.number_format = series.number_format
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    _style(labels.font, SMALLEST)
     fill = plot.series[0].format.fill
     fill.solid()
     fill.fore_color.rgb = _rgb(charts.DARK_BLUE)
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.visible = False
-    chart.category_axis.tick_labels.font.size = Pt(13)
+    # Room for the data label on the longest bar.
+    chart.value_axis.maximum_scale = max((value for _, value in shown), default=1) * 1.15
+    chart.value_axis.minimum_scale = 0
+    axis = chart.category_axis
+    axis.major_tick_mark = XL_TICK_MARK.NONE
+    axis.format.line.color.rgb = MID_GREY
+    _style(axis.tick_labels.font, 14 if len(shown) <= 12 else SMALLEST)
 
 
-def _table(slide, table: pd.DataFrame, left, top, width, height) -> None:
-    rows = table.head(MAX_TABLE_ROWS)
-    shape = slide.shapes.add_table(len(rows) + 1, len(rows.columns), left, top, width, height).table
-    for column, name in enumerate(rows.columns):
-        shape.cell(0, column).text = str(name)
-    for row, values in enumerate(rows.itertuples(index=False), start=1):
-        for column, value in enumerate(values):
-            shape.cell(row, column).text = (
-                "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-            )
-    size = Pt(12 if len(rows) <= 10 else 10)
-    for row in shape.rows:
-        for cell in row.cells:
-            for paragraph in cell.text_frame.paragraphs:
-                paragraph.font.size = size
+def cell_text(value, column: pd.Series) -> str:
+    """A table value as the pack writes it: whole numbers without '.0', dates as '5 Mar 2025', blanks empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, date):
+        return f"{value:%-d %b %Y}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or (pd.api.types.is_integer_dtype(column.dtype) and not isinstance(value, str)):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        whole = all(float(v).is_integer() for v in column.dropna() if isinstance(v, float))
+        return f"{value:,.0f}" if whole else f"{value:,.1f}"
+    return str(value)
 
 
-def _kpis(slide, kpis: tuple[tuple[str, str], ...]) -> None:
-    per_row = 4
-    box_width = (WIDTH - 2 * MARGIN - Inches(0.3) * (per_row - 1)) / per_row
-    for index, (label, value) in enumerate(kpis):
-        left = MARGIN + (box_width + Inches(0.3)) * (index % per_row)
-        top = Inches(2.0) + Inches(2.2) * (index // per_row)
-        box = slide.shapes.add_shape(1, left, top, box_width, Inches(1.9))
-        box.fill.solid()
-        box.fill.fore_color.rgb = RGBColor(0xF3, 0xF2, 0xF1)
-        box.line.color.rgb = RGBColor(0xB1, 0xB4, 0xB6)
-        _text(
-            slide, label, left + Inches(0.2), top + Inches(0.15), box_width - Inches(0.4), Inches(0.5), 16, colour=MUTED
-        )
-        _text(slide, value, left + Inches(0.2), top + Inches(0.7), box_width - Inches(0.4), Inches(1.0), 36, bold=True)
+def _is_number(text: str) -> bool:
+    stripped = text.replace(",", "").replace("%", "").replace(".", "", 1).lstrip("-")
+    return stripped.isdigit() or text == disclosure.SUPPRESSED
 
 
-def _content(slide, item: Slide) -> None:
-    top, height = Inches(1.9), HEIGHT - Inches(2.4)
-    if item.kpis:
-        _kpis(slide, item.kpis)
-    elif item.series is not None:
-        half = (WIDTH - 2 * MARGIN - Inches(0.4)) / 2
-        _chart(slide, item.series, MARGIN, top, half, height)
-        _table(
-            slide,
-            item.table,
-            MARGIN + half + Inches(0.4),
-            top,
-            half,
-            Inches(0.4) * (min(len(item.table), MAX_TABLE_ROWS) + 1),
-        )
+def is_numeric(cells) -> bool:
+    """A column of numbers, [c] and words such as 'not recorded': right-aligned, so the digits line up."""
+    filled = [cell for cell in cells if cell]
+    numbers = [cell for cell in filled if _is_number(cell)]
+    others_wordy = all(not any(char.isdigit() for char in cell) for cell in filled if not _is_number(cell))
+    return bool(numbers) and 2 * len(numbers) >= len(filled) and others_wordy
+
+
+def _water_fill(natural: list[int], narrowest: list[int], width: int) -> list[int]:
+    """Cap the widest columns at one level, so that only they wrap, and the table is `width` wide."""
+    low, high = 0, max(natural)
+    while high - low > 1:
+        cap = (low + high) // 2
+        if sum(min(n, max(cap, w)) for n, w in zip(natural, narrowest, strict=True)) > width:
+            high = cap
+        else:
+            low = cap
+    return [min(n, max(low, w)) for n, w in zip(natural, narrowest, strict=True)]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A table's text, column widths and row heights (EMU), all rows of it."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...]
+    header_height: int
+    heights: tuple[int, ...]
+    numeric: tuple[bool, ...]
+
+    def pages(self, first: int, rest: int) -> list[range]:
+        """The rows on each page: up to `first` EMU of table on the first page, `rest` on later ones."""
+        pages, start, used, room = [], 0, self.header_height, first
+        for index, height in enumerate(self.heights):
+            if used + height > room and index > start:
+                pages.append(range(start, index))
+                start, used, room = index, self.header_height, rest
+            used += height
+        pages.append(range(start, len(self.heights)))
+        return pages
+
+    def height(self, rows: range) -> int:
+        return self.header_height + sum(self.heights[index] for index in rows)
+
+
+def table_layout(table: pd.DataFrame, width: int, size: float = SMALLEST) -> TableLayout:
+    """Column widths that fit `width`: each column gets its longest word, the rest goes where text would wrap."""
+    header = tuple(str(name) for name in table.columns)
+    rows = tuple(
+        tuple(cell_text(value, table[name]) for name, value in zip(table.columns, row, strict=True))
+        for row in table.itertuples(index=False)
+    )
+    columns = list(zip(header, *rows, strict=True))
+    padding = 2 * CELL_PADDING_X + Inches(0.02)
+
+    def widest(texts, *, bold: bool, words: bool) -> int:
+        pieces = [piece for text in texts for piece in (text.split(" ") if words else [text])]
+        return max((text_width(piece, size, bold=bold) for piece in pieces), default=0) + padding
+
+    # A header may wrap before any cell does; a cell wraps only when the table cannot fit otherwise.
+    header_full = [widest(texts[:1], bold=True, words=False) for texts in columns]
+    header_word = [widest(texts[:1], bold=True, words=True) for texts in columns]
+    body = [widest(texts[1:], bold=False, words=False) for texts in columns]
+    body_word = [widest(texts[1:], bold=False, words=True) for texts in columns]
+    unwrapped = [max(b, h) for b, h in zip(body, header_word, strict=True)]
+    full = [max(b, h) for b, h in zip(body, header_full, strict=True)]
+    if sum(full) <= width:
+        widths = [w + (width - sum(full)) * w // sum(full) for w in full]
+    elif sum(unwrapped) <= width:
+        wanted = [f - u for f, u in zip(full, unwrapped, strict=True)]
+        widths = [u + (width - sum(unwrapped)) * w // sum(wanted) for u, w in zip(unwrapped, wanted, strict=True)]
     else:
-        _table(
-            slide,
-            item.table,
-            MARGIN,
-            top,
-            WIDTH - 2 * MARGIN,
-            Inches(0.35) * (min(len(item.table), MAX_TABLE_ROWS) + 1),
-        )
-    notes = [item.headline, *item.notes]
-    slide.notes_slide.notes_text_frame.text = "\n".join(dict.fromkeys(notes))
+        narrowest = [max(b, h) for b, h in zip(body_word, header_word, strict=True)]
+        if sum(narrowest) > width:  # even one word a line is too wide: shrink all, and long words break
+            narrowest = [w * width // sum(narrowest) for w in narrowest]
+        widths = _water_fill(unwrapped, narrowest, width)
+    widths[-1] += width - sum(widths)  # rounding: the columns add up to exactly the width asked for
+
+    def row_height(texts, bold: bool) -> int:
+        lines = max(line_count(text, w - padding, size, bold=bold) for text, w in zip(texts, widths, strict=True))
+        return text_height(lines, size) + 2 * CELL_PADDING_Y
+
+    numeric = tuple(is_numeric(texts[1:]) for texts in columns)
+    return TableLayout(
+        header, rows, tuple(widths), row_height(header, True), tuple(row_height(row, False) for row in rows), numeric
+    )
+
+
+def _table(slide, layout: TableLayout, rows: range, left, top) -> None:
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(layout.header), left, top, sum(layout.widths), layout.height(rows)
+    )
+    table = shape.table
+    table.first_row = True
+    table.horz_banding = False
+    for column, width in enumerate(layout.widths):
+        table.columns[column].width = Emu(width)
+    table.rows[0].height = Emu(layout.header_height)
+    for position, index in enumerate(rows, start=1):
+        table.rows[position].height = Emu(layout.heights[index])
+    lines = [(layout.header, WHITE, _rgb(charts.DARK_BLUE), True)] + [
+        (layout.rows[index], TEXT, LIGHT_GREY if position % 2 else WHITE, False) for position, index in enumerate(rows)
+    ]
+    for row, (texts, colour, background, bold) in enumerate(lines):
+        for column, text in enumerate(texts):
+            cell = table.cell(row, column)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = background
+            cell.margin_left = cell.margin_right = CELL_PADDING_X
+            cell.margin_top = cell.margin_bottom = CELL_PADDING_Y
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE if bold else MSO_ANCHOR.TOP
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.alignment = PP_ALIGN.RIGHT if layout.numeric[column] else PP_ALIGN.LEFT
+            run = paragraph.add_run()
+            run.text = text
+            _style(run.font, SMALLEST, bold=bold, colour=colour)
+
+
+def _kpis(slide, kpis: tuple[tuple[str, str], ...], top) -> int:
+    per_row = 4
+    gap = Inches(0.3)
+    box_width = (CONTENT_WIDTH - gap * (per_row - 1)) // per_row
+    box_height = Inches(1.3)
+    for index, (label, value) in enumerate(kpis):
+        left = MARGIN + (box_width + gap) * (index % per_row)
+        box_top = top + (box_height + Inches(0.25)) * (index // per_row)
+        _rectangle(slide, left, box_top, box_width, box_height, LIGHT_GREY)
+        _rectangle(slide, left, box_top, Inches(0.08), box_height, _rgb(charts.DARK_BLUE))
+        inner = box_width - Inches(0.45)
+        _text(slide, label, left + Inches(0.25), box_top + Inches(0.15), inner, Inches(0.3), 16, colour=MUTED)
+        size = fitted_size([value], inner, Inches(0.7), (36, 32, 28, 24), bold=True)
+        _text(slide, value, left + Inches(0.25), box_top + Inches(0.5), inner, Inches(0.7), size, bold=True)
+    rows = math.ceil(len(kpis) / per_row)
+    return top + rows * box_height + (rows - 1) * Inches(0.25)
+
+
+def _findings(slide, findings: list[str], left, top, width, height, *, sizes=(18, 16, 14)) -> None:
+    if not findings or height < Inches(0.8):
+        return
+    _text(slide, "Key findings", left, top, width, Inches(0.4), 18, bold=True, colour=_rgb(charts.DARK_BLUE))
+    top += Inches(0.5)
+    bullets = [f"• {finding}" for finding in findings]
+    size = fitted_size(bullets, width, height - Inches(0.5), sizes)
+    _text(slide, bullets, left, top, width, height - Inches(0.5), size)
+
+
+def _notes(slide, item: Slide) -> None:
+    slide.notes_slide.notes_text_frame.text = "\n".join(dict.fromkeys([item.headline, *item.notes]))
+
+
+def _story_slides(deck, item: Slide) -> None:
+    """One story slide, and continuation slides when its table is too long to sit on it."""
+    blank = deck.slide_layouts[6]
+    slide = deck.slides.add_slide(blank)
+    top = _headline(slide, item.section, item.headline)
+    room = CONTENT_BOTTOM - top
+    findings = [note for note in item.notes if note != item.headline]
+    _notes(slide, item)
+    if item.kpis:
+        bottom = _kpis(slide, item.kpis, top)
+        _findings(slide, findings, MARGIN, bottom + Inches(0.35), CONTENT_WIDTH, CONTENT_BOTTOM - bottom - Inches(0.35))
+        return
+    layout, pages = None, []
+    if item.series is not None:
+        half = (CONTENT_WIDTH - GUTTER) // 2
+        beside = table_layout(item.table, half) if not item.table.empty else None
+        if beside is None or len(beside.pages(room, room)) == 1:
+            _chart(slide, item.series, MARGIN, top, half, room)
+            if beside is not None:
+                _table(slide, beside, range(len(beside.rows)), MARGIN + half + GUTTER, top)
+            return
+        # Too long to sit beside the chart: the chart and the findings here, the whole table on the next slides.
+        chart_width = (CONTENT_WIDTH - GUTTER) * 3 // 5
+        _chart(slide, item.series, MARGIN, top, chart_width, room)
+        layout = table_layout(item.table, CONTENT_WIDTH)
+        later = CONTENT_BOTTOM - content_top(_continued(item, layout))
+        pages = layout.pages(later, later)
+        findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
+        _findings(slide, findings, MARGIN + chart_width + GUTTER, top, CONTENT_WIDTH - chart_width - GUTTER, room)
+    elif not item.table.empty:
+        layout = table_layout(item.table, CONTENT_WIDTH)
+        pages = layout.pages(room, CONTENT_BOTTOM - content_top(_continued(item, layout)))
+        _table(slide, layout, pages.pop(0), MARGIN, top)
+    for number, rows in enumerate(pages, start=1):
+        slide = deck.slides.add_slide(blank)
+        part = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
+        _table(slide, layout, rows, MARGIN, _headline(slide, f"{item.section}: table{part}", _continued(item, layout)))
+        _notes(slide, item)
+
+
+def _continued(item: Slide, layout: TableLayout) -> str:
+    return f"{item.section} by {layout.header[0].lower()}"
+
+
+def _slides(count: int) -> str:
+    return "slide" if count == 1 else f"{count} slides"
+
+
+def _title(deck, filters: str, data_date: date) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _rectangle(slide, 0, 0, WIDTH, Inches(3.6), _rgb(charts.DARK_BLUE))
+    _text(slide, "GSE Insight", MARGIN, Inches(1.2), CONTENT_WIDTH, Inches(0.9), 44, bold=True, colour=WHITE)
+    _text(
+        slide, "Board pack: the Government Science and Engineering profession and its strategy tour",
+        MARGIN, Inches(2.2), CONTENT_WIDTH, Inches(0.9), 24, colour=WHITE,
+    )  # fmt: skip
+    _text(slide, f"Data as of {data_date:%-d %B %Y}", MARGIN, Inches(4.0), CONTENT_WIDTH, Inches(0.45), 22, bold=True)
+    _text(slide, "Filters", MARGIN, Inches(4.7), CONTENT_WIDTH, Inches(0.35), 16, bold=True, colour=MUTED)
+    room = Inches(1.0)
+    size = fitted_size([filters], CONTENT_WIDTH, room, (18, 16, 14, SMALLEST))
+    # A very long list of filters is cut here; the speaker notes keep it whole.
+    lines = room // text_height(1, size)
+    _text(slide, shortened(filters, CONTENT_WIDTH, size, lines), MARGIN, Inches(5.05), CONTENT_WIDTH, room, size)
+    _text(slide, disclosure.note(), MARGIN, Inches(6.2), CONTENT_WIDTH, Inches(0.6), 14, colour=MUTED)
+    slide.notes_slide.notes_text_frame.text = (
+        f"Data as of {data_date:%-d %B %Y}. Filters: {filters}\n{disclosure.note()}"
+    )
 
 
 def build(slides: list[Slide], *, filters: str, data_date: date) -> bytes:
-    """The board pack as .pptx bytes: a title slide, then one slide per story slide."""
+    """The board pack as .pptx bytes: a title slide, then one slide per story slide (and its table's continuations)."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
-    blank = deck.slide_layouts[6]
-    title = deck.slides.add_slide(blank)
-    _text(title, "GSE Insight: board pack", MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.2), 40, bold=True)
-    _text(title, f"Data as of {data_date:%-d %B %Y}", MARGIN, Inches(3.5), WIDTH - 2 * MARGIN, Inches(0.6), 20)
-    _text(title, f"Filters: {filters}", MARGIN, Inches(4.1), WIDTH - 2 * MARGIN, Inches(1.0), 16, colour=MUTED)
-    _text(title, disclosure.note(), MARGIN, Inches(5.2), WIDTH - 2 * MARGIN, Inches(0.8), 14, colour=MUTED)
+    deck.core_properties.title = f"GSE Insight board pack, data as of {data_date.isoformat()}"
+    deck.core_properties.author = "GSE Insight"
+    _title(deck, filters, data_date)
     for item in slides:
-        slide = deck.slides.add_slide(blank)
-        _headline(slide, item)
-        _content(slide, item)
+        _story_slides(deck, item)
+    source = f"Source: GSE Insight. Data as of {data_date:%-d %B %Y}. {filters}"
+    for number, slide in enumerate(deck.slides, start=1):
+        _footer(slide, source, number, len(deck.slides))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -6,8 +6,10 @@ from io import BytesIO
 import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Pt
 
-from dashboard import boardpack, report
+from dashboard import boardpack, charts, report
 from dashboard.slides import Series, Slide
 
 SLIDES = [
@@ -63,23 +65,37 @@ def _pack(bundled_db, use_db, monkeypatch, **filters):
 
 def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
-    assert len(deck.slides) == 1 + 4
+    # The title, the four story slides, then the leadership table (too long for one slide) on continuation slides.
+    sections = [_texts(slide)[0] for slide in list(deck.slides)[1:]]
+    assert sections[:4] == ["AT A GLANCE", "ROADTRIP", "SUGGESTION THEMES", "LEADERSHIP ACCESS"]
+    assert len(sections) > 4 and all(section.startswith("LEADERSHIP ACCESS: TABLE") for section in sections[4:])
+    departments = [row.cells[0].text for slide in list(deck.slides)[5:] for row in list(_only_table(slide).rows)[1:]]
+    assert sorted(departments) == sorted(bundled_csvs["departments"]["name"])
     kpi_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
     assert f"{len(bundled_csvs['members']):,}" in kpi_text
     stops = next(shape.table for shape in deck.slides[2].shapes if shape.has_table)
     header = [cell.text for cell in stops.rows[0].cells]
     miles_column = header.index("Miles travelled (reported)")
-    miles = [float(row.cells[miles_column].text or 0) for row in list(stops.rows)[1:]]
+    miles = [float(row.cells[miles_column].text.replace(",", "") or 0) for row in list(stops.rows)[1:]]
     assert sum(miles) == bundled_csvs["workshops"]["miles_travelled"].sum()
     theme_chart = next(shape.chart for shape in deck.slides[3].shapes if shape.has_chart)
     with_theme = bundled_csvs["suggestions"]
     assert sum(theme_chart.plots[0].series[0].values) == len(with_theme)
     notes = deck.slides[4].notes_slide.notes_text_frame.text
     assert "acceptance rate" in notes
+    # The leadership chart shows exactly the departments whose rate the table does not suppress.
+    leadership_chart = next(shape.chart for shape in deck.slides[4].shapes if shape.has_chart)
+    rates = {
+        row.cells[0].text: row.cells[3].text
+        for slide in list(deck.slides)[5:]
+        for row in list(_only_table(slide).rows)[1:]
+    }
+    assert len(list(leadership_chart.plots[0].categories)) == sum(rate != "[c]" for rate in rates.values())
 
 
 def test_board_pack_shows_no_count_below_the_threshold(bundled_db, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
+    _assert_presentable(deck)
     for slide in deck.slides:
         for shape in slide.shapes:
             if shape.has_table:
@@ -96,3 +112,125 @@ def test_board_pack_follows_the_filters(bundled_db, bundled_csvs, use_db, monkey
     assert list(theme_chart.plots[0].categories) == ["CPD"]
     title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
     assert "Themes: CPD" in title_text
+
+
+def _texts(slide) -> list[str]:
+    """The non-empty text boxes of a slide, top to bottom as they were added."""
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text]
+
+
+def _only_table(slide):
+    (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+    return table
+
+
+def _runs(slide):
+    """Every run of text on a slide, in text boxes and table cells."""
+    for shape in slide.shapes:
+        frames = [shape.text_frame] if shape.has_text_frame else []
+        if shape.has_table:
+            frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+        for frame in frames:
+            for paragraph in frame.paragraphs:
+                yield from paragraph.runs
+
+
+def _assert_presentable(deck) -> None:
+    """Inside the slide, nothing under 12 pt, a footer with the source and the slide number on every slide."""
+    total = len(deck.slides)
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= deck.slide_width, (number, shape.name)
+            assert shape.top + shape.height <= deck.slide_height, (number, shape.name)
+            if shape.has_table:
+                # The table's rows end above the footer rule, and its columns add up to its frame.
+                assert shape.top + sum(row.height for row in shape.table.rows) <= boardpack.FOOTER_TOP, number
+                assert sum(column.width for column in shape.table.columns) == shape.width, number
+            if shape.has_chart:
+                chart = shape.chart
+                plot = chart.plots[0]
+                assert chart.font.size >= Pt(12) and plot.data_labels.font.size >= Pt(12)
+                assert chart.category_axis.tick_labels.font.size >= Pt(12)
+                assert None not in list(plot.series[0].values)
+                assert plot.series[0].format.fill.fore_color.rgb == RGBColor.from_string(charts.DARK_BLUE[1:])
+        runs = [run for run in _runs(slide) if run.text.strip()]
+        assert runs, number
+        for run in runs:
+            assert run.font.size is not None and run.font.size >= Pt(12), (number, run.text, run.font.size)
+            assert run.font.name == "Arial", (number, run.text)
+        texts = _texts(slide)
+        assert any(text.startswith("Source: GSE Insight. Data as of ") for text in texts), number
+        assert f"{number} / {total}" in texts, number
+
+
+def test_every_slide_fits_has_readable_type_and_a_footer():
+    long = Slide(
+        section="Departments",
+        headline="A very long headline that states the finding at length, " * 3,
+        table=pd.DataFrame(
+            {
+                "Department": [f"Department for Long Names and Further Words number {i}" for i in range(40)],
+                "Members": [f"{100 + i:,}" if i % 5 else "[c]" for i in range(40)],
+            }
+        ),
+        series=Series(
+            categories=tuple(f"D{i}" for i in range(40)),
+            values=tuple(None if i % 5 == 0 else 100.0 + i for i in range(40)),
+            name="Members",
+        ),
+        notes=("Department 39 has the most members.",),
+    )
+    wide = Slide(
+        section="Stops",
+        headline="Stops",
+        table=pd.DataFrame(
+            {f"Column with a long header {i}": ["A cell with several words in it"] * 14 for i in range(8)}
+        ),
+    )
+    deck = Presentation(
+        BytesIO(boardpack.build([*SLIDES, long, wide], filters="No filters: all data.", data_date=date(2025, 7, 9)))
+    )
+    _assert_presentable(deck)
+    # The 40-row table is too long to sit beside its chart: it follows whole on continuation slides.
+    continued = [slide for slide in deck.slides if _texts(slide)[0].startswith("DEPARTMENTS: TABLE")]
+    assert len(continued) >= 2
+    rows = [row.cells[0].text for slide in continued for row in list(_only_table(slide).rows)[1:]]
+    assert rows == list(long.table["Department"])
+    (chart,) = [
+        shape.chart
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart and shape.chart.plots[0].categories[0].startswith("D")
+    ]
+    assert "D0" not in list(chart.plots[0].categories) and len(list(chart.plots[0].categories)) == 32
+    assert any("Not charted ([c], suppressed): D0, D5," in text for slide in deck.slides for text in _texts(slide))
+
+
+def test_headline_shrinks_to_two_lines_but_never_below_20pt():
+    assert boardpack.headline_size("CPD is the most common theme") == 28
+    long = "14 workshops in 12 locations over 4,739 reported miles (a 1,869-mile route as the crow flies); London produced the most suggestions (311)."
+    assert 20 <= boardpack.headline_size(long) < 28
+    size = boardpack.headline_size(long)
+    assert boardpack.line_count(long, boardpack.CONTENT_WIDTH, size, bold=True) <= 2
+    assert boardpack.headline_size(long * 3) == 20
+
+
+def test_table_cells_are_written_as_a_reader_expects():
+    table = pd.DataFrame(
+        {
+            "Date": [date(2025, 3, 5), date(2025, 7, 9)],
+            "Miles": [210.0, 1855.0],
+            "Rate": [47.5, 60.0],
+            "Stop": [1, 2],
+            "Attendees": ["38", "not recorded"],
+            "Venue": ["1 Victoria Street", "Concept House"],
+        }
+    )
+    layout = boardpack.table_layout(table, boardpack.CONTENT_WIDTH)
+    assert layout.rows == (
+        ("5 Mar 2025", "210", "47.5", "1", "38", "1 Victoria Street"),
+        ("9 Jul 2025", "1,855", "60.0", "2", "not recorded", "Concept House"),
+    )
+    assert layout.numeric == (False, True, True, True, True, False)
+    assert sum(layout.widths) == boardpack.CONTENT_WIDTH
