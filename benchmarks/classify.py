@@ -32,6 +32,13 @@ def timed(action) -> float:
     return time.perf_counter() - started
 
 
+def cpu_timed(action) -> float:
+    """Seconds of this process's CPU time one call takes: what it costs, whatever else the machine is doing."""
+    started = time.process_time()
+    action()
+    return time.process_time() - started
+
+
 def time_cli(folder: Path, texts: list[str], repeats: int) -> list[float]:
     """Wall-clock seconds of the classify command on a CSV of `texts` (building a database for it first)."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -60,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     training = timed(lambda: themes.train(tagged["text"], tagged["theme_id"], frames["themes"]))
     model = themes.train(tagged["text"], tagged["theme_id"], frames["themes"])
     themes.predict(model, texts[:100])  # warm-up: first-call costs are not what we measure
-    runs = [timed(lambda: themes.predict(model, texts)) for _ in range(args.repeats)]
+    runs, cpu_runs = [], []
+    for _ in range(args.repeats):
+        runs.append(timed(lambda: themes.predict(model, texts)))
+        cpu_runs.append(cpu_timed(lambda: themes.predict(model, texts)))
     median = statistics.median(runs)
     print(
         f"training on {len(tagged):,} hand-tagged suggestions + {len(frames['themes'])} theme descriptions: {training:.2f} s"
@@ -69,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         f"classify {args.rows:,} suggestions: median {median:.2f} s over {args.repeats} repeats "
         f"(min {min(runs):.2f} s, max {max(runs):.2f} s; {args.rows / median:,.0f} suggestions/s)"
     )
+    print(f"  CPU time of the same: median {statistics.median(cpu_runs):.2f} s (min {min(cpu_runs):.2f} s)")
     if args.cli:
         cli_runs = time_cli(args.data, texts, args.repeats)
         print(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from dashboard import config, themes
+from dashboard import config, data, themes
 
 HELDOUT = Path(__file__).parent / "data" / "heldout_suggestions.csv"
 # The target is 0.85 and the chosen model scored 0.91 when it was picked (docs/CLASSIFIER.md). The floor sits at the
@@ -30,6 +30,10 @@ def bundled_model(bundled_db):
     """The classifier as the build trains it: on the bundled hand-tagged suggestions and the taxonomy."""
     tagged, taxonomy = themes.training_data(bundled_db)
     return themes.train(tagged["text"], tagged["theme_id"], taxonomy), taxonomy
+
+
+def test_cli_connects_with_the_app_settings():
+    assert themes.CONNECTION_CONFIG == data.CONNECTION_CONFIG
 
 
 def test_heldout_macro_f1_reaches_the_floor(bundled_model):
