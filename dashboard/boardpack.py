@@ -36,6 +36,8 @@ SMALLEST = 12  # points: nothing in the pack is set smaller
 HEADLINE_SIZES = (28, 26, 24, 22, 20)
 HEADLINE_TOP = Inches(0.68)
 LINE_SPACING = 1.2
+# A chart's title and margins, and the room each bar takes, when a chart has only a few bars.
+CHART_CHROME, BAR_PITCH = Inches(0.9), Inches(0.5)
 CELL_PADDING_X, CELL_PADDING_Y = Inches(0.08), Inches(0.04)
 
 # Arial advance widths in thousandths of an em (the Helvetica metrics Arial copies), to lay tables and headlines out
@@ -211,14 +213,16 @@ def charted(series: Series) -> tuple[list[tuple[str, float]], list[str]]:
     return shown, left_out
 
 
-def _chart(slide, series: Series, left, top, width, height) -> None:
+def _chart(slide, series: Series, left, top, width, height) -> int:
+    """A native bar chart, no taller than its bars need; returns where it (and its caption) ends."""
     # Suppressed values ([c]) are left out of the chart and named under it; the table shows them as [c].
     shown, left_out = charted(series)
-    if left_out:
-        caption = f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}."
-        caption_height = text_height(line_count(caption, width, SMALLEST), SMALLEST)
-        _text(slide, caption, left, top + height - caption_height, width, caption_height, SMALLEST, colour=MUTED)
-        height -= caption_height + Inches(0.15)
+    caption = f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}." if left_out else ""
+    caption_height = text_height(line_count(caption, width, SMALLEST), SMALLEST) + Inches(0.15) if caption else 0
+    # A few bars are drawn at a bar's natural thickness, not stretched to fill the slide.
+    height = min(height - caption_height, CHART_CHROME + BAR_PITCH * max(len(shown), 1))
+    if caption:
+        _text(slide, caption, left, top + height + Inches(0.15), width, caption_height, SMALLEST, colour=MUTED)
     data = CategoryChartData(number_format=series.number_format)
     data.categories = [category for category, _ in reversed(shown)]
     data.add_series(series.name, [value for _, value in reversed(shown)])
@@ -251,6 +255,7 @@ def _chart(slide, series: Series, left, top, width, height) -> None:
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.format.line.color.rgb = MID_GREY
     _style(axis.tick_labels.font, 14 if len(shown) <= 12 else SMALLEST)
+    return top + height + caption_height
 
 
 def cell_text(value, column: pd.Series) -> str:
@@ -412,13 +417,19 @@ def _kpis(slide, kpis: tuple[tuple[str, str], ...], top) -> int:
 
 
 def _findings(slide, findings: list[str], left, top, width, height, *, sizes=(18, 16, 14)) -> None:
-    if not findings or height < Inches(0.8):
+    """'Key findings' and a bullet for each finding that fits the box (the speaker notes have them all)."""
+    heading = Inches(0.5)
+    bullets = [f"• {finding}" for finding in findings]
+    while bullets:
+        size = fitted_size(bullets, width, height - heading, sizes)
+        needed = sum(text_height(line_count(bullet, width, size), size) for bullet in bullets)
+        if needed + int(Pt(size * 0.6)) * (len(bullets) - 1) <= height - heading:
+            break
+        bullets.pop()
+    if not bullets:
         return
     _text(slide, "Key findings", left, top, width, Inches(0.4), 18, bold=True, colour=_rgb(charts.DARK_BLUE))
-    top += Inches(0.5)
-    bullets = [f"• {finding}" for finding in findings]
-    size = fitted_size(bullets, width, height - Inches(0.5), sizes)
-    _text(slide, bullets, left, top, width, height - Inches(0.5), size)
+    _text(slide, bullets, left, top + heading, width, height - heading, size)
 
 
 def _notes(slide, item: Slide) -> None:
@@ -442,9 +453,12 @@ def _story_slides(deck, item: Slide) -> None:
         half = (CONTENT_WIDTH - GUTTER) // 2
         beside = table_layout(item.table, half) if not item.table.empty else None
         if beside is None or len(beside.pages(room, room)) == 1:
-            _chart(slide, item.series, MARGIN, top, half, room)
+            bottom = _chart(slide, item.series, MARGIN, top, half, room)
             if beside is not None:
                 _table(slide, beside, range(len(beside.rows)), MARGIN + half + GUTTER, top)
+                bottom = max(bottom, top + beside.height(range(len(beside.rows))))
+            below = bottom + Inches(0.35)
+            _findings(slide, findings, MARGIN, below, CONTENT_WIDTH, CONTENT_BOTTOM - below)
             return
         # Too long to sit beside the chart: the chart and the findings here, the whole table on the next slides.
         chart_width = (CONTENT_WIDTH - GUTTER) * 3 // 5
