@@ -106,14 +106,12 @@ def _style(font, size: float, *, bold=False, colour=TEXT) -> None:
     font.color.rgb = colour
 
 
-def _text(slide, lines, left, top, width, height, size: float, *, bold=False, colour=TEXT, align=None, anchor=None):
-    """A text box with one paragraph per line, every run styled (PowerPoint ignores paragraph defaults)."""
+def _text(slide, lines, left, top, width, height, size: float, *, bold=False, colour=TEXT, align=None):
+    """A text box with one paragraph per line, the style set on every run (not every viewer honours paragraph defaults)."""
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    if anchor is not None:
-        frame.vertical_anchor = anchor
     for index, line in enumerate([lines] if isinstance(lines, str) else lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         if align is not None:
