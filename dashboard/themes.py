@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def taxonomy_rows(taxonomy: pd.DataFrame) -> tuple[list[str], list[str]]:
     return list(taxonomy["label"] + ". " + taxonomy["description"]), list(taxonomy["theme_id"])
 
 
-def make_model():
+def make_model(folds: int = 5):
     """An untrained pipeline: TF-IDF of words and of characters within words, then a calibrated linear SVM."""
     features = FeatureUnion(
         [
@@ -99,13 +100,22 @@ def make_model():
     )
     # The SVM scored best in cross-validation; sigmoid calibration on held-back folds turns its margins into
     # probabilities, which the review threshold needs.
-    return make_pipeline(features, CalibratedClassifierCV(LinearSVC(C=0.5, random_state=SEED), cv=5, method="sigmoid"))
+    return make_pipeline(
+        features, CalibratedClassifierCV(LinearSVC(C=0.5, random_state=SEED), cv=folds, method="sigmoid")
+    )
 
 
 def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame):
     """Fit the classifier on tagged texts plus the theme descriptions."""
     extra_texts, extra_labels = taxonomy_rows(taxonomy)
-    return make_model().fit(list(texts) + extra_texts, list(theme_ids) + extra_labels)
+    texts, labels = list(texts) + extra_texts, list(theme_ids) + extra_labels
+    # Calibration needs every theme in every fold: a small import (a theme with few tagged suggestions) gets fewer folds.
+    smallest = min(Counter(labels).values())
+    if smallest < 2:
+        # A theme known only by its description: give it its label and its description as two separate examples.
+        texts, labels = texts + list(taxonomy["label"]), labels + list(taxonomy["theme_id"])
+        smallest = min(Counter(labels).values())
+    return make_model(folds=min(5, smallest)).fit(texts, labels)
 
 
 def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
