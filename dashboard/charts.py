@@ -9,6 +9,8 @@ TEMPLATE = "afcharts"
 CATEGORICAL = get_af_colours("categorical")  # dark blue, turquoise, dark pink, orange, dark grey, light purple
 SEQUENTIAL = get_af_colours("sequential")[::-1]  # light to dark, so high values are dark
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = CATEGORICAL
+# GOV.UK text colours: both pass WCAG AA contrast (4.5:1) on white, unlike the light grey Streamlit gives chart text.
+TEXT, SECONDARY_TEXT = "#0b0c0c", "#505a5f"
 NATION_COLOURS = {"England": DARK_BLUE, "Scotland": TURQUOISE, "Wales": DARK_PINK, "Northern Ireland": ORANGE}
 
 
@@ -22,11 +24,16 @@ def style(figure: go.Figure, title: str, *, height: int | None = None) -> go.Fig
     """Apply the house template and a title that states the finding."""
     figure.update_layout(
         template=TEMPLATE,
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"color": TEXT}},
+        font={"color": TEXT},
+        legend={"font": {"color": TEXT}},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         hovermode="closest",
         height=height,
     )
+    # Set on the axes too: Streamlit's chart theme sets their colours, which would win over the layout's font.
+    for axes in (figure.update_xaxes, figure.update_yaxes):
+        axes(tickfont_color=SECONDARY_TEXT, title_font_color=TEXT)
     return figure
 
 
