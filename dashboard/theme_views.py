@@ -9,6 +9,8 @@ from dashboard import charts
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 NOT_RECORDED = "Not recorded"
+# The longest suggestion quoted as typical, in characters: about what fits on a post-it.
+QUOTE_LENGTH = 160
 # A location or nation must have this many suggestions before its theme mix is called out in a sentence.
 STANDOUT_MINIMUM = 20
 

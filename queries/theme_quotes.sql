@@ -1,8 +1,11 @@
 -- The three suggestions most typical of each theme among those matching the filters: one row per theme and rank.
 -- Typical = hand-tagged suggestion whose words are closest (cosine similarity of TF-IDF word vectors) to the centroid
 -- of all hand-tagged suggestions of its theme; computed here from the stored text, so no model runs at view time.
--- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
+-- Only suggestions of at most $quote_length characters are quoted: a long one matches many words of any centroid.
+-- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL);
+-- $quote_length (the longest suggestion quoted, in characters; NULL for no limit).
 -- Key: theme_id, quote_rank.
+-- Example: {"quote_length": 160}
 with manual as (
     select
         suggestion_id,
@@ -101,6 +104,7 @@ candidates as (
         and ($date_from is null or workshops.held_on >= $date_from)
         and ($date_to is null or workshops.held_on <= $date_to)
         and ($theme_ids is null or list_contains($theme_ids, similarity.theme_id))
+        and length(suggestions.text) <= coalesce($quote_length, 2000)
 ),
 
 final as (

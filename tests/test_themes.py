@@ -203,7 +203,7 @@ def test_pages_cover_every_match_once_in_order(database):
     assert pd.concat(pages)["suggestion_id"].tolist() == everything["suggestion_id"].tolist()
 
 
-def typical_by_hand(csvs: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> dict[str, list[str]]:
     """The three most typical hand-tagged suggestions per theme, by the README's definition, in plain numpy."""
     manual = csvs["suggestions"].dropna(subset=["theme_id"]).reset_index(drop=True)
     tokens = [re.findall(r"[a-z][a-z0-9&]+", text.lower()) for text in manual["text"]]
@@ -220,28 +220,32 @@ def typical_by_hand(csvs: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     typical = {}
     for theme_id, rows in manual.groupby("theme_id").groups.items():
         centroid = unit[rows].mean(axis=0)
-        scores = pd.Series(unit[rows] @ centroid, index=manual.loc[rows, "suggestion_id"])
+        short = rows[manual.loc[rows, "text"].str.len() <= longest]
+        scores = pd.Series(unit[short] @ centroid, index=manual.loc[short, "suggestion_id"])
         ranked = scores.reset_index().sort_values([0, "suggestion_id"], ascending=[False, True])
         typical[theme_id] = ranked["suggestion_id"].head(3).tolist()
     return typical
 
 
-def test_typical_quotes_follow_the_definition(database):
+@pytest.mark.parametrize("longest", [theme_views.QUOTE_LENGTH, 60, None])
+def test_typical_quotes_follow_the_definition(database, longest):
     _path, csvs = database
-    quotes = data.query("theme_quotes", **Filters().params())
+    quotes = data.query("theme_quotes", **Filters().params(), quote_length=longest)
     found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
-    assert found == typical_by_hand(csvs)
+    expected = typical_by_hand(csvs, longest or 2000)
+    assert found == {theme_id: ids for theme_id, ids in expected.items() if ids}
 
 
 def test_typical_quotes_respect_filters(database):
     path, csvs = database
     filters = Filters(nations=("Scotland",), theme_ids=("cpd", "mentoring", "skills", "recognition"))
-    quotes = data.query("theme_quotes", **filters.params())
+    quotes = data.query("theme_quotes", **filters.params(), quote_length=theme_views.QUOTE_LENGTH)
     frame = expected_suggestions(csvs, path).set_index("suggestion_id")
     assert (frame.loc[quotes["suggestion_id"], "nation"] == "Scotland").all()
     assert (frame.loc[quotes["suggestion_id"], "theme_source"] == "manual").all()
     assert set(quotes["theme_id"]) <= set(filters.theme_ids)
     assert (quotes.groupby("theme_id").size() <= 3).all()
+    assert (quotes["text"].str.len() <= theme_views.QUOTE_LENGTH).all()
 
 
 @pytest.mark.parametrize(

@@ -104,9 +104,10 @@ for tab, frame, row, key, place, heading in breakdowns:
 st.subheader("In their own words")
 st.markdown(
     "For each theme, the three hand-tagged suggestions most typical of it: those whose wording is closest to the "
-    "theme's average wording (TF-IDF word vectors, cosine similarity)."
+    f"theme's average wording (TF-IDF word vectors, cosine similarity), among suggestions of at most "
+    f"{theme_views.QUOTE_LENGTH} characters."
 )
-quotes = data.query("theme_quotes", **shared)
+quotes = data.query("theme_quotes", **shared, quote_length=theme_views.QUOTE_LENGTH)
 quoted = theme_counts[theme_counts["theme_id"].isin(quotes["theme_id"])]
 for start in range(0, len(quoted), 3):
     for column, theme in zip(st.columns(3), quoted.iloc[start : start + 3].itertuples(), strict=False):
