@@ -186,8 +186,22 @@ def profession_composition(frames: dict[str, pd.DataFrame], params: dict) -> pd.
         .rename("members")
         .reset_index()
         .merge(frames["departments"], on="department_id")
-        .rename(columns={"department_id": "category", "name": "label"})
-        .assign(breakdown="department", nation=None, sort_order=pd.NA)
+        .sort_values(["members", "name"], ascending=[False, True], ignore_index=True)
+    )
+    departments["sort_order"] = departments.index + 1
+    top = params.get("top_departments")
+    if top is not None and len(departments) > top + 1:
+        others = departments.iloc[top:]
+        other = {"department_id": "_other", "name": f"Other departments ({len(others)})"}
+        departments = pd.concat(
+            [
+                departments.iloc[:top],
+                pd.DataFrame([{**other, "members": others["members"].sum(), "sort_order": top + 1}]),
+            ],
+            ignore_index=True,
+        )
+    departments = departments.rename(columns={"department_id": "category", "name": "label"}).assign(
+        breakdown="department", nation=None
     )
 
     def with_zero_rows(categories: pd.DataFrame, column: str, breakdown: str, labels: dict | None = None):
@@ -206,10 +220,10 @@ def profession_composition(frames: dict[str, pd.DataFrame], params: dict) -> pd.
         with_zero_rows(regions, "region", "region"),
     ]
     combined = pd.concat(parts, ignore_index=True)
-    columns = ["breakdown", "category", "label", "nation", "sort_order", "members"]
-    return combined[columns].sort_values(
-        ["breakdown", "sort_order", "members", "label"], ascending=[True, True, False, True], ignore_index=True
-    )
+    totals = combined.groupby("breakdown")["members"].transform("sum")
+    combined["share"] = (combined["members"] / totals.where(totals > 0)).fillna(0.0)
+    columns = ["breakdown", "category", "label", "nation", "sort_order", "members", "share"]
+    return combined[columns].sort_values(["breakdown", "sort_order", "label"], ignore_index=True)
 
 
 BASELINES: dict[str, Callable[[dict[str, pd.DataFrame], dict], pd.DataFrame]] = {

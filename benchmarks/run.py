@@ -310,25 +310,34 @@ def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: Scale
                 results.errors.append(f"pandas baseline for {name} ({label}) differs from the query's result")
 
 
-def measure_scale(
-    label: str, csv_dir: Path, db_path: Path, pages: list[Page], repeats: int, browser: bool, work_dir: Path, results
-) -> ScaleResults:
+@dataclass(frozen=True)
+class Settings:
+    """How much to measure: repeats of page runs and browser loads, repeats of each query, and whether to use Chromium."""
+
+    repeats: int
+    query_repeats: int
+    browser: bool
+    work_dir: Path
+
+
+def measure_scale(csv_dir: Path, db_path: Path, pages: list[Page], settings: Settings, results) -> ScaleResults:
     """All the measures on one database."""
     change = describe_data(db_path, results)
     results.page_queries = {page.title: queries_of(page) for page in pages}
     with env(GSE_DB_PATH=str(db_path)):
-        measure_pages(pages, repeats, change, results)
-        measure_queries(csv_dir, repeats, change, results)
-    if browser:
+        measure_pages(pages, settings.repeats, change, results)
+        measure_queries(csv_dir, settings.query_repeats, change, results)
+    if settings.browser:
         from benchmarks import browser as browser_measures
 
-        measured = browser_measures.measure(db_path, {page.title: page.url for page in pages}, repeats, work_dir)
+        targets = {page.title: page.url for page in pages}
+        measured = browser_measures.measure(db_path, targets, settings.repeats, settings.work_dir)
         results.browser = asdict(measured)
         results.errors.extend(measured.errors)
         for title, loads in measured.loads.items():
             if any(load.exceptions for load in loads):
                 results.errors.append(f"{title}: the browser showed an exception")
-    print(f"measured {label}", file=sys.stderr)
+    print(f"measured {results.scale}", file=sys.stderr)
     return results
 
 
@@ -344,6 +353,12 @@ def spread(values: list[float], digits: int = 0) -> str:
     if len(values) == 1:
         return f"{values[0]:,.{digits}f}"
     return f"{statistics.median(values):,.{digits}f} ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
+
+
+def query_total(results: ScaleResults, title: str, label: str) -> float:
+    """The summed median uncached DuckDB time of a page's queries ("all" or "filtered")."""
+    times = (results.queries.get(name, {}).get(f"duckdb_{label}", []) for name in results.page_queries.get(title, []))
+    return sum(median(values) or 0 for values in times)
 
 
 def page_verdicts(results: ScaleResults) -> dict[str, float | None]:
@@ -387,11 +402,11 @@ def verdict(target: Target, value: float | None, limit: float) -> str:
     return f"missed by {abs(value - limit):,.1f} {target.unit} ({ratio:.2f}x the limit)"
 
 
-def markdown_tables(all_results: list[ScaleResults], machine: dict, repeats: int) -> str:
+def markdown_tables(all_results: list[ScaleResults], machine: dict, settings: Settings) -> str:
     """The generated sections of docs/PERFORMANCE.md."""
     lines = ["## Machine and versions", ""]
     lines += [f"- {key}: {value}" for key, value in machine.items()]
-    lines += ["", "## Method", "", METHOD.format(repeats=repeats), ""]
+    lines += ["", "## Method", "", METHOD.format(repeats=settings.repeats, query_repeats=settings.query_repeats), ""]
     lines += targets_table(all_results)
     for results in all_results:
         lines += scale_tables(results)
@@ -399,7 +414,8 @@ def markdown_tables(all_results: list[ScaleResults], machine: dict, repeats: int
 
 
 METHOD = """\
-`python -m benchmarks.run --scale 1 10 50` (repeats: {repeats}). For each scale, `python -m dashboard.sample_data --scale N`
+`python -m benchmarks.run --scale 1 10 50` ({repeats} repeats of each page run and browser load, {query_repeats} of each
+query). For each scale, `python -m dashboard.sample_data --scale N`
 writes the synthetic CSVs and `dashboard.build.build_bundled` builds them into a database in a temporary folder; the
 build's classifier step (training and tagging) is timed on its own. Numbers are medians of the repeats, with the spread
 as (min–max). MB is 10^6 bytes.
@@ -467,15 +483,18 @@ def scale_tables(results: ScaleResults) -> list[str]:
         "",
         "### Page runs (AppTest, ms)",
         "",
-        "Wall time, and in brackets after it the process CPU time (median), which a busy machine inflates less.",
+        "Wall time, and in brackets after it the process CPU time (median), which a busy machine inflates less. The last",
+        "column adds up the uncached DuckDB times of the queries the page names (unfiltered / with the filter change):",
+        "roughly what a cold or warm run spends in the database, the rest being the page's own Python work.",
         "",
-        "| page | cold | warm (filter change) | cached rerun |",
-        "|---|---|---|---|",
+        "| page | cold | warm (filter change) | cached rerun | its queries, uncached |",
+        "|---|---|---|---|---|",
     ]
     for title, times in results.pages.items():
         cells = [
             f"{spread(times[kind])} [cpu {median(times[kind + '_cpu']):,.0f}]" for kind in ("cold", "warm", "cached")
         ]
+        cells.append(" / ".join(f"{query_total(results, title, label):,.0f}" for label in ("all", "filtered")))
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     lines += ["", "### Queries (ms) and the pandas baseline", ""]
     if results.pandas_read_s is not None:
@@ -588,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: measure, print the tables, write the report; exit 1 if any page or query failed."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 50], help="data scales (default 1 10 50)")
-    parser.add_argument("--repeats", type=int, default=5, help="repeats of each measure (default 5)")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats of page runs and browser loads (default 5)")
+    parser.add_argument("--query-repeats", type=int, default=9, help="repeats of each query (default 9)")
     parser.add_argument("--quick", action="store_true", help="scale 1, one repeat, no browser, no report by default")
     parser.add_argument("--browser", action=argparse.BooleanOptionalAction, default=None, help="measure in Chromium")
     parser.add_argument("--work-dir", type=Path, help="keep the data and databases here and reuse them")
@@ -601,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw measures as JSON")
     args = parser.parse_args(argv)
     if args.quick:
-        args.scale, args.repeats = [1], 1
+        args.scale, args.repeats, args.query_repeats = [1], 1, 1
     if bool(args.db) != bool(args.data):
         parser.error("--db and --data go together")
     browser = (not args.quick) if args.browser is None else args.browser
@@ -613,21 +633,16 @@ def main(argv: list[str] | None = None) -> int:
     pages = discover_pages()
     all_results = []
     with tempfile.TemporaryDirectory(prefix="gse-bench-") as temporary:
-        work_dir = args.work_dir or Path(temporary)
-        work_dir.mkdir(parents=True, exist_ok=True)
+        settings = Settings(args.repeats, args.query_repeats, browser, args.work_dir or Path(temporary))
+        settings.work_dir.mkdir(parents=True, exist_ok=True)
         if args.db:
-            results = ScaleResults(scale="given")
-            all_results.append(
-                measure_scale("given", args.data, args.db, pages, args.repeats, browser, work_dir, results)
-            )
+            all_results.append(measure_scale(args.data, args.db, pages, settings, ScaleResults(scale="given")))
         for scale in [] if args.db else args.scale:
             results = ScaleResults(scale=f"{scale}x")
-            csv_dir, db_path = prepare(scale, work_dir, results)
-            all_results.append(
-                measure_scale(f"{scale}x", csv_dir, db_path, pages, args.repeats, browser, work_dir, results)
-            )
+            csv_dir, db_path = prepare(scale, settings.work_dir, results)
+            all_results.append(measure_scale(csv_dir, db_path, pages, settings, results))
     chromium = next((r.browser["chromium_version"] for r in all_results if r.browser), None)
-    generated = markdown_tables(all_results, machine(chromium), args.repeats)
+    generated = markdown_tables(all_results, machine(chromium), settings)
     print(generated)
     if report:
         write_report(report, generated)
