@@ -56,8 +56,10 @@ if not suggestions:
     st.stop()
 
 st.subheader("Themes")
+bar_figure = theme_views.theme_bar(theme_counts)
 st.plotly_chart(
-    theme_views.theme_bar(theme_counts),
+    bar_figure,
+    alt=f"Bar chart of suggestions per theme. {bar_figure.layout.title.text}. The table below has the numbers.",
     key=BAR_KEY,
     on_select=follow_bar_click,
     selection_mode="points",
@@ -88,6 +90,7 @@ for tab, frame, row, key, place, heading in breakdowns:
         order = list(dict.fromkeys(frame[row]))
         st.plotly_chart(
             theme_views.share_heatmap(frame, row, title, row_order=order),
+            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
             key=f"themes_heatmap_{place}",
             config={"displayModeBar": False},
         )
