@@ -7,6 +7,7 @@ from functools import cache
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import charts, config, disclosure
 
@@ -159,6 +160,14 @@ def route_legs(stops: pd.DataFrame) -> list[dict]:
     return legs
 
 
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents its own, which made the map five times the bytes."""
+
+    def to_json(self) -> str:
+        """The deck as compact JSON, keys sorted as pydeck sorts them (Streamlit sends this string to the browser)."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def build_deck(
     locations: pd.DataFrame,
     stops: pd.DataFrame,
@@ -261,7 +270,7 @@ def build_deck(
     ]
     # map_provider=None is what keeps the map offline: with map_style=None alone, Streamlit still adds a Carto basemap.
     tiles = {"map_provider": "carto", "map_style": "light"} if basemap else {"map_provider": None}
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**INITIAL_VIEW),
         tooltip={"text": TOOLTIP_TEXT},
