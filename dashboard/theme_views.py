@@ -145,13 +145,15 @@ def standout(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFram
 
 
 def heatmap_title(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFrame, place: str) -> str:
-    """A heatmap title that states its strongest local emphasis, or what it shows when there is none."""
+    """A heatmap title that states its strongest local emphasis (wrapped to fit), or what it shows when there is none."""
     found = standout(frame, row, name, theme_counts)
     if found is None or found["share"] <= found["overall"]:
         return f"Theme shares by {place}"
-    return (
-        f"{found['label']} stands out in {found['where']}: {found['share']:.0%} of its suggestions, "
-        f"against {found['overall']:.0%} overall"
+    where = f'answers to "{found["where"]}"' if place == "question" else found["where"]
+    return wrap(
+        f"{found['label']} stands out in {where}: {found['share']:.0%} of its suggestions, "
+        f"against {found['overall']:.0%} overall",
+        width=90,
     )
 
 

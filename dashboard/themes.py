@@ -125,11 +125,6 @@ def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return model.classes_[best], probabilities[np.arange(len(best)), best]
 
 
-def needs_review(confidence: float) -> bool:
-    """Whether an auto tag with this confidence should be checked by a person."""
-    return confidence < REVIEW_THRESHOLD
-
-
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a built database, or an InputError that says how to build one."""
     if not path.exists():

@@ -343,6 +343,35 @@ def test_heatmap_writes_every_share_and_finds_the_standout():
     assert theme_views.standout_sentence(small, "location_id", "name", counts) is None
 
 
+def test_question_heatmap_title_quotes_the_question_and_wraps():
+    frame = pd.DataFrame(
+        {
+            "question": ["How can GSE help you work across government, today and tomorrow?"] * 2 + ["Other"] * 2,
+            "theme_id": ["cpd", "skills"] * 2,
+            "label": ["CPD", "Skills and tools"] * 2,
+            "suggestions": [30, 10, 20, 20],
+            "share": [0.75, 0.25, 0.5, 0.5],
+        }
+    )
+    counts = pd.DataFrame(
+        {
+            "theme_id": ["cpd", "skills"],
+            "label": ["CPD", "Skills and tools"],
+            "suggestions": [50, 30],
+            "share": [0.625, 0.375],
+        }
+    )
+    title = theme_views.heatmap_title(frame, "question", "question", counts, "question")
+    assert title.replace("<br>", " ") == (
+        'Skills and tools stands out in answers to "Other": 50% of its suggestions, against 38% overall'
+    )
+    assert all(len(line) <= 90 for line in title.split("<br>"))
+    assert (
+        theme_views.heatmap_title(frame.iloc[:0], "question", "question", counts, "question")
+        == "Theme shares by question"
+    )
+
+
 def test_explorer_table_and_download_title_say_how_each_theme_was_tagged():
     rows = pd.DataFrame(
         {
