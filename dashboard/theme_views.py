@@ -237,16 +237,7 @@ def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def quotes_markdown(quotes: pd.DataFrame, theme_id: str) -> str:
-    """One theme's typical suggestions as a Markdown quote list (empty when the theme has none)."""
+def theme_quotes(quotes: pd.DataFrame, theme_id: str) -> list[tuple[str, str]]:
+    """One theme's typical suggestions, best first, as (text, location) pairs (empty when the theme has none)."""
     rows = quotes[quotes["theme_id"] == theme_id].sort_values("quote_rank")
-    return "\n".join(
-        f"> {escape_markdown(text)}  \n> — *{location}*\n"
-        for text, location in zip(rows["text"], rows["location"], strict=True)
-    )
-
-
-def escape_markdown(text: str) -> str:
-    """User text shown literally in Markdown (no links, emphasis or HTML from a suggestion)."""
-    special = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join(f"\\{ch}" if ch in special else ch for ch in text)
+    return list(zip(rows["text"], rows["location"], strict=True))

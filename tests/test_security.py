@@ -187,8 +187,10 @@ def test_suggestion_text_is_always_shown_as_text(hostile_db, use_db):
         assert_safe(app)
         for element in rendered_markdown(app):
             shown += "evil" in element.value
-        for frame in app.dataframe:
+        for frame in [*app.dataframe, *app.table]:
             shown += frame.value.astype(str).apply(lambda column: column.str.contains("evil")).to_numpy().any()
+        # Plain text elements are never parsed as Markdown: they count as shown, and safely.
+        shown += sum("evil" in element.value for element in app.text)
     assert shown, "no page showed any suggestion text, so this test checked nothing"
 
 

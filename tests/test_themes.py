@@ -395,13 +395,17 @@ def test_explorer_table_and_download_title_say_how_each_theme_was_tagged():
     assert theme_views.explorer_title([], [], [], [], "", False) == "Suggestions"
 
 
-def test_quotes_are_shown_as_literal_text():
+def test_quotes_come_best_first_as_plain_pairs():
     quotes = pd.DataFrame(
-        {"theme_id": ["cpd"], "quote_rank": [1], "text": ["[click](http://x) *now*"], "location": ["York"]}
+        {
+            "theme_id": ["cpd", "cpd", "skills"],
+            "quote_rank": [2, 1, 1],
+            "text": ["second", "[click](http://x) *now*", "other"],
+            "location": ["York", "Leeds", "Hull"],
+        }
     )
-    shown = theme_views.quotes_markdown(quotes, "cpd")
-    assert "\\[click\\]\\(http://x\\)" in shown.replace("\\:", ":")
-    assert "\\*now\\*" in shown
+    assert theme_views.theme_quotes(quotes, "cpd") == [("[click](http://x) *now*", "Leeds"), ("second", "York")]
+    assert theme_views.theme_quotes(quotes, "careers") == []
 
 
 def explorer_count(app) -> int:

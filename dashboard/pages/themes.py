@@ -116,7 +116,10 @@ for start in range(0, len(quoted), 3):
     for column, theme in zip(st.columns(3), quoted.iloc[start : start + 3].itertuples(), strict=False):
         with column.container(border=True):
             st.markdown(f"**{theme.label}**")
-            st.markdown(theme_views.quotes_markdown(quotes, theme.theme_id))
+            for text, location in theme_views.theme_quotes(quotes, theme.theme_id):
+                # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
+                st.text(f"“{text}”")
+                st.text(f"— {location}")
 
 st.subheader("Suggestion explorer")
 theme_choices = data.query("theme_options").set_index("theme_id")["label"]
