@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import config
-from tests.browser.conftest import everywhere, goto
+from tests.browser.conftest import everywhere, goto, guarded_page
 
 pytestmark = pytest.mark.browser
 
@@ -68,15 +68,25 @@ def blocking_violations(page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("view", ["default", "filtered"])
+@pytest.fixture(scope="module", params=PAGES)
+def default_view(request, browser, app_url):
+    """Each page in its default view, opened once and shared by the read-only checks below (one load per page)."""
+    with guarded_page(browser, app_url) as page:
+        goto(page, request.param)
+        for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+            chart.locator("svg.main-svg").first.wait_for(state="attached")
+        yield page
+
+
+def test_no_serious_accessibility_violations_of_our_own(default_view):
+    assert sorted(set(blocking_violations(default_view))) == []
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violations_of_our_own(page, path, view):
-    goto(page, f"{path}?{FILTERED}" if view == "filtered" else path)
-    if view == "default":
-        found = blocking_violations(page)
-    else:
-        # Every tab and expander is opened in turn, as axe only checks what is shown.
-        found = [violation for _ in everywhere(page) for violation in blocking_violations(page)]
+def test_no_serious_accessibility_violations_of_our_own_when_filtered(page, path):
+    goto(page, f"{path}?{FILTERED}")
+    # Every tab and expander is opened in turn, as axe only checks what is shown.
+    found = [violation for _ in everywhere(page) for violation in blocking_violations(page)]
     assert sorted(set(found)) == []
 
 
@@ -133,17 +143,8 @@ CHARTS_AND_TABLES = """
 """
 
 
-def charts_drawn(page) -> None:
-    """Wait until every plotly chart on the page has drawn its SVG."""
-    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_charts_are_readable_as_text(page, path):
-    goto(page, path)
-    charts_drawn(page)
-    items = page.evaluate(CHARTS_AND_TABLES)
+def test_every_chart_states_its_finding_and_has_a_table(default_view):
+    items = default_view.evaluate(CHARTS_AND_TABLES)
     assert [item for item in items if item["kind"] == "chart" and not item["title"]] == [], "a chart without a title"
     alone = [
         f"{item['kind']} {item['title']!r}"
@@ -151,9 +152,9 @@ def test_charts_are_readable_as_text(page, path):
         if item["kind"] != "table" and (position + 1 == len(items) or items[position + 1]["kind"] != "table")
     ]
     assert alone == [], "charts with no table of their numbers before the next chart"
-    low_contrast = [
-        failure
-        for chart in page.locator('[data-testid="stPlotlyChart"]').all()
-        for failure in chart.evaluate(CHART_TEXT_CONTRAST)
-    ]
-    assert sorted(set(low_contrast)) == [], "chart text below WCAG contrast"
+
+
+def test_chart_text_has_enough_contrast(default_view):
+    charts = default_view.locator('[data-testid="stPlotlyChart"]').all()
+    low_contrast = [failure for chart in charts for failure in chart.evaluate(CHART_TEXT_CONTRAST)]
+    assert sorted(set(low_contrast)) == []
