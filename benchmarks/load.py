@@ -9,6 +9,7 @@ browser plumbing that the browser tests (tests/browser/conftest.py) share, so th
 
 import argparse
 import asyncio
+import csv
 import json
 import os
 import random
@@ -72,19 +73,19 @@ EXCEPTION = '[data-testid="stException"]'
 
 # URL paths of the pages (st.Page url_path); "" is the Overview.
 PAGES = ("", "roadtrip", "themes", "leadership", "profession", "data")
-# Filter values fixed by the data contract, so the script works on any conforming data set.
-THEME_IDS = (
-    "recognition",
-    "cpd",
-    "careers",
-    "leadership",
-    "mentoring",
-    "collaboration",
-    "skills",
-    "inclusion",
-    "recruitment",
-)
+# Nations are fixed by the data contract. Links carry theme labels (as the sidebar writes them); those of the bundled
+# data are read from data/themes.csv, and a link with a label another data set lacks is ignored by the app, not an error.
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
+SELECT_ALL = "Select all"
+
+
+def theme_labels() -> tuple[str, ...]:
+    """The theme labels of the bundled data, for shared links."""
+    path = config.DATA_DIR / "themes.csv"
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8") as themes:
+        return tuple(row["label"] for row in csv.DictReader(themes))
 
 
 @dataclass(frozen=True)
@@ -192,13 +193,24 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
-class PeakMemory:
-    """Samples a process tree's RSS in a background thread and keeps the peak."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    # Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerUsage:
+    """Samples a server's RSS in a background thread, keeping the peak, and measures the CPU time it used."""
 
     def __init__(self, pid: int | None, interval_s: float = 0.2) -> None:
         self.pid = pid
         self.interval_s = interval_s
         self.peak = 0
+        self.cpu_s = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -207,8 +219,9 @@ class PeakMemory:
             self.peak = max(self.peak, rss_bytes(self.pid))
             self._done.wait(self.interval_s)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> "ServerUsage":
         if self.pid:
+            self.cpu_s = -cpu_seconds(self.pid)
             self._thread.start()
         return self
 
@@ -216,6 +229,7 @@ class PeakMemory:
         self._done.set()
         if self._thread.is_alive():
             self._thread.join()
+            self.cpu_s += cpu_seconds(self.pid)
 
 
 @dataclass
@@ -237,11 +251,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def link(rng: random.Random) -> str:
+def link(rng: random.Random, labels: tuple[str, ...]) -> str:
     """A shared link to a random page with a random filter, as a user might open one."""
     query = {}
-    if rng.random() < 0.7:
-        query["theme"] = rng.choice(THEME_IDS)
+    if labels and rng.random() < 0.7:
+        query["theme"] = rng.choice(labels)
     if rng.random() < 0.4:
         query["nation"] = rng.choice(NATIONS)
     path = "/" + rng.choice(PAGES)
@@ -267,12 +281,20 @@ async def timed(page, kind: str, action, results: Results) -> None:
         results.errors.append(f"{kind} {page.url}: exception shown: {text[:300]}")
 
 
-async def choose_theme(page) -> None:
-    """Pick the first unselected theme in the sidebar's Themes box, as a user would."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
-    await box.locator("input").click()
-    await page.locator('[role="option"]').first.click()
-    await page.keyboard.press("Escape")
+async def change_filter(page, rng: random.Random) -> None:
+    """Add a random theme in the sidebar's Themes box, as a user would; once every theme is chosen, reset the filters."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_role("combobox", name="Themes", exact=True)
+    await box.click()
+    options = page.get_by_role("option")
+    await options.first.wait_for()
+    names = [name.strip() for name in await options.all_inner_texts() if name.strip() != SELECT_ALL]
+    if names:
+        await page.get_by_role("option", name=rng.choice(names), exact=True).click()
+        await box.press("Escape")
+    else:
+        await box.press("Escape")
+        await sidebar.get_by_role("button", name="Reset filters").click()
 
 
 async def navigate(page, rng: random.Random) -> None:
@@ -284,6 +306,7 @@ async def navigate(page, rng: random.Random) -> None:
 async def session(browser, url: str, number: int, deadline: float, results: Results) -> None:
     """One user: open a link, move between pages, change a filter, and again, until the deadline."""
     rng = random.Random(number)
+    labels = theme_labels()
     context = await browser.new_context(base_url=url, viewport={"width": 1400, "height": 1000}, service_workers="block")
     context.set_default_timeout(APP_TIMEOUT_MS)
 
@@ -298,9 +321,9 @@ async def session(browser, url: str, number: int, deadline: float, results: Resu
     await context.add_init_script(RUN_COUNTER)
     page = await context.new_page()
     steps = [
-        ("open link", lambda: page.goto(link(rng))),
+        ("open link", lambda: page.goto(link(rng, labels))),
         ("navigate", lambda: navigate(page, rng)),
-        ("filter", lambda: choose_theme(page)),
+        ("filter", lambda: change_filter(page, rng)),
         ("navigate", lambda: navigate(page, rng)),
     ]
     step = 0
@@ -344,7 +367,7 @@ async def drive(url: str, sessions: int, seconds: float, stagger_s: float) -> Re
     return results
 
 
-def summary(results: Results, sessions: int, seconds: float, peak_rss: int | None) -> dict:
+def summary(results: Results, sessions: int, seconds: float, usage: ServerUsage | None) -> dict:
     """The numbers the report states."""
     everything = [value for values in results.timings.values() for value in values]
     report = {
@@ -363,7 +386,11 @@ def summary(results: Results, sessions: int, seconds: float, peak_rss: int | Non
             }
             for kind, values in sorted(results.timings.items())
         },
-        "peak_rss_mb": round(peak_rss / 2**20, 1) if peak_rss else None,
+        "peak_rss_mb": round(usage.peak / 2**20, 1) if usage and usage.peak else None,
+        # Server CPU per step says how much of the machine one user action costs the server itself, apart from the
+        # browsers, which share this machine's cores during the test.
+        "server_cpu_s": round(usage.cpu_s, 1) if usage else None,
+        "server_cpu_per_step_s": round(usage.cpu_s / len(everything), 3) if usage and everything else None,
         "error_messages": results.errors[:20],
         "outside_requests": sorted(set(results.outside)),
     }
@@ -373,17 +400,17 @@ def summary(results: Results, sessions: int, seconds: float, peak_rss: int | Non
 def run(url: str | None, server_pid: int | None, sessions: int, seconds: float, stagger_s: float = 0.25) -> dict:
     """Drive the sessions against a server (our own, on the bundled data, when no URL is given) and summarise."""
     if url:
-        with PeakMemory(server_pid) as memory:
+        with ServerUsage(server_pid) as usage:
             results = asyncio.run(drive(url, sessions, seconds, stagger_s))
-        return summary(results, sessions, seconds, memory.peak if server_pid else None)
+        return summary(results, sessions, seconds, usage if server_pid else None)
     from dashboard import build
 
     with tempfile.TemporaryDirectory(prefix="gse-load-") as folder:
         db_path = Path(folder) / "gse.duckdb"
         build.build_bundled(config.DATA_DIR, db_path)
-        with serve(db_path, ARTIFACTS / "load-server.log") as server, PeakMemory(server.pid) as memory:
+        with serve(db_path, ARTIFACTS / "load-server.log") as server, ServerUsage(server.pid) as usage:
             results = asyncio.run(drive(server.url, sessions, seconds, stagger_s))
-        return summary(results, sessions, seconds, memory.peak)
+        return summary(results, sessions, seconds, usage)
 
 
 def loopback_url(value: str) -> str:
@@ -421,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{report['sessions']} sessions for {report['seconds']:.0f} s: {report['steps']} steps, "
             f"{report['errors']} errors, p50 {report['p50_s']} s, p95 {report['p95_s']} s, max {report['max_s']} s, "
-            f"server peak RSS {report['peak_rss_mb']} MB"
+            f"server peak RSS {report['peak_rss_mb']} MB, server CPU {report['server_cpu_s']} s "
+            f"({report['server_cpu_per_step_s']} s a step)"
         )
         for kind, numbers in report["by_kind"].items():
             print(f"  {kind}: {numbers['steps']} steps, p50 {numbers['p50_s']} s, p95 {numbers['p95_s']} s")
