@@ -53,7 +53,12 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     stem = context.file_stem()
     left, right = st.columns(2)
     left.download_button(
-        "Download CSV", lambda: exports.to_csv(frame, context), f"{stem}.csv", "text/csv", key=f"{key}_csv", on_click="ignore"
+        "Download CSV",
+        lambda: exports.to_csv(frame, context),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
     )
     right.download_button(
         "Download XLSX",
