@@ -5,8 +5,11 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect, sync_playwright
 
 from benchmarks.load import (
     APP_IDLE,
@@ -22,6 +25,20 @@ from benchmarks.load import (
 )
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
+SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+# What the app was doing when a wait gave up, for the failure message.
+APP_STATE = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {
+    script: app && app.getAttribute("data-test-script-state"),
+    connection: app && app.getAttribute("data-test-connection-state"),
+    finishedRuns: window.__gseScriptRuns,
+    loadingElements: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+    exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+  };
+}
+"""
 # Clicks and lookups give up sooner than waits for a script run, which can be slow on a busy CI machine.
 ACTION_TIMEOUT_MS = 30_000
 DOWNLOADS = ARTIFACTS / "downloads"
@@ -30,7 +47,7 @@ DOWNLOADS = ARTIFACTS / "downloads"
 @pytest.fixture(scope="session")
 def app_server(bundled_db) -> Iterator[Server]:
     """One real Streamlit server on the bundled data, shared by every browser test; its log is in test-artifacts/."""
-    with serve(bundled_db, ARTIFACTS / "streamlit-server.log") as server:
+    with serve(bundled_db, SERVER_LOG) as server:
         yield server
 
 
@@ -50,8 +67,6 @@ def launch_chromium(playwright):
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium
@@ -94,6 +109,25 @@ def guarded_page(browser, app_url: str) -> Iterator:
         pytest.fail(f"the app tried to reach outside this machine: {sorted(set(outside))}")
 
 
+# URL paths of the pages, as st.Page url_path gives them; "/" is the Overview.
+PAGE_PATHS = ["/", "/roadtrip", "/themes", "/leadership", "/profession", "/data"]
+
+
+@pytest.fixture(scope="session", params=PAGE_PATHS)
+def loaded_page(request, browser, app_url):
+    """Each page in its default view with its charts drawn, opened once and shared by read-only checks (never click)."""
+    with guarded_page(browser, app_url) as page:
+        goto(page, request.param)
+        for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+            chart.locator("svg.main-svg").first.wait_for(state="attached")
+        yield page
+
+
+def path_of(page) -> str:
+    """The URL path a page shows, e.g. "/themes"."""
+    return urlsplit(page.url).path or "/"
+
+
 @pytest.fixture
 def page(browser, app_url):
     """A fresh page on the app for one test; the test fails if the page tried to leave the machine."""
@@ -108,7 +142,13 @@ def script_runs(page) -> int:
 
 def wait_for_app(page, after: int = 0, timeout: float = APP_TIMEOUT_MS) -> None:
     """Wait until the app is idle with more than `after` runs finished (by default: once the first run has finished)."""
-    page.wait_for_function(APP_IDLE, arg=after, timeout=timeout, polling="raf")
+    try:
+        page.wait_for_function(APP_IDLE, arg=after, timeout=timeout, polling="raf")
+    except PlaywrightTimeout:
+        state = page.evaluate(APP_STATE)
+        pytest.fail(
+            f"{page.url} did not finish a run within {timeout / 1000:.0f} s: {state}; see the server log in {ARTIFACTS}"
+        )
 
 
 @contextmanager
@@ -174,8 +214,6 @@ def multiselect(page, label: str, area=None):
 
 def choose(page, label: str, option: str, area=None) -> None:
     """Pick an option in a multiselect with the mouse, as a user would, wait for the rerun, and close the list."""
-    from playwright.sync_api import expect
-
     box = multiselect(page, label, area).get_by_role("combobox")
     with rerun(page):
         box.click()

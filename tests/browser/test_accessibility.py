@@ -6,11 +6,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import config
-from tests.browser.conftest import everywhere, goto, guarded_page
+from tests.browser.conftest import PAGE_PATHS, everywhere, goto
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/roadtrip", "/themes", "/leadership", "/profession", "/data"]
 # A filtered view: a theme and a nation as a shared link carries them (by label, as the sidebar writes them).
 FILTERED = "theme=CPD&nation=Scotland"
 # WCAG 2.2 A and AA (axe tags each rule with the version that added it), plus axe's best practices.
@@ -68,21 +67,11 @@ def blocking_violations(page) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module", params=PAGES)
-def default_view(request, browser, app_url):
-    """Each page in its default view, opened once and shared by the read-only checks below (one load per page)."""
-    with guarded_page(browser, app_url) as page:
-        goto(page, request.param)
-        for chart in page.locator('[data-testid="stPlotlyChart"]').all():
-            chart.locator("svg.main-svg").first.wait_for(state="attached")
-        yield page
+def test_no_serious_accessibility_violations_of_our_own(loaded_page):
+    assert sorted(set(blocking_violations(loaded_page))) == []
 
 
-def test_no_serious_accessibility_violations_of_our_own(default_view):
-    assert sorted(set(blocking_violations(default_view))) == []
-
-
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE_PATHS)
 def test_no_serious_accessibility_violations_of_our_own_when_filtered(page, path):
     goto(page, f"{path}?{FILTERED}")
     # Every tab and expander is opened in turn, as axe only checks what is shown.
@@ -143,8 +132,8 @@ CHARTS_AND_TABLES = """
 """
 
 
-def test_every_chart_states_its_finding_and_has_a_table(default_view):
-    items = default_view.evaluate(CHARTS_AND_TABLES)
+def test_every_chart_states_its_finding_and_has_a_table(loaded_page):
+    items = loaded_page.evaluate(CHARTS_AND_TABLES)
     assert [item for item in items if item["kind"] == "chart" and not item["title"]] == [], "a chart without a title"
     alone = [
         f"{item['kind']} {item['title']!r}"
@@ -154,7 +143,7 @@ def test_every_chart_states_its_finding_and_has_a_table(default_view):
     assert alone == [], "charts with no table of their numbers before the next chart"
 
 
-def test_chart_text_has_enough_contrast(default_view):
-    charts = default_view.locator('[data-testid="stPlotlyChart"]').all()
+def test_chart_text_has_enough_contrast(loaded_page):
+    charts = loaded_page.locator('[data-testid="stPlotlyChart"]').all()
     low_contrast = [failure for chart in charts for failure in chart.evaluate(CHART_TEXT_CONTRAST)]
     assert sorted(set(low_contrast)) == []

@@ -3,35 +3,34 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import exceptions, goto, screenshot
+from tests.browser.conftest import exceptions, goto, path_of, screenshot
 
 pytestmark = pytest.mark.browser
 
 # URL path: (fewest KPI cards, fewest charts). Plotly charts and pydeck maps both count as charts.
-PAGES = {
+EXPECTED = {
     "/": (7, 0),
-    "/roadtrip": (1, 2),
-    "/themes": (1, 1),
-    "/leadership": (1, 1),
-    "/profession": (1, 1),
+    "/roadtrip": (8, 3),
+    "/themes": (4, 3),
+    "/leadership": (6, 6),
+    "/profession": (4, 6),
     "/data": (0, 0),
 }
 CHARTS = '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]'
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_with_its_kpis_and_charts(page, path):
-    goto(page, path)
-    screenshot(page, f"page_{path.strip('/') or 'overview'}")
-    assert exceptions(page) == []
-    expect(page.locator("h1").first).not_to_be_empty()
-    kpis, charts = PAGES[path]
-    assert page.locator('[data-testid="stMetric"]').count() >= kpis
-    assert page.locator(CHARTS).count() >= charts
-    # A chart that is present but never drew is not a chart: wait for plotly's SVG and deck.gl's canvas.
-    for plot in page.locator('[data-testid="stPlotlyChart"]').all():
+def test_page_loads_with_its_kpis_and_charts(loaded_page):
+    path = path_of(loaded_page)
+    screenshot(loaded_page, f"page_{path.strip('/') or 'overview'}")
+    assert exceptions(loaded_page) == []
+    expect(loaded_page.locator("h1").first).not_to_be_empty()
+    kpis, charts = EXPECTED[path]
+    assert loaded_page.locator('[data-testid="stMetric"]').count() >= kpis
+    assert loaded_page.locator(CHARTS).count() >= charts
+    # A chart that is present but never drew is not a chart: plotly draws an SVG, deck.gl a canvas.
+    for plot in loaded_page.locator('[data-testid="stPlotlyChart"]').all():
         expect(plot.locator("svg.main-svg").first).to_be_attached()
-    for deck in page.locator('[data-testid="stDeckGlJsonChart"]').all():
+    for deck in loaded_page.locator('[data-testid="stDeckGlJsonChart"]').all():
         expect(deck.locator("canvas").first).to_be_attached()
 
 
