@@ -26,6 +26,12 @@ from benchmarks.load import (
 )
 
 HELLO_SCRIPT = 'import streamlit as st\n\nst.write("hello")\n'
+HELLO_PLOTLY = "hello + one Plotly chart"
+# A second floor: the same page with one small Plotly chart, which makes the browser load and start plotly.js.
+HELLO_PLOTLY_SCRIPT = (
+    "import plotly.graph_objects as go\nimport streamlit as st\n\n"
+    'st.write("hello")\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[3, 1])))\n'
+)
 # Finished means: a script run has ended, nothing is still loading, and every chart has drawn. The value is the time
 # since navigation started (performance.now()), so Playwright's own round trips are not counted.
 FINISHED = """
@@ -155,14 +161,21 @@ def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) 
     results = BrowserResults()
     hello = work_dir / "hello.py"
     hello.write_text(HELLO_SCRIPT)
+    hello_plotly = work_dir / "hello_plotly.py"
+    hello_plotly.write_text(HELLO_PLOTLY_SCRIPT)
     with (
         serve(db_path, work_dir / "app-server.log") as app,
         serve_script(hello, work_dir / "hello-server.log") as floor,
+        serve_script(hello_plotly, work_dir / "hello-plotly-server.log") as plotly_floor,
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         results.chromium_version = browser.version
-        targets = {"hello": f"{floor.url}/", **{title: f"{app.url}/{path}" for title, path in pages.items()}}
+        targets = {
+            "hello": f"{floor.url}/",
+            HELLO_PLOTLY: f"{plotly_floor.url}/",
+            **{title: f"{app.url}/{path}" for title, path in pages.items()},
+        }
         try:
             # The first load after the server starts fills its caches; it is reported on its own, not in the medians.
             for repeat in range(repeats + 1):
