@@ -114,8 +114,8 @@ def discover_pages(entry: Path = ENTRY) -> list[Page]:
 
 
 def query_names() -> list[str]:
-    """Every query in queries/ (the schema is not a query)."""
-    return sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql") if path.stem != "schema")
+    """Every query in queries/ (the schema and the shared macros are not queries)."""
+    return sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql") if path.stem not in data.NOT_QUERIES)
 
 
 def queries_of(page: Page) -> list[str]:

@@ -22,6 +22,7 @@ CONNECTION_CONFIG = {
 }
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+NOT_QUERIES = frozenset({"schema", "macros"})  # files in queries/ that data.query must not run
 
 
 class DatabaseMissing(RuntimeError):
@@ -40,7 +41,7 @@ class Database:
 @cache
 def sql_text(name: str) -> str:
     """The text of queries/NAME.sql (names are checked, so no path can escape the folder)."""
-    if not QUERY_NAME.fullmatch(name):
+    if not QUERY_NAME.fullmatch(name) or name in NOT_QUERIES:
         raise ValueError(f"not a query name: {name!r}")
     return (config.QUERIES_DIR / f"{name}.sql").read_text()
 
@@ -64,15 +65,17 @@ def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnectio
         ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     connection.execute("attach $path as gse (read_only)", {"path": path})
+    connection.execute((config.QUERIES_DIR / "macros.sql").read_text())  # the shared filters, before the lock
     connection.execute("set enable_external_access = false")
     connection.execute("set lock_configuration = true")  # last, so nothing above can be switched back on
     return connection
 
 
 def _cursor(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    # Each query gets its own cursor (connections are not thread-safe); a cursor starts in the in-memory catalog.
+    # Each query gets its own cursor (connections are not thread-safe); a cursor starts in the in-memory catalog. Tables
+    # resolve to the attached file, and the shared filter macros (created in memory) still resolve.
     cursor = connection.cursor()
-    cursor.execute("use gse")
+    cursor.execute("set search_path = 'gse.main,memory.main'")
     return cursor
 
 

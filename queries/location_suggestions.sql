@@ -3,14 +3,9 @@
 -- Key: location_id.
 with chosen_workshops as (
     select
-        workshops.workshop_id,
-        workshops.location_id
-    from workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
+        workshop_id,
+        location_id
+    from chosen_workshops($nations, $location_ids, $date_from, $date_to)
 ),
 
 final as (

@@ -9,23 +9,15 @@ with chosen_members as (
         department_id
     from members
     where ($department_ids is null or list_contains($department_ids, department_id))
-        and ($nations is null or list_contains(
-            $nations,
-            case when region in ('Scotland', 'Wales', 'Northern Ireland') then region else 'England' end
-        ))
+        and ($nations is null or list_contains($nations, region_nation(region)))
 ),
 
 chosen_workshops as (
     select
-        workshops.workshop_id,
-        workshops.location_id,
-        workshops.miles_travelled
-    from workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
+        workshop_id,
+        location_id,
+        miles_travelled
+    from chosen_workshops($nations, $location_ids, $date_from, $date_to)
 ),
 
 chosen_suggestions as (

@@ -10,10 +10,7 @@ with chosen_members as (
         department_id
     from members
     where ($department_ids is null or list_contains($department_ids, department_id))
-        and ($nations is null or list_contains(
-            $nations,
-            case when region in ('Scotland', 'Wales', 'Northern Ireland') then region else 'England' end
-        ))
+        and ($nations is null or list_contains($nations, region_nation(region)))
         and ($grades is null or list_contains($grades, grade))
         and ($backgrounds is null or list_contains($backgrounds, background))
 ),

@@ -4,17 +4,15 @@
 -- attendees adds up the workshops that recorded attendance; workshops_without_attendance counts the others.
 with located_workshops as (
     select
-        workshops.workshop_id,
-        workshops.attendees,
-        locations.location_id,
-        locations.name,
-        locations.nation,
-        locations.region,
-        locations.latitude,
-        locations.longitude
-    from workshops
-    inner join locations using (location_id)
-    where $nations is null or list_contains($nations, locations.nation)
+        workshop_id,
+        attendees,
+        location_id,
+        location as name,
+        nation,
+        region,
+        latitude,
+        longitude
+    from chosen_workshops($nations, null, null, null)
 ),
 suggestions_by_workshop as (
     select

@@ -13,11 +13,7 @@ with numbered_workshops as (
 chosen_workshops as (
     select numbered_workshops.*
     from numbered_workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, numbered_workshops.location_id))
-        and ($date_from is null or numbered_workshops.held_on >= $date_from)
-        and ($date_to is null or numbered_workshops.held_on <= $date_to)
+    where workshop_id in (select workshop_id from chosen_workshops($nations, $location_ids, $date_from, $date_to))
 ),
 
 visits as (

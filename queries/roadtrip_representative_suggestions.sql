@@ -6,22 +6,15 @@
 -- the one whose length is nearest the theme's median there, so neither a one-word nor a rambling answer is picked.
 with chosen_suggestions as (
     select
-        suggestions.suggestion_id,
-        suggestions.text,
-        suggestions.question,
-        suggestions.theme_id,
-        suggestions.confidence,
-        locations.name as location,
-        workshops.held_on
-    from suggestions
-    inner join workshops using (workshop_id)
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
-        and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
-        and suggestions.theme_id is not null
+        suggestion_id,
+        text,
+        question,
+        theme_id,
+        confidence,
+        location,
+        held_on
+    from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to)
+    where theme_id is not null
 ),
 
 theme_ranks as (

@@ -5,16 +5,11 @@
 -- nothing. Earth's mean radius: 6371.0 km, 3958.8 miles.
 with chosen_workshops as (
     select
-        workshops.workshop_id,
-        workshops.held_on,
-        radians(locations.latitude) as latitude,
-        radians(locations.longitude) as longitude
-    from workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
+        workshop_id,
+        held_on,
+        radians(latitude) as latitude,
+        radians(longitude) as longitude
+    from chosen_workshops($nations, $location_ids, $date_from, $date_to)
 ),
 
 legs as (

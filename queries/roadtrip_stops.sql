@@ -5,25 +5,17 @@
 -- location and dates; suggestions and the top theme follow those and theme.
 with numbered_workshops as (
     select
-        workshops.*,
-        row_number() over (order by workshops.held_on, workshops.workshop_id) as stop
+        workshop_id,
+        row_number() over (order by held_on, workshop_id) as stop
     from workshops
 ),
 
 chosen_workshops as (
     select
-        numbered_workshops.*,
-        locations.name as location,
-        locations.nation,
-        locations.region,
-        locations.latitude,
-        locations.longitude
-    from numbered_workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, numbered_workshops.location_id))
-        and ($date_from is null or numbered_workshops.held_on >= $date_from)
-        and ($date_to is null or numbered_workshops.held_on <= $date_to)
+        matching.*,
+        numbered_workshops.stop
+    from chosen_workshops($nations, $location_ids, $date_from, $date_to) as matching
+    inner join numbered_workshops using (workshop_id)
 ),
 
 chosen_suggestions as (

@@ -5,17 +5,10 @@
 -- Example: {"review_below": 0.5}
 with chosen_suggestions as (
     select
-        suggestions.theme_id,
-        suggestions.theme_source,
-        suggestions.confidence
-    from suggestions
-    inner join workshops using (workshop_id)
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
-        and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
+        theme_id,
+        theme_source,
+        confidence
+    from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to)
 ),
 
 final as (

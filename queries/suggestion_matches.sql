@@ -16,23 +16,16 @@ with matched as (
         suggestions.theme_source,
         suggestions.confidence,
         coalesce(suggestions.theme_source = 'auto' and suggestions.confidence < $review_below, false) as needs_review,
-        locations.name as location,
-        locations.nation,
-        workshops.workshop_id,
-        workshops.held_on,
+        suggestions.location,
+        suggestions.nation,
+        suggestions.workshop_id,
+        suggestions.held_on,
         suggestions.question
-    from suggestions
-    inner join workshops using (workshop_id)
-    inner join locations using (location_id)
+    from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to) as suggestions
     left join themes using (theme_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
-        and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
-        and ($explorer_theme_ids is null or list_contains($explorer_theme_ids, suggestions.theme_id))
-        and ($explorer_location_ids is null or list_contains($explorer_location_ids, workshops.location_id))
-        and ($workshop_ids is null or list_contains($workshop_ids, workshops.workshop_id))
+    where ($explorer_theme_ids is null or list_contains($explorer_theme_ids, suggestions.theme_id))
+        and ($explorer_location_ids is null or list_contains($explorer_location_ids, suggestions.location_id))
+        and ($workshop_ids is null or list_contains($workshop_ids, suggestions.workshop_id))
         and ($questions is null or list_contains($questions, coalesce(suggestions.question, 'Not recorded')))
         and ($search_pattern is null or suggestions.text ilike $search_pattern escape '\')
 ),

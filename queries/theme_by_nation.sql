@@ -4,14 +4,9 @@
 -- Key: nation, theme_id.
 with chosen_workshops as (
     select
-        workshops.workshop_id,
-        locations.nation
-    from workshops
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
+        workshop_id,
+        nation
+    from chosen_workshops($nations, $location_ids, $date_from, $date_to)
 ),
 
 chosen_themes as (

@@ -14,14 +14,8 @@ chosen_suggestions as (
     select
         coalesce(suggestions.question, 'Not recorded') as question,
         suggestions.theme_id
-    from suggestions
-    inner join workshops using (workshop_id)
-    inner join locations using (location_id)
+    from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to) as suggestions
     inner join chosen_themes using (theme_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
 ),
 
 grid as (

@@ -2,15 +2,8 @@
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
 -- Key: theme_id.
 with chosen_suggestions as (
-    select suggestions.theme_id
-    from suggestions
-    inner join workshops using (workshop_id)
-    inner join locations using (location_id)
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
-        and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
+    select theme_id
+    from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to)
 ),
 
 counted as (

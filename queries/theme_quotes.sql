@@ -92,19 +92,13 @@ candidates as (
         similarity.theme_id,
         themes.label,
         suggestions.text,
-        locations.name as location,
+        suggestions.location,
         similarity.score
     from similarity
-    inner join suggestions using (suggestion_id)
+    inner join chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to) as suggestions
+        using (suggestion_id)
     inner join themes on themes.theme_id = similarity.theme_id
-    inner join workshops on workshops.workshop_id = suggestions.workshop_id
-    inner join locations on locations.location_id = workshops.location_id
-    where ($nations is null or list_contains($nations, locations.nation))
-        and ($location_ids is null or list_contains($location_ids, workshops.location_id))
-        and ($date_from is null or workshops.held_on >= $date_from)
-        and ($date_to is null or workshops.held_on <= $date_to)
-        and ($theme_ids is null or list_contains($theme_ids, similarity.theme_id))
-        and length(suggestions.text) <= coalesce($quote_length, 2000)
+    where length(suggestions.text) <= coalesce($quote_length, 2000)
 ),
 
 final as (

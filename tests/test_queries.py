@@ -9,7 +9,7 @@ import pytest
 from dashboard import config, data
 from dashboard.filters import Filters
 
-QUERY_NAMES = sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql") if path.stem != "schema")
+QUERY_NAMES = sorted(path.stem for path in config.QUERIES_DIR.glob("*.sql") if path.stem not in data.NOT_QUERIES)
 
 
 def header(name: str, field: str) -> str | None:

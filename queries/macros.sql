@@ -1,0 +1,35 @@
+-- Not a query: the shared filters, defined once as DuckDB macros. dashboard/data.py runs this file on its connection
+-- (tables named as gse.*, the attached database file); queries call chosen_workshops(...), chosen_suggestions(...) and
+-- region_nation(...) instead of repeating the filter. Queries run by other connections must not use them.
+
+-- The workshops matching the shared nation, location and date filters (NULL = no filter), with their location.
+create macro chosen_workshops(nations, location_ids, date_from, date_to) as table
+    select
+        workshops.*,
+        locations.name as location,
+        locations.nation,
+        locations.region,
+        locations.latitude,
+        locations.longitude
+    from gse.workshops
+    inner join gse.locations using (location_id)
+    where (nations is null or list_contains(nations, locations.nation))
+        and (location_ids is null or list_contains(location_ids, workshops.location_id))
+        and (date_from is null or workshops.held_on >= date_from)
+        and (date_to is null or workshops.held_on <= date_to);
+
+-- The suggestions made at those workshops and matching the theme filter, with their workshop's date and location.
+create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, date_to) as table
+    select
+        suggestions.*,
+        chosen.held_on,
+        chosen.location_id,
+        chosen.location,
+        chosen.nation
+    from gse.suggestions
+    inner join chosen_workshops(nations, location_ids, date_from, date_to) as chosen using (workshop_id)
+    where theme_ids is null or list_contains(theme_ids, suggestions.theme_id);
+
+-- A member's nation from their ITL1 region (England has nine regions; the other nations are regions themselves).
+create macro region_nation(region_name) as
+    case when region_name in ('Scotland', 'Wales', 'Northern Ireland') then region_name else 'England' end;
