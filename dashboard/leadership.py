@@ -189,7 +189,7 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
     _add_reference(figure, ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}")
     order = [*shown["department_id"], *hidden["department_id"]]
     figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
-    figure.update_xaxes(title="Participants per 100 members (label: rate and count)", rangemode="tozero")
+    figure.update_xaxes(title_text="Participants per 100 members (label: rate and count)", rangemode="tozero")
     figure.update_layout(showlegend=False)
     return titled(figure, title, height=max(300, 26 * len(view) + 120))
 
@@ -306,7 +306,7 @@ def interval_chart(
     _add_blanked(figure, hidden[label])
     _add_reference(figure, ref["acceptance_rate"], f"Profession-wide {percent(ref['acceptance_rate'])}")
     figure.update_yaxes(categoryorder="array", categoryarray=list(frame[label])[::-1], title=None)
-    figure.update_xaxes(title="Share of applications accepted", tickformat=".0%", range=[0, 1.12])
+    figure.update_xaxes(title_text="Share of applications accepted", tickformat=".0%", range=[0, 1.12])
     # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
     figure.update_layout(showlegend=False)
     return titled(figure, title, height=max(300, 28 * len(frame) + 190), width=title_width)
@@ -458,8 +458,8 @@ def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
                     showlegend=False,
                 )
             )
-    figure.update_xaxes(title="Cohort year", type="category")
-    figure.update_yaxes(title="Applications", rangemode="tozero")
+    figure.update_xaxes(title_text="Cohort year", type="category")
+    figure.update_yaxes(title_text="Applications", rangemode="tozero")
     figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
     return titled(figure, title, height=400, top=30)
 

@@ -133,7 +133,7 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
     )
     figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
-    figure.update_xaxes(title="Members")
+    figure.update_xaxes(title_text="Members")
     pad_bars(figure, labelled["members"].max())
     return titled(figure, title, height=max(260, 32 * len(frame) + 100), width=title_width)
 
@@ -382,7 +382,7 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
         x=UNDER_REPRESENTED, y=1, yref="paper", text="0.8", showarrow=False, xanchor="right", yanchor="bottom"
     )
     figure.add_annotation(x=1, y=1, yref="paper", text="parity 1.0", showarrow=False, xanchor="left", yanchor="bottom")
-    figure.update_xaxes(title="Share of suggestions ÷ share of members", showgrid=True)
+    figure.update_xaxes(title_text="Share of suggestions ÷ share of members", showgrid=True)
     figure.update_yaxes(title=None)
     pad_bars(figure, max(frame["representation_ratio"].astype(float).fillna(0).max(), 1.2))
     return titled(figure, ratio_title(frame), height=120 + 34 * len(frame))

@@ -344,7 +344,7 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
         f"{busiest['location']} produced the most suggestions at one workshop: "
         f"{busiest['suggestions']:,} on {pd.Timestamp(busiest['held_on']):%-d %B}"
     )
-    figure.update_yaxes(title="Suggestions", rangemode="tozero")
+    figure.update_yaxes(title_text="Suggestions", rangemode="tozero")
     figure.update_xaxes(title=None, tickformat="%-d %b")
     figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "title": None})
     return charts.style(figure, title, height=420)

@@ -66,7 +66,7 @@ def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}: %{x:,} suggestions<br>Click to list them below<extra></extra>",
     )
     # Room to the right of the longest bar, so its label is not clipped.
-    figure.update_xaxes(title="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * 1.18])
+    figure.update_xaxes(title_text="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * 1.18])
     return figure
 
 

@@ -463,10 +463,10 @@ def test_page_pagination_shows_one_page(bundled_db, bundled_csvs, use_db, open_p
     app = open_page(PAGE)
     assert not app.exception
     assert explorer_count(app) == len(bundled_csvs["suggestions"])
-    table = app.table[-1].value
+    table = app.dataframe[-1].value
     assert len(table) == theme_views.DEFAULT_PAGE_SIZE
     app.selectbox(key="themes_page_size").set_value(10).run()
     app.number_input(key="themes_page").set_value(3).run()
-    table = app.table[-1].value
+    table = app.dataframe[-1].value
     expected = matches(page_size=None)["suggestion_id"].iloc[20:30].tolist()
     assert table["ID"].tolist() == expected

@@ -192,8 +192,15 @@ else:
     first = offset + 1
     st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
     shown = theme_views.explorer_table(rows).drop(columns="Confidence")
-    # A static table wraps long suggestions, so each is read whole; one page is at most 100 rows.
-    st.table(shown, hide_index=True, border="horizontal")
+    # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become a live
+    # link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
+    st.dataframe(
+        shown,
+        hide_index=True,
+        row_height=84,
+        column_config={"Suggestion": st.column_config.TextColumn(width="large")},
+        key="themes_explorer_table",
+    )
 everything = data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
 download_title = theme_views.explorer_title(
     [theme_choices[theme_id] for theme_id in explorer_themes],
