@@ -1,12 +1,10 @@
 """The board pack and HTML report builders, on hand-made slides."""
 
-import re
 from datetime import date
 from io import BytesIO
 
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Pt
@@ -239,58 +237,6 @@ def test_table_cells_are_written_as_a_reader_expects():
 
 
 # A4 landscape less the report's 12 mm side margins, in CSS pixels (96 a inch).
-A4_LANDSCAPE_WIDTH_PX = round((297 - 24) / 25.4 * 96)
-A4_LANDSCAPE_HEIGHT_PX = round((210 - 26) / 25.4 * 96)
-
-
-@pytest.mark.browser
-def test_report_renders_offline_and_prints_one_section_a_page(bundled_db, use_db, monkeypatch, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.load import CHROMIUM, CHROMIUM_ARGS
-    from dashboard import story
-    from dashboard.filters import Filters
-
-    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
-    use_db(bundled_db)
-    slides = story.slides(Filters())
-    path = tmp_path / "report.html"
-    path.write_bytes(story.html_report(Filters()))
-    outside = []
-
-    def guard(route):
-        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", guard)
-            page.goto(path.as_uri())
-            figures = sum(item.figure is not None for item in slides)
-            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {figures}")
-            page.emulate_media(media="print")
-            page.set_viewport_size({"width": A4_LANDSCAPE_WIDTH_PX, "height": A4_LANDSCAPE_HEIGHT_PX})
-            breaks = page.evaluate(
-                "[...document.querySelectorAll('section.slide')].map(s => getComputedStyle(s).breakBefore)"
-            )
-            boxes = page.evaluate(
-                "[...document.querySelectorAll('.main-svg, table, .kpis')].map(e => e.getBoundingClientRect())"
-                ".map(r => ({right: r.right, height: r.height}))"
-            )
-            pdf = page.pdf(format="A4", landscape=True)
-        finally:
-            browser.close()
-    assert outside == []
-    assert breaks == ["page"] * len(slides)
-    assert all(box["right"] <= A4_LANDSCAPE_WIDTH_PX for box in boxes), boxes
-    assert len(page_count := re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 1 + len(slides), len(page_count)
-
-
 def test_report_tables_and_figures_are_laid_out_for_print():
     table = pd.DataFrame({"Venue": ["<b>Concept House</b>"], "Miles": [12.0], "Date": [date(2025, 4, 24)]})
     html = report.table_html(table)
