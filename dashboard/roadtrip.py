@@ -279,6 +279,21 @@ def build_deck(
     )
 
 
+def map_table(locations: pd.DataFrame) -> pd.DataFrame:
+    """The map's points as a table, in tour order: its text alternative right under it."""
+    ordered = locations.sort_values("first_stop")
+    return pd.DataFrame(
+        {
+            "Stops": ordered["stops"],
+            "Location": ordered["name"],
+            "Nation": ordered["nation"],
+            "Workshops": ordered["workshops"],
+            "Suggestions": ordered["suggestions"],
+            "Top theme": ordered["top_theme"],
+        }
+    )
+
+
 def map_alt(locations: pd.DataFrame) -> str:
     """A short description of the map for screen readers; the table below is the full text alternative."""
     if locations.empty:

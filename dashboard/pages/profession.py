@@ -135,9 +135,12 @@ st.caption(
     "member, so they cannot be split by department, grade or background. A workshop counts for the region it was "
     f"held in. {profession.attendance_note(kpis)}"
 )
-st.plotly_chart(profession.voices_chart(voices), key="profession_voices_chart")
-st.plotly_chart(profession.ratio_chart(voices), key="profession_ratio_chart")
 voices_table = profession.voices_table(voices)
+st.plotly_chart(profession.voices_chart(voices), key="profession_voices_chart")
+with st.expander("Table: shares of members, attendees and suggestions"):
+    shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
+    st.dataframe(profession.for_screen(voices_table[shares]), hide_index=True, height="content")
+st.plotly_chart(profession.ratio_chart(voices), key="profession_ratio_chart")
 st.dataframe(profession.for_screen(voices_table), hide_index=True, height="content")
 st.caption(
     "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "

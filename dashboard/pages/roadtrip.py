@@ -83,6 +83,8 @@ st.caption(
     "Outlines: Natural Earth (public domain). The table at the foot of the page lists every workshop."
 )
 
+with st.expander("Map as a table"):
+    st.dataframe(roadtrip.map_table(locations), hide_index=True)
 st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
 with st.expander("Timeline as a table"):
     timeline = roadtrip.timeline_table(stops)
