@@ -81,13 +81,12 @@ def test_a_different_result_is_not_the_same():
 
 @pytest.mark.browser
 def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
     from benchmarks import browser
 
-    # A process of its own: sync Playwright refuses to start inside the browser suite's running Playwright loop.
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # A thread of its own: sync Playwright refuses to start inside the browser suite's running Playwright loop.
+    with ThreadPoolExecutor(1) as pool:
         measured = pool.submit(browser.measure, bundled_db, {"Overview": ""}, repeats=1, work_dir=tmp_path).result()
 
     assert not measured.errors
