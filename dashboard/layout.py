@@ -36,7 +36,7 @@ def findings(sentences: Iterable[str | None]) -> None:
     """Key findings as a bulleted list, skipping any that the data could not support."""
     lines = [f"- {sentence}" for sentence in sentences if sentence]
     if lines:
-        st.subheader("Key findings")
+        st.header("Key findings")
         st.markdown("\n".join(lines))
 
 
