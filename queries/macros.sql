@@ -33,3 +33,21 @@ create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, dat
 -- A member's nation from their ITL1 region (England has nine regions; the other nations are regions themselves).
 create macro region_nation(region_name) as
     case when region_name in ('Scotland', 'Wales', 'Northern Ireland') then region_name else 'England' end;
+
+-- The 12 ITL1 regions and nations in the order the pages list them (north to south, then the devolved nations).
+create macro itl1_regions() as table
+    select *
+    from (values
+        ('North East', 'England', 1),
+        ('North West', 'England', 2),
+        ('Yorkshire and The Humber', 'England', 3),
+        ('East Midlands', 'England', 4),
+        ('West Midlands', 'England', 5),
+        ('East of England', 'England', 6),
+        ('London', 'England', 7),
+        ('South East', 'England', 8),
+        ('South West', 'England', 9),
+        ('Wales', 'Wales', 10),
+        ('Scotland', 'Scotland', 11),
+        ('Northern Ireland', 'Northern Ireland', 12)
+    ) as regions (region, nation, sort_order);

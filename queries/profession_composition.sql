@@ -19,21 +19,7 @@ backgrounds as (
     ) as backgrounds (background, label, sort_order)
 ),
 regions as (
-    select *
-    from (values
-        ('North East', 'England', 1),
-        ('North West', 'England', 2),
-        ('Yorkshire and The Humber', 'England', 3),
-        ('East Midlands', 'England', 4),
-        ('West Midlands', 'England', 5),
-        ('East of England', 'England', 6),
-        ('London', 'England', 7),
-        ('South East', 'England', 8),
-        ('South West', 'England', 9),
-        ('Wales', 'Wales', 10),
-        ('Scotland', 'Scotland', 11),
-        ('Northern Ireland', 'Northern Ireland', 12)
-    ) as regions (region, nation, sort_order)
+    select * from itl1_regions()
 ),
 chosen_members as (
     select

@@ -8,21 +8,7 @@
 -- representation_ratio = suggestion_share / member_share; 0 when the region gave no suggestions, NULL when it has
 -- suggestions but no members.
 with regions as (
-    select *
-    from (values
-        ('North East', 'England', 1),
-        ('North West', 'England', 2),
-        ('Yorkshire and The Humber', 'England', 3),
-        ('East Midlands', 'England', 4),
-        ('West Midlands', 'England', 5),
-        ('East of England', 'England', 6),
-        ('London', 'England', 7),
-        ('South East', 'England', 8),
-        ('South West', 'England', 9),
-        ('Wales', 'Wales', 10),
-        ('Scotland', 'Scotland', 11),
-        ('Northern Ireland', 'Northern Ireland', 12)
-    ) as regions (region, nation, sort_order)
+    select * from itl1_regions()
 ),
 members_by_region as (
     select
