@@ -312,9 +312,17 @@ async def close_lists(page) -> None:
 
 
 async def navigate(page, rng: random.Random) -> None:
-    """Click another page in the sidebar navigation (a rerun in the same session, no reload)."""
-    links = page.locator('[data-testid="stSidebarNavLink"]:not([aria-current="page"])')
-    await links.nth(rng.randrange(await links.count())).click()
+    """Click another page in the sidebar navigation (a rerun in the same session, no reload).
+
+    "Another" is judged by the link's address, not by aria-current, which can lag just after a load: a click on the
+    page already shown starts no run, and the step would wait for one in vain.
+    """
+    here = urlsplit(page.url).path.rstrip("/")
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    others = [
+        link for link in await links.all() if urlsplit(await link.get_attribute("href") or "").path.rstrip("/") != here
+    ]
+    await rng.choice(others).click()
 
 
 async def session(browser, url: str, number: int, deadline: float, results: Results) -> None:
