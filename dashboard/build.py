@@ -107,6 +107,7 @@ def write_database(
                 connection.unregister("incoming")
                 if number == len(TABLES) // 2:
                     stage("loading")
+            connection.execute((config.QUERIES_DIR / "typicality.sql").read_text())
             row_counts = {table: table_rows(connection, table) for table in TABLES}
             data_date = connection.execute(
                 "select greatest((select max(held_on) from workshops), (select max(joined_on) from members))"

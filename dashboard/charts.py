@@ -20,20 +20,36 @@ def hex_to_rgb(colour: str) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
 
 
-def style(figure: go.Figure, title: str, *, height: int | None = None) -> go.Figure:
-    """Apply the house template and a title that states the finding."""
-    figure.update_layout(
-        template=TEMPLATE,
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"color": TEXT}},
-        font={"color": TEXT},
-        legend={"font": {"color": TEXT}},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        hovermode="closest",
-        height=height,
-    )
-    # Set on the axes too: Streamlit's chart theme sets their colours, which would win over the layout's font.
-    for axes in (figure.update_xaxes, figure.update_yaxes):
-        axes(tickfont_color=SECONDARY_TEXT, title_font_color=TEXT)
+def merged(base: dict, extra: dict) -> dict:
+    """`base` with `extra` laid over it, nested dicts merged key by key."""
+    result = dict(base)
+    for key, value in extra.items():
+        result[key] = (
+            merged(result[key], value) if isinstance(value, dict) and isinstance(result.get(key), dict) else value
+        )
+    return result
+
+
+def style(figure: go.Figure, heading: str, *, height: int | None = None, **layout) -> go.Figure:
+    """Apply the house template and a heading that states the finding; `layout` adds to or overrides the house layout.
+
+    Everything goes in one layout update: plotly validates each update as a whole, so every extra call costs a few ms.
+    """
+    house = {
+        "template": TEMPLATE,
+        "title": {"text": heading, "x": 0, "xanchor": "left", "font": {"color": TEXT}},
+        "font": {"color": TEXT},
+        "legend": {"font": {"color": TEXT}},
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "hovermode": "closest",
+        "height": height,
+    }
+    # Set on the axes too (the first pair, and any more from subplots): Streamlit's chart theme sets their colours,
+    # which would win over the layout's font.
+    axes = [axis.plotly_name for axis in (*figure.select_xaxes(), *figure.select_yaxes())]
+    for name in {"xaxis", "yaxis", *axes}:
+        house[name] = {"tickfont": {"color": SECONDARY_TEXT}, "title": {"font": {"color": TEXT}}}
+    figure.update_layout(merged(house, layout))
     return figure
 
 

@@ -22,7 +22,7 @@ CONNECTION_CONFIG = {
 }
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
-NOT_QUERIES = frozenset({"schema", "macros"})  # files in queries/ that data.query must not run
+NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
 
 
 class DatabaseMissing(RuntimeError):

@@ -227,12 +227,13 @@ def alt_text(figure: go.Figure) -> str:
 def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: int = 0) -> go.Figure:
     """The house style, with a long title wrapped at `width` characters and room above the plot for labels."""
     lines = textwrap.wrap(title, width) or [""]
-    charts.style(figure, "<br>".join(lines), height=height + 22 * (len(lines) - 1) + top)
-    figure.update_layout(
+    return charts.style(
+        figure,
+        "<br>".join(lines),
+        height=height + 22 * (len(lines) - 1) + top,
         title={"xref": "container", "x": 0.01, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
         margin={"t": 50 + 22 * len(lines) + top},
     )
-    return figure
 
 
 def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> str:

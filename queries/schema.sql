@@ -79,6 +79,13 @@ create table participation (
     primary key (member_id, scheme_id, cohort_year)
 );
 
+-- Filled by the build: how typical each hand-tagged suggestion is of its theme (queries/typicality.sql).
+create table typicality (
+    suggestion_id varchar primary key references suggestions (suggestion_id),
+    theme_id varchar not null references themes (theme_id),
+    score double not null
+);
+
 -- One row of facts about this build: the content hash of the sources and when they were loaded.
 create table build_info (
     data_version varchar not null,
