@@ -43,7 +43,8 @@ def findings(sentences: Iterable[str | None]) -> None:
 def downloads(frame, title: str, active: Filters, key: str) -> None:
     """CSV and XLSX buttons for a table, each file stating the title, filters and data date.
 
-    The files are made only when a button is clicked, so a page with many tables stays fast.
+    The files are made only when a button is clicked, so a page with many tables stays fast. `frame` may be a
+    function that returns the table, for one that costs a query the page itself does not need.
     """
     context = exports.Context(
         title=title,
@@ -51,10 +52,11 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
         data_date=data.as_date(data.build_info()["data_date"]),
     )
     stem = context.file_stem()
+    table = frame if callable(frame) else lambda: frame
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        lambda: exports.to_csv(frame, context),
+        lambda: exports.to_csv(table(), context),
         f"{stem}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -62,7 +64,7 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     )
     right.download_button(
         "Download XLSX",
-        lambda: exports.to_xlsx(frame, context),
+        lambda: exports.to_xlsx(table(), context),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

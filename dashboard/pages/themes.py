@@ -122,93 +122,109 @@ for start in range(0, len(quoted), 3):
                 st.text(f"— {location}")
 
 st.subheader("Suggestion explorer")
-theme_choices = data.query("theme_options").set_index("theme_id")["label"]
-location_choices = data.query("location_options").set_index("location_id")["name"]
-workshop_choices = data.query("suggestion_workshops").set_index("workshop_id")
-question_choices = data.query("suggestion_questions")["question"]
 
-left, right = st.columns(2)
-explorer_themes = left.multiselect(
-    "Themes",
-    theme_choices.index,
-    format_func=theme_choices.get,
-    key=EXPLORER_THEMES,
-    bind="query-params",
-    placeholder="All themes",
-)
-explorer_locations = right.multiselect(
-    "Locations",
-    location_choices.index,
-    format_func=location_choices.get,
-    key=EXPLORER_LOCATIONS,
-    bind="query-params",
-    placeholder="All locations",
-)
-workshop_ids = left.multiselect(
-    "Workshops",
-    workshop_choices.index,
-    format_func=lambda w: f"{workshop_choices.at[w, 'location']}, {workshop_choices.at[w, 'held_on']:%-d %b %Y}",
-    key=WORKSHOPS,
-    placeholder="All workshops",
-)
-questions = right.multiselect("Questions", question_choices, key=QUESTIONS, placeholder="All questions")
-search = left.text_input("Search the text (any part of a word, not case-sensitive)", key=SEARCH, bind="query-params")
-review_only = right.toggle(
-    f"Only those that need review (classifier confidence under {themes.REVIEW_THRESHOLD:.0%})", key=REVIEW
-)
-st.caption("The explorer also follows the sidebar filters.")
 
-explorer = {
-    **shared,
-    "explorer_theme_ids": tuple(explorer_themes) or None,
-    "explorer_location_ids": tuple(explorer_locations) or None,
-    "workshop_ids": tuple(workshop_ids) or None,
-    "questions": tuple(questions) or None,
-    "search_pattern": theme_views.search_pattern(search),
-    "review_only": review_only or None,
-    "review_below": themes.REVIEW_THRESHOLD,
-}
-counted = data.query_one("suggestion_match_count", **explorer)
-matches = int(counted["matches"])
-size_column, page_column, count_column = st.columns([1, 1, 2], vertical_alignment="bottom")
-page_size = size_column.selectbox(
-    "Rows per page",
-    theme_views.PAGE_SIZES,
-    index=theme_views.PAGE_SIZES.index(theme_views.DEFAULT_PAGE_SIZE),
-    key=PAGE_SIZE,
-)
-pages = theme_views.page_count(matches, page_size)
-# Narrower filters can leave the remembered page past the end: go back to the last page that exists.
-if st.session_state.get(PAGE, 1) > pages:
-    st.session_state[PAGE] = pages
-page = page_column.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE)
-page, offset = theme_views.page_window(page, page_size, matches)
-count_column.markdown(f"**{matches:,} matching suggestion{'s' if matches != 1 else ''}**")
+@st.fragment
+def suggestion_explorer() -> None:
+    """The explorer's own filters, count, page and downloads: changing them reruns only this part of the page."""
+    theme_choices = data.query("theme_options").set_index("theme_id")["label"]
+    location_choices = data.query("location_options").set_index("location_id")["name"]
+    workshop_choices = data.query("suggestion_workshops").set_index("workshop_id")
+    question_choices = data.query("suggestion_questions")["question"]
 
-rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
-if rows.empty:
-    st.info("No suggestions match. Clear a filter or change the search.")
-else:
-    first = offset + 1
-    st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
-    shown = theme_views.explorer_table(rows).drop(columns="Confidence")
-    # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become a live
-    # link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
-    st.dataframe(
-        shown,
-        hide_index=True,
-        row_height=84,
-        column_config={"Suggestion": st.column_config.TextColumn(width="large")},
-        key="themes_explorer_table",
+    left, right = st.columns(2)
+    explorer_themes = left.multiselect(
+        "Themes",
+        theme_choices.index,
+        format_func=theme_choices.get,
+        key=EXPLORER_THEMES,
+        bind="query-params",
+        placeholder="All themes",
     )
-everything = data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
-download_title = theme_views.explorer_title(
-    [theme_choices[theme_id] for theme_id in explorer_themes],
-    [location_choices[location_id] for location_id in explorer_locations],
-    [f"{workshop_choices.at[w, 'location']} {workshop_choices.at[w, 'held_on']:%-d %b %Y}" for w in workshop_ids],
-    list(questions),
-    search,
-    review_only,
-)
-st.caption(f"The downloads hold all {matches:,} matching suggestions, not only this page.")
-layout.downloads(theme_views.explorer_table(everything), download_title, active, key="themes_matches_download")
+    explorer_locations = right.multiselect(
+        "Locations",
+        location_choices.index,
+        format_func=location_choices.get,
+        key=EXPLORER_LOCATIONS,
+        bind="query-params",
+        placeholder="All locations",
+    )
+    workshop_ids = left.multiselect(
+        "Workshops",
+        workshop_choices.index,
+        format_func=lambda w: f"{workshop_choices.at[w, 'location']}, {workshop_choices.at[w, 'held_on']:%-d %b %Y}",
+        key=WORKSHOPS,
+        placeholder="All workshops",
+    )
+    questions = right.multiselect("Questions", question_choices, key=QUESTIONS, placeholder="All questions")
+    search = left.text_input(
+        "Search the text (any part of a word, not case-sensitive)", key=SEARCH, bind="query-params"
+    )
+    review_only = right.toggle(
+        f"Only those that need review (classifier confidence under {themes.REVIEW_THRESHOLD:.0%})", key=REVIEW
+    )
+    st.caption("The explorer also follows the sidebar filters.")
+
+    explorer = {
+        **shared,
+        "explorer_theme_ids": tuple(explorer_themes) or None,
+        "explorer_location_ids": tuple(explorer_locations) or None,
+        "workshop_ids": tuple(workshop_ids) or None,
+        "questions": tuple(questions) or None,
+        "search_pattern": theme_views.search_pattern(search),
+        "review_only": review_only or None,
+        "review_below": themes.REVIEW_THRESHOLD,
+    }
+    counted = data.query_one("suggestion_match_count", **explorer)
+    matches = int(counted["matches"])
+    size_column, page_column, count_column = st.columns([1, 1, 2], vertical_alignment="bottom")
+    page_size = size_column.selectbox(
+        "Rows per page",
+        theme_views.PAGE_SIZES,
+        index=theme_views.PAGE_SIZES.index(theme_views.DEFAULT_PAGE_SIZE),
+        key=PAGE_SIZE,
+    )
+    pages = theme_views.page_count(matches, page_size)
+    # Narrower filters can leave the remembered page past the end: go back to the last page that exists.
+    if st.session_state.get(PAGE, 1) > pages:
+        st.session_state[PAGE] = pages
+    page = page_column.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE)
+    page, offset = theme_views.page_window(page, page_size, matches)
+    count_column.markdown(f"**{matches:,} matching suggestion{'s' if matches != 1 else ''}**")
+
+    rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
+    if rows.empty:
+        st.info("No suggestions match. Clear a filter or change the search.")
+    else:
+        first = offset + 1
+        st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
+        shown = theme_views.explorer_table(rows).drop(columns="Confidence")
+        # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become a live
+        # link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
+        st.dataframe(
+            shown,
+            hide_index=True,
+            row_height=84,
+            column_config={"Suggestion": st.column_config.TextColumn(width="large")},
+            key="themes_explorer_table",
+        )
+    download_title = theme_views.explorer_title(
+        [theme_choices[theme_id] for theme_id in explorer_themes],
+        [location_choices[location_id] for location_id in explorer_locations],
+        [f"{workshop_choices.at[w, 'location']} {workshop_choices.at[w, 'held_on']:%-d %b %Y}" for w in workshop_ids],
+        list(questions),
+        search,
+        review_only,
+    )
+    st.caption(f"The downloads hold all {matches:,} matching suggestions, not only this page.")
+    layout.downloads(
+        lambda: theme_views.explorer_table(
+            data.query("suggestion_matches", **explorer, page_size=None, page_offset=None)
+        ),
+        download_title,
+        active,
+        key="themes_matches_download",
+    )
+
+
+suggestion_explorer()
