@@ -64,6 +64,16 @@ def describe(filters: Filters, choices: dict[str, pd.DataFrame]) -> str:
     return "; ".join(parts) + "."
 
 
+def in_words(active: Filters) -> str:
+    """describe() against the current data's choices, cached: every caption and download on a page asks for it."""
+    return _in_words(active, data.current_database())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _in_words(active: Filters, database: data.Database) -> str:
+    return describe(active, options())
+
+
 def current() -> Filters:
     """The filters the sidebar set on this run (no filters before it has run)."""
     return st.session_state.get(STATE_KEY, Filters())

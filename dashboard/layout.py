@@ -17,7 +17,7 @@ def header(title: str, question: str) -> None:
 def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     """Say which filters are active in words, which this page ignores, and when the data is from."""
     info = data.build_info()
-    text = f"**Filters:** {filters.describe(active, filters.options())}"
+    text = f"**Filters:** {filters.in_words(active)}"
     ignored = list(ignored)
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
@@ -48,7 +48,7 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     """
     context = exports.Context(
         title=title,
-        filters=filters.describe(active, filters.options()),
+        filters=filters.in_words(active),
         data_date=data.as_date(data.build_info()["data_date"]),
     )
     stem = context.file_stem()

@@ -68,6 +68,4 @@ def show() -> None:
     with st.expander("Table"):
         st.dataframe(slide.table, hide_index=True)
     info = data.build_info()
-    st.caption(
-        f"Filters: {filters.describe(active, filters.options())} Data as of {data.as_date(info['data_date']):%-d %B %Y}."
-    )
+    st.caption(f"Filters: {filters.in_words(active)} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
