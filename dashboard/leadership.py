@@ -643,36 +643,19 @@ def heatmap_table(grid: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def department_table(view: pd.DataFrame) -> pd.DataFrame:
     """The per-department table under the participation and access charts, ready to show or download."""
-    table = pd.DataFrame(
-        {
-            "Department": view["name"],
-            "Code": view["department_id"],
-            "Members": view["members"],
-            "Participants": view["places"],
-            "Participants per 100 members": view["participation_rate"].round(2),
-            "Applications": view["applications"],
-            "Acceptance rate (%)": (100 * view["acceptance_rate"]).round(1),
-            "95% interval from (%)": (100 * view["lower"]).round(1),
-            "95% interval to (%)": (100 * view["upper"]).round(1),
-            "Clearly below profession-wide rate": view["below"].map({True: "yes", False: "no"}),
-        }
-    )
-    return _shown(
-        table,
-        rates={
-            "Acceptance rate (%)": "Applications",
-            "95% interval from (%)": "Applications",
-            "95% interval to (%)": "Applications",
-            "Participants per 100 members": "Members",
-        },
-    )
+    return _access_table(view, {"Department": view["name"], "Code": view["department_id"]})
 
 
 def breakdown_table(frame: pd.DataFrame, label: str, heading: str) -> pd.DataFrame:
     """A grade or region table: members, participants, applications, rates and interval."""
+    return _access_table(frame, {heading: frame[label]})
+
+
+def _access_table(frame: pd.DataFrame, names: dict[str, pd.Series]) -> pd.DataFrame:
+    """The naming columns, then members, participants, applications, rates and interval, with disclosure applied."""
     table = pd.DataFrame(
         {
-            heading: frame[label],
+            **names,
             "Members": frame["members"],
             "Participants": frame["places"],
             "Participants per 100 members": frame["participation_rate"].round(2),
