@@ -32,7 +32,7 @@ def loaded_data() -> None:
     """The data date, source, row counts and data-quality figures of the current database."""
     info = data.build_info()
     quality = data.query_one("data_quality", review_below=themes.REVIEW_THRESHOLD)
-    st.subheader("Loaded data")
+    st.header("Loaded data")
     layout.kpi_row(
         [
             ("Data as of", f"{data.as_date(info['data_date']):%-d %b %Y}"),
@@ -43,7 +43,7 @@ def loaded_data() -> None:
     )
     source = "the illustrative sample data" if info["source"] == build.BUNDLED_SOURCE else info["source"]
     st.caption(f"Loaded {pd.Timestamp(info['built_at']):%-d %B %Y at %H:%M} from {source}.")
-    st.subheader("Data quality")
+    st.header("Data quality")
     layout.kpi_row(
         [
             ("Untagged suggestions", f"{quality['untagged_suggestions']:,}"),
@@ -65,7 +65,7 @@ def loaded_data() -> None:
 
 def upload_and_import() -> None:
     """Upload files, see the dry run's report, and import only when every check passes."""
-    st.subheader("Load new data")
+    st.header("Load new data")
     st.markdown(
         "Upload the contract's CSV files (named after their tables, for example `members.csv`) or one Excel workbook "
         "with a sheet per table. Tables you leave out keep their current rows. Nothing is loaded until every check "
@@ -190,7 +190,7 @@ def current_user() -> str:
 
 def import_history() -> None:
     """Every import into the current database, newest first."""
-    st.subheader("Import history")
+    st.header("Import history")
     history = ingest.history_table(data.query("imports_history"))
     st.dataframe(history, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
     kept = build.backups(config.db_path())
