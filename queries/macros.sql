@@ -1,6 +1,7 @@
 -- Not a query: the shared filters, defined once as DuckDB macros. dashboard/data.py runs this file on its connection
--- (tables named as gse.*, the attached database file); queries call chosen_workshops(...), chosen_suggestions(...) and
--- region_nation(...) instead of repeating the filter. Queries run by other connections must not use them.
+-- (tables named as gse.*, the attached database file); queries call chosen_workshops(...), chosen_suggestions(...),
+-- explored_suggestions(...) and region_nation(...) instead of repeating the filter. Queries run by other connections
+-- must not use them.
 
 -- The workshops matching the shared nation, location and date filters (NULL = no filter), with their location.
 create macro chosen_workshops(nations, location_ids, date_from, date_to) as table
@@ -29,6 +30,28 @@ create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, dat
     from gse.suggestions
     inner join chosen_workshops(nations, location_ids, date_from, date_to) as chosen using (workshop_id)
     where theme_ids is null or list_contains(theme_ids, suggestions.theme_id);
+
+-- The suggestions the Themes explorer shows: chosen_suggestions narrowed by the explorer's own filters (NULL = no
+-- filter; 'Not recorded' matches a missing question; search_pattern is an ILIKE pattern with backslash escapes), each
+-- marked needs_review when its auto tag's confidence is under review_below; review_only keeps only those.
+create macro explored_suggestions(
+    theme_ids, nations, location_ids, date_from, date_to,
+    explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, review_only, review_below
+) as table
+    select *
+    from (
+        select
+            suggestions.*,
+            coalesce(suggestions.theme_source = 'auto' and suggestions.confidence < review_below, false)
+                as needs_review
+        from chosen_suggestions(theme_ids, nations, location_ids, date_from, date_to) as suggestions
+        where (explorer_theme_ids is null or list_contains(explorer_theme_ids, suggestions.theme_id))
+            and (explorer_location_ids is null or list_contains(explorer_location_ids, suggestions.location_id))
+            and (workshop_ids is null or list_contains(workshop_ids, suggestions.workshop_id))
+            and (questions is null or list_contains(questions, coalesce(suggestions.question, 'Not recorded')))
+            and (search_pattern is null or suggestions.text ilike search_pattern escape '\')
+    )
+    where not coalesce(review_only, false) or needs_review;
 
 -- A member's nation from their ITL1 region (England has nine regions; the other nations are regions themselves).
 create macro region_nation(region_name) as
