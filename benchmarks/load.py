@@ -45,18 +45,54 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 HEALTH_TIMEOUT_S = 90
 APP_TIMEOUT_MS = 60_000
+# A navigation click whose page has not changed the address by then is taken as lost, and clicked again.
+LOST_CLICK_MS = 15_000
 MAX_SESSIONS = 50
 MAX_SECONDS = 600
 
-# Counts finished script runs (each move out of "running"), so a wait can tell a finished rerun from the idle state
-# before it started. Old values are used because a fast run can start and finish within one batch of mutations.
+# Counts finished script runs, so a wait can tell a finished rerun from the idle state before it started. It reads the
+# server's messages, not the page: when a run is fast (the Overview's and Data page's cached runs take about 20 ms),
+# React can apply "running" and "finished" in one render, so the page's script-state attribute never shows "running".
+# Each websocket message is a protobuf ForwardMsg; field 6 (script_finished, a varint) marks the end of a run, whose
+# status 2 (finished early, for a rerun) is not a finished run. The count goes up after the app has handled the message.
 RUN_COUNTER = """
 window.__gseScriptRuns = 0;
-new MutationObserver((mutations) => {
-  for (const mutation of mutations) {
-    if (mutation.oldValue === "running") window.__gseScriptRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
+(() => {
+  const varint = (bytes, at) => {
+    let value = 0, scale = 1, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
+    return [value, at];
+  };
+  const finishedRun = (buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let at = 0, key, value;
+    while (at < bytes.length) {
+      [key, at] = varint(bytes, at);
+      const field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) {
+        [value, at] = varint(bytes, at);
+        if (field === 6) return value !== 2;
+      } else if (wire === 2) {
+        [value, at] = varint(bytes, at);
+        at += value;
+      } else if (wire === 1) at += 8;
+      else if (wire === 5) at += 4;
+      else return false;
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer && finishedRun(event.data)) {
+          setTimeout(() => { window.__gseScriptRuns += 1; }, 0);
+        }
+      });
+    }
+  };
+})();
 """
 # Idle means: connected, a run finished since `after`, none running, and no element still showing the skeleton that
 # Streamlit draws while it loads a widget's code on first use (that can land a few hundred ms after the run ends).
@@ -69,6 +105,20 @@ APP_IDLE = """
 }
 """
 RUNS_SO_FAR = "window.__gseScriptRuns || 0"
+# What the app was doing when a wait gave up, for the failure message.
+APP_STATE = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {
+    script: app && app.getAttribute("data-test-script-state"),
+    connection: app && app.getAttribute("data-test-connection-state"),
+    finishedRuns: window.__gseScriptRuns,
+    currentPage: document.querySelector('[data-testid="stSidebarNavLink"][aria-current="page"]')?.getAttribute("href"),
+    loadingElements: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+    exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+  };
+}
+"""
 EXCEPTION = '[data-testid="stException"]'
 
 # URL paths of the pages (st.Page url_path); "" is the Overview.
@@ -241,6 +291,7 @@ class Results:
     timings: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
+    lost_clicks: list[str] = field(default_factory=list)
 
     def add(self, kind: str, seconds: float) -> None:
         """Record one finished step."""
@@ -267,6 +318,14 @@ def link(rng: random.Random, labels: tuple[str, ...]) -> str:
 async def wait_idle(page, after: int) -> None:
     """Wait until a script run after run number `after` has finished and the app is idle."""
     await page.wait_for_function(APP_IDLE, arg=after, timeout=APP_TIMEOUT_MS, polling="raf")
+
+
+async def app_state(page) -> dict | str:
+    """What the app was doing (see APP_STATE), for an error message; a page that cannot answer says why."""
+    try:
+        return await page.evaluate(APP_STATE)
+    except Exception as error:  # the page may be closed or mid-navigation: the message still gets written
+        return f"state unknown ({type(error).__name__})"
 
 
 async def timed(page, kind: str, action, results: Results) -> None:
@@ -311,18 +370,29 @@ async def close_lists(page) -> None:
         await expanded.first.press("Escape")
 
 
-async def navigate(page, rng: random.Random) -> None:
+async def navigate(page, rng: random.Random, results: Results) -> None:
     """Click another page in the sidebar navigation (a rerun in the same session, no reload).
 
-    "Another" is judged by the link's address, not by aria-current, which can lag just after a load: a click on the
-    page already shown starts no run, and the step would wait for one in vain.
+    "Another" is judged by the link's address, not by aria-current, which can lag just after a load. Under load a click
+    on a link now and then changes nothing (the cause is not yet known; see docs/PERFORMANCE.md): as a user would, the
+    session clicks again once, and the lost click is counted and reported apart from errors.
     """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     here = urlsplit(page.url).path.rstrip("/")
     links = page.locator('[data-testid="stSidebarNavLink"]')
-    others = [
-        link for link in await links.all() if urlsplit(await link.get_attribute("href") or "").path.rstrip("/") != here
-    ]
-    await rng.choice(others).click()
+    others = []
+    for link in await links.all():
+        path = urlsplit(await link.get_attribute("href") or "").path.rstrip("/")
+        if path != here:
+            others.append((link, path))
+    link, path = rng.choice(others)
+    await link.click()
+    try:
+        await page.wait_for_url(lambda url: urlsplit(url).path.rstrip("/") == path, timeout=LOST_CLICK_MS)
+    except PlaywrightTimeout:
+        results.lost_clicks.append(f"{page.url} -> {path or '/'}")
+        await link.click()
 
 
 async def session(browser, url: str, number: int, deadline: float, results: Results) -> None:
@@ -344,9 +414,9 @@ async def session(browser, url: str, number: int, deadline: float, results: Resu
     page = await context.new_page()
     steps = [
         ("open link", lambda: page.goto(link(rng, labels))),
-        ("navigate", lambda: navigate(page, rng)),
+        ("navigate", lambda: navigate(page, rng, results)),
         ("filter", lambda: change_filter(page, rng)),
-        ("navigate", lambda: navigate(page, rng)),
+        ("navigate", lambda: navigate(page, rng, results)),
     ]
     step = 0
     try:
@@ -357,7 +427,11 @@ async def session(browser, url: str, number: int, deadline: float, results: Resu
                 await timed(page, kind, action, results)
                 await close_lists(page)
             except Exception as error:  # any failure of a step is a result to report, not a crash
-                results.errors.append(f"session {number} {kind} {page.url}: {type(error).__name__}: {error}"[:500])
+                state = await app_state(page)
+                first_line = str(error).splitlines()[0] if str(error) else ""
+                results.errors.append(
+                    f"session {number} {kind} {page.url}: {type(error).__name__}: {first_line} {state}"
+                )
                 step = 0  # start again from a fresh link
     finally:
         await context.close()
@@ -398,6 +472,7 @@ def summary(results: Results, sessions: int, seconds: float, usage: ServerUsage 
         "seconds": seconds,
         "steps": len(everything),
         "errors": len(results.errors) + len(set(results.outside)),
+        "lost_clicks": len(results.lost_clicks),
         "p50_s": round(statistics.median(everything), 3) if everything else None,
         "p95_s": round(percentile(everything, 0.95), 3) if everything else None,
         "max_s": round(max(everything), 3) if everything else None,
@@ -415,6 +490,7 @@ def summary(results: Results, sessions: int, seconds: float, usage: ServerUsage 
         "server_cpu_s": round(usage.cpu_s, 1) if usage else None,
         "server_cpu_per_step_s": round(usage.cpu_s / len(everything), 3) if usage and everything else None,
         "error_messages": results.errors[:20],
+        "lost_click_pages": results.lost_clicks[:20],
         "outside_requests": sorted(set(results.outside)),
     }
     return report
@@ -478,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {kind}: {numbers['steps']} steps, p50 {numbers['p50_s']} s, p95 {numbers['p95_s']} s")
         for message in report["error_messages"] + report["outside_requests"]:
             print(f"  error: {message}")
+        for where in report["lost_click_pages"]:
+            print(f"  lost click (clicked again): {where}")
     return 1 if report["errors"] else 0
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from benchmarks.load import (
     APP_IDLE,
+    APP_STATE,
     APP_TIMEOUT_MS,
     ARTIFACTS,
     CHROMIUM,
@@ -26,19 +27,6 @@ from benchmarks.load import (
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SERVER_LOG = ARTIFACTS / "streamlit-server.log"
-# What the app was doing when a wait gave up, for the failure message.
-APP_STATE = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return {
-    script: app && app.getAttribute("data-test-script-state"),
-    connection: app && app.getAttribute("data-test-connection-state"),
-    finishedRuns: window.__gseScriptRuns,
-    loadingElements: document.querySelectorAll('[data-testid="stSkeleton"]').length,
-    exceptions: document.querySelectorAll('[data-testid="stException"]').length,
-  };
-}
-"""
 # Clicks and lookups give up sooner than waits for a script run, which can be slow on a busy CI machine.
 ACTION_TIMEOUT_MS = 30_000
 DOWNLOADS = ARTIFACTS / "downloads"
