@@ -182,6 +182,12 @@ def map_view(regions: list[str], boxes: dict[str, tuple[float, float, float, flo
     return {"center": {"lon": (west + east) / 2, "lat": centre_latitude}, "zoom": min(zoom_x, zoom_y)}
 
 
+def outlines(geojson: dict, regions) -> dict:
+    """Only the named regions' outlines: each map trace carries just its own, so no outline is sent twice."""
+    wanted = set(regions)
+    return {**geojson, "features": [f for f in geojson["features"] if f["properties"]["region"] in wanted]}
+
+
 def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geojson: dict | None = None) -> go.Figure:
     """Members per region shaded on an offline map (no tiles), with the workshop locations on top.
 
@@ -196,7 +202,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
     if not shown.empty:
         figure.add_trace(
             go.Choroplethmap(
-                geojson=geojson,
+                geojson=outlines(geojson, shown["category"]),
                 featureidkey="properties.region",
                 locations=shown["category"],
                 z=shown["members"].astype(float),
@@ -217,7 +223,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
     if not hidden.empty:
         figure.add_trace(
             go.Choroplethmap(
-                geojson=geojson,
+                geojson=outlines(geojson, hidden["category"]),
                 featureidkey="properties.region",
                 locations=hidden["category"],
                 z=[0] * len(hidden),
