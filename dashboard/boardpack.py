@@ -15,7 +15,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import charts, disclosure
+from dashboard import charts, disclosure, mapimage
 from dashboard.slides import Series, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -39,6 +39,7 @@ LINE_SPACING = 1.2
 # A chart's title and margins, and the room each bar takes, when a chart has only a few bars.
 CHART_CHROME, BAR_PITCH = Inches(0.9), Inches(0.5)
 CELL_PADDING_X, CELL_PADDING_Y = Inches(0.08), Inches(0.04)
+MAP_PIXELS = 1100  # the map picture's height: 200 dots an inch at the height a slide gives it
 
 # Arial advance widths in thousandths of an em (the Helvetica metrics Arial copies), to lay tables and headlines out
 # without a font file: a slide is laid out the same on every machine.
@@ -458,14 +459,20 @@ def _story_slides(deck, item: Slide) -> None:
             below = bottom + Inches(0.35)
             _findings(slide, findings, MARGIN, below, CONTENT_WIDTH, CONTENT_BOTTOM - below)
             return
-        # Too long to sit beside the chart: the chart and the findings here, the whole table on the next slides.
-        chart_width = (CONTENT_WIDTH - GUTTER) * 3 // 5
-        _chart(slide, item.series, MARGIN, top, chart_width, room)
-        layout = table_layout(item.table, CONTENT_WIDTH)
-        later = CONTENT_BOTTOM - content_top(_continued(item, layout))
-        pages = layout.pages(later, later)
-        findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
-        _findings(slide, findings, MARGIN + chart_width + GUTTER, top, CONTENT_WIDTH - chart_width - GUTTER, room)
+    if item.series is not None or item.deck is not None:
+        # A chart with a long table, or a map: the picture takes the slide's height, its key and the findings stand
+        # beside it, and the whole table follows on the next slides.
+        if item.series is not None:
+            width = (CONTENT_WIDTH - GUTTER) * 3 // 5
+            _chart(slide, item.series, MARGIN, top, width, room)
+        else:
+            width = _map(slide, item, top, room)
+        if not item.table.empty:
+            layout = table_layout(item.table, CONTENT_WIDTH)
+            later = CONTENT_BOTTOM - content_top(_continued(item, layout))
+            pages = layout.pages(later, later)
+            findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
+        _aside(slide, item.deck_key, findings, MARGIN + width + GUTTER, top, CONTENT_WIDTH - width - GUTTER, room)
     elif not item.table.empty:
         layout = table_layout(item.table, CONTENT_WIDTH)
         pages = layout.pages(room, CONTENT_BOTTOM - content_top(_continued(item, layout)))
@@ -475,6 +482,25 @@ def _story_slides(deck, item: Slide) -> None:
         part = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
         _table(slide, layout, rows, MARGIN, _headline(slide, f"{item.section}: table{part}", _continued(item, layout)))
         _notes(slide, item)
+
+
+def _aside(slide, key: str, findings: list[str], left, top, width, height) -> None:
+    """Beside a picture: its key (what the colours and sizes mean), then the key findings."""
+    if key:
+        key_height = text_height(line_count(key, width, 14), 14)
+        _text(slide, key, left, top, width, key_height, 14, colour=MUTED)
+        top, height = top + key_height + Inches(0.35), height - key_height - Inches(0.35)
+    _findings(slide, findings, left, top, width, height)
+
+
+def _map(slide, item: Slide, top, height) -> int:
+    """The slide's map as a picture drawn offline from its deck, described for screen readers; returns its width."""
+    picture = slide.shapes.add_picture(
+        io.BytesIO(mapimage.png(item.deck, height=MAP_PIXELS)), MARGIN, top, height=height
+    )
+    picture.name = "Map"
+    picture._element.nvPicPr.cNvPr.set("descr", item.deck_alt)  # python-pptx has no API for alt text yet
+    return picture.width
 
 
 def _continued(item: Slide, layout: TableLayout) -> str:

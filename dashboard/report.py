@@ -1,5 +1,6 @@
 """The HTML report: one self-contained file (plotly.js inlined) with the story's slides, printable on A4 landscape."""
 
+import base64
 from datetime import date
 from html import escape
 
@@ -7,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import disclosure
+from dashboard import disclosure, mapimage
 from dashboard.boardpack import cell_text, is_numeric
 from dashboard.slides import Slide
 
@@ -20,6 +21,7 @@ PAIRED_FIGURE_WIDTH = 620
 # Pixels per category under which the axis and value labels are set smaller so that they do not overlap.
 CROWDED_ROW_HEIGHT = 28
 WHOLE_TABLE_ROWS = 20
+MAP_HEIGHT = 540  # CSS pixels: the map and its key fit one printed page under the headline
 
 MARGIN_FONT = "font: 10pt Arial, Helvetica, sans-serif; color: #505a5f;"
 STYLE = """
@@ -54,6 +56,8 @@ tr, table.whole, .findings { break-inside: avoid; }
 .nowrap { white-space: nowrap; }
 .pair { display: flex; gap: 24px; align-items: flex-start; }
 .pair table { margin-top: 40px; }
+.map { display: block; width: auto; }
+.key { color: #505a5f; font-size: 16px; line-height: 1.4; max-width: 420px; margin: 0; }
 @page { size: A4 landscape; margin: 12mm 12mm 14mm; }
 @page { @bottom-right { content: counter(page) " / " counter(pages); font: 10pt Arial, Helvetica, sans-serif; color: #505a5f; } }
 @media print {
@@ -137,7 +141,15 @@ def _slide(item: Slide, index: int) -> str:
         )
         parts.append(f'<div class="kpis">{cells}</div>')
     table = "" if item.table.empty or item.kpis else table_html(item.table)  # KPI boxes are already text
-    if item.figure is not None and table and len(item.table.columns) <= 3 and len(item.table) <= WHOLE_TABLE_ROWS:
+    if item.deck is not None:
+        # The map as a picture (deck.gl would need a script from the internet), its key beside it.
+        picture = base64.b64encode(mapimage.png(item.deck, height=2 * MAP_HEIGHT)).decode()
+        parts.append(
+            f'<div class="pair"><img class="map" src="data:image/png;base64,{picture}" alt="{escape(item.deck_alt)}" '
+            f'height="{MAP_HEIGHT}"><p class="key">{escape(item.deck_key)}</p></div>'
+        )
+    narrow = table and len(item.table.columns) <= 3 and len(item.table) <= WHOLE_TABLE_ROWS
+    if item.figure is not None and item.deck is None and narrow:
         # A short, narrow table sits beside its chart, as on the board pack's slide.
         parts.append(f'<div class="pair">{_figure(item, index, PAIRED_FIGURE_WIDTH)}{table}</div>')
         table = ""

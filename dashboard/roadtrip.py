@@ -24,6 +24,11 @@ INK = [11, 12, 12]
 WHITE = [255, 255, 255]
 ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
+LABEL_SIZE, LABEL_GAP = 15, 6
+# Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
+# The timeline at its narrowest on the page (plot area, pixels), the room above the top point, a label's character.
+TIMELINE_WIDTH, TIMELINE_HEIGHT, TIMELINE_HEADROOM, TIMELINE_CHAR = 700, 280, 1.15, 7.5
+LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # A right-pointing arrowhead, tinted by the layer (mask), turned to each leg's bearing: the route's direction.
 ARROW_ICON = {
     "url": "data:image/svg+xml;charset=utf-8,"
@@ -112,7 +117,6 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
                 "radius": round(radius, 2),
                 "label": str(row["stops"]),
-                "label_offset": [0, -round(radius + 14)],
                 "stops": str(row["stops"]),
                 "dates": row["dates"],
                 "venues": row["venues"],
@@ -122,7 +126,46 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "top_theme_text": row["top_theme"] if isinstance(row["top_theme"], str) else "none",
             }
         )
+    for record, offset in zip(records, label_offsets(records), strict=True):
+        record["label_offset"] = offset
     return records
+
+
+def label_offsets(records: list[dict]) -> list[list[int]]:
+    """Pixel offsets for the stop numbers at the map's opening zoom, so that no number covers another or a stop.
+
+    Each number takes the first of `LABEL_PLACES` that is clear; close neighbours such as Cardiff and Newport get
+    their numbers on different sides.
+    """
+    pixels = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)  # deck.gl's world is 512 pixels wide at zoom 0
+    stops = [
+        (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
+        for record in records
+    ]
+    placed, offsets = [], []
+    for (x, y, radius), record in zip(stops, records, strict=True):
+        half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
+        candidates = [
+            (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
+        ]
+        boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
+        chosen = next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
+        placed.append(boxes[chosen])
+        offsets.append([round(candidates[chosen][0]), round(candidates[chosen][1])])
+    return offsets
+
+
+def _clear(box: tuple, placed: list[tuple], stops: list[tuple]) -> bool:
+    """Whether a label box overlaps none of the labels placed so far and none of the stops' circles."""
+    if any(_overlap(box, other) for other in placed):
+        return False
+    left, top, right, bottom = box
+    return all(math.dist((min(max(x, left), right), min(max(y, top), bottom)), (x, y)) >= r for x, y, r in stops)
+
+
+def _overlap(box: tuple, other: tuple) -> bool:
+    """Whether two (left, top, right, bottom) boxes overlap."""
+    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
 def mercator_y(latitude: float) -> float:
@@ -305,6 +348,16 @@ def map_alt(locations: pd.DataFrame) -> str:
     )
 
 
+def map_key(size_by: str = "suggestions") -> str:
+    """What the map's numbers, lines, point sizes and colours mean, in words (the map has no legend of its own)."""
+    return (
+        "Numbers are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
+        f"travel. Point area shows {SIZE_MEASURES[size_by].lower()}; colour shows the nation "
+        "(England dark blue, Scotland turquoise, Wales dark pink, Northern Ireland orange). "
+        "Outlines: Natural Earth (public domain)."
+    )
+
+
 def location_after_click(selection: dict | None, current: str | None) -> str | None:
     """The location the page should show after a map click: the clicked one, or none when it was already chosen.
 
@@ -324,6 +377,7 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
     if stops.empty:
         return charts.style(figure, "No workshops match these filters", height=380)
     ordered = stops.sort_values("stop")
+    places = dict(zip(ordered["stop"], timeline_label_places(ordered), strict=True))
     figure.add_trace(
         go.Scatter(
             x=ordered["held_on"],
@@ -339,15 +393,14 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
         if rows.empty:
             continue
         opacity = [1.0 if selected in (None, location_id) else 0.3 for location_id in rows["location_id"]]
-        # Labels alternate above and below the points, so that workshops a day apart stay readable.
-        positions = ["top center" if stop % 2 else "bottom center" for stop in rows["stop"]]
+        positions = [places[stop] for stop in rows["stop"]]
         figure.add_trace(
             go.Scatter(
                 x=rows["held_on"],
                 y=rows["suggestions"],
                 mode="markers+text",
                 name=nation,
-                text=[f"{stop}. {location}" for stop, location in zip(rows["stop"], rows["location"], strict=True)],
+                text=timeline_labels(rows),
                 textposition=positions,
                 marker={"color": colour, "size": 12, "opacity": opacity, "line": {"color": "white", "width": 1}},
                 customdata=rows[["venue"]],
@@ -359,10 +412,48 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
         f"{busiest['location']} produced the most suggestions at one workshop: "
         f"{busiest['suggestions']:,} on {pd.Timestamp(busiest['held_on']):%-d %B}"
     )
-    figure.update_yaxes(title_text="Suggestions", rangemode="tozero")
-    figure.update_xaxes(title=None, tickformat="%-d %b")
+    figure.update_yaxes(title_text="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * TIMELINE_HEADROOM])
+    # A week either side, so that the first and last labels are not cut at the plot's edges.
+    week = pd.Timedelta(days=7)
+    figure.update_xaxes(
+        title=None, tickformat="%-d %b", range=[ordered["held_on"].min() - week, ordered["held_on"].max() + week]
+    )
     figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "title": None})
     return charts.style(figure, title, height=420)
+
+
+def timeline_labels(ordered: pd.DataFrame) -> list[str]:
+    """Each workshop's label on the timeline: its stop number and place."""
+    return [f"{stop}. {location}" for stop, location in zip(ordered["stop"], ordered["location"], strict=True)]
+
+
+def timeline_label_places(ordered: pd.DataFrame) -> list[str]:
+    """Above or below each workshop's point, so that no two labels overlap on a timeline at least 700 pixels wide.
+
+    A label goes above when its workshop has more suggestions than its nearest workshop in time (so close pairs split
+    up and down), unless that would cover a label already placed, when it goes below.
+    """
+    dates = pd.to_datetime(ordered["held_on"]).tolist()
+    counts = ordered["suggestions"].astype(float).tolist()
+    x_scale = TIMELINE_WIDTH / ((max(dates) - min(dates)).days + 14)  # the axis has a week either side
+    y_scale = TIMELINE_HEIGHT / max(1.0, max(counts) * TIMELINE_HEADROOM)
+    placed, places = [], []
+    for index, (held_on, count, label) in enumerate(zip(dates, counts, timeline_labels(ordered), strict=True)):
+        neighbours = [other for other in (index - 1, index + 1) if 0 <= other < len(dates)]
+        nearest = min(neighbours, key=lambda other: abs(dates[other] - held_on), default=None)
+        above = nearest is None or count >= counts[nearest]
+        x, y, half = (held_on - min(dates)).days * x_scale, count * y_scale, len(label) * TIMELINE_CHAR / 2
+        boxes = {
+            True: (x - half, y + LABEL_GAP, x + half, y + LABEL_GAP + LABEL_SIZE),
+            False: (x - half, y - LABEL_GAP - LABEL_SIZE, x + half, y - LABEL_GAP),
+        }
+        if any(_overlap(boxes[above], other) for other in placed):
+            above = not above
+        placed.append(boxes[above])
+        places.append("top center" if above else "bottom center")
+    if places:  # the last label reads leftwards, so the plot's right edge never cuts it
+        places[-1] = places[-1].replace("center", "left")
+    return places
 
 
 def theme_mix_figure(theme_counts: pd.DataFrame, place: str) -> go.Figure:

@@ -26,6 +26,8 @@ class Slide:
     table: pd.DataFrame
     figure: go.Figure | None = None
     deck: pdk.Deck | None = None
+    deck_alt: str = ""  # what the map shows, for readers who cannot see it
+    deck_key: str = ""  # what the map's numbers, lines, sizes and colours mean
     series: Series | None = None
     kpis: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -77,6 +77,8 @@ def roadtrip_slide(active: Filters) -> Slide:
         table=table[columns],
         figure=roadtrip.timeline_figure(stops),
         deck=roadtrip.build_deck(locations, stops, roadtrip.uk_nations(), basemap=config.basemap_enabled()),
+        deck_alt=roadtrip.map_alt(locations),
+        deck_key=roadtrip.map_key(),
         notes=(finding,) if finding else (),
     )
 

@@ -1,13 +1,17 @@
 """The board pack and HTML report builders, on hand-made slides."""
 
+import base64
+import re
 from datetime import date
 from io import BytesIO
 
 import pandas as pd
 import plotly.graph_objects as go
+from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.util import Pt
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Inches, Pt
 
 from dashboard import boardpack, charts, report
 from dashboard.slides import Series, Slide
@@ -63,32 +67,50 @@ def _pack(bundled_db, use_db, monkeypatch, **filters):
     return Presentation(BytesIO(story.board_pack(Filters(**filters))))
 
 
+def _sections(deck) -> dict[str, list]:
+    """The pack's slides after the title, by their section label."""
+    sections: dict[str, list] = {}
+    for slide in list(deck.slides)[1:]:
+        sections.setdefault(_texts(slide)[0], []).append(slide)
+    return sections
+
+
 def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
-    # The title, the four story slides, then the leadership table (too long for one slide) on continuation slides.
-    sections = [_texts(slide)[0] for slide in list(deck.slides)[1:]]
-    assert sections[:4] == ["AT A GLANCE", "ROADTRIP", "SUGGESTION THEMES", "LEADERSHIP ACCESS"]
-    assert len(sections) > 4 and all(section.startswith("LEADERSHIP ACCESS: TABLE") for section in sections[4:])
-    departments = [row.cells[0].text for slide in list(deck.slides)[5:] for row in list(_only_table(slide).rows)[1:]]
+    # The title, the four story slides; the roadtrip's and the leadership's tables follow on continuation slides.
+    order = [_texts(slide)[0] for slide in list(deck.slides)[1:]]
+    assert order[:5] == ["AT A GLANCE", "ROADTRIP", "ROADTRIP: TABLE", "SUGGESTION THEMES", "LEADERSHIP ACCESS"]
+    assert len(order) > 5 and all(section.startswith("LEADERSHIP ACCESS: TABLE") for section in order[5:])
+    sections = _sections(deck)
+    leadership_tables = [
+        slide for name, slides in sections.items() if name.startswith("LEADERSHIP ACCESS: TABLE") for slide in slides
+    ]
+    departments = [row.cells[0].text for slide in leadership_tables for row in list(_only_table(slide).rows)[1:]]
     assert sorted(departments) == sorted(bundled_csvs["departments"]["name"])
-    kpi_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+    kpi_text = " ".join(_texts(sections["AT A GLANCE"][0]))
     assert f"{len(bundled_csvs['members']):,}" in kpi_text
-    stops = next(shape.table for shape in deck.slides[2].shapes if shape.has_table)
+    # The roadtrip slide has the map as a picture with its description, and its key beside it.
+    (roadtrip_slide,) = sections["ROADTRIP"]
+    (picture,) = [shape for shape in roadtrip_slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert picture.image.content_type == "image/png" and picture.height > Inches(4)
+    description = picture._element.nvPicPr.cNvPr.get("descr")
+    assert description.startswith("Map of the UK with 12 tour locations, numbered in date order from York")
+    assert any(text.startswith("Numbers are the stops in date order") for text in _texts(roadtrip_slide))
+    stops = _only_table(sections["ROADTRIP: TABLE"][0])
     header = [cell.text for cell in stops.rows[0].cells]
     miles_column = header.index("Miles travelled (reported)")
     miles = [float(row.cells[miles_column].text.replace(",", "") or 0) for row in list(stops.rows)[1:]]
+    assert len(miles) == len(bundled_csvs["workshops"])
     assert sum(miles) == bundled_csvs["workshops"]["miles_travelled"].sum()
-    theme_chart = next(shape.chart for shape in deck.slides[3].shapes if shape.has_chart)
+    theme_chart = next(shape.chart for shape in sections["SUGGESTION THEMES"][0].shapes if shape.has_chart)
     with_theme = bundled_csvs["suggestions"]
     assert sum(theme_chart.plots[0].series[0].values) == len(with_theme)
-    notes = deck.slides[4].notes_slide.notes_text_frame.text
-    assert "acceptance rate" in notes
+    (leadership_slide,) = sections["LEADERSHIP ACCESS"]
+    assert "acceptance rate" in leadership_slide.notes_slide.notes_text_frame.text
     # The leadership chart shows exactly the departments whose rate the table does not suppress.
-    leadership_chart = next(shape.chart for shape in deck.slides[4].shapes if shape.has_chart)
+    leadership_chart = next(shape.chart for shape in leadership_slide.shapes if shape.has_chart)
     rates = {
-        row.cells[0].text: row.cells[3].text
-        for slide in list(deck.slides)[5:]
-        for row in list(_only_table(slide).rows)[1:]
+        row.cells[0].text: row.cells[3].text for slide in leadership_tables for row in list(_only_table(slide).rows)[1:]
     }
     assert len(list(leadership_chart.plots[0].categories)) == sum(rate != "[c]" for rate in rates.values())
 
@@ -108,7 +130,7 @@ def test_board_pack_shows_no_count_below_the_threshold(bundled_db, use_db, monke
 
 def test_board_pack_follows_the_filters(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch, theme_ids=("cpd",))
-    theme_chart = next(shape.chart for shape in deck.slides[3].shapes if shape.has_chart)
+    theme_chart = next(shape.chart for shape in _sections(deck)["SUGGESTION THEMES"][0].shapes if shape.has_chart)
     assert list(theme_chart.plots[0].categories) == ["CPD"]
     title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
     assert "Themes: CPD" in title_text
@@ -260,3 +282,17 @@ def test_report_tables_and_figures_are_laid_out_for_print():
     assert '"tickvals":["D0","D1"' in figure.replace(" ", "")
     assert '"text":"EA lags behind"' not in figure.replace(" ", "")
     assert "<table>" in html  # 40 rows: allowed to break across pages
+
+
+def test_report_shows_the_map_as_a_described_picture(bundled_db, use_db, monkeypatch):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    use_db(bundled_db)
+    html = story.html_report(Filters()).decode()
+    (found,) = re.findall(r'<img class="map" src="data:image/png;base64,([^"]+)" alt="([^"]+)"', html)
+    picture = Image.open(BytesIO(base64.b64decode(found[0])))
+    assert picture.format == "PNG" and picture.height == 2 * report.MAP_HEIGHT
+    assert found[1].startswith("Map of the UK with 12 tour locations")
+    assert "Numbers are the stops in date order" in html

@@ -388,6 +388,64 @@ class TestDeck:
         assert roadtrip.uk_nations() is nations
 
 
+def bundled_tour(bundled_db, use_db) -> tuple[pd.DataFrame, pd.DataFrame]:
+    use_db(bundled_db)
+    return data.query("roadtrip_locations", **Filters().params()), data.query("roadtrip_stops", **Filters().params())
+
+
+def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
+    """Where a stop's number sits on screen at the opening zoom, worked out from the offset alone."""
+    x = math.radians(record["position"][0]) * pixels + record["label_offset"][0]
+    y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels + record["label_offset"][1]
+    half_width = 0.3 * roadtrip.LABEL_SIZE * len(record["label"]) + 2
+    return x - half_width, y - roadtrip.LABEL_SIZE / 2, x + half_width, y + roadtrip.LABEL_SIZE / 2
+
+
+class TestLabels:
+    def test_no_stop_number_covers_another_or_a_stop(self, bundled_db, use_db):
+        locations, stops = bundled_tour(bundled_db, use_db)
+        records = roadtrip.stop_records(locations, roadtrip.location_attendees(roadtrip.protect_attendees(stops)))
+        pixels = 512 * 2 ** roadtrip.INITIAL_VIEW["zoom"] / (2 * math.pi)
+        boxes = {record["name"]: label_box(record, pixels) for record in records}
+        for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
+            overlap = (
+                box[0] < other_box[2] and other_box[0] < box[2] and box[1] < other_box[3] and other_box[1] < box[3]
+            )
+            assert not overlap, (name, other)
+        for record in records:
+            x = math.radians(record["position"][0]) * pixels
+            y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+            for name, (left, top, right, bottom) in boxes.items():
+                nearest = (min(max(x, left), right), min(max(y, top), bottom))
+                assert math.dist(nearest, (x, y)) >= record["radius"] - 0.5, (name, record["name"])
+        # Cardiff and Newport, 15 miles apart, get their numbers on different sides; a lone stop keeps it above.
+        offsets = {record["name"]: record["label_offset"] for record in records}
+        assert offsets["Cardiff"] != offsets["Newport"]
+        assert offsets["York"][0] == 0 and offsets["York"][1] < 0
+
+    def test_timeline_labels_do_not_overlap(self, bundled_db, use_db):
+        _, stops = bundled_tour(bundled_db, use_db)
+        ordered = stops.sort_values("stop")
+        places = roadtrip.timeline_label_places(ordered)
+        # Salisbury (150 suggestions) and Bournemouth (136) six days later: the higher one's label above, the other below.
+        by_place = dict(zip(ordered["location"], places, strict=False))
+        assert by_place["Salisbury (Porton Down)"] == "top center" and by_place["Bournemouth"] == "bottom center"
+        assert places[-1].endswith("left")
+        figure = roadtrip.timeline_figure(stops)
+        drawn = {
+            text: place
+            for trace in figure.data
+            if trace.name
+            for text, place in zip(trace.text, trace.textposition, strict=True)
+        }
+        assert drawn == dict(zip(roadtrip.timeline_labels(ordered), places, strict=True))
+
+    def test_a_close_pair_splits_up_and_down(self):
+        _, stops = small_tour()
+        pair = stops.head(2).assign(held_on=[date(2025, 3, 4), date(2025, 3, 5)], suggestions=[40, 90])
+        assert roadtrip.timeline_label_places(pair.sort_values("stop")) == ["bottom center", "top left"]
+
+
 class TestClicks:
     def test_a_click_chooses_the_place(self):
         clicked = {"indices": {"stops-all": [1]}, "objects": {"stops-all": [{"location_id": "glasgow"}]}}

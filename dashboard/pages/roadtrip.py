@@ -76,12 +76,7 @@ st.pydeck_chart(
     height=roadtrip.MAP_HEIGHT,
     alt=roadtrip.map_alt(locations),
 )
-st.caption(
-    f"Numbers are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
-    f"travel. Point area shows {roadtrip.SIZE_MEASURES[size_by].lower()}; colour shows the nation "
-    "(England dark blue, Scotland turquoise, Wales dark pink, Northern Ireland orange). "
-    "Outlines: Natural Earth (public domain). The table at the foot of the page lists every workshop."
-)
+st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):
     st.dataframe(roadtrip.map_table(locations), hide_index=True)
