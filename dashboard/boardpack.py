@@ -216,6 +216,10 @@ def _chart(slide, series: Series, left, top, width, height) -> int:
     """A native bar chart, no taller than its bars need; returns where it (and its caption) ends."""
     # Suppressed values ([c]) are left out of the chart and named under it; the table shows them as [c].
     shown, left_out = charted(series)
+    if not shown:  # PowerPoint cannot draw a chart of nothing: say why there is none
+        reason = f"every value is suppressed ({disclosure.SUPPRESSED})" if left_out else "nothing matches the filters"
+        _text(slide, f"{series.name}: no chart, as {reason}.", left, top, width, Inches(0.6), 16, colour=MUTED)
+        return top + Inches(0.6)
     caption = f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}." if left_out else ""
     caption_height = text_height(line_count(caption, width, SMALLEST), SMALLEST) + Inches(0.15) if caption else 0
     # A few bars are drawn at a bar's natural thickness, not stretched to fill the slide.

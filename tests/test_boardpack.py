@@ -296,3 +296,26 @@ def test_report_shows_the_map_as_a_described_picture(bundled_db, use_db, monkeyp
     assert picture.format == "PNG" and picture.height == 2 * report.MAP_HEIGHT
     assert found[1].startswith("Map of the UK with 12 tour locations")
     assert "Numbers are the stops in date order" in html
+
+
+def test_a_pack_for_any_one_department_builds_and_shows_no_small_count(bundled_db, bundled_csvs, use_db, monkeypatch):
+    """Small departments have every acceptance rate suppressed: the slide says so instead of drawing an empty chart."""
+    for department_id in bundled_csvs["departments"]["department_id"]:
+        deck = _pack(bundled_db, use_db, monkeypatch, department_ids=(department_id,))
+        _assert_presentable(deck)
+        (leadership,) = _sections(deck)["LEADERSHIP ACCESS"]
+        charts = [shape.chart for shape in leadership.shapes if shape.has_chart]
+        texts = _texts(leadership)
+        assert charts or "Acceptance rate (%): no chart, as every value is suppressed ([c])." in texts, department_id
+
+
+def test_a_chart_of_nothing_says_why():
+    empty = Slide(
+        section="Suggestion themes",
+        headline="No suggestions match the filters",
+        table=pd.DataFrame({"Theme": [], "Suggestions": []}),
+        series=Series(categories=(), values=(), name="Suggestions"),
+    )
+    deck = Presentation(BytesIO(boardpack.build([empty], filters="Dates: 2020", data_date=date(2025, 7, 9))))
+    assert "Suggestions: no chart, as nothing matches the filters." in _texts(deck.slides[1])
+    assert not any(shape.has_chart for shape in deck.slides[1].shapes)
