@@ -1,6 +1,7 @@
 """The data layer: run a named query from queries/ on the read-only database, cached by data version."""
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -153,6 +154,18 @@ def protected(name: str, *, counts, rates=None, groups=None, margins=None, sums=
     """
     frame = query(name, **parameters)
     return disclosure.suppress(frame, counts, rates=rates, groups=groups, margins=margins, sums=sums)
+
+
+def protected_together(tables: Mapping[str, tuple[str, Mapping]], links: Callable, **parameters) -> dict:
+    """Run the queries behind tables shown together and protect their counts as one system (disclosure.suppress_together).
+
+    `tables` maps a table's name to its query and its `suppress` arguments; `links(frames, parameters)` gives the sums
+    that tie the tables together.
+    """
+    frames = {name: query(query_name, **parameters) for name, (query_name, _) in tables.items()}
+    return disclosure.suppress_together(
+        frames, {name: spec for name, (_, spec) in tables.items()}, links(frames, parameters)
+    )
 
 
 def query_one(name: str, **parameters) -> dict:

@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from dashboard import config
 
@@ -19,7 +21,7 @@ NOTE = (
 # A null-space component smaller than this is zero: the cell's value follows from the published numbers.
 TOLERANCE = 1e-9
 
-Cell = tuple[int, str]
+Cell = tuple[int, object]  # (row, column); the column is a (table, column) pair when tables are protected together
 
 
 def threshold() -> int:
@@ -70,31 +72,83 @@ def suppress(
     count columns that add up to it within each row. Blanks then spread until every blank value has more than one
     solution given all the shown numbers, whichever way the totals are combined. The input is not changed.
     """
+    spec = {"counts": counts, "rates": rates, "groups": groups, "margins": margins, "sums": sums}
+    return suppress_together({"": frame}, {"": spec}, k=k)[""]
+
+
+Ref = tuple[str, int, str]  # a cell of one of several tables: (table, row position, column)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A sum across tables shown together: the `parts` cells add up to the `total` cell."""
+
+    parts: tuple[Ref, ...]
+    total: Ref
+
+
+def suppress_together(
+    frames: Mapping[str, pd.DataFrame],
+    specs: Mapping[str, Mapping],
+    links: Iterable[Link] = (),
+    *,
+    k: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """`suppress` for tables shown together, so that no number in one table undoes a blank in another.
+
+    `specs` gives each table's `suppress` arguments (counts, rates, groups, margins, sums); `links` are the sums that
+    tie cells of different tables together (a funnel's applications are the total column of a department table, the
+    grades' members add up to all members). All the tables' sums are then solved as one system.
+    """
     k = threshold() if k is None else k
-    protected = frame.copy()
-    for column in counts:
-        protected[column] = protected[column].astype("Int64")
-    if k <= 0 or protected.empty:
+    protected = {name: frame.copy() for name, frame in frames.items()}
+    for name, frame in protected.items():
+        for column in specs[name]["counts"]:
+            frame[column] = frame[column].astype("Int64")
+    if k <= 0:
         return protected
-    margins = list(margins or [])
-    if groups is None:
-        groups = [[other for other in margins if other != column] for column in margins]
-    values = {column: protected[column].to_numpy(dtype=float, na_value=np.nan) for column in counts}
-    keys = protected.reset_index(drop=True)
-    equations = _equations(keys, values, groups, margins, sums or {})
-    primary = {(int(row), column) for column in counts for row in np.flatnonzero(values[column] < k)}
+    offsets = dict(zip(frames, np.cumsum([0, *map(len, frames.values())]).tolist(), strict=False))
+    size = sum(map(len, frames.values()))
+    values, equations = {}, []
+    for name, frame in frames.items():
+        spec, offset = specs[name], offsets[name]
+        local = {column: frame[column].to_numpy(dtype=float, na_value=np.nan) for column in spec["counts"]}
+        margins = list(spec.get("margins") or [])
+        groups = spec.get("groups")
+        if groups is None:
+            groups = [[other for other in margins if other != column] for column in margins]
+        for column, column_values in local.items():
+            values[(name, column)] = np.full(size, np.nan)
+            values[(name, column)][offset : offset + len(frame)] = column_values
+        if frame.empty:
+            continue
+        keys = frame.reset_index(drop=True)
+        for equation in _equations(keys, local, groups, margins, spec.get("sums") or {}):
+            cells = [(row + offset, (name, column)) for row, column in equation.parts]
+            total = equation.total and (equation.total[0] + offset, (name, equation.total[1]))
+            equations.append(_Equation(cells, total))
+    for link in links:
+        cells = [(offsets[name] + row, (name, column)) for name, row, column in (*link.parts, link.total)]
+        if all(not np.isnan(values[column][row]) for row, column in cells):
+            equations.append(_Equation(cells[:-1], cells[-1]))
+    primary = {(int(row), column) for column, array in values.items() for row in np.flatnonzero(array < k)}
     hidden = _secondary(values, equations, primary)
-    for column in counts:
-        blank = np.zeros(len(protected), dtype=bool)
-        blank[[row for row, hidden_column in hidden if hidden_column == column]] = True
-        protected[column] = protected[column].mask(blank)
-    for rate, parts in (rates or {}).items():
+    for name, frame in protected.items():
+        for column in specs[name]["counts"]:
+            blank = np.zeros(size, dtype=bool)
+            blank[[row for row, hidden_column in hidden if hidden_column == (name, column)]] = True
+            frame[column] = frame[column].mask(blank[offsets[name] : offsets[name] + len(frame)])
+        _blank_rates(frame, frames[name], specs[name], k)
+    return protected
+
+
+def _blank_rates(protected: pd.DataFrame, frame: pd.DataFrame, spec: Mapping, k: int) -> None:
+    for rate, parts in (spec.get("rates") or {}).items():
         protected[rate] = protected[rate].astype("Float64")
         numerator, denominator = parts if isinstance(parts, tuple) else (None, parts)
         blank = protected[denominator].isna() | (frame[denominator].fillna(0) < k).to_numpy()
-        blank |= protected[numerator].isna() if numerator else protected[list(counts)].isna().any(axis=1)
+        blank |= protected[numerator].isna() if numerator else protected[list(spec["counts"])].isna().any(axis=1)
         protected[rate] = protected[rate].mask(blank)
-    return protected
 
 
 class _Equation:
@@ -160,9 +214,11 @@ def _secondary(values: Mapping[str, np.ndarray], equations: list[_Equation], pri
             number for number in range(len(equations)) if _reveals(equations[number], hidden, blanks[number], values)
         }
         exposed = {cell for number in revealing for cell in equations[number].cells}
-        exposed = sorted((exposed & hidden) - given_up) or [
-            cell for cell in _derivable(equations, hidden, touching) if cell not in given_up
-        ]
+        exposed = (
+            sorted((exposed & hidden) - given_up)
+            or [cell for cell in _derivable(values, equations, hidden, touching) if cell not in given_up]
+            or [cell for cell in _pinned_by_sign(values, equations, hidden, touching) if cell not in given_up]
+        )
         if not exposed:
             return hidden
         changed: set[int] = set()
@@ -228,7 +284,7 @@ def _component(cell: Cell, equations: list[_Equation], hidden: set[Cell], touchi
     return sorted(seen_equations)
 
 
-def _derivable(equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
+def _derivable(values: Mapping, equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
     # A blank is derivable when every solution of the equations (shown cells moved to the right-hand side) gives it
     # the same value: when its unit vector lies in the row space of the coefficient matrix over the blanks.
     derivable, done = [], set()
@@ -240,18 +296,59 @@ def _derivable(equations: list[_Equation], hidden: set[Cell], touching) -> list[
         done.update(unknowns)
         if not numbers:
             continue
-        column = {cell: position for position, cell in enumerate(unknowns)}
-        matrix = np.zeros((len(numbers), len(unknowns)))
-        for row, number in enumerate(numbers):
-            equation = equations[number]
-            for cell in equation.cells:
-                if cell in column:
-                    matrix[row, column[cell]] = equation.coefficient(cell)
+        matrix, _ = _system(values, [equations[number] for number in numbers], unknowns)
         _, singular, rows = np.linalg.svd(matrix, full_matrices=False)
         row_space = rows[: int((singular > TOLERANCE * max(matrix.shape)).sum())]
         in_row_space = (row_space**2).sum(axis=0) > 1 - 1e-7
         derivable.extend(cell for cell, pinned in zip(unknowns, in_row_space, strict=True) if pinned)
     return derivable
+
+
+def _pinned_by_sign(values: Mapping, equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
+    # Algebra alone misses blanks that only one value fits because counts are never negative (x + y = 0 means both
+    # are 0; then x + z = 7 gives z). A solver finds them: if some solution has every blank above zero, no sign bound
+    # binds and the algebra above is the whole story; if not, each blank's largest value shows which are stuck at 0.
+    pinned, done = [], set()
+    for start in sorted(hidden):
+        if start in done:
+            continue
+        numbers = _component(start, equations, hidden, touching)
+        unknowns = sorted({cell for number in numbers for cell in equations[number].cells if cell in hidden} | {start})
+        done.update(unknowns)
+        if not numbers:
+            continue
+        matrix, right = _system(values, [equations[number] for number in numbers], unknowns)
+        size = len(unknowns)
+        lift = linprog(
+            np.r_[np.zeros(size), -1.0],  # maximise t with every blank at least t
+            A_ub=np.hstack([-np.eye(size), np.ones((size, 1))]),
+            b_ub=np.zeros(size),
+            A_eq=np.hstack([matrix, np.zeros((len(matrix), 1))]),
+            b_eq=right,
+            bounds=[(0, None)] * size + [(0, 1)],
+        )
+        if lift.status == 0 and -lift.fun > 1e-6:
+            continue
+        for position, cell in enumerate(unknowns):
+            objective = np.zeros(size)
+            objective[position] = -1.0
+            highest = linprog(objective, A_eq=matrix, b_eq=right, bounds=(0, None))
+            if highest.status == 0 and -highest.fun < 0.5:
+                pinned.append(cell)
+    return pinned
+
+
+def _system(values: Mapping, equations: list[_Equation], unknowns: list[Cell]) -> tuple[np.ndarray, np.ndarray]:
+    """The equations over the blank cells: coefficients, and the right-hand side the shown cells give."""
+    column = {cell: position for position, cell in enumerate(unknowns)}
+    matrix, right = np.zeros((len(equations), len(unknowns))), np.zeros(len(equations))
+    for row, equation in enumerate(equations):
+        for cell in equation.cells:
+            if cell in column:
+                matrix[row, column[cell]] = equation.coefficient(cell)
+            else:
+                right[row] -= equation.coefficient(cell) * values[cell[1]][cell[0]]
+    return matrix, right
 
 
 def display(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Pure builders for the Leadership access page: rates, Wilson intervals, figures, tables and key findings."""
+"""The Leadership access page's protected tables, and pure builders for its rates, Wilson intervals, figures, tables
+and key findings."""
 
 import textwrap
 from statistics import NormalDist
@@ -8,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import charts, disclosure
+from dashboard import charts, data, disclosure
 from dashboard.disclosure import TOTAL
 
 CONFIDENCE = 0.95
@@ -21,9 +22,19 @@ STAGES = ["applications", "places", "accepted", "completed", "rejected", "withdr
 DEPARTMENT_SCHEMES = {"counts": ["applications", "places"], "margins": ["department_id", "scheme_id"]}
 DEPARTMENT_MEMBERS = {"counts": ["members"], "margins": ["department_id"]}
 FUNNEL = {"counts": STAGES, "sums": STAGE_SUMS}
-# Each cohort's stages add up across the row, and each stage's cohorts to the funnel shown above them.
-COHORTS = {"counts": STAGES, "sums": STAGE_SUMS, "groups": [[]]}
-BREAKDOWN = {"counts": ["members", "applications", "places"], "groups": [[]]}
+# Each cohort's stages add up across the row; the cohorts, grades and regions add up to the funnel and the members
+# total, which `page_links` tells the disclosure control.
+COHORTS = {"counts": STAGES, "sums": STAGE_SUMS}
+BREAKDOWN = {"counts": ["members", "applications", "places"]}
+# Every table of people the page shows (and the board pack, from the same call), protected as one system.
+PAGE_TABLES = {
+    "schemes": ("leadership_department_schemes", DEPARTMENT_SCHEMES),
+    "members": ("leadership_department_members", DEPARTMENT_MEMBERS),
+    "funnel": ("leadership_funnel", FUNNEL),
+    "cohorts": ("leadership_cohorts", COHORTS),
+    "grades": ("leadership_grades", BREAKDOWN),
+    "regions": ("leadership_regions", BREAKDOWN),
+}
 STAGE_LABELS = {
     "applications": "Applied",
     "places": "Accepted (participants)",
@@ -35,6 +46,42 @@ STAGE_LABELS = {
 }
 NOT_OPEN = ""
 NO_APPLICATIONS = "–"
+
+
+def page_links(frames: dict[str, pd.DataFrame], parameters: dict) -> list[disclosure.Link]:
+    """How the page's tables add up to one another: the funnel is the chosen scheme's total column; the cohorts,
+    grades and regions each add up to the funnel (and to the members total), stage by stage."""
+    schemes, members = frames["schemes"], frames["members"]
+    column = parameters.get("scheme_id") or TOTAL
+    totals = np.flatnonzero(
+        (schemes["department_id"] == TOTAL).to_numpy() & (schemes["scheme_id"] == column).to_numpy()
+    )
+    everyone = np.flatnonzero((members["department_id"] == TOTAL).to_numpy())
+    links = []
+    if frames["funnel"].empty:
+        return links
+    for count in ("applications", "places"):
+        links += [disclosure.Link((("funnel", 0, count),), ("schemes", int(row), count)) for row in totals]
+    for stage in STAGES:
+        links.append(
+            disclosure.Link(
+                tuple(("cohorts", row, stage) for row in range(len(frames["cohorts"]))), ("funnel", 0, stage)
+            )
+        )
+    for name in ("grades", "regions"):
+        rows = range(len(frames[name]))
+        links += [
+            disclosure.Link(tuple((name, row, "members") for row in rows), ("members", int(total), "members"))
+            for total in everyone
+        ]
+        for count in ("applications", "places"):
+            links.append(disclosure.Link(tuple((name, row, count) for row in rows), ("funnel", 0, count)))
+    return links
+
+
+def protected_tables(parameters: dict) -> dict[str, pd.DataFrame]:
+    """The page's tables of people for these choices, through disclosure control together (see PAGE_TABLES)."""
+    return data.protected_together(PAGE_TABLES, page_links, **parameters)
 
 
 def z_score(confidence: float = CONFIDENCE) -> float:

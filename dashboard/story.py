@@ -87,17 +87,12 @@ def leadership_slide(active: Filters) -> Slide:
     """Leadership access across all schemes: each chosen department's acceptance rate against the profession's."""
     params = {"department_ids": active.department_ids or None, "grades": None, "cohort_years": None, "scheme_id": None}
     schemes = data.query("leadership_schemes")
-
-    def protected(department_ids):
-        chosen = {**params, "department_ids": department_ids}
-        return (
-            data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **chosen),
-            data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **chosen),
-        )
-
+    # The same protected tables as the page's for these choices, so the pack never shows what the page hides.
+    chosen = leadership.protected_tables(params)
+    profession = leadership.protected_tables({**params, "department_ids": None})
     # As on the page: the reference is profession-wide whatever departments are chosen.
-    ref = leadership.reference(*protected(None), schemes, None)
-    department_schemes, department_members = protected(params["department_ids"])
+    ref = leadership.reference(profession["schemes"], profession["members"], schemes, None)
+    department_schemes, department_members = chosen["schemes"], chosen["members"]
     view = leadership.department_view(
         department_schemes, department_members, data.query("department_options"), None, ref["acceptance_rate"]
     )

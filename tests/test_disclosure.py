@@ -40,8 +40,8 @@ def feasible_range(equations: list[dict], values: dict, hidden: set) -> dict:
         options = {"A_eq": np.array(rows), "b_eq": np.array(right)} if rows else {}
         low = linprog(objective, bounds=(0, None), **options)
         high = linprog(-objective, bounds=(0, None), **options)
-        assert low.status == 0 and high.status == 0
-        ranges[cell] = (low.fun, -high.fun)
+        assert low.status == 0 and high.status in (0, 3)  # 3: no sum bounds it from above, so it is not pinned
+        ranges[cell] = (low.fun, -high.fun if high.status == 0 else np.inf)
     return ranges
 
 

@@ -55,13 +55,11 @@ params = {
     "cohort_years": tuple(sorted(chosen_years)) or None,
     "scheme_id": scheme_id,
 }
-# Every count of people below comes through data.protected: disclosure control is applied there, once.
-department_schemes = data.protected("leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **params)
-department_members = data.protected("leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **params)
-funnel = data.protected("leadership_funnel", **leadership.FUNNEL, **params).iloc[0].to_dict()
-cohorts = leadership.with_rates(data.protected("leadership_cohorts", **leadership.COHORTS, **params))
-grades = leadership.with_rates(data.protected("leadership_grades", **leadership.BREAKDOWN, **params))
-regions = leadership.with_rates(data.protected("leadership_regions", **leadership.BREAKDOWN, **params))
+# Every count of people below comes through the data layer's disclosure control, all the page's tables at once.
+tables = leadership.protected_tables(params)
+department_schemes, department_members = tables["schemes"], tables["members"]
+funnel = tables["funnel"].iloc[0].to_dict()
+cohorts, grades, regions = (leadership.with_rates(tables[name]) for name in ("cohorts", "grades", "regions"))
 
 owner = leadership.owner_department(scheme_id, schemes)
 if owner:
@@ -69,13 +67,8 @@ if owner:
 else:
     scope = "the chosen departments" if active.department_ids else "the profession"
 # The reference lines are profession-wide whatever departments are chosen; the KPIs describe the chosen ones.
-whole_profession = {**params, "department_ids": None}
-profession_schemes = data.protected(
-    "leadership_department_schemes", **leadership.DEPARTMENT_SCHEMES, **whole_profession
-)
-profession_members = data.protected(
-    "leadership_department_members", **leadership.DEPARTMENT_MEMBERS, **whole_profession
-)
+profession = leadership.protected_tables({**params, "department_ids": None})
+profession_schemes, profession_members = profession["schemes"], profession["members"]
 ref = leadership.reference(profession_schemes, profession_members, schemes, scheme_id)
 chosen = leadership.reference(department_schemes, department_members, schemes, scheme_id)
 view = leadership.department_view(
