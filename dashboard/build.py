@@ -4,6 +4,7 @@ import argparse
 import contextlib
 import getpass
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -44,6 +45,36 @@ def files_version(paths: Mapping[str, Path]) -> str:
         digest.update(table.encode())
         digest.update(hashlib.sha256(paths[table].read_bytes()).digest())
     return digest.hexdigest()[:16]
+
+
+def build_inputs() -> list[Path]:
+    """The files besides the CSVs that decide what a build writes: the contract, the SQL it runs and its code."""
+    # Looked up on each call, not fixed at import, so a test can point config.QUERIES_DIR at a copy of queries/.
+    code = Path(__file__).resolve().parent
+    return [
+        config.QUERIES_DIR / "schema.sql",
+        config.QUERIES_DIR / "typicality.sql",
+        code / "build.py",
+        code / "themes.py",
+    ]
+
+
+def build_version() -> str:
+    """A content hash of the build's own inputs and the classifier's library, so changing any of them is a rebuild."""
+    digest = hashlib.sha256()
+    for path in build_inputs():
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    # A new scikit-learn can tag the same suggestions differently; a new DuckDB that cannot read the file rebuilds anyway.
+    digest.update(f"scikit-learn {importlib.metadata.version('scikit-learn')}".encode())
+    return digest.hexdigest()[:16]
+
+
+def bundled_version(folder: Path) -> str:
+    """The data version of a bundled build: the CSVs' content hash combined with the build's."""
+    # The version keys the app's cache, so a rebuild for a code change (same CSVs) must give a new one too.
+    combined = f"{files_version(source_files(folder))} {build_version()}"
+    return hashlib.sha256(combined.encode()).hexdigest()[:16]
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
@@ -250,7 +281,7 @@ def stored_build(path: Path) -> dict | None:
 def build_bundled(folder: Path, path: Path) -> str:
     """Build the database from a folder of contract CSVs; returns the data version."""
     paths = source_files(folder)
-    version = files_version(paths)
+    version = bundled_version(folder)
     frames = tag_suggestions(read_folder(folder))
     hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.values()}
     stored = stored_build(path)
@@ -261,12 +292,12 @@ def build_bundled(folder: Path, path: Path) -> str:
 
 
 def needs_build(folder: Path, path: Path) -> bool:
-    """True when the database is missing, unreadable, or built from bundled files that have since changed."""
+    """True when the database is missing, unreadable, or built from the bundled files or build code that have since changed."""
     stored = stored_build(path)
     if stored is None:
         return True
     # An imported database is the team's real data: never overwrite it with the bundled sample.
-    return stored["source"] == BUNDLED_SOURCE and stored["data_version"] != files_version(source_files(folder))
+    return stored["source"] == BUNDLED_SOURCE and stored["data_version"] != bundled_version(folder)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """The database build: atomic, versioned, hardened when the app opens it, and its KPIs match the CSVs."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import build, data
+from dashboard import build, config, data
 from dashboard.filters import Filters
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -17,7 +18,7 @@ def test_build_records_the_source_version(fixture_db):
     with duckdb.connect(str(fixture_db), read_only=True) as connection:
         version, source = connection.execute("select data_version, source from build_info").fetchone()
         imports = connection.execute("select count(*) from imports").fetchone()[0]
-    assert version == build.files_version(build.source_files(FIXTURES))
+    assert version == build.bundled_version(FIXTURES)
     assert source == "bundled"
     assert imports == 1
 
@@ -54,6 +55,51 @@ def test_needs_build_never_overwrites_imported_data(fixture_db, tmp_path):
     frames = build.tag_suggestions(build.read_folder(FIXTURES))
     build.write_database(frames, target, data_version="other", source="import of team.xlsx")
     assert not build.needs_build(FIXTURES, target)
+
+
+def test_a_changed_contract_makes_the_bundled_database_stale(fixture_db, tmp_path, monkeypatch):
+    queries = tmp_path / "queries"
+    shutil.copytree(config.QUERIES_DIR, queries)
+    monkeypatch.setattr(config, "QUERIES_DIR", queries)
+    target = tmp_path / "gse.duckdb"
+    shutil.copy(fixture_db, target)
+    assert not build.needs_build(FIXTURES, target)
+    schema = queries / "schema.sql"
+    stricter = schema.read_text().replace("check (attendees >= 0)", "check (attendees > 0)")
+    assert stricter != schema.read_text()
+    schema.write_text(stricter)
+    assert build.needs_build(FIXTURES, target)
+    assert build.main(["--data", str(FIXTURES), "--db", str(target), "--if-stale"]) == 0
+    assert not build.needs_build(FIXTURES, target)
+    with build.read_only(target) as connection:
+        rules = [row[0] for row in connection.execute("select constraint_text from duckdb_constraints()").fetchall()]
+    assert "CHECK((attendees > 0))" in rules
+
+
+def test_a_changed_build_input_changes_the_version(tmp_path, monkeypatch):
+    before = build.bundled_version(FIXTURES)
+    copies = []
+    for path in build.build_inputs():
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(build, "build_inputs", lambda: copies)
+    assert build.bundled_version(FIXTURES) == before
+    for copy in copies:
+        original = copy.read_bytes()
+        copy.write_bytes(original + b"\n")
+        assert build.bundled_version(FIXTURES) != before, copy.name
+        copy.write_bytes(original)
+
+
+def test_every_file_the_build_reads_is_in_its_version():
+    # The SQL files write_database runs and the modules tag_suggestions imports: a new one must join build_inputs.
+    source = (config.ROOT / "dashboard" / "build.py").read_text()
+    read = set(re.findall(r'QUERIES_DIR / "(\w+\.sql)"', source))
+    read |= {f"{name}.py" for name in re.findall(r"from dashboard import (\w+)", source)} - {"config.py"}
+    read.add("build.py")
+    assert read <= {path.name for path in build.build_inputs()}
+    assert all(path.exists() for path in build.build_inputs())
 
 
 @pytest.mark.parametrize(

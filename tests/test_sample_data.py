@@ -1,5 +1,8 @@
 """Tests for the synthetic data generator: determinism, the tour's facts, the contract, and the committed data/."""
 
+import re
+from collections import Counter, defaultdict
+from itertools import product
 from pathlib import Path
 
 import duckdb
@@ -234,6 +237,55 @@ def test_every_corpus_line_is_used_exactly_once(tables, corpus):
     assert sorted(suggestions["text"]) == sorted(corpus["text"])
     assert suggestions["text"].str.len().between(1, 2000).all()
     assert suggestions["suggestion_id"].str.fullmatch(r"S\d{5}").all()
+
+
+def sentence_frame_problems(texts: list[str]) -> list[str]:
+    """Signs that suggestions were filled into templates: repeated texts, openings, endings or long phrases."""
+    # Measured on the bundled data (1,470 suggestions): no repeats, at most 3 share an opening or 2 an ending of three
+    # words, no 6-word phrase is in more than 2, and 8 share any 6-word phrase. The limits leave room for a few more
+    # hand-written lines; a generator with a sentence frame repeats its frame in dozens of suggestions.
+    words = [tuple(re.findall(r"[a-z0-9']+", text.lower())) for text in texts]
+    problems = [f"{count} suggestions read {' '.join(text)!r}" for text, count in Counter(words).items() if count > 1]
+    for part, sliced in (("open with", slice(None, 3)), ("end with", slice(-3, None))):
+        frames = Counter(text[sliced] for text in words if len(text) >= 3)
+        problems += [f"{count} suggestions {part} {' '.join(frame)!r}" for frame, count in frames.items() if count > 5]
+    holders = defaultdict(set)
+    for number, text in enumerate(words):
+        for start in range(len(text) - 5):
+            holders[text[start : start + 6]].add(number)
+    problems += [
+        f"{len(held)} suggestions contain {' '.join(phrase)!r}" for phrase, held in holders.items() if len(held) > 3
+    ]
+    sharing = set().union(*(held for held in holders.values() if len(held) > 1))
+    if len(sharing) > len(texts) / 100:
+        problems.append(f"{len(sharing)} of {len(texts)} suggestions share a 6-word phrase with another")
+    return problems
+
+
+def test_no_two_suggestions_share_a_sentence_frame(tables):
+    # At scale 1 only: a larger scale deals every corpus line once per unit, so repeats are by design there.
+    assert sentence_frame_problems(list(tables["suggestions"]["text"])) == []
+
+
+TOPICS = ("mentoring", "training", "recognition", "networking", "secondments", "funding", "career paths", "outreach")
+GROUPS = ("engineers", "analysts", "lab staff", "new joiners", "part-time staff", "regional teams")
+
+
+@pytest.mark.parametrize(
+    ("template", "caught"),
+    [
+        ("We really need more {topic} for {group}.", "open with 'we really need'"),
+        ("Could {group} get better {topic} please", "end with"),
+        (
+            "{topic} matters because nobody in my team ever gets to meet {group}",
+            "contain 'because nobody in my team ever'",
+        ),
+    ],
+)
+def test_the_sentence_frame_check_catches_a_template(template, caught):
+    texts = [template.format(topic=topic, group=group) for topic, group in product(TOPICS, GROUPS)]
+    problems = sentence_frame_problems(texts)
+    assert any(caught in problem for problem in problems), problems
 
 
 def test_tagged_suggestions_keep_their_corpus_theme(tables, corpus):
