@@ -23,6 +23,7 @@ MAP_HEIGHT = 620
 # The plot area is only known in the browser: this is the map column on a laptop screen, less title and legend.
 MAP_AREA = (640, MAP_HEIGHT - 150)
 SUPPRESSED_GREY = "#D9D9D9"
+NOT_RECORDED = "not recorded"
 
 # Disclosure control for each query of people counts, passed to data.protected. Every breakdown adds up to a total
 # the page publishes (the KPI, or the same total in another breakdown), so each is a group whose total is known.
@@ -33,11 +34,20 @@ CONTRIBUTOR_PROTECTION = {
     "rates": {"member_share": ("members", "members"), "contributor_share": ("contributors", "contributors")},
     "groups": [["breakdown"]],
 }
+# Attendees are people too. A region (or location) with no workshop that recorded attendance has NULL attendees: its 0
+# is structural, known from the workshop columns shown beside it, so it is left out of the sums rather than blanked (a
+# blanked cell that the reader can fill in would let secondary suppression count on a protection that is not there).
 VOICES_PROTECTION = {
-    "counts": ["members"],
-    "rates": {"member_share": ("members", "members"), "representation_ratio": ("members", "members")},
+    "counts": ["members", "attendees"],
+    "rates": {
+        "member_share": ("members", "members"),
+        "representation_ratio": ("members", "members"),
+        "attendee_share": ("attendees", "attendees"),
+    },
     "groups": [[]],
 }
+# A region's locations add up to its attendees in the voices table: a group whose total is published there.
+LOCATION_PROTECTION = {"counts": ["attendees"], "groups": [["region"]]}
 
 
 @cache
@@ -188,11 +198,33 @@ def outlines(geojson: dict, regions) -> dict:
     return {**geojson, "features": [f for f in geojson["features"] if f["properties"]["region"] in wanted]}
 
 
+def recorded(frame: pd.DataFrame) -> pd.Series:
+    """True where at least one workshop recorded its attendance, so that `attendees` is a count of people."""
+    return frame["workshops"] > frame["workshops_without_attendance"]
+
+
+def attendees_text(frame: pd.DataFrame) -> list[str]:
+    """Recorded attendees as text: a count, [c] when blanked, or 'not recorded' where no workshop recorded any."""
+    return [
+        count_text(attendees) if was_recorded else NOT_RECORDED
+        for attendees, was_recorded in zip(frame["attendees"], recorded(frame), strict=True)
+    ]
+
+
+def workshop_points(locations: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFrame:
+    """The protected workshop locations with every location blanked whose region's attendees are blanked in `voices`.
+
+    The locations of a region add up to its attendees: shown, they would give away a total the voices table hides.
+    """
+    hidden = set(voices.loc[voices["attendees"].isna(), "region"])
+    return locations.assign(attendees=locations["attendees"].mask(locations["region"].isin(hidden)))
+
+
 def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geojson: dict | None = None) -> go.Figure:
     """Members per region shaded on an offline map (no tiles), with the workshop locations on top.
 
     `regions` is a protected region breakdown (blank members are drawn grey and named in the legend); `workshops` is the
-    profession_workshop_locations result.
+    profession_workshop_locations result, protected and passed through workshop_points.
     """
     boxes = region_bounds(geojson) if geojson else bundled_region_bounds()
     geojson = geojson or regions_geojson()
@@ -242,10 +274,17 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
                 lat=workshops["latitude"],
                 mode="markers",
                 marker={"size": 13, "color": charts.ORANGE},
-                customdata=workshops[["name", "workshops", "suggestions", "attendees"]].to_numpy(),
+                customdata=workshops[["name", "workshops", "suggestions"]]
+                .assign(
+                    attendees=[
+                        f"{text} recorded attendees" if text != NOT_RECORDED else "attendance not recorded"
+                        for text in attendees_text(workshops)
+                    ]
+                )
+                .to_numpy(),
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]} workshop(s), %{customdata[2]} suggestions,"
-                    " %{customdata[3]} recorded attendees<extra></extra>"
+                    " %{customdata[3]}<extra></extra>"
                 ),
                 name="Workshop location",
             )
@@ -279,12 +318,15 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
 def voices(rows: pd.DataFrame) -> pd.DataFrame:
     """The protected profession_voices result with the under-represented regions flagged.
 
-    Small member counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A ratio of 0
-    (no suggestions) is put back whatever the member count, since it reveals nothing about it. Attendees are event
-    headcounts reported by the organisers and carry nothing about any person, so they are shown as they are.
+    Small member and attendee counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A
+    ratio of 0 (no suggestions) is put back whatever the member count, since it reveals nothing about it. So are the
+    structural zeros of attendees, and their share, where no workshop recorded attendance (see `recorded`).
     """
     flagged = rows.copy()
     flagged.loc[flagged["suggestions"] == 0, "representation_ratio"] = 0.0
+    structural = ~recorded(flagged)
+    flagged.loc[structural, "attendees"] = 0
+    flagged.loc[structural, "attendee_share"] = 0.0
     flagged["under_represented"] = (flagged["representation_ratio"] < UNDER_REPRESENTED).astype("boolean")
     return flagged
 
@@ -306,7 +348,10 @@ def voices_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Nation": frame["nation"],
         }
     )
-    shown = disclosure.display(table, ["Members", "Members (%)", "Representation ratio"])
+    protected = ["Members", "Members (%)", "Recorded attendees (%)", "Representation ratio", "Attendees (recorded)"]
+    shown = disclosure.display(table, protected)
+    # A region with workshops but no recorded attendance says so, as the Roadtrip page does; with no workshop it is 0.
+    shown.loc[((frame["workshops"] > 0) & ~recorded(frame)).to_numpy(), "Attendees (recorded)"] = NOT_RECORDED
     flags = [
         disclosure.SUPPRESSED if pd.isna(flag) else ("Yes" if flag else "No") for flag in frame["under_represented"]
     ]

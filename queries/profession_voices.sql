@@ -4,7 +4,9 @@
 -- cannot be applied to them).
 -- Key: region.
 -- A workshop counts for the region it was held in. A workshop with no recorded attendance adds nothing to its region's
--- attendees or to the total; `workshops_without_attendance` says how many there were.
+-- attendees or to the total; `workshops_without_attendance` says how many there were. `attendees` is NULL when the
+-- region has no workshop that recorded attendance: its 0 is structural (nobody was counted there), not a count of people.
+-- Counts of people: pages read it through data.protected, with `members` and `attendees` as the counts.
 -- representation_ratio = suggestion_share / member_share; 0 when the region gave no suggestions, NULL when it has
 -- suggestions but no members.
 with regions as (
@@ -22,7 +24,7 @@ workshops_by_region as (
         locations.region,
         count(*) as workshops,
         count(*) filter (where workshops.attendees is null) as workshops_without_attendance,
-        cast(coalesce(sum(workshops.attendees), 0) as bigint) as attendees
+        cast(sum(workshops.attendees) as bigint) as attendees
     from workshops
     inner join locations using (location_id)
     group by locations.region
@@ -45,7 +47,7 @@ counted as (
         coalesce(members_by_region.members, 0) as members,
         coalesce(workshops_by_region.workshops, 0) as workshops,
         coalesce(workshops_by_region.workshops_without_attendance, 0) as workshops_without_attendance,
-        coalesce(workshops_by_region.attendees, 0) as attendees,
+        workshops_by_region.attendees,
         coalesce(suggestions_by_region.suggestions, 0) as suggestions,
         coalesce(suggestions_by_region.identified_suggestions, 0) as identified_suggestions
     from regions

@@ -1,7 +1,9 @@
 -- Workshop locations for the Profession map: one row per location with a workshop, with its ITL1 region.
 -- Parameters: $nations (list or NULL).
 -- Key: location_id.
--- attendees adds up the workshops that recorded attendance; workshops_without_attendance counts the others.
+-- attendees adds up the workshops that recorded attendance (NULL when none did); workshops_without_attendance counts
+-- the others.
+-- Counts of people: pages read it through data.protected, with `attendees` as the count.
 with located_workshops as (
     select
         workshop_id,
@@ -31,7 +33,7 @@ final as (
         located_workshops.longitude,
         count(*) as workshops,
         count(*) filter (where located_workshops.attendees is null) as workshops_without_attendance,
-        cast(coalesce(sum(located_workshops.attendees), 0) as bigint) as attendees,
+        cast(sum(located_workshops.attendees) as bigint) as attendees,
         cast(coalesce(sum(suggestions_by_workshop.suggestions), 0) as bigint) as suggestions
     from located_workshops
     left join suggestions_by_workshop using (workshop_id)

@@ -172,6 +172,63 @@ def test_region_without_workshop_or_suggestions_shows_zero_and_is_flagged(fixtur
     assert table.loc["South West", "Representation ratio"] == disclosure.SUPPRESSED
 
 
+def test_attendees_are_protected_and_structural_zeros_stay(fixture_db, use_db, monkeypatch):
+    # k=30: Scotland's 25 attendees are blanked, and South West's 30 with them (else 95 - 40 - 30 gives 25 away);
+    # London's 40 stays. The nine regions with no workshop held have 0 attendees by construction: shown, not [c].
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "30")
+    use_db(fixture_db)
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    table = profession.voices_table(voices).set_index("Region or nation")
+    attendees = table["Attendees (recorded)"]
+    assert attendees[["London", "South West", "Scotland"]].tolist() == [
+        40,
+        disclosure.SUPPRESSED,
+        disclosure.SUPPRESSED,
+    ]
+    assert table.loc["London", "Recorded attendees (%)"] == pytest.approx(100 * 40 / 95, abs=0.05)
+    assert table.loc[["South West", "Scotland"], "Recorded attendees (%)"].eq(disclosure.SUPPRESSED).all()
+    no_workshop = [region for region in REGIONS if region not in ("London", "South West", "Scotland")]
+    assert attendees[no_workshop].eq(0).all() and table.loc[no_workshop, "Recorded attendees (%)"].eq(0).all()
+    # The flags and sentences do not depend on attendees: North East (no workshop, no suggestions) is still ratio 0.
+    assert table.loc["North East", "Representation ratio"] == 0
+    assert table.loc["North East", "Under-represented (< 0.8)"] == "Yes"
+    assert "North East gave no suggestions" in profession.under_represented(voices)
+    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
+    points = profession.workshop_points(locations, voices).set_index("name")
+    assert dict(zip(points.index, profession.attendees_text(points), strict=True)) == {
+        "London": "40",
+        "Glasgow": disclosure.SUPPRESSED,
+        "Exeter": disclosure.SUPPRESSED,
+    }
+    chart = profession.voices_chart(voices)
+    attendee_bars = next(trace for trace in chart.data if "attendees" in trace.name)
+    labels = dict(zip(attendee_bars.y, attendee_bars.text, strict=True))
+    assert (labels["Scotland"], labels["London"], labels["Wales"]) == (disclosure.SUPPRESSED, "42%", "0%")
+
+
+def test_a_location_whose_region_total_is_blanked_is_blanked_too(bundled_db, use_db, monkeypatch):
+    # k=35: Northern Ireland's 31 is blanked, and Yorkshire's 38 with it (the next smallest). York is Yorkshire's only
+    # location: its 38 on the map would give the region's blank away. Edinburgh recorded no attendance.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "35")
+    use_db(bundled_db)
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    blank_regions = set(voices.loc[voices["attendees"].isna(), "region"])
+    assert blank_regions == {"Northern Ireland", "Yorkshire and The Humber"}
+    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
+    assert locations.set_index("name").loc["York", "attendees"] == 38  # the location alone is above k
+    points = profession.workshop_points(locations, voices)
+    texts = dict(zip(points["name"], profession.attendees_text(points), strict=True))
+    assert (texts["York"], texts["Belfast"], texts["Edinburgh"]) == (
+        disclosure.SUPPRESSED,
+        disclosure.SUPPRESSED,
+        "not recorded",
+    )
+    figure = profession.members_map(profession.composition(composition(), "region"), points, "Members by region")
+    hover = {row[0]: row[3] for row in figure.data[-1].customdata}
+    assert (hover["York"], hover["Edinburgh"]) == ("[c] recorded attendees", "attendance not recorded")
+    assert hover["Glasgow"] == "75 recorded attendees"
+
+
 def test_under_represented_sentence_quotes_the_shares(fixture_db, use_db, no_suppression):
     use_db(fixture_db)
     voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
@@ -208,44 +265,130 @@ def test_identified_contributors_equal_pandas(source):
     assert shares.sum() == pytest.approx(1.0)
 
 
-def breakdowns():
-    """Every table of people counts the page shows, protected as the page protects them."""
+DISCLOSURE_FILTER_CASES = [
+    *FILTER_CASES,
+    {"department_ids": ["GOSCIENCE"]},
+    {"department_ids": ["MHCLG"]},
+    {"grades": ["SCS"]},
+    {"department_ids": ["MHCLG"], "grades": ["EO", "G7"]},
+]
+# The share columns built on each count column: blank with their count.
+SHARES_OF = {
+    "members": ["share", "member_share"],
+    "contributors": ["contributor_share"],
+    "attendees": ["attendee_share"],
+}
+
+
+def breakdowns(filters: dict | None = None) -> dict[str, tuple[pd.DataFrame, list[str], list[str]]]:
+    """Every frame of people counts the page shows, protected as the page protects them: (frame, counts, group keys).
+
+    The rows sharing the group keys add up to a total the page publishes (or that can be worked out from it).
+    """
+    filters = filters or {}
     frames = {}
-    result = composition(top_departments=profession.TOP_DEPARTMENTS)
+    result = composition(top_departments=profession.TOP_DEPARTMENTS, **filters)
     for breakdown in ("department", "grade", "background", "region"):
-        frames[f"composition {breakdown}"] = (profession.composition(result, breakdown), ["members"])
+        frames[f"composition {breakdown}"] = (profession.composition(result, breakdown), ["members"], [])
     rows = data.protected(
         "profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=profession.TOP_DEPARTMENTS
     )
     for breakdown in ("grade", "department"):
-        frames[f"contributors {breakdown}"] = (profession.contributor_mix(rows, breakdown), ["members", "contributors"])
+        frames[f"contributors {breakdown}"] = (
+            profession.contributor_mix(rows, breakdown),
+            ["members", "contributors"],
+            [],
+        )
     voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
-    frames["voices"] = (voices, ["members"])
+    frames["voices"] = (voices, ["members", "attendees"], [])
+    locations = data.protected(
+        "profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=filters.get("nations") or None
+    )
+    frames["workshop locations"] = (profession.workshop_points(locations, voices), ["attendees"], ["region"])
     return frames
 
 
-@pytest.mark.parametrize(("db", "k"), [("fixture_db", 10), ("fixture_db", 3), ("bundled_db", 10), ("bundled_db", 400)])
-def test_no_breakdown_shows_a_count_below_k(db, k, use_db, monkeypatch, request):
+def lone_blanks(frame: pd.DataFrame, column: str, by: list[str]) -> list:
+    """The groups (rows sharing `by`) of more than one row with exactly one blank: that blank is the total less the rest."""
+    groups = frame.groupby(by, sort=False) if by else [("all", frame)]
+    return [key for key, rows in groups if len(rows) > 1 and rows[column].isna().sum() == 1]
+
+
+def shown_numbers(values, allowed=()) -> list:
+    """The numbers a display table shows, leaving out [c] and the allowed texts."""
+    return [value for value in values if value != disclosure.SUPPRESSED and value not in allowed]
+
+
+def filter_id(filters: dict) -> str:
+    return "-".join("+".join(values) for values in filters.values()) or "unfiltered"
+
+
+@pytest.mark.parametrize("filters", DISCLOSURE_FILTER_CASES, ids=filter_id)
+@pytest.mark.parametrize(
+    ("db", "k"), [("fixture_db", 10), ("fixture_db", 3), ("bundled_db", 10), ("bundled_db", 35), ("bundled_db", 400)]
+)
+def test_no_breakdown_shows_a_count_below_k(db, k, filters, use_db, monkeypatch, request):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", str(k))
     use_db(request.getfixturevalue(db))
-    for name, (frame, count_columns) in breakdowns().items():
+    frames = breakdowns(filters)
+    voices = frames["voices"][0]
+    for name, (frame, count_columns, by) in frames.items():
         for column in count_columns:
             shown = frame[column].dropna()
+            if column == "attendees":
+                # A region or location where no workshop recorded attendance has 0 attendees by construction.
+                shown = shown[profession.recorded(frame).loc[shown.index]]
             assert (shown >= k).all(), f"{name}: {column} shows {shown[shown < k].tolist()} below k={k}"
-            # A lone blank in a breakdown whose total is published could be worked out by subtraction.
-            assert frame[column].isna().sum() != 1 or len(frame) == 1, f"{name}: one lone blank in {column}"
-        share_columns = {"members": ["share", "member_share"], "contributors": ["contributor_share"]}
-        for column in count_columns:
-            for share in share_columns[column]:
+            # Only groups whose total the page shows can give a lone blank away; rows with no recorded attendance
+            # (attendees NULL, 0 by construction) are in no sum.
+            with_total = frame[profession.recorded(frame)] if column == "attendees" else frame
+            if name == "workshop locations":
+                with_total = with_total[with_total["region"].isin(voices.loc[voices["attendees"].notna(), "region"])]
+            assert not lone_blanks(with_total, column, by), f"{name}: a lone blank in {column}"
+            for share in SHARES_OF[column]:
                 if share in frame:
                     assert frame.loc[frame[column].isna(), share].isna().all(), f"{name}: {share} of a blank count"
-    tables = [
-        profession.composition_table(profession.composition(composition(top_departments=10), "grade"), "Grade"),
-        profession.voices_table(breakdowns()["voices"][0]),
-    ]
-    for table in tables:
-        numbers = [value for value in table["Members"] if value != disclosure.SUPPRESSED]
-        assert all(value >= k for value in numbers)
+    # The locations of a region whose attendees are blank are blank too, or they would add up to its total.
+    locations = frames["workshop locations"][0]
+    hidden_regions = set(voices.loc[voices["attendees"].isna(), "region"])
+    assert locations.loc[locations["region"].isin(hidden_regions), "attendees"].isna().all()
+
+    # The tables on screen and in the downloads, and the map's hover text, show the same protected numbers.
+    tables = {
+        name: profession.composition_table(frame, "Category")
+        for name, (frame, _, _) in frames.items()
+        if name.startswith("composition")
+    }
+    for name, (frame, _, _) in frames.items():
+        if name.startswith("contributors"):
+            tables[name] = profession.contributor_table(frame, "Category")
+    tables["voices"] = profession.voices_table(voices)
+    pairs = {
+        "Members": ["Share of members (%)", "Members (%)", "Share of the profession (%)"],
+        "Identified contributors": ["Share of identified contributors (%)"],
+        "Attendees (recorded)": ["Recorded attendees (%)"],
+    }
+    for name, table in tables.items():
+        for count, shares in pairs.items():
+            if count not in table:
+                continue
+            # A region with no workshop shows 0 attendees, one whose workshops recorded none says so: no one is counted.
+            allowed = (0, profession.NOT_RECORDED) if count == "Attendees (recorded)" else ()
+            numbers = shown_numbers(table[count], allowed)
+            assert all(value >= k for value in numbers), f"{name}: {count} shows {numbers} with k={k}"
+            blank = table[count] == disclosure.SUPPRESSED
+            for share in shares:
+                if share in table:
+                    assert (table.loc[blank, share] == disclosure.SUPPRESSED).all(), f"{name}: {share} of a [c]"
+    structural = tables["voices"]["Attendees (recorded)"].isin([0, profession.NOT_RECORDED])
+    assert (~profession.recorded(voices)[structural.to_numpy()]).all()
+    assert (tables["voices"].loc[structural & (tables["voices"]["Workshops"] == 0), "Attendees (recorded)"] == 0).all()
+    regions = frames["composition region"][0]
+    figure = profession.members_map(regions, locations, "Members by region")
+    points = [trace for trace in figure.data if trace.type == "scattermap"]
+    for text in (row[3] for trace in points for row in trace.customdata):
+        number = text.removesuffix(" recorded attendees").replace(",", "")
+        assert text == "attendance not recorded" or number == disclosure.SUPPRESSED or int(number) >= k, text
 
 
 def test_high_threshold_blanks_the_small_grades_of_the_bundled_data(bundled_db, bundled_csvs, use_db, monkeypatch):
@@ -264,8 +407,9 @@ def test_map_is_drawn_offline_with_every_region_and_the_workshops(fixture_db, us
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "3")
     use_db(fixture_db)
     regions = profession.composition(composition(), "region")
-    workshops = data.query("profession_workshop_locations", nations=None)
-    figure = profession.members_map(regions, workshops, "Members by region")
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
+    figure = profession.members_map(regions, profession.workshop_points(locations, voices), "Members by region")
     assert figure.layout.map.style == "white-bg"  # no tile server
     shaded, grey, markers = figure.data
     assert (shaded.type, grey.type, markers.type) == ("choroplethmap", "choroplethmap", "scattermap")

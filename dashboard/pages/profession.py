@@ -108,7 +108,10 @@ with right:
     )
 
 st.header("Where members are")
-workshops = data.query("profession_workshop_locations", nations=active.nations or None)
+workshops = profession.workshop_points(
+    data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=active.nations or None),
+    voices,
+)
 event = st.plotly_chart(
     profession.members_map(
         regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
