@@ -33,6 +33,11 @@ class ImportBusy(RuntimeError):
     """Another import into the same database is running, or has run since the dry run this import is based on."""
 
 
+# What writing a database can raise: the disk or its permissions (OSError), DuckDB itself, or a check of the written
+# file (RuntimeError, which ImportBusy is). The command line and the Data page report each as one line, not a traceback.
+WRITE_FAILURES = (duckdb.Error, OSError, RuntimeError)
+
+
 @dataclass
 class Plan:
     """What an import would do: the combined checked tables, every problem and note, and the files' hashes."""
@@ -406,8 +411,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         apply_import(plan, db, keep_backups=args.keep)
-    except ImportBusy as busy:
-        print(str(busy), file=sys.stderr)
+    except WRITE_FAILURES as error:
+        print(failure_line(db, error, version_before=plan.based_on), file=sys.stderr)
         return 1
     print_counts(summary_frame(plan))
     print(f"imported into {db}")
@@ -416,16 +421,34 @@ def main(argv: list[str] | None = None) -> int:
 
 def restore_command(name: str, db: Path, keep: int) -> int:
     """Restore a backup from the command line."""
+    stored = build.stored_build(db)
     try:
         backup = find_backup(name, db)
         counts = restore(backup, db, keep_backups=keep)
-    except (FileNotFoundError, ValueError, ImportBusy) as error:
+    except (FileNotFoundError, ValueError) as error:
         print(str(error), file=sys.stderr)
+        return 1
+    except WRITE_FAILURES as error:
+        print(failure_line(db, error, version_before=stored["data_version"] if stored else None), file=sys.stderr)
         return 1
     for table, rows in counts.items():
         print(f"{table:<15}{rows:>8,}")
     print(f"restored {backup.name} into {db}")
     return 0
+
+
+def failure_line(db: Path, error: BaseException, *, version_before: str | None) -> str:
+    """One line for an import or restore that failed: the database, whether it is still the old one, and why."""
+    if isinstance(error, ImportBusy):
+        return str(error)
+    stored = build.stored_build(db)
+    # Checked, not assumed: a failure after the rename (syncing the folder, pruning backups) leaves the new data in place.
+    if (stored["data_version"] if stored else None) == version_before:
+        outcome = "nothing was imported; the current database is unchanged"
+    else:
+        outcome = "the new data is in place, but the step after the swap failed"
+    detail = " ".join(str(error).split()) or "no details given"
+    return f"{db}: {outcome}: {type(error).__name__}: {detail}"
 
 
 def print_counts(summary: pd.DataFrame) -> None:

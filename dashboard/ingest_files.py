@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -249,19 +250,21 @@ def decode(upload: Upload, reading: Reading) -> str | None:
         return upload.content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    lines = upload.content.split(b"\n")
-    utf8_rows, undecodable = [], []
-    for number, line in enumerate(lines, start=1):
-        if line.isascii():
+    utf8_rows, mojibake_rows, undecodable = [], [], []
+    for number, record in raw_records(upload.content):
+        if record.isascii():
             continue
         try:
-            line.decode("utf-8")
+            record.decode("utf-8")
             utf8_rows.append(number)
         except UnicodeDecodeError:
             try:
-                line.decode("cp1252")
+                as_cp1252 = record.decode("cp1252")
             except UnicodeDecodeError as error:
-                undecodable.append((number, line[error.start : error.end]))
+                undecodable.append((number, record[error.start : error.end]))
+            else:
+                if MOJIBAKE.search(as_cp1252):
+                    mojibake_rows.append(number)
     if undecodable:
         reading.add(
             *(
@@ -270,18 +273,40 @@ def decode(upload: Upload, reading: Reading) -> str | None:
             )
         )
         return None
-    text = upload.content.decode("cp1252")
-    if utf8_rows or MOJIBAKE.search(text):
-        rows = utf8_rows or [n for n, line in enumerate(text.split("\n"), start=1) if MOJIBAKE.search(line)]
+    mixed_rows = utf8_rows or mojibake_rows
+    if mixed_rows:
         reading.add(
             *(
                 Problem(upload.name, number, None, "mixes UTF-8 and Windows-1252 text: save the file as CSV UTF-8")
-                for number in rows[:20]
+                for number in mixed_rows
             )
         )
         return None
     reading.add(Problem(upload.name, None, None, "not UTF-8: read as Windows-1252", severity="note"))
-    return text
+    return upload.content.decode("cp1252")
+
+
+def raw_records(content: bytes) -> list[tuple[int, bytes]]:
+    """Each CSV record of undecoded bytes with its spreadsheet row number (a quoted cell may span several lines)."""
+    # Latin-1 maps each byte to one character, and the commas, quotes and line ends that split records are ASCII in
+    # UTF-8 and Windows-1252 alike, so the records (and their numbers) are those read_csv_upload sees once decoded.
+    lines = io.StringIO(content.decode("latin-1"), newline="").readlines()
+    records = csv.reader(lines, strict=True)
+    found, start = [], 0
+    for number in itertools.count(1):
+        try:
+            next(records)
+            end = records.line_num
+        except StopIteration:
+            break
+        except csv.Error:
+            # The rest cannot be split (a quote never closed): it belongs to the row where reading stops.
+            end = len(lines)
+        found.append((number, "".join(lines[start:end]).encode("latin-1")))
+        if end == len(lines):
+            break
+        start = end
+    return found
 
 
 def check_workbook_archive(upload: Upload) -> str | None:

@@ -252,6 +252,28 @@ def test_rebuilding_the_sample_over_imported_data_keeps_a_backup(current_db):
     assert build.stored_build(build.backups(current_db)[0])["source"].startswith("import of")
 
 
+def test_every_mixed_encoding_row_is_reported_at_its_spreadsheet_row():
+    header = b"department_id,name\n"
+    # Row 2's quoted name spans three lines, so row n of the spreadsheet is line n + 2 of the file from row 3 on.
+    spanning = b'DEFRA,"Department for Environment,\nFood and\nRural Affairs"\n'
+    utf8_rows = b"".join(b"D%02d,Caf\xc3\xa9 %d\n" % (number, number) for number in range(3, 28))
+    cp1252_row = b"SG,Scottish Government (Caf\xe9)\n"
+    reading = read_uploads([Upload("departments.csv", header + spanning + utf8_rows + cp1252_row)])
+    message = "mixes UTF-8 and Windows-1252 text: save the file as CSV UTF-8"
+    assert [problem.line() for problem in reading.problems] == [
+        f"departments.csv:{row}: {message}" for row in range(3, 28)
+    ]
+    assert not reading.tables
+
+
+def test_an_undecodable_byte_in_an_unclosed_quote_is_at_the_row_where_it_opens():
+    content = b'department_id,name\nDEFRA,Defra\nSG,"Scottish\nGovernment\x81\n'
+    reading = read_uploads([Upload("departments.csv", content)])
+    assert [problem.line() for problem in reading.problems] == [
+        "departments.csv:3: bytes that are neither UTF-8 nor Windows-1252 (81)"
+    ]
+
+
 def test_uploads_are_capped_and_typed_by_content():
     workbook = (GOOD / "workbook" / "gse.xlsx").read_bytes()
     reading = read_uploads([Upload("members.csv", workbook)])

@@ -1,10 +1,13 @@
 """The Data page: figures of the loaded data, a dry run on upload, a filterable report, Import only when valid."""
 
+import io
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from dashboard import build, themes
 
@@ -110,3 +113,61 @@ def test_a_valid_workbook_imports_into_the_apps_database(current_db, open_page, 
     assert imports[-1][0]
     assert departments == ("Met Office (Météo)",)
     assert len(build.backups(current_db)) == 1
+
+
+def test_a_failed_write_shows_an_error_and_keeps_the_old_database(current_db, open_page, monkeypatch):
+    before = current_db.read_bytes()
+
+    def fail(*arguments, **options):
+        raise duckdb.IOException("IO Error: could not write file: no space left on device")
+
+    monkeypatch.setattr(build, "verify_database", fail)
+    app = upload(open_page(PAGE), GOOD / "workbook" / "gse.xlsx")
+    app.button(key="data_import").click().run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        f"{current_db}: nothing was imported; the current database is unchanged: IOException: IO Error: could not "
+        "write file: no space left on device"
+    ]
+    assert current_db.read_bytes() == before
+    assert not list(current_db.parent.glob(".gse.duckdb.*.tmp*"))
+
+
+def test_the_report_downloads_follow_the_tables_filter(current_db, open_page, monkeypatch):
+    offered = {}
+    real = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(storage, data, mimetype, kind, filename=None):
+        file_id = real(storage, data, mimetype, kind, filename)
+        offered[file_id] = data
+        return file_id
+
+    # The bytes each download button would send, by the file id at the end of the button's URL.
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+
+    def downloaded(app, key: str) -> tuple[list[str], pd.DataFrame]:
+        text = offered[Path(app.download_button(key=key).proto.url).stem].decode("utf-8-sig")
+        comments = [line for line in text.splitlines() if line.startswith("# ")]
+        return comments, pd.read_csv(io.StringIO(text), skiprows=len(comments), dtype=str)
+
+    app = upload(open_page(PAGE), *sorted((BAD / "combination").glob("*.csv")))
+    everything = report(app)
+    assert not [button for button in app.download_button if button.key.startswith("data_report_full")]
+    app.text_input(key="data_report_search").set_value("SG").run()
+    assert not app.exception
+    shown = report(app)
+    assert len(shown) == 3 < len(everything)
+    comments, rows = downloaded(app, "data_report_shown_csv")
+    assert rows["row"].tolist() == shown["row"].tolist()
+    assert rows["problem"].tolist() == shown["problem"].tolist()
+    assert (
+        "# Filters: Uploaded files: departments.csv, members.csv, workshops.csv. Shown: severity error or note; "
+        "matching 'SG'" in comments
+    )
+    assert app.download_button(key="data_report_shown_csv").label == "Download the 3 rows shown (CSV)"
+    _, full = downloaded(app, "data_report_full_csv")
+    assert len(full) == len(everything)
+    assert (
+        app.download_button(key="data_report_full_csv").label
+        == f"Download the full report ({len(everything)} rows) (CSV)"
+    )

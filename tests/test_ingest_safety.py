@@ -145,3 +145,42 @@ def test_stale_temporary_files_of_dead_processes_are_removed(current_db, bigger_
     assert not leftover.exists()
     assert not list(current_db.parent.glob("*.wal"))
     assert len(build.backups(current_db)) == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        ("verify_database", duckdb.ConstraintException('Constraint Error: duplicate key "M001"\nin members')),
+        ("verify_database", RuntimeError("row counts differ")),
+        ("swap_in", OSError(28, "No space left on device")),
+    ],
+)
+def test_a_failed_write_prints_one_line_and_keeps_the_old_database(
+    step, error, current_db, bigger_members, monkeypatch, capsys
+):
+    before_bytes = current_db.read_bytes()
+
+    def fail(*arguments, **options):
+        raise error
+
+    monkeypatch.setattr(build, step, fail)
+    assert ingest.main([str(bigger_members), "--db", str(current_db)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if ": note: " not in line]
+    detail = " ".join(str(error).split())
+    assert lines == [
+        f"{current_db}: nothing was imported; the current database is unchanged: {type(error).__name__}: {detail}"
+    ]
+    assert current_db.read_bytes() == before_bytes
+    assert sorted(path.name for path in current_db.parent.iterdir()) == [".gse.duckdb.lock", "gse.duckdb"]
+
+
+def test_a_failure_after_the_swap_says_the_new_data_is_in_place(current_db, bigger_members, monkeypatch, capsys):
+    def fail(folder):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(build, "sync_folder", fail)
+    assert ingest.main([str(bigger_members), "--db", str(current_db)]) == 1
+    assert [line for line in capsys.readouterr().err.splitlines() if ": note: " not in line] == [
+        f"{current_db}: the new data is in place, but the step after the swap failed: OSError: [Errno 5] Input/output error"
+    ]
+    assert snapshot(current_db)[1] == 13

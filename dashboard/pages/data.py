@@ -141,38 +141,56 @@ def validation_report(plan: ingest.Plan, uploads: list[Upload]) -> None:
     st.caption(
         f"{len(shown):,} of {len(report):,} rows. Rows are numbered as a spreadsheet numbers them: the header is row 1."
     )
-    context = exports.Context(
-        title="Validation report",
-        filters=f"Uploaded files: {', '.join(upload.name for upload in uploads)}",
-        data_date=date.today(),
-    )
+    uploaded = f"Uploaded files: {', '.join(upload.name for upload in uploads)}"
+    shown_filter = report_filter_text(severities, chosen_files, search)
+    report_downloads(shown, f"{uploaded}. Shown: {shown_filter}", "shown", f"the {len(shown):,} rows shown")
+    if len(shown) != len(report):
+        report_downloads(
+            report, f"{uploaded}. Every problem and note", "full", f"the full report ({len(report):,} rows)"
+        )
+
+
+def report_filter_text(severities: list[str], chosen_files: list[str], search: str) -> str:
+    """The report table's filter in words, for the download's Filters line."""
+    parts = [f"severity {' or '.join(severities) or 'none'}"]
+    if chosen_files:
+        parts.append(f"files {', '.join(chosen_files)}")
+    if search.strip():
+        parts.append(f"matching '{search.strip()}'")
+    return "; ".join(parts)
+
+
+def report_downloads(frame: pd.DataFrame, filters_text: str, name: str, label: str) -> None:
+    """CSV and XLSX download buttons for one view of the validation report."""
+    context = exports.Context(title=f"Validation report {name}", filters=filters_text, data_date=date.today())
     left, right = st.columns(2)
     stem = context.file_stem()
     left.download_button(
-        "Download report (CSV)",
-        exports.to_csv(report, context),
+        f"Download {label} (CSV)",
+        exports.to_csv(frame, context),
         f"{stem}.csv",
         "text/csv",
-        key="data_report_csv",
+        key=f"data_report_{name}_csv",
         on_click="ignore",
     )
     right.download_button(
-        "Download report (XLSX)",
-        exports.to_xlsx(report, context),
+        f"Download {label} (XLSX)",
+        exports.to_xlsx(frame, context),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="data_report_xlsx",
+        key=f"data_report_{name}_xlsx",
         on_click="ignore",
     )
 
 
 def run_import(plan: ingest.Plan) -> None:
     """Write the new database and swap it in; pages see it on their next run."""
+    path = config.db_path()
     try:
         with st.spinner("Importing: retraining the theme classifier and writing the new database…"):
-            counts = ingest.apply_import(plan, config.db_path(), imported_by=current_user())
-    except ingest.ImportBusy as busy:
-        st.error(str(busy))
+            counts = ingest.apply_import(plan, path, imported_by=current_user())
+    except ingest.WRITE_FAILURES as error:
+        st.error(ingest.failure_line(path, error, version_before=plan.based_on), icon=":material/error:")
         return
     st.session_state.pop(PLAN_KEY, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1

@@ -264,6 +264,16 @@ case(
     ["departments.csv:3: mixes UTF-8 and Windows-1252 text: save the file as CSV UTF-8"],
 )
 
+suggestions = replaced("suggestions.csv", 2, "Funded chartership for lab staff", '"Funded chartership\nfor lab\nstaff"')
+suggestions = replaced("suggestions.csv", 4, "Nobody upstairs", "Nobody upstairs (caf\u00e9)", suggestions)
+case(
+    "undecodable_after_quoted_lines",
+    "A byte that is neither UTF-8 nor Windows-1252 in row 3, after a quoted cell spanning three lines in row 2 (the "
+    "byte is on line 5 of the file), in a file otherwise UTF-8: the spreadsheet row is reported, not the line.",
+    {"suggestions.csv": text(suggestions).replace(b"time set aside", b"time set\x81aside")},
+    ["suggestions.csv:3: bytes that are neither UTF-8 nor Windows-1252 (81)"],
+)
+
 suggestions = lines_of("suggestions.csv")
 suggestions[0] = suggestions[0].replace("theme_id", "theme") + ",theme_source"
 suggestions[1:] = [line + "," for line in suggestions[1:]]
