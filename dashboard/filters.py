@@ -1,5 +1,6 @@
 """The shared filter state: one frozen value built from the sidebar widgets, which are bound to the URL."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -77,3 +78,19 @@ def _in_words(active: Filters, database: data.Database) -> str:
 def current() -> Filters:
     """The filters the sidebar set on this run (no filters before it has run)."""
     return st.session_state.get(STATE_KEY, Filters())
+
+
+def unknown_in_link(allowed: dict[str, Iterable]) -> list[str]:
+    """A notice for each URL parameter holding values that are not among its widget's choices.
+
+    `allowed` maps a bound widget's key (its URL parameter) to the values its choices write into a link: their labels.
+    Streamlit drops the others without a word; the page says so.
+    """
+    notices = []
+    for key, choices in allowed.items():
+        valid = {str(choice) for choice in choices}
+        dropped = [value for value in st.query_params.get_all(key) if value and value not in valid]
+        if dropped:
+            noun = key.split("_", 1)[-1].replace("_", " ")
+            notices.append(f"Ignored {len(dropped)} unknown {noun} value(s) in the link.")
+    return notices

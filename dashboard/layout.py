@@ -8,6 +8,15 @@ from dashboard import data, exports, filters
 from dashboard.filters import Filters
 
 
+def link_notices(allowed: dict[str, Iterable]) -> None:
+    """Warn about values in the link that the page's own widgets cannot take (see filters.unknown_in_link).
+
+    Call it before drawing the widgets: once drawn, they rewrite the link without the unknown values.
+    """
+    for notice in filters.unknown_in_link(allowed):
+        st.warning(notice, icon=":material/link_off:")
+
+
 def header(title: str, question: str) -> None:
     """The page title and the one line that says what the page answers."""
     st.title(title)

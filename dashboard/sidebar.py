@@ -18,17 +18,14 @@ def url_notices(choices: dict) -> list[str]:
 
     A bound multiselect puts the option's label in the URL (`?theme=CPD&location=Bournemouth`), so labels are valid.
     """
-    valid = {
-        THEMES: set(choices["themes"]["label"]),
-        NATION: set(NATIONS),
-        LOCATIONS: set(choices["locations"]["name"]),
-        DEPARTMENTS: set(choices["departments"]["name"]),
-    }
-    notices = []
-    for key, allowed in valid.items():
-        dropped = [value for value in st.query_params.get_all(key) if value and value not in allowed]
-        if dropped:
-            notices.append(f"Ignored {len(dropped)} unknown {key} value(s) in the link.")
+    notices = filter_state.unknown_in_link(
+        {
+            THEMES: choices["themes"]["label"],
+            NATION: NATIONS,
+            LOCATIONS: choices["locations"]["name"],
+            DEPARTMENTS: choices["departments"]["name"],
+        }
+    )
     for value in st.query_params.get_all(DATES):
         try:
             date.fromisoformat(value)

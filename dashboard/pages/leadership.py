@@ -33,10 +33,12 @@ def scheme_option(scheme_id: str) -> str:
     return row["name"] if row["kind"] != "departmental" else f"{row['name']} ({row['department_name']} staff only)"
 
 
+scheme_options = [leadership.ALL_SCHEMES, *schemes["scheme_id"]]
+layout.link_notices({SCHEME_KEY: map(scheme_option, scheme_options), COHORTS_KEY: years, GRADES_KEY: leadership.GRADES})
 scheme_column, cohort_column, grade_column = st.columns([2, 1, 1])
 chosen_scheme = scheme_column.selectbox(
     "Scheme",
-    [leadership.ALL_SCHEMES, *schemes["scheme_id"]],
+    scheme_options,
     format_func=scheme_option,
     key=SCHEME_KEY,
     bind="query-params",

@@ -8,6 +8,7 @@ active = filters.current()
 layout.header("Profession", "Where our members are, and how far the strategy tour heard the whole profession.")
 layout.filter_caption(active, ignored=["theme", "location", "workshop dates"])
 
+layout.link_notices({"profession_grade": profession.GRADES, "profession_background": profession.BACKGROUNDS.values()})
 grade_column, background_column = st.columns(2)
 grades = grade_column.multiselect(
     "Grades", profession.GRADES, key="profession_grade", bind="query-params", placeholder="All grades"

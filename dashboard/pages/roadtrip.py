@@ -52,6 +52,7 @@ names = locations.set_index("location_id")
 if st.session_state.get(LOCATION_KEY) not in (None, *names.index):
     st.session_state[LOCATION_KEY] = None
 
+layout.link_notices({LOCATION_KEY: names["name"], SIZE_KEY: ("true", "false", "True", "False")})
 st.subheader("The route")
 picker, sizing = st.columns([3, 1], vertical_alignment="bottom")
 selected = picker.selectbox(
