@@ -80,7 +80,14 @@ st.pydeck_chart(
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):
-    st.dataframe(roadtrip.map_table(locations), hide_index=True)
+    map_table = roadtrip.map_table(locations)
+    st.dataframe(map_table, hide_index=True)
+    layout.downloads(map_table, "Roadtrip locations", active, key="roadtrip_map_download")
+if selected:
+    st.caption(
+        f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
+        f"what follows is {names.at[selected, 'name']} only."
+    )
 st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
 with st.expander("Timeline as a table"):
     timeline = roadtrip.timeline_table(stops)
