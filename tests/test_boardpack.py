@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -319,3 +320,68 @@ def test_a_chart_of_nothing_says_why():
     deck = Presentation(BytesIO(boardpack.build([empty], filters="Dates: 2020", data_date=date(2025, 7, 9))))
     assert "Suggestions: no chart, as nothing matches the filters." in _texts(deck.slides[1])
     assert not any(shape.has_chart for shape in deck.slides[1].shapes)
+
+
+def test_pack_charts_hold_the_numbers_the_pages_draw(bundled_db, use_db, monkeypatch):
+    from dashboard import data, leadership, theme_views
+    from dashboard.filters import Filters
+
+    for filters in (Filters(), Filters(nations=("Scotland",), department_ids=("EA", "MOD", "DSTL"))):
+        sections = _sections(_pack(bundled_db, use_db, monkeypatch, **vars(filters)))
+        # The Themes page's bar chart, built as the page builds it.
+        page_bars = theme_views.theme_bar(data.query("theme_counts", **filters.params())).data[0]
+        pack_chart = next(shape.chart for shape in sections["SUGGESTION THEMES"][0].shapes if shape.has_chart)
+        plot = pack_chart.plots[0]
+        assert len(page_bars.x) and dict(zip(plot.categories, plot.series[0].values, strict=True)) == dict(
+            zip(page_bars.y, page_bars.x, strict=True)
+        )
+        # The Leadership page's access chart (all schemes, these departments): one dot per department it can show.
+        params = {
+            "department_ids": filters.department_ids or None,
+            "grades": None,
+            "cohort_years": None,
+            "scheme_id": None,
+        }
+        tables = leadership.protected_tables(params)
+        ref = leadership.reference(**_reference_inputs(params), scheme_id=None)
+        view = leadership.department_view(
+            tables["schemes"], tables["members"], data.query("department_options"), None, ref["acceptance_rate"]
+        )
+        dots = {
+            department: round(100 * rate, 1)
+            for trace in leadership.interval_chart(view, "department_id", ref, "", hover="name").data
+            if trace.mode == "markers" and trace.error_x.array is not None
+            for department, rate in zip(trace.y, trace.x, strict=True)
+        }
+        pack_chart = next(shape.chart for shape in sections["LEADERSHIP ACCESS"][0].shapes if shape.has_chart)
+        plot = pack_chart.plots[0]
+        assert dots and dict(zip(plot.categories, plot.series[0].values, strict=True)) == dots
+
+
+def _reference_inputs(params: dict) -> dict:
+    from dashboard import data, leadership
+
+    profession = leadership.protected_tables({**params, "department_ids": None})
+    return {
+        "department_schemes": profession["schemes"],
+        "department_members": profession["members"],
+        "schemes": data.query("leadership_schemes"),
+    }
+
+
+# A count of people written in a sentence: "7 members", "11 of 110 members", "3 participants".
+PEOPLE_IN_WORDS = re.compile(r"\b(\d[\d,]*) (?:of [\d,]+ )?(?:members|participants|applications|people|attendees)\b")
+
+
+@pytest.mark.parametrize("department_ids", [(), ("IPO",), ("GOSCIENCE", "MHCLG"), ("DSTL",)])
+def test_no_slide_text_or_speaker_note_gives_a_count_below_the_threshold(
+    bundled_db, use_db, monkeypatch, department_ids
+):
+    deck = _pack(bundled_db, use_db, monkeypatch, department_ids=department_ids)
+    texts = []
+    for slide in deck.slides:
+        texts += [run.text for run in _runs(slide)]
+        texts.append(slide.notes_slide.notes_text_frame.text)
+    for text in texts:
+        for count in PEOPLE_IN_WORDS.findall(text):
+            assert int(count.replace(",", "")) >= 10, text
