@@ -1,9 +1,14 @@
 """Every page runs under AppTest with no exception, on the fixture database."""
 
+from datetime import date
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import config
+from dashboard.filters import STATE_KEY, Filters
+from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
 
 ENTRY = str(config.ROOT / "streamlit_app.py")
 
@@ -80,3 +85,76 @@ def test_a_reversed_date_range_in_a_link_is_swapped(fixture_db, use_db, open_pag
     assert any("swapped" in warning.value for warning in app.warning)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Workshops"] == "3"
+
+
+# Every shared filter set away from its default, with values that leave data on every page of the fixture database.
+ROUND_TRIP_FILTERS = Filters(
+    theme_ids=("cpd", "mentoring"),
+    nations=("England", "Scotland"),
+    location_ids=("london", "glasgow", "exeter"),
+    department_ids=("DEFRA", "SG"),
+    date_from=date(2025, 3, 10),
+    date_to=date(2025, 4, 30),
+)
+
+
+def link_of(app: AppTest) -> dict[str, list[str]]:
+    """The query string a browser would show for the sidebar filters.
+
+    A bound widget's parameter is written by the browser, not by the server, so under AppTest `query_params` does not
+    follow the widgets (Streamlit's runtime/agent/interaction.py says the same). The browser writes each widget's wire
+    value, one parameter per item: a multiselect's formatted labels (`values`) and a date range's ISO dates.
+    """
+    query = dict(app.query_params)
+    for key in (THEMES, NATION, LOCATIONS, DEPARTMENTS):
+        widget = app.multiselect(key=key)
+        assert widget.proto.query_param_key == key, f"{key} is not bound to the URL"
+        query[key] = list(widget.values)
+    dates = app.date_input(key=DATES)
+    assert dates.proto.query_param_key == DATES, f"{DATES} is not bound to the URL"
+    query[DATES] = [day.isoformat() for day in dates.value]
+    return query
+
+
+def shown(app: AppTest) -> dict:
+    """What a page shows: its filter state, KPI values, tables and charts."""
+    return {
+        "filters": app.session_state[STATE_KEY],
+        "metrics": [(metric.label, metric.value) for metric in app.metric],
+        "tables": [frame.value for frame in [*app.dataframe, *app.table]],
+        "charts": [chart.proto.spec for chart in app.get("plotly_chart")],
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_link_from_the_filter_widgets_opens_the_same_view(page, fixture_db, use_db, open_page, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    app = open_page(page)
+    chosen = ROUND_TRIP_FILTERS
+    app.multiselect(key=THEMES).set_value(list(chosen.theme_ids)).run()
+    app.multiselect(key=NATION).set_value(list(chosen.nations)).run()
+    app.multiselect(key=LOCATIONS).set_value(list(chosen.location_ids)).run()
+    app.multiselect(key=DEPARTMENTS).set_value(list(chosen.department_ids)).run()
+    app.date_input(key=DATES).set_value((chosen.date_from, chosen.date_to)).run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    before = shown(app)
+    assert before["filters"] == chosen
+    link = link_of(app)
+    assert link[THEMES] == ["CPD", "Mentoring"] and link[LOCATIONS] == ["London", "Glasgow", "Exeter"]
+
+    # A fresh session opened on the page by the link, as a pasted address opens it.
+    fresh = AppTest.from_file(ENTRY, default_timeout=60)
+    fresh.switch_page(page)
+    for key, value in link.items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert not fresh.exception, [exception.message for exception in fresh.exception]
+    after = shown(fresh)
+
+    assert after["filters"] == chosen
+    assert after["metrics"] == before["metrics"] and after["metrics"]
+    assert len(after["tables"]) == len(before["tables"])
+    for restored, original in zip(after["tables"], before["tables"], strict=True):
+        pd.testing.assert_frame_equal(restored, original)
+    assert after["charts"] == before["charts"]

@@ -29,6 +29,7 @@ PAGES = [
     "dashboard/pages/data.py",
 ]
 SHARED_FILTER_KEYS = [THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES]
+PRESENT = "present"  # the URL parameter that presentation.is_on reads
 # Markdown and HTML that would fetch, link or run something if a page rendered it instead of showing it.
 MARKUP = [
     "![tracker](http://evil.example/pixel.png)",
@@ -124,8 +125,18 @@ def test_hostile_values_in_the_link_are_ignored_on_every_page(page, fixture_app)
     own_keys |= {widget.key for widget in keyed_widgets(app, ("number_input", "segmented_control", "pills"))}
     own_keys |= {widget.key for widget in keyed_widgets(app, TEXT_WIDGETS)}
     own_keys -= set(SHARED_FILTER_KEYS)
-    for value in (HOSTILE[:6], HOSTILE[-3], HOSTILE[-1]):
-        assert_safe(run_page(page, {key: value for key in own_keys}))
+    kinds = ("multiselect", "selectbox", "radio", "toggle", "checkbox", "number_input", "date_input", "slider")
+    bound = {widget.proto.query_param_key for kind in (*kinds, *TEXT_WIDGETS) for widget in app.get(kind)}
+    assert bound - {""} - set(SHARED_FILTER_KEYS) <= own_keys, "every key the page binds to the link is swept"
+    # Presentation mode is switched on by a parameter the app reads itself, on every page.
+    link_keys = sorted(own_keys | {PRESENT})
+    # Every value of the list in every key, as repeated parameters, then each value alone in every key at once: one
+    # run per value rather than per value and key, so every string reaches every key in a few seconds a page.
+    for query in [dict.fromkeys(link_keys, HOSTILE)] + [dict.fromkeys(link_keys, value) for value in HOSTILE]:
+        app = run_page(page, query)
+        assert_safe(app)
+        assert app.session_state[STATE_KEY] == Filters()
+        assert any(button.key == "present_enter" for button in app.button), "no hostile value turns presenting on"
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
