@@ -22,6 +22,7 @@ PAGES = [
 presenting = presentation.is_on()
 page = st.navigation(auth.pages_for(viewer, PAGES), position="hidden" if presenting else "sidebar")
 try:
+    data.pin()
     active = sidebar.draw()
 except data.DatabaseMissing as missing:
     st.error(str(missing))

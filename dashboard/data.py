@@ -23,6 +23,7 @@ CONNECTION_CONFIG = {
 }
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+PIN_KEY = "data_pinned_database"  # session state: the database this page run reads (see pin)
 NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
 
 
@@ -101,6 +102,22 @@ def current_database() -> Database:
     return Database(path, stamp, _data_version(path, stamp))
 
 
+def pin() -> Database:
+    """Fix the database for this run of the page: every query until the next full run reads the same file.
+
+    The entry script calls it at the start of each run. An import that swaps the file mid-run is then seen whole on
+    the next run, never half (some figures old, some new); a fragment's rerun keeps its page's file.
+    """
+    st.session_state[PIN_KEY] = current_database()
+    return st.session_state[PIN_KEY]
+
+
+def run_database() -> Database:
+    """The database this run reads: the one pinned for it, or (outside a page, or before a pin) the current file."""
+    pinned = st.session_state.get(PIN_KEY) if st.runtime.exists() else None
+    return pinned or current_database()
+
+
 @lru_cache(maxsize=8)
 def _data_version(path: str, stamp: tuple[int, int, int]) -> str:
     # Read once per file, not on every query: a page makes dozens of cached queries a run, and this read was most of
@@ -144,7 +161,7 @@ def query(name: str, **parameters) -> pd.DataFrame:
     if missing:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(missing)}")
     bound = tuple((key, _hashable(parameters[key])) for key in needed)
-    return _run(name, bound, current_database())
+    return _run(name, bound, run_database())
 
 
 def protected(name: str, *, counts, rates=None, groups=None, margins=None, sums=None, **parameters) -> pd.DataFrame:

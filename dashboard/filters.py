@@ -67,7 +67,7 @@ def describe(filters: Filters, choices: dict[str, pd.DataFrame]) -> str:
 
 def in_words(active: Filters) -> str:
     """describe() against the current data's choices, cached: every caption and download on a page asks for it."""
-    return _in_words(active, data.current_database())
+    return _in_words(active, data.run_database())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

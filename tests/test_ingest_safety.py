@@ -184,3 +184,59 @@ def test_a_failure_after_the_swap_says_the_new_data_is_in_place(current_db, bigg
         f"{current_db}: the new data is in place, but the step after the swap failed: OSError: [Errno 5] Input/output error"
     ]
     assert snapshot(current_db)[1] == 13
+
+
+def _page_that_swaps_its_database_mid_run():
+    """A page run during which an import renames a new database into place, between two queries."""
+    import os
+
+    import streamlit as st
+
+    from dashboard import data
+
+    data.pin()
+    first = data.query_one(
+        "overview_kpis",
+        theme_ids=None,
+        nations=None,
+        location_ids=None,
+        department_ids=None,
+        date_from=None,
+        date_to=None,
+    )
+    if os.path.exists(os.environ["SWAP_IN"]):
+        os.replace(os.environ["SWAP_IN"], os.environ["GSE_DB_PATH"])
+    second = data.query_one(
+        "overview_kpis",
+        theme_ids=None,
+        nations=None,
+        location_ids=None,
+        department_ids=None,
+        date_from=None,
+        date_to=None,
+    )
+    st.metric("First", first["members"])
+    st.metric("Second", second["members"])
+
+
+def test_a_page_run_reads_one_database_even_when_an_import_swaps_it_mid_run(
+    bundled_db, fixture_db, tmp_path, use_db, monkeypatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    current, incoming = tmp_path / "gse.duckdb", tmp_path / "incoming.duckdb"
+    shutil.copy(bundled_db, current)
+    shutil.copy(fixture_db, incoming)
+    use_db(current)
+    monkeypatch.setenv("SWAP_IN", str(incoming))
+    app = AppTest.from_function(_page_that_swaps_its_database_mid_run, default_timeout=60).run()
+    assert not app.exception
+    old, new = (duckdb_members(path) for path in (bundled_db, fixture_db))
+    assert [metric.value for metric in app.metric] == [f"{old}", f"{old}"]  # all old, though the file changed
+    app.run()  # the next run sees the new data whole
+    assert [metric.value for metric in app.metric] == [f"{new}", f"{new}"]
+
+
+def duckdb_members(path) -> int:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select count(*) from members").fetchone()[0]
