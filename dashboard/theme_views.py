@@ -40,6 +40,17 @@ def page_count(matches: int, page_size: int) -> int:
     return max(1, -(-matches // page_size))
 
 
+def workshop_labels(workshops: pd.DataFrame) -> pd.DataFrame:
+    """Workshops with a `label` such as 'York, 5 Mar 2025', made unique by the venue, then the id, where it repeats."""
+    # A bound multiselect puts labels in the link, so two workshops must never share one.
+    labels = workshops["location"] + ", " + pd.to_datetime(workshops["held_on"]).dt.strftime("%-d %b %Y")
+    repeated = labels.duplicated(keep=False)
+    labels = labels.where(~repeated, labels + " (" + workshops["venue"] + ")")
+    repeated = labels.duplicated(keep=False)
+    labels = labels.where(~repeated, labels + " [" + workshops["workshop_id"] + "]")
+    return workshops.assign(label=labels)
+
+
 def theme_bar_title(theme_counts: pd.DataFrame) -> str:
     """'CPD is the most common theme (12% of suggestions)', from the counts."""
     counted = theme_counts[theme_counts["suggestions"] > 0]

@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import f1_score
 
 from dashboard import config, data, themes
@@ -55,6 +57,45 @@ def test_predict_returns_a_known_theme_and_its_probability_for_each_text(bundled
     # Nine themes: the chosen one's probability is at least a ninth.
     assert ((confidence >= 1 / 9 - 1e-9) & (confidence <= 1)).all()
     assert list(predicted[:2]) == ["cpd", "mentoring"]
+
+
+# Texts that test the word splitting: runs of spaces, tabs and newlines, a repeated word, one-letter and unknown words,
+# punctuation inside and around words, accents, abbreviations, and nothing at all.
+ODD_TEXTS = [
+    "",
+    "zzz",
+    "a",
+    "  I\tneed \n\n more   CPD, CPD and cpd!!  ",
+    "ÉCOLE école (école) l&d L&D-funded mentor/mentee",
+    "aaaaaaa aaaaaaa",
+]
+
+
+def test_word_piece_counts_equal_countvectorizer_counts(bundled_model):
+    model, _taxonomy = bundled_model
+    counts = model[0].transformer_list[1][1][0]
+    reference = CountVectorizer(
+        preprocessor=themes.normalise, analyzer="char_wb", ngram_range=(2, 5), vocabulary=counts.vocabulary_
+    )
+    texts = [*pd.read_csv(HELDOUT)["text"], *ODD_TEXTS]
+    fast, slow = counts.transform(texts), reference.transform(texts)
+    assert fast.shape == slow.shape == (len(texts), len(counts.vocabulary_))
+    assert (fast != slow).nnz == 0
+    assert fast.sum() > 0
+    with pytest.raises(ValueError, match="Iterable over raw text documents"):
+        counts.transform("one string")
+
+
+def test_character_features_equal_tfidfvectorizer(bundled_db):
+    tagged, taxonomy = themes.training_data(bundled_db)
+    texts = [*tagged["text"], *themes.taxonomy_rows(taxonomy)[0]]
+    chars = themes.make_model()[0].transformer_list[1][1].fit(texts)
+    reference = TfidfVectorizer(
+        preprocessor=themes.normalise, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+    ).fit(texts)
+    unseen = [*pd.read_csv(HELDOUT)["text"], *ODD_TEXTS]
+    assert chars[0].vocabulary_ == reference.vocabulary_
+    assert np.allclose(chars.transform(unseen).toarray(), reference.transform(unseen).toarray(), rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -122,10 +122,13 @@ def test_hostile_values_in_the_link_are_ignored_on_every_page(page, fixture_app)
     notices = " ".join(warning.value for warning in app.sidebar.get("alert") or app.warning)
     assert "Ignored" in notices
     own_keys = {widget.key for widget in keyed_widgets(app, ("multiselect", "selectbox", "radio", "toggle"))}
-    own_keys |= {widget.key for widget in keyed_widgets(app, ("number_input", "segmented_control", "pills"))}
+    own_keys |= {
+        widget.key for widget in keyed_widgets(app, ("number_input", "segmented_control", "pills", "pagination"))
+    }
     own_keys |= {widget.key for widget in keyed_widgets(app, TEXT_WIDGETS)}
     own_keys -= set(SHARED_FILTER_KEYS)
     kinds = ("multiselect", "selectbox", "radio", "toggle", "checkbox", "number_input", "date_input", "slider")
+    kinds += ("pagination",)
     bound = {widget.proto.query_param_key for kind in (*kinds, *TEXT_WIDGETS) for widget in app.get(kind)}
     assert bound - {""} - set(SHARED_FILTER_KEYS) <= own_keys, "every key the page binds to the link is swept"
     # Presentation mode is switched on by a parameter the app reads itself, on every page.

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import config, data, theme_views, themes
-from dashboard.filters import Filters
+from dashboard import config, data, sidebar, theme_views, themes
+from dashboard.filters import STATE_KEY, Filters
 
 PAGE = "dashboard/pages/themes.py"
 ENTRY = str(config.ROOT / "streamlit_app.py")
@@ -466,7 +466,160 @@ def test_page_pagination_shows_one_page(bundled_db, bundled_csvs, use_db, open_p
     table = app.dataframe[-1].value
     assert len(table) == theme_views.DEFAULT_PAGE_SIZE
     app.selectbox(key="themes_page_size").set_value(10).run()
-    app.number_input(key="themes_page").set_value(3).run()
+    pagination(app).set_value(3).run()
     table = app.dataframe[-1].value
     expected = matches(page_size=None)["suggestion_id"].iloc[20:30].tolist()
     assert table["ID"].tolist() == expected
+
+
+def pagination(app):
+    """The explorer's page picker."""
+    return next(widget for widget in app.get("pagination") if widget.key == "themes_page")
+
+
+# Sidebar filter combinations for the page-level check: a nation; themes and a date range; all three together.
+PAGE_FILTER_CASES = [
+    Filters(nations=("Scotland",)),
+    Filters(theme_ids=("cpd", "skills", "mentoring"), date_from=date(2025, 4, 1), date_to=date(2025, 6, 30)),
+    Filters(
+        nations=("England",),
+        theme_ids=("cpd", "careers", "leadership"),
+        date_from=date(2025, 3, 10),
+        date_to=date(2025, 5, 31),
+    ),
+]
+
+
+@pytest.mark.parametrize("filters", PAGE_FILTER_CASES, ids=["nation", "themes-dates", "nation-themes-dates"])
+def test_page_table_of_suggestions_per_theme_matches_pandas(filters, bundled_db, bundled_csvs, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    if filters.theme_ids:
+        app.multiselect(key=sidebar.THEMES).set_value(list(filters.theme_ids)).run()
+    if filters.nations:
+        app.multiselect(key=sidebar.NATION).set_value(list(filters.nations)).run()
+    if filters.date_from:
+        app.date_input(key=sidebar.DATES).set_value((filters.date_from, filters.date_to)).run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert app.session_state[STATE_KEY] == filters
+
+    chosen = apply_filters(expected_suggestions(bundled_csvs, bundled_db), filters)
+    expected = chosen.groupby("label").size()
+    assert 0 < len(chosen) < len(bundled_csvs["suggestions"])
+    expander = next(block for block in app.expander if block.label == "Table: suggestions per theme")
+    table = expander.dataframe[0].value.set_index("Theme")
+    offered = bundled_csvs["themes"].set_index("theme_id")["label"]
+    assert set(table.index) == set(offered[list(filters.theme_ids)] if filters.theme_ids else offered)
+    counted = table[table["Suggestions"] > 0]
+    assert counted["Suggestions"].to_dict() == expected.to_dict()
+    assert counted["Share"].to_dict() == pytest.approx((expected / len(chosen)).to_dict())
+    assert (table.loc[table["Suggestions"] == 0, "Share"] == 0).all()
+    assert table["Share"].sum() == pytest.approx(1)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Suggestions"] == f"{len(chosen):,}"
+
+
+def workshop_label(csvs: dict[str, pd.DataFrame], workshop_id: str) -> str:
+    """The label a link carries for a workshop, 'London, 19 Mar 2025', from the CSVs."""
+    workshop = csvs["workshops"].set_index("workshop_id").loc[workshop_id]
+    held_on = date.fromisoformat(workshop["held_on"])
+    place = csvs["locations"].set_index("location_id").at[workshop["location_id"], "name"]
+    return f"{place}, {held_on.day} {held_on:%b %Y}"
+
+
+# Links with every explorer parameter a reviewer could share: the page (2) and its size are set in both, so the test
+# also checks which rows the page shows.
+EXPLORER_LINKS = {
+    "workshops-questions": {
+        "workshops": ("w03", "w13"),
+        "questions": ("What CPD does GSE need?", theme_views.NOT_RECORDED),
+        "review": False,
+        "page_size": 10,
+        "page": 2,
+    },
+    "needs-review": {"workshops": (), "questions": (), "review": True, "page_size": 50, "page": 2},
+}
+
+
+@pytest.mark.parametrize("case", list(EXPLORER_LINKS))
+def test_a_link_opens_the_explorer_with_its_workshops_questions_review_and_page(case, bundled_db, bundled_csvs, use_db):
+    use_db(bundled_db)
+    chosen = EXPLORER_LINKS[case]
+    frame = expected_suggestions(bundled_csvs, bundled_db)
+    keep = pd.Series(True, index=frame.index)
+    if chosen["workshops"]:
+        keep &= frame["workshop_id"].isin(chosen["workshops"])
+    if chosen["questions"]:
+        keep &= frame["question"].fillna(theme_views.NOT_RECORDED).isin(chosen["questions"])
+    if chosen["review"]:
+        keep &= (frame["theme_source"] == "auto") & (frame["confidence"] < themes.REVIEW_THRESHOLD)
+    expected = frame[keep].sort_values(["held_on", "suggestion_id"], ascending=[False, True])["suggestion_id"]
+    size, page = chosen["page_size"], chosen["page"]
+    assert len(expected) > size * (page - 1)  # the page exists
+
+    # A fresh session opened on the page by the link, with each value as the browser writes it.
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    app.switch_page(PAGE)
+    if chosen["workshops"]:
+        app.query_params["themes_workshop"] = [workshop_label(bundled_csvs, w) for w in chosen["workshops"]]
+    if chosen["questions"]:
+        app.query_params["themes_question"] = list(chosen["questions"])
+    if chosen["review"]:
+        app.query_params["themes_review"] = "true"
+    app.query_params["themes_page_size"] = str(size)
+    app.query_params["themes_page"] = str(page)
+    app.run()
+
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert not app.warning
+    assert app.multiselect(key="themes_workshop").value == list(chosen["workshops"])
+    assert app.multiselect(key="themes_question").value == list(chosen["questions"])
+    assert app.toggle(key="themes_review").value is chosen["review"]
+    assert app.selectbox(key="themes_page_size").value == size
+    assert pagination(app).value == page
+    assert explorer_count(app) == len(expected)
+    shown = app.dataframe[-1].value  # the explorer's table is the page's last
+    assert shown["ID"].tolist() == expected.iloc[size * (page - 1) : size * page].tolist()
+
+
+def test_bad_explorer_link_values_are_dropped_with_a_notice(fixture_db, use_db):
+    use_db(fixture_db)
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    app.switch_page(PAGE)
+    # "inf" is the value a bound integer st.number_input cannot take (Streamlit raises OverflowError).
+    for key, value in {
+        "themes_page": "inf",
+        "themes_page_size": "7",
+        "themes_review": "maybe",
+        "themes_workshop": ["Atlantis, 1 Jan 2020"],
+        "themes_question": ["' or 1=1 --"],
+    }.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert sorted(warning.value for warning in app.warning) == sorted(
+        f"Ignored 1 unknown {name} value(s) in the link."
+        for name in ("page", "page size", "question", "review", "workshop")
+    )
+    assert app.multiselect(key="themes_workshop").value == []
+    assert app.multiselect(key="themes_question").value == []
+    assert app.toggle(key="themes_review").value is False
+    assert app.selectbox(key="themes_page_size").value == theme_views.DEFAULT_PAGE_SIZE
+    assert pagination(app).value == 1
+
+
+def test_workshop_labels_are_unique():
+    workshops = pd.DataFrame(
+        {
+            "workshop_id": ["w1", "w2", "w3", "w4"],
+            "held_on": [date(2025, 3, 4), date(2025, 3, 4), date(2025, 3, 4), date(2025, 3, 5)],
+            "location": ["York", "York", "York", "York"],
+            "venue": ["Hall", "Hall", "Annexe", "Hall"],
+        }
+    )
+    assert theme_views.workshop_labels(workshops)["label"].tolist() == [
+        "York, 4 Mar 2025 (Hall) [w1]",
+        "York, 4 Mar 2025 (Hall) [w2]",
+        "York, 4 Mar 2025 (Annexe)",
+        "York, 5 Mar 2025",
+    ]

@@ -129,8 +129,18 @@ def suggestion_explorer() -> None:
     """The explorer's own filters, count, page and downloads: changing them reruns only this part of the page."""
     theme_choices = data.query("theme_options").set_index("theme_id")["label"]
     location_choices = data.query("location_options").set_index("location_id")["name"]
-    workshop_choices = data.query("suggestion_workshops").set_index("workshop_id")
+    workshop_choices = theme_views.workshop_labels(data.query("suggestion_workshops")).set_index("workshop_id")
     question_choices = data.query("suggestion_questions")["question"]
+    layout.link_notices(
+        {
+            EXPLORER_THEMES: theme_choices,
+            EXPLORER_LOCATIONS: location_choices,
+            WORKSHOPS: workshop_choices["label"],
+            QUESTIONS: question_choices,
+            REVIEW: ("true", "false", "True", "False"),
+            PAGE_SIZE: theme_views.PAGE_SIZES,
+        }
+    )
 
     left, right = st.columns(2)
     explorer_themes = left.multiselect(
@@ -152,16 +162,21 @@ def suggestion_explorer() -> None:
     workshop_ids = left.multiselect(
         "Workshops",
         workshop_choices.index,
-        format_func=lambda w: f"{workshop_choices.at[w, 'location']}, {workshop_choices.at[w, 'held_on']:%-d %b %Y}",
+        format_func=workshop_choices["label"].get,
         key=WORKSHOPS,
+        bind="query-params",
         placeholder="All workshops",
     )
-    questions = right.multiselect("Questions", question_choices, key=QUESTIONS, placeholder="All questions")
+    questions = right.multiselect(
+        "Questions", question_choices, key=QUESTIONS, bind="query-params", placeholder="All questions"
+    )
     search = left.text_input(
         "Search the text (any part of a word, not case-sensitive)", key=SEARCH, bind="query-params"
     )
     review_only = right.toggle(
-        f"Only those that need review (classifier confidence under {themes.REVIEW_THRESHOLD:.0%})", key=REVIEW
+        f"Only those that need review (classifier confidence under {themes.REVIEW_THRESHOLD:.0%})",
+        key=REVIEW,
+        bind="query-params",
     )
     st.caption("The explorer also follows the sidebar filters.")
 
@@ -177,37 +192,43 @@ def suggestion_explorer() -> None:
     }
     counted = data.query_one("suggestion_match_count", **explorer)
     matches = int(counted["matches"])
-    size_column, page_column, count_column = st.columns([1, 1, 2], vertical_alignment="bottom")
+    size_column, count_column = st.columns([1, 3], vertical_alignment="bottom")
     page_size = size_column.selectbox(
         "Rows per page",
         theme_views.PAGE_SIZES,
         index=theme_views.PAGE_SIZES.index(theme_views.DEFAULT_PAGE_SIZE),
         key=PAGE_SIZE,
+        bind="query-params",
     )
     pages = theme_views.page_count(matches, page_size)
+    layout.link_notices({PAGE: range(1, pages + 1)})
     # Narrower filters can leave the remembered page past the end: go back to the last page that exists.
     if st.session_state.get(PAGE, 1) > pages:
         st.session_state[PAGE] = pages
-    page = page_column.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE)
-    page, offset = theme_views.page_window(page, page_size, matches)
     count_column.markdown(f"**{matches:,} matching suggestion{'s' if matches != 1 else ''}**")
+    table_area = st.container()
+    # st.pagination, not a bound st.number_input: Streamlit 1.67's bound integer number_input raises OverflowError on a
+    # link with ?themes_page=inf, while st.pagination drops any page number it cannot use.
+    page = st.pagination(pages, key=PAGE, bind="query-params")
+    page, offset = theme_views.page_window(page, page_size, matches)
 
     rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
-    if rows.empty:
-        st.info("No suggestions match. Clear a filter or change the search.")
-    else:
-        first = offset + 1
-        st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
-        shown = theme_views.explorer_table(rows).drop(columns="Confidence")
-        # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become a live
-        # link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
-        st.dataframe(
-            shown,
-            hide_index=True,
-            row_height=84,
-            column_config={"Suggestion": st.column_config.TextColumn(width="large")},
-            key="themes_explorer_table",
-        )
+    with table_area:
+        if rows.empty:
+            st.info("No suggestions match. Clear a filter or change the search.")
+        else:
+            first = offset + 1
+            st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
+            shown = theme_views.explorer_table(rows).drop(columns="Confidence")
+            # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become
+            # a live link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
+            st.dataframe(
+                shown,
+                hide_index=True,
+                row_height=84,
+                column_config={"Suggestion": st.column_config.TextColumn(width="large")},
+                key="themes_explorer_table",
+            )
     download_title = theme_views.explorer_title(
         [theme_choices[theme_id] for theme_id in explorer_themes],
         [location_choices[location_id] for location_id in explorer_locations],

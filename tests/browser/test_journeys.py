@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import time
 from collections import deque
 from html.parser import HTMLParser
@@ -101,6 +102,40 @@ def test_a_shared_link_opens_the_same_view(page, browser, app_url, bundled_db, b
     finally:
         context.close()
     assert outside == []
+
+
+def explorer_matches(page) -> int:
+    """The match count the suggestion explorer shows ("1,470 matching suggestions")."""
+    shown = page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"^[\d,]+ matching suggestions?$"))
+    return as_number(shown.inner_text().split()[0])
+
+
+def test_clicking_a_theme_bar_lists_that_theme_in_the_explorer(page, bundled_db, bundled_csvs):
+    goto(page, "/themes")
+    main = page.locator('[data-testid="stMain"]')
+    label = theme_label(bundled_csvs, "cpd")
+    assert explorer_matches(page) == len(bundled_csvs["suggestions"])
+    assert chosen(page, "Themes", main) == []
+
+    chart = page.locator(".st-key-themes_bar")
+    chart.locator("g.barlayer g.point path").first.wait_for(state="visible")
+    tick = chart.locator("g.ytick text").filter(has_text=re.compile(f"^{re.escape(label)}$")).bounding_box()
+    tick_middle = tick["y"] + tick["height"] / 2
+    # The bar level with the CPD label on the axis. Plotly listens on a layer above the bars, so click its position.
+    bar = min(
+        (box for box in (path.bounding_box() for path in chart.locator("g.barlayer g.point path").all()) if box),
+        key=lambda box: abs(box["y"] + box["height"] / 2 - tick_middle),
+    )
+    with rerun(page):
+        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+
+    expected = suggestions_in(bundled_db, theme_id="cpd")
+    assert 0 < expected < len(bundled_csvs["suggestions"])
+    assert chosen(page, "Themes", main) == [label]
+    assert explorer_matches(page) == expected
+    assert parse_qs(urlsplit(page.url).query)["themes_explorer_theme"] == [label]  # and the link records it
+    assert exceptions(page) == []
+    screenshot(page, "journey_theme_bar_click")
 
 
 class TagCounter(HTMLParser):
