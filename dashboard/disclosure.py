@@ -284,19 +284,24 @@ def _component(cell: Cell, equations: list[_Equation], hidden: set[Cell], touchi
     return sorted(seen_equations)
 
 
-def _derivable(values: Mapping, equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
-    # A blank is derivable when every solution of the equations (shown cells moved to the right-hand side) gives it
-    # the same value: when its unit vector lies in the row space of the coefficient matrix over the blanks.
-    derivable, done = [], set()
+def _systems(values: Mapping, equations: list[_Equation], hidden: set[Cell], touching):
+    """Each group of blanks linked through the sums, with those sums over them: (blanks, coefficients, right-hand side)."""
+    done = set()
     for start in sorted(hidden):
         if start in done:
             continue
         numbers = _component(start, equations, hidden, touching)
         unknowns = sorted({cell for number in numbers for cell in equations[number].cells if cell in hidden} | {start})
         done.update(unknowns)
-        if not numbers:
-            continue
-        matrix, _ = _system(values, [equations[number] for number in numbers], unknowns)
+        if numbers:
+            yield (unknowns, *_system(values, [equations[number] for number in numbers], unknowns))
+
+
+def _derivable(values: Mapping, equations: list[_Equation], hidden: set[Cell], touching) -> list[Cell]:
+    # A blank is derivable when every solution of the equations (shown cells moved to the right-hand side) gives it
+    # the same value: when its unit vector lies in the row space of the coefficient matrix over the blanks.
+    derivable = []
+    for unknowns, matrix, _ in _systems(values, equations, hidden, touching):
         _, singular, rows = np.linalg.svd(matrix, full_matrices=False)
         row_space = rows[: int((singular > TOLERANCE * max(matrix.shape)).sum())]
         in_row_space = (row_space**2).sum(axis=0) > 1 - 1e-7
@@ -308,16 +313,8 @@ def _pinned_by_sign(values: Mapping, equations: list[_Equation], hidden: set[Cel
     # Algebra alone misses blanks that only one value fits because counts are never negative (x + y = 0 means both
     # are 0; then x + z = 7 gives z). A solver finds them: if some solution has every blank above zero, no sign bound
     # binds and the algebra above is the whole story; if not, each blank's largest value shows which are stuck at 0.
-    pinned, done = [], set()
-    for start in sorted(hidden):
-        if start in done:
-            continue
-        numbers = _component(start, equations, hidden, touching)
-        unknowns = sorted({cell for number in numbers for cell in equations[number].cells if cell in hidden} | {start})
-        done.update(unknowns)
-        if not numbers:
-            continue
-        matrix, right = _system(values, [equations[number] for number in numbers], unknowns)
+    pinned = []
+    for unknowns, matrix, right in _systems(values, equations, hidden, touching):
         size = len(unknowns)
         lift = linprog(
             np.r_[np.zeros(size), -1.0],  # maximise t with every blank at least t

@@ -194,27 +194,12 @@ def _page_that_swaps_its_database_mid_run():
 
     from dashboard import data
 
+    unfiltered = dict.fromkeys(["theme_ids", "nations", "location_ids", "department_ids", "date_from", "date_to"])
     data.pin()
-    first = data.query_one(
-        "overview_kpis",
-        theme_ids=None,
-        nations=None,
-        location_ids=None,
-        department_ids=None,
-        date_from=None,
-        date_to=None,
-    )
+    first = data.query_one("overview_kpis", **unfiltered)
     if os.path.exists(os.environ["SWAP_IN"]):
         os.replace(os.environ["SWAP_IN"], os.environ["GSE_DB_PATH"])
-    second = data.query_one(
-        "overview_kpis",
-        theme_ids=None,
-        nations=None,
-        location_ids=None,
-        department_ids=None,
-        date_from=None,
-        date_to=None,
-    )
+    second = data.query_one("overview_kpis", **unfiltered)
     st.metric("First", first["members"])
     st.metric("Second", second["members"])
 
