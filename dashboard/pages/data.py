@@ -56,7 +56,8 @@ def loaded_data() -> None:
     st.caption(
         f"An auto-tagged suggestion needs review when the classifier's confidence is below "
         f"{themes.REVIEW_THRESHOLD:.0%}. Untagged suggestions have no theme because the data held no hand-tagged "
-        "examples to learn from."
+        "examples to learn from. The data contract requires each member's department and an import refuses a blank "
+        "one, so members without a department is a check that reads 0."
     )
     counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
     with st.expander("Rows in each table"):
