@@ -349,7 +349,13 @@ def pins(path) -> dict[str, str]:
 
 def test_every_requirement_is_pinned_at_or_above_the_advisory_fixes():
     runtime = pins(ROOT / "requirements.txt")
-    pins(ROOT / "requirements-dev.txt")
+    development = pins(ROOT / "requirements-dev.txt")
+    # Every package installed, direct or not, is pinned by the constraints, at the version the requirements name.
+    constraints = pins(ROOT / "constraints.txt")
+    for name, version in {**runtime, **development}.items():
+        assert constraints.get(name) == version, name
+    # and the packages they pull in: Streamlit's web server and the numeric stack among them.
+    assert {"uvicorn", "starlette", "numpy", "protobuf", "jinja2"} <= set(constraints)
     assert Version(runtime["streamlit"]) >= max(Version(fixed) for fixed in STREAMLIT_ADVISORIES.values())
     # st.login needs Authlib >= 1.3.2 and an HTTP client for the token exchange.
     assert Version(runtime["authlib"]) >= Version("1.3.2")
