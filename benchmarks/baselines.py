@@ -132,7 +132,6 @@ def roadtrip_kpis(frames: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame
         "locations": workshops["location_id"].nunique(),
         "nations": workshops["nation"].nunique(),
         "suggestions": len(suggestions),
-        "attendees": workshops["attendees"].sum(min_count=1),
         "workshops_with_attendees": workshops["attendees"].count(),
         "reported_miles": workshops["miles_travelled"].sum(),
     }

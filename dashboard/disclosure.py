@@ -183,6 +183,10 @@ def _equations(
             totals = [int(row) for row in rows if total_rows[row]]
             if len(totals) > 1:
                 raise ValueError(f"more than one total row in a group of {list(group_keys)}")
+            if totals and not parts:
+                # A total alone in its group is a coarser total seen from a finer grouping (in a rollup, a region's
+                # row among the groups of its locations): its parts are not in this group, and its own group sums it.
+                continue
             for column in values:
                 total = (totals[0], column) if totals and present[column][totals[0]] else None
                 equations.append(_Equation([(row, column) for row in parts if present[column][row]], total))

@@ -10,7 +10,7 @@ from numbers import Number
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, config, disclosure
+from dashboard import attendees, charts, config, disclosure
 
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
@@ -23,7 +23,7 @@ MAP_HEIGHT = 620
 # The plot area is only known in the browser: this is the map column on a laptop screen, less title and legend.
 MAP_AREA = (640, MAP_HEIGHT - 150)
 SUPPRESSED_GREY = "#D9D9D9"
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = attendees.NOT_RECORDED
 
 # Disclosure control for each query of people counts, passed to data.protected. Every breakdown adds up to a total
 # the page publishes (the KPI, or the same total in another breakdown), so each is a group whose total is known.
@@ -34,20 +34,13 @@ CONTRIBUTOR_PROTECTION = {
     "rates": {"member_share": ("members", "members"), "contributor_share": ("contributors", "contributors")},
     "groups": [["breakdown"]],
 }
-# Attendees are people too. A region (or location) with no workshop that recorded attendance has NULL attendees: its 0
-# is structural, known from the workshop columns shown beside it, so it is left out of the sums rather than blanked (a
-# blanked cell that the reader can fill in would let secondary suppression count on a protection that is not there).
+# Attendees are people too, but they are protected once for this page and the Roadtrip page alike, in
+# attendees.protected_totals: the voices table's regions and the map's locations are rows of that rollup.
 VOICES_PROTECTION = {
-    "counts": ["members", "attendees"],
-    "rates": {
-        "member_share": ("members", "members"),
-        "representation_ratio": ("members", "members"),
-        "attendee_share": ("attendees", "attendees"),
-    },
+    "counts": ["members"],
+    "rates": {"member_share": ("members", "members"), "representation_ratio": ("members", "members")},
     "groups": [[]],
 }
-# A region's locations add up to its attendees in the voices table: a group whose total is published there.
-LOCATION_PROTECTION = {"counts": ["attendees"], "groups": [["region"]]}
 
 
 @cache
@@ -211,20 +204,22 @@ def attendees_text(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def workshop_points(locations: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFrame:
-    """The protected workshop locations with every location blanked whose region's attendees are blanked in `voices`.
+def workshop_locations(locations: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The profession_workshop_locations rows with each location's protected attendees (`totals`, the attendee rollup).
 
-    The locations of a region add up to its attendees: shown, they would give away a total the voices table hides.
+    Where no workshop at a location recorded attendance, `attendees` is missing and `recorded` says so.
     """
-    hidden = set(voices.loc[voices["attendees"].isna(), "region"])
-    return locations.assign(attendees=locations["attendees"].mask(locations["region"].isin(hidden)))
+    values = attendees.location_rows(totals).set_index("location_id")["attendees"]
+    return locations.assign(
+        attendees=pd.array([values.get(location_id, pd.NA) for location_id in locations["location_id"]], dtype="Int64")
+    )
 
 
 def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geojson: dict | None = None) -> go.Figure:
     """Members per region shaded on an offline map (no tiles), with the workshop locations on top.
 
     `regions` is a protected region breakdown (blank members are drawn grey and named in the legend); `workshops` is the
-    profession_workshop_locations result, protected and passed through workshop_points.
+    profession_workshop_locations result with its protected attendees (workshop_locations).
     """
     boxes = region_bounds(geojson) if geojson else bundled_region_bounds()
     geojson = geojson or regions_geojson()
@@ -315,15 +310,21 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
     )
 
 
-def voices(rows: pd.DataFrame) -> pd.DataFrame:
-    """The protected profession_voices result with the under-represented regions flagged.
+def voices(rows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The protected profession_voices result with each region's protected attendees, and under-represented flags.
 
-    Small member and attendee counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A
-    ratio of 0 (no suggestions) is put back whatever the member count, since it reveals nothing about it. So are the
-    structural zeros of attendees, and their share, where no workshop recorded attendance (see `recorded`).
+    Small member counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A ratio of 0 (no
+    suggestions) is put back whatever the member count, since it reveals nothing about it. Attendees and their share
+    come from `totals`, the protected attendee rollup (attendees.protected_totals): a share is blank where its region's
+    attendees or the total are. Where no workshop recorded attendance the 0 is structural (see `recorded`): shown as 0.
     """
     flagged = rows.copy()
     flagged.loc[flagged["suggestions"] == 0, "representation_ratio"] = 0.0
+    values = attendees.region_rows(totals).set_index("region")["attendees"]
+    flagged["attendees"] = pd.array([values.get(region, pd.NA) for region in flagged["region"]], dtype="Int64")
+    counted, total = flagged["attendees"].astype("Float64"), attendees.grand_total(totals)
+    # A shown share beside its shown count gives the total away, so no share is shown when the total is blank.
+    flagged["attendee_share"] = counted * pd.NA if pd.isna(total) else counted / total if total else counted * 0.0
     structural = ~recorded(flagged)
     flagged.loc[structural, "attendees"] = 0
     flagged.loc[structural, "attendee_share"] = 0.0

@@ -9,12 +9,12 @@ import plotly.graph_objects as go
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dashboard import charts, config, disclosure
+from dashboard import attendees, charts, config
 
 NATIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_nations.geojson"
 SIZE_MEASURES = {"suggestions": "Suggestions", "attendees": "Attendees"}
 STOPS_LAYER = "stops"
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = attendees.NOT_RECORDED
 # Whole UK, Shetland to Scilly, in a 600-pixel-high map; fixed so that a rerun never moves the map.
 INITIAL_VIEW = {"latitude": 54.7, "longitude": -3.3, "zoom": 4.7, "pitch": 0, "bearing": 0}
 MAP_HEIGHT = 600
@@ -57,38 +57,45 @@ def uk_nations() -> dict:
     return json.loads(NATIONS_GEOJSON.read_text())
 
 
-def protect_attendees(stops: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
-    """Workshops with attendees made safe to show: `attendees_safe` (NA when blanked) and `attendees_text`.
+def workshop_attendees(stops: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The workshops with their protected attendees: `attendees_safe` (NA when blanked) and `attendees_text`.
 
-    A workshop that recorded no attendees is 'not recorded', never [c]. Among recorded ones, small counts are blanked,
-    and when only one is, the next smallest goes too, so no blank can be worked out from the page's total.
+    `totals` are the protected attendee_totals rows (attendees.protected_totals), so a workshop blanked here is blank on
+    every page. A workshop that recorded no attendees is 'not recorded', never [c].
     """
-    protected = stops.copy()
-    recorded = protected["attendees"].notna()
-    safe = disclosure.suppress(protected.loc[recorded, ["attendees"]], ["attendees"], groups=[[]], k=k)
-    protected["attendees_safe"] = pd.Series(pd.NA, index=protected.index, dtype="Float64")
-    protected.loc[recorded, "attendees_safe"] = safe["attendees"]
-    protected["attendees_text"] = [
-        NOT_RECORDED if not was_recorded else disclosure.SUPPRESSED if pd.isna(value) else f"{int(value):,}"
-        for was_recorded, value in zip(recorded, protected["attendees_safe"], strict=True)
-    ]
-    return protected
+    attendees_of = attendees.summer(totals)
+    values = {workshop_id: attendees_of([workshop_id]) for workshop_id in stops["workshop_id"]}
+    shown = stops.copy()
+    shown["attendees_safe"] = pd.array(
+        [pd.NA if values[workshop_id] is None else values[workshop_id] for workshop_id in stops["workshop_id"]],
+        dtype="Float64",
+    )
+    shown["attendees_text"] = [attendees.text(values[workshop_id]) for workshop_id in stops["workshop_id"]]
+    return shown
 
 
-def location_attendees(protected_stops: pd.DataFrame) -> pd.DataFrame:
-    """Attendees per location from protected workshops: blanked if any of its recorded workshops is blanked."""
+def location_attendees(stops: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Attendees per location over the workshops in `stops`, from the protected rows (see attendees.sum_of)."""
+    workshops = attendees.workshop_rows(totals)
+    recorded = set(workshops.loc[workshops["recorded_workshops"] > 0, "workshop_id"])
+    attendees_of = attendees.summer(totals)
     rows = []
-    for location_id, visits in protected_stops.groupby("location_id", sort=False):
-        texts = set(visits["attendees_text"])
-        if texts == {NOT_RECORDED}:
-            total, text = pd.NA, NOT_RECORDED
-        elif disclosure.SUPPRESSED in texts:
-            total, text = pd.NA, disclosure.SUPPRESSED
-        else:
-            total = visits["attendees_safe"].sum()
-            text = f"{int(total):,}" + (" (some workshops not recorded)" if NOT_RECORDED in texts else "")
-        rows.append({"location_id": location_id, "attendees_safe": total, "attendees_text": text})
+    for location_id, visits in stops.groupby("location_id", sort=False):
+        value = attendees_of(visits["workshop_id"])
+        shown = value is not None and not pd.isna(value)
+        text = attendees.text(value)
+        if shown and not set(visits["workshop_id"]) <= recorded:
+            text += " (some workshops not recorded)"
+        rows.append(
+            {"location_id": location_id, "attendees_safe": float(value) if shown else pd.NA, "attendees_text": text}
+        )
     return pd.DataFrame(rows, columns=["location_id", "attendees_safe", "attendees_text"])
+
+
+def attendees_kpi(stops: pd.DataFrame, totals: pd.DataFrame) -> str:
+    """The attendees of all the workshops in view, as the KPI shows them: a count, [c], or 'none recorded'."""
+    value = attendees.sum_of(totals, stops["workshop_id"])
+    return "none recorded" if value is None else attendees.text(value)
 
 
 def radii(values: pd.Series) -> list[float]:
@@ -215,20 +222,20 @@ def build_deck(
     locations: pd.DataFrame,
     stops: pd.DataFrame,
     nations: dict,
+    totals: pd.DataFrame,
     *,
     size_by: str = "suggestions",
     selected: str | None = None,
     basemap: bool = False,
-    k: int | None = None,
 ) -> pdk.Deck:
     """The tour map: nation outlines, the route in date order with arrowheads, sized points and stop numbers.
 
     With `basemap` off (the default) the deck has no map provider, so it draws no tiles and fetches nothing. The
     points layer's id names the selected location: when the selection changes the id changes, which makes Streamlit
     drop the map's own (read-only) selection, so the ring drawn here is the only highlight and always matches.
+    `totals` are the protected attendee rows (attendees.protected_totals) that the tooltips and point sizes show.
     """
-    protected = protect_attendees(stops, k=k)
-    records = stop_records(locations, location_attendees(protected), size_by)
+    records = stop_records(locations, location_attendees(stops, totals), size_by)
     legs = route_legs(stops)
     layers = [
         pdk.Layer(
@@ -483,9 +490,9 @@ def theme_mix_table(theme_counts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def workshop_table(stops: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
-    """Every workshop with all its fields, for the accessible table and the downloads; attendees are protected."""
-    protected = protect_attendees(stops, k=k)
+def workshop_table(stops: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Every workshop with all its fields, for the accessible table and the downloads; attendees from `totals`."""
+    protected = workshop_attendees(stops, totals)
     table = pd.DataFrame(
         {
             "Stop": protected["stop"].astype(int),

@@ -2,7 +2,18 @@
 
 import pandas as pd
 
-from dashboard import boardpack, config, data, disclosure, findings, leadership, report, roadtrip, theme_views
+from dashboard import (
+    attendees,
+    boardpack,
+    config,
+    data,
+    disclosure,
+    findings,
+    leadership,
+    report,
+    roadtrip,
+    theme_views,
+)
 from dashboard.filters import Filters, describe, options
 from dashboard.slides import Series, Slide
 
@@ -68,15 +79,19 @@ def roadtrip_slide(active: Filters) -> Slide:
     route = data.query_one("roadtrip_route_length", **shared)
     stops = data.query("roadtrip_stops", **shared)
     locations = data.query("roadtrip_locations", **shared)
+    # The same protected attendees as the Roadtrip and Profession pages, so the pack never shows what they hide.
+    attendee_totals = attendees.protected_totals()
     finding = roadtrip.key_finding(kpis, route, locations)
-    table = roadtrip.workshop_table(stops)
+    table = roadtrip.workshop_table(stops, attendee_totals)
     columns = [column for column in table.columns if column in STOP_COLUMNS]
     return Slide(
         section="Roadtrip",
         headline=finding or "No workshops match the filters",
         table=table[columns],
         figure=roadtrip.timeline_figure(stops),
-        deck=roadtrip.build_deck(locations, stops, roadtrip.uk_nations(), basemap=config.basemap_enabled()),
+        deck=roadtrip.build_deck(
+            locations, stops, roadtrip.uk_nations(), attendee_totals, basemap=config.basemap_enabled()
+        ),
         deck_alt=roadtrip.map_alt(locations),
         deck_key=roadtrip.map_key(),
         notes=(finding,) if finding else (),

@@ -1,12 +1,11 @@
--- Voices coverage: each region's share of members beside its share of workshop attendees and of suggestions, one row
--- per ITL1 region or nation (all 12, zero rows kept), by region order.
+-- Voices coverage: each region's share of members beside its share of suggestions and its workshops, one row per ITL1
+-- region or nation (all 12, zero rows kept), by region order.
 -- Parameters: none (the whole profession against the whole tour: most suggestions name no member, so member filters
 -- cannot be applied to them).
 -- Key: region.
--- A workshop counts for the region it was held in. A workshop with no recorded attendance adds nothing to its region's
--- attendees or to the total; `workshops_without_attendance` says how many there were. `attendees` is NULL when the
--- region has no workshop that recorded attendance: its 0 is structural (nobody was counted there), not a count of people.
--- Counts of people: pages read it through data.protected, with `members` and `attendees` as the counts.
+-- A workshop counts for the region it was held in; `workshops_without_attendance` says how many recorded no
+-- attendance. Attendees are not here: the page takes each region's from attendee_totals, protected once for every page.
+-- Counts of people: pages read it through data.protected, with `members` as the count.
 -- representation_ratio = suggestion_share / member_share; 0 when the region gave no suggestions, NULL when it has
 -- suggestions but no members.
 with regions as (
@@ -23,8 +22,7 @@ workshops_by_region as (
     select
         locations.region,
         count(*) as workshops,
-        count(*) filter (where workshops.attendees is null) as workshops_without_attendance,
-        cast(sum(workshops.attendees) as bigint) as attendees
+        count(*) filter (where workshops.attendees is null) as workshops_without_attendance
     from workshops
     inner join locations using (location_id)
     group by locations.region
@@ -47,7 +45,6 @@ counted as (
         coalesce(members_by_region.members, 0) as members,
         coalesce(workshops_by_region.workshops, 0) as workshops,
         coalesce(workshops_by_region.workshops_without_attendance, 0) as workshops_without_attendance,
-        workshops_by_region.attendees,
         coalesce(suggestions_by_region.suggestions, 0) as suggestions,
         coalesce(suggestions_by_region.identified_suggestions, 0) as identified_suggestions
     from regions
@@ -59,7 +56,6 @@ shares as (
     select
         *,
         coalesce(members / nullif(sum(members) over (), 0), 0) as member_share,
-        coalesce(attendees / nullif(sum(attendees) over (), 0), 0) as attendee_share,
         coalesce(suggestions / nullif(sum(suggestions) over (), 0), 0) as suggestion_share
     from counted
 ),
@@ -71,8 +67,6 @@ final as (
         member_share,
         workshops,
         workshops_without_attendance,
-        attendees,
-        attendee_share,
         suggestions,
         identified_suggestions,
         suggestion_share,

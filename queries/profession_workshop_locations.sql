@@ -1,9 +1,8 @@
 -- Workshop locations for the Profession map: one row per location with a workshop, with its ITL1 region.
 -- Parameters: $nations (list or NULL).
 -- Key: location_id.
--- attendees adds up the workshops that recorded attendance (NULL when none did); workshops_without_attendance counts
--- the others.
--- Counts of people: pages read it through data.protected, with `attendees` as the count.
+-- workshops_without_attendance counts the workshops that recorded no attendance. Attendees are not here: the page takes
+-- each location's from attendee_totals, protected once for every page.
 with located_workshops as (
     select
         workshop_id,
@@ -33,7 +32,6 @@ final as (
         located_workshops.longitude,
         count(*) as workshops,
         count(*) filter (where located_workshops.attendees is null) as workshops_without_attendance,
-        cast(sum(located_workshops.attendees) as bigint) as attendees,
         cast(coalesce(sum(suggestions_by_workshop.suggestions), 0) as bigint) as suggestions
     from located_workshops
     left join suggestions_by_workshop using (workshop_id)

@@ -1,8 +1,8 @@
 -- The places the tour visited, for the map: one row per location with a matching workshop, in order of first visit.
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
 -- Key: location_id.
--- Stop numbers count the whole tour. Attendees is NULL when no matching workshop there recorded them; suggestions and
--- the top theme follow the theme filter as well.
+-- Stop numbers count the whole tour; suggestions and the top theme follow the theme filter as well. Attendees are
+-- counts of people: the page reads them protected from attendee_totals.
 with numbered_workshops as (
     select
         workshops.*,
@@ -25,7 +25,6 @@ visits as (
         string_agg(strftime(held_on, '%-d %b %Y'), ', ' order by stop) as dates,
         string_agg(venue, '; ' order by stop) as venues,
         string_agg(host, '; ' order by stop) as hosts,
-        sum(attendees) as attendees,
         sum(miles_travelled) as miles_travelled
     from chosen_workshops
     group by location_id
@@ -75,7 +74,6 @@ final as (
         visits.dates,
         visits.venues,
         visits.hosts,
-        visits.attendees,
         visits.miles_travelled,
         coalesce(suggestion_counts.suggestions, 0) as suggestions,
         theme_ranks.label as top_theme

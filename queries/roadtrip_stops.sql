@@ -2,7 +2,8 @@
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
 -- Key: workshop_id.
 -- Stop numbers count the whole tour, so a stop keeps its number whatever the filters. Workshops follow nation,
--- location and dates; suggestions and the top theme follow those and theme.
+-- location and dates; suggestions and the top theme follow those and theme. Attendees are counts of people: the page
+-- reads them protected from attendee_totals.
 with numbered_workshops as (
     select
         workshop_id,
@@ -61,7 +62,6 @@ final as (
         chosen_workshops.longitude,
         chosen_workshops.venue,
         chosen_workshops.host,
-        chosen_workshops.attendees,
         chosen_workshops.miles_travelled,
         coalesce(suggestion_counts.suggestions, 0) as suggestions,
         theme_ranks.label as top_theme

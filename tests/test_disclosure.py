@@ -1,14 +1,17 @@
 """Disclosure control on crafted frames: primary and secondary suppression, checked by an independent solver."""
 
 import itertools
+import json
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from dashboard import disclosure
+from dashboard import attendees, data, disclosure, profession, roadtrip
 from dashboard.disclosure import SUPPRESSED, TOTAL
+from dashboard.filters import Filters
 
 K = 10
 
@@ -270,3 +273,201 @@ def test_more_than_one_total_row_in_a_group_is_an_error():
     frame = pd.DataFrame({"department_id": ["A", TOTAL, TOTAL], "people": [20, 20, 20]})
     with pytest.raises(ValueError, match="more than one total"):
         disclosure.suppress(frame, ["people"], margins=["department_id"], k=K)
+
+
+def rollup_equations(frame: pd.DataFrame, column: str = "attendees") -> list[dict]:
+    """Each location, region and the grand total of a region/location/workshop rollup adds up its workshops."""
+    keys = list(zip(frame["region"], frame["location_id"], frame["workshop_id"], strict=True))
+    present = frame[column].notna().to_numpy()
+    workshops = [row for row, key in enumerate(keys) if TOTAL not in key and present[row]]
+    equations = []
+    for row, (region, location_id, workshop_id) in enumerate(keys):
+        if workshop_id != TOTAL or not present[row]:
+            continue
+        parts = [
+            part for part in workshops if region in (TOTAL, keys[part][0]) and location_id in (TOTAL, keys[part][1])
+        ]
+        equations.append({(row, column): -1, **{(part, column): 1 for part in parts}})
+    return equations
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_rollups_of_workshops_are_safe(seed):
+    # Workshops within locations within regions, as attendee_totals returns them; some record no attendance.
+    rng = np.random.default_rng(seed)
+    rows = []
+    for region in range(rng.integers(2, 5)):
+        for location in range(rng.integers(1, 4)):
+            for workshop in range(rng.integers(1, 4)):
+                value = None if rng.random() < 0.15 else int(rng.choice([rng.integers(0, 10), rng.integers(10, 90)]))
+                rows.append((f"R{region}", f"l{region}{location}", f"w{region}{location}{workshop}", value))
+    workshops = pd.DataFrame(rows, columns=["region", "location_id", "workshop_id", "attendees"])
+    parts = [workshops.assign(recorded_workshops=workshops["attendees"].notna().astype(int))]
+    for keys in (["region", "location_id"], ["region"], []):
+        grouped = workshops.groupby(keys) if keys else [((), workshops)]
+        for values, group in grouped:
+            values = values if isinstance(values, tuple) else (values,)
+            key = dict(zip(["region", "location_id", "workshop_id"], [*values, TOTAL, TOTAL, TOTAL], strict=False))
+            total = group["attendees"].sum(min_count=1)
+            parts.append(pd.DataFrame([{**key, "recorded_workshops": group["attendees"].count(), "attendees": total}]))
+    frame = pd.concat(parts, ignore_index=True).astype({"attendees": float})
+    result = disclosure.suppress(frame, **attendees.PROTECTION, k=K)
+    hidden = {cell for cell in hidden_cells(result, ["attendees"]) if pd.notna(frame["attendees"].iat[cell[0]])}
+    shown = result["attendees"].dropna()
+    assert (shown >= K).all() and (shown == frame.loc[shown.index, "attendees"]).all()
+    assert {(row, "attendees") for row in np.flatnonzero(frame["attendees"].fillna(K) < K)} <= hidden
+    values = {cell: value for cell, value in cells_of(frame, ["attendees"]).items() if not np.isnan(value)}
+    assert_protected(rollup_equations(frame), values, hidden)
+
+
+def test_a_rollup_blanks_only_what_it_must():
+    # One region, one location, two workshops (12 and 40), and a second region of 50: the 12 takes the 40 with it,
+    # and nothing else goes (a region's own row is no sum of nothing in its locations' grouping).
+    frame = pd.DataFrame(
+        [
+            ("A", "a", "w1", 12),
+            ("A", "a", "w2", 40),
+            ("A", "a", TOTAL, 52),
+            ("A", TOTAL, TOTAL, 52),
+            ("B", "b", "w3", 50),
+            ("B", "b", TOTAL, 50),
+            ("B", TOTAL, TOTAL, 50),
+            (TOTAL, TOTAL, TOTAL, 102),
+        ],
+        columns=["region", "location_id", "workshop_id", "attendees"],
+    )
+    result = disclosure.suppress(frame, **attendees.PROTECTION, k=20)
+    assert result["attendees"].isna().tolist() == [True, True, False, False, False, False, False, False]
+
+
+# The pages' views: the Roadtrip page follows these filters; the Profession page shows the whole tour.
+ATTENDEE_VIEWS = [
+    Filters(),
+    Filters(nations=("England",)),
+    Filters(nations=("Scotland", "Wales")),
+    Filters(location_ids=("glasgow", "london")),
+    Filters(date_from=date(2025, 4, 1)),
+    Filters(date_to=date(2025, 6, 1)),
+    Filters(date_from=date(2025, 3, 20), date_to=date(2025, 6, 20)),
+]
+
+
+def _number(text: str):
+    """The count in a shown attendee text, or None for [c] and the texts that count no one."""
+    text = text.removesuffix(" (some workshops not recorded)").removesuffix(" recorded attendees")
+    if text in (SUPPRESSED, attendees.NOT_RECORDED, "none recorded", "attendance not recorded"):
+        return None
+    return int(str(text).replace(",", ""))
+
+
+def shown_attendees(totals: pd.DataFrame, recorded: dict) -> list[tuple[frozenset, object]]:
+    """Every attendee number both pages show, each with the workshops (that recorded attendance) it adds up.
+
+    `recorded` maps a workshop to its location and region. Roadtrip: the workshop table, the map's points and the KPI
+    for each view in ATTENDEE_VIEWS; Profession: the voices table's regions, the map's locations and the total that
+    its shares and counts give together.
+    """
+    shown = []
+
+    def workshops_in(ids) -> frozenset:
+        return frozenset(workshop for workshop in ids if workshop in recorded)
+
+    for view in ATTENDEE_VIEWS:
+        stops = data.query("roadtrip_stops", **view.params())
+        locations = data.query("roadtrip_locations", **view.params())
+        table = roadtrip.workshop_table(stops, totals)
+        shown += [
+            (workshops_in([workshop]), _number(text))
+            for workshop, text in zip(table["Workshop ID"], table["Attendees"], strict=True)
+        ]
+        deck = roadtrip.build_deck(locations, stops, {}, totals, size_by="attendees")
+        points = json.loads(deck.to_json())["layers"][3]["data"]
+        for point in points:
+            at = stops.loc[stops["location_id"] == point["location_id"], "workshop_id"]
+            shown.append((workshops_in(at), _number(point["attendees_text"])))
+        shown.append((workshops_in(stops["workshop_id"]), _number(roadtrip.attendees_kpi(stops, totals))))
+    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION), totals)
+    table = profession.voices_table(voices)
+    for region, value in zip(table["Region or nation"], table["Attendees (recorded)"], strict=True):
+        if value not in (0, attendees.NOT_RECORDED):
+            in_region = [workshop for workshop, (_, at) in recorded.items() if at == region]
+            shown.append((workshops_in(in_region), None if value == SUPPRESSED else int(value)))
+    points = profession.workshop_locations(data.query("profession_workshop_locations", nations=None), totals)
+    figure = profession.members_map(
+        profession.composition(
+            data.protected(
+                "profession_composition",
+                **profession.COMPOSITION_PROTECTION,
+                department_ids=None,
+                nations=None,
+                grades=None,
+                backgrounds=None,
+                top_departments=profession.TOP_DEPARTMENTS,
+            ),
+            "region",
+        ),
+        points,
+        "Members by region",
+    )
+    for row in figure.data[-1].customdata:
+        location_id = points.set_index("name").at[row[0], "location_id"]
+        at = [workshop for workshop, (location, _) in recorded.items() if location == location_id]
+        shown.append((workshops_in(at), _number(row[3])))
+    # A region's count and its share of all attendees, both shown, give the total: count it as shown when they do.
+    both = voices["attendees"].notna() & voices["attendee_share"].notna() & (voices["attendees"] > 0)
+    total = attendees.grand_total(totals)
+    assert pd.isna(total) == (~both).all()
+    shown.append((frozenset(recorded), None if pd.isna(total) else int(total)))
+    return [(workshops, value) for workshops, value in shown if workshops]
+
+
+@pytest.mark.parametrize(("db", "k"), [("bundled_db", 35), ("bundled_db", 60), ("bundled_db", 100), ("fixture_db", 30)])
+def test_attendees_on_both_pages_together_pin_no_blank(db, k, use_db, monkeypatch, request):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", str(k))
+    use_db(request.getfixturevalue(db))
+    truth = data.query("attendee_totals")
+    totals = attendees.protected_totals()
+    workshops = attendees.workshop_rows(truth)
+    recorded = {
+        row.workshop_id: (row.location_id, row.region) for row in workshops.itertuples() if row.recorded_workshops > 0
+    }
+    pooled = shown_attendees(totals, recorded)
+    # No count of people below k is shown anywhere, and each shown number is the true one.
+    true_value = {
+        workshops: int(truth.loc[truth["workshop_id"].isin(workshops), "attendees"].sum()) for workshops, _ in pooled
+    }
+    for workshops, value in pooled:
+        if value is not None:
+            assert value >= k, f"{sorted(workshops)} shows {value} below k={k}"
+            assert value == true_value[workshops]
+    # The blanks to attack are the protected rollup's: every workshop, location, region or total it blanks. (A page's
+    # [c] for some other sum, such as the KPI of a view that cuts a blanked workshop's location, protects nothing new.)
+    blank_rows = totals[totals["attendees"].isna() & (totals["recorded_workshops"] > 0)]
+    blanks = []
+    for row in blank_rows.itertuples():
+        blanks.append(
+            frozenset(
+                workshop
+                for workshop, (location, region) in recorded.items()
+                if row.region in (TOTAL, region)
+                and row.location_id in (TOTAL, location)
+                and row.workshop_id in (TOTAL, workshop)
+            )
+        )
+    assert blanks, "the test must have blanks to attack"
+    shown_blank = {workshops for workshops, value in pooled if value is None}
+    assert shown_blank & set(blanks), "the pages must show some of them as [c]"
+    # An intruder with a solver: the true workshop counts are unknown, every shown number is a sum of them.
+    equations, values = [], {}
+    for number, (workshops, value) in enumerate(pooled):
+        if value is not None:
+            values[("shown", number)] = value
+            equations.append({("shown", number): -1, **{(workshop, "x"): 1 for workshop in workshops}})
+    unknowns = {(workshop, "x") for workshop in recorded}
+    for number, workshops in enumerate(blanks):
+        equations.append({("blank", number): -1, **{(workshop, "x"): 1 for workshop in workshops}})
+        unknowns.add(("blank", number))
+    ranges = feasible_range(equations, values, unknowns)
+    for number, workshops in enumerate(blanks):
+        low, high = ranges[("blank", number)]
+        assert high - low > 0.5, f"the blank sum of {sorted(workshops)} can be worked out: it must be {low:g}"

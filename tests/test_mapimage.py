@@ -10,12 +10,12 @@ import pytest
 from PIL import Image
 
 from dashboard import charts, mapimage, roadtrip
-from tests.test_roadtrip import TINY_NATIONS, small_tour
+from tests.test_roadtrip import TINY_NATIONS, protected_rollup, small_tour
 
 
 def tour_deck() -> pdk.Deck:
     locations, stops = small_tour()
-    return roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0)
+    return roadtrip.build_deck(locations, stops, TINY_NATIONS, protected_rollup(stops, k=0))
 
 
 def expected_pixel(deck: pdk.Deck, position, width: int, height: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import build, data, disclosure, profession
+from dashboard import attendees, build, data, disclosure, profession
 
 PAGE = "dashboard/pages/profession.py"
 REGIONS = (
@@ -109,6 +109,19 @@ def test_top_departments_add_the_rest_into_other(source):
     assert result["label"].iloc[-1] == f"Other departments ({len(ranked) - 2})"
 
 
+def voices_coverage() -> pd.DataFrame:
+    """The voices table's rows as the page builds them: protected members, and attendees from the shared rollup."""
+    return profession.voices(
+        data.protected("profession_voices", **profession.VOICES_PROTECTION), attendees.protected_totals()
+    )
+
+
+def map_points(nations=None) -> pd.DataFrame:
+    """The map's workshop locations as the page builds them, with their protected attendees."""
+    locations = data.query("profession_workshop_locations", nations=nations)
+    return profession.workshop_locations(locations, attendees.protected_totals())
+
+
 def expected_voices(csvs) -> pd.DataFrame:
     """Voices coverage computed in pandas from the CSVs: shares by region, ratio = suggestion share / member share."""
     members = csvs["members"]["region"].value_counts()
@@ -130,7 +143,7 @@ def expected_voices(csvs) -> pd.DataFrame:
 @pytest.mark.usefixtures("no_suppression")
 def test_voices_coverage_equals_pandas(source):
     expected = expected_voices(source)
-    result = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    result = voices_coverage()
     result = result.set_index("region")
     assert list(result.index) == list(REGIONS)
     for column in ("members", "attendees", "suggestions"):
@@ -144,7 +157,7 @@ def test_voices_coverage_equals_pandas(source):
 def test_fixture_numbers_by_hand(fixture_db, use_db, no_suppression):
     # London: 4 of 12 members, 8 of 15 suggestions (w01 and w04); 40 attendees recorded (w04 has none recorded).
     use_db(fixture_db)
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION)).set_index("region")
+    voices = voices_coverage().set_index("region")
     london = voices.loc["London"]
     assert (london["members"], london["suggestions"], london["attendees"]) == (4, 8, 40)
     assert london["workshops_without_attendance"] == 1
@@ -157,7 +170,7 @@ def test_region_without_workshop_or_suggestions_shows_zero_and_is_flagged(fixtur
     # North East: one member (fewer than k, so blanked), no workshop, no suggestions.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     use_db(fixture_db)
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    voices = voices_coverage()
     table = profession.voices_table(voices).set_index("Region or nation")
     assert list(table.index) == list(REGIONS)
     north_east = table.loc["North East"]
@@ -177,7 +190,7 @@ def test_attendees_are_protected_and_structural_zeros_stay(fixture_db, use_db, m
     # London's 40 stays. The nine regions with no workshop held have 0 attendees by construction: shown, not [c].
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "30")
     use_db(fixture_db)
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    voices = voices_coverage()
     table = profession.voices_table(voices).set_index("Region or nation")
     attendees = table["Attendees (recorded)"]
     assert attendees[["London", "South West", "Scotland"]].tolist() == [
@@ -193,8 +206,7 @@ def test_attendees_are_protected_and_structural_zeros_stay(fixture_db, use_db, m
     assert table.loc["North East", "Representation ratio"] == 0
     assert table.loc["North East", "Under-represented (< 0.8)"] == "Yes"
     assert "North East gave no suggestions" in profession.under_represented(voices)
-    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
-    points = profession.workshop_points(locations, voices).set_index("name")
+    points = map_points().set_index("name")
     assert dict(zip(points.index, profession.attendees_text(points), strict=True)) == {
         "London": "40",
         "Glasgow": disclosure.SUPPRESSED,
@@ -206,23 +218,24 @@ def test_attendees_are_protected_and_structural_zeros_stay(fixture_db, use_db, m
     assert (labels["Scotland"], labels["London"], labels["Wales"]) == (disclosure.SUPPRESSED, "42%", "0%")
 
 
-def test_a_location_whose_region_total_is_blanked_is_blanked_too(bundled_db, use_db, monkeypatch):
-    # k=35: Northern Ireland's 31 is blanked, and Yorkshire's 38 with it (the next smallest). York is Yorkshire's only
-    # location: its 38 on the map would give the region's blank away. Edinburgh recorded no attendance.
+def test_the_table_and_the_map_show_the_same_protected_rows(bundled_db, use_db, monkeypatch):
+    # k=35: Belfast's 31 and Glasgow's 29 are blanked. Northern Ireland (Belfast alone) goes with Belfast; Glasgow's
+    # other workshop (46) covers its 29, so Glasgow (75) and Scotland stay; York's 38 (Yorkshire's only workshop) goes
+    # too, or the tour's total would give Belfast's away. Edinburgh recorded no attendance.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "35")
     use_db(bundled_db)
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    voices = voices_coverage()
     blank_regions = set(voices.loc[voices["attendees"].isna(), "region"])
     assert blank_regions == {"Northern Ireland", "Yorkshire and The Humber"}
-    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
-    assert locations.set_index("name").loc["York", "attendees"] == 38  # the location alone is above k
-    points = profession.workshop_points(locations, voices)
+    points = map_points()
     texts = dict(zip(points["name"], profession.attendees_text(points), strict=True))
-    assert (texts["York"], texts["Belfast"], texts["Edinburgh"]) == (
+    assert (texts["York"], texts["Belfast"], texts["Edinburgh"], texts["Glasgow"]) == (
         disclosure.SUPPRESSED,
         disclosure.SUPPRESSED,
         "not recorded",
+        "75",
     )
+    assert voices.set_index("region").at["Scotland", "attendees"] == 75
     figure = profession.members_map(profession.composition(composition(), "region"), points, "Members by region")
     hover = {row[0]: row[3] for row in figure.data[-1].customdata}
     assert (hover["York"], hover["Edinburgh"]) == ("[c] recorded attendees", "attendance not recorded")
@@ -231,7 +244,7 @@ def test_a_location_whose_region_total_is_blanked_is_blanked_too(bundled_db, use
 
 def test_under_represented_sentence_quotes_the_shares(fixture_db, use_db, no_suppression):
     use_db(fixture_db)
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    voices = voices_coverage()
     sentence = profession.under_represented(voices)
     # South West: 4 of 12 members (33%), 3 of 15 suggestions (20%).
     assert "South West holds 33% of members but gave 20% of suggestions" in sentence
@@ -299,12 +312,9 @@ def breakdowns(filters: dict | None = None) -> dict[str, tuple[pd.DataFrame, lis
             ["members", "contributors"],
             [],
         )
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+    voices = voices_coverage()
     frames["voices"] = (voices, ["members", "attendees"], [])
-    locations = data.protected(
-        "profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=filters.get("nations") or None
-    )
-    frames["workshop locations"] = (profession.workshop_points(locations, voices), ["attendees"], ["region"])
+    frames["workshop locations"] = (map_points(filters.get("nations") or None), ["attendees"], ["region"])
     return frames
 
 
@@ -348,10 +358,7 @@ def test_no_breakdown_shows_a_count_below_k(db, k, filters, use_db, monkeypatch,
             for share in SHARES_OF[column]:
                 if share in frame:
                     assert frame.loc[frame[column].isna(), share].isna().all(), f"{name}: {share} of a blank count"
-    # The locations of a region whose attendees are blank are blank too, or they would add up to its total.
     locations = frames["workshop locations"][0]
-    hidden_regions = set(voices.loc[voices["attendees"].isna(), "region"])
-    assert locations.loc[locations["region"].isin(hidden_regions), "attendees"].isna().all()
 
     # The tables on screen and in the downloads, and the map's hover text, show the same protected numbers.
     tables = {
@@ -407,9 +414,7 @@ def test_map_is_drawn_offline_with_every_region_and_the_workshops(fixture_db, us
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "3")
     use_db(fixture_db)
     regions = profession.composition(composition(), "region")
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
-    locations = data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=None)
-    figure = profession.members_map(regions, profession.workshop_points(locations, voices), "Members by region")
+    figure = profession.members_map(regions, map_points(), "Members by region")
     assert figure.layout.map.style == "white-bg"  # no tile server
     shaded, grey, markers = figure.data
     assert (shaded.type, grey.type, markers.type) == ("choroplethmap", "choroplethmap", "scattermap")
@@ -425,7 +430,7 @@ def test_map_is_drawn_offline_with_every_region_and_the_workshops(fixture_db, us
 def test_nation_filter_keeps_only_that_nations_regions_on_the_map(fixture_db, use_db, no_suppression):
     use_db(fixture_db)
     regions = profession.composition(composition(nations=["Scotland"]), "region")
-    workshops = data.query("profession_workshop_locations", nations=["Scotland"])
+    workshops = map_points(["Scotland"])
     assert regions["category"].tolist() == ["Scotland"]
     assert workshops["location_id"].tolist() == ["glasgow"]
     figure = profession.members_map(regions, workshops, "Members in Scotland")
@@ -445,6 +450,18 @@ def metrics(app) -> dict:
 
 def table_with(app, heading: str) -> pd.DataFrame:
     return next(frame.value for frame in app.dataframe if heading in frame.value.columns)
+
+
+def test_page_shows_the_attendees_protected_once_for_every_page(bundled_db, use_db, open_page, monkeypatch):
+    # The same rollup as the Roadtrip page at k=35: Northern Ireland and Yorkshire are blanked, Scotland's 75 stays.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "35")
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    assert not app.exception, [exception.message for exception in app.exception]
+    table = table_with(app, "Attendees (recorded)").set_index("Region or nation")
+    assert table.loc[["Northern Ireland", "Yorkshire and The Humber"], "Attendees (recorded)"].eq("[c]").all()
+    assert table.loc[["Northern Ireland", "Yorkshire and The Humber"], "Recorded attendees (%)"].eq("[c]").all()
+    assert (table.at["Scotland", "Attendees (recorded)"], table.at["North East", "Attendees (recorded)"]) == ("75", "0")
 
 
 def test_department_filter_changes_the_composition(fixture_db, fixture_csvs, use_db, open_page, no_suppression):

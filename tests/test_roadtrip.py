@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import charts, data, roadtrip
+from dashboard import attendees, charts, data, disclosure, roadtrip
+from dashboard.disclosure import TOTAL
 from dashboard.filters import Filters
 
 PAGE = "dashboard/pages/roadtrip.py"
@@ -52,6 +53,28 @@ def route_length(stops: pd.DataFrame, radius: float) -> float:
 
 def run(name: str, filters: Filters = Filters()) -> pd.DataFrame:
     return data.query(name, **filters.params())
+
+
+def attendee_rollup(workshops: pd.DataFrame) -> pd.DataFrame:
+    """attendee_totals worked out in pandas from workshops with their region: workshops, locations, regions, total."""
+    columns = ["region", "location_id", "workshop_id", "workshops", "recorded_workshops", "attendees"]
+    rows = [
+        (row.region, row.location_id, row.workshop_id, 1, int(pd.notna(row.attendees)), row.attendees)
+        for row in workshops.itertuples()
+    ]
+    for keys in (("region", "location_id"), ("region",), ()):
+        groups = workshops.groupby(list(keys)) if keys else [((), workshops)]
+        for values, group in groups:
+            values = values if isinstance(values, tuple) else (values,)
+            key = (*values, *[TOTAL] * (3 - len(values)))
+            rows.append((*key, len(group), int(group["attendees"].notna().sum()), group["attendees"].sum(min_count=1)))
+    rollup = pd.DataFrame(rows, columns=columns)
+    return rollup.astype({"attendees": "Float64"}).astype({"attendees": "Int64"})
+
+
+def protected_rollup(workshops: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The attendee rollup of some workshops protected at k, as attendees.protected_totals protects the real one."""
+    return disclosure.suppress(attendee_rollup(workshops), **attendees.PROTECTION, k=k)
 
 
 FILTER_CASES = [
@@ -122,7 +145,7 @@ class TestQueries:
         assert kpis["locations"] == stops["location_id"].nunique()
         assert kpis["nations"] == stops["nation"].nunique()
         assert kpis["suggestions"] == len(suggestions)
-        assert kpis["attendees"] == pytest.approx(stops["attendees"].sum())
+        assert "attendees" not in kpis  # counts of people come protected, from attendee_totals
         assert kpis["workshops_with_attendees"] == stops["attendees"].notna().sum()
         assert kpis["reported_miles"] == pytest.approx(stops["miles_travelled"].sum())
 
@@ -167,16 +190,27 @@ class TestQueries:
             workshops=("workshop_id", "size"),
             first_stop=("stop", "min"),
             stops=("stop", lambda numbers: ", ".join(str(n) for n in sorted(numbers))),
-            attendees=("attendees", lambda values: values.sum(min_count=1)),
             suggestions=("suggestions", "sum"),
         )
         locations = run("roadtrip_locations", filters).set_index("location_id")
         assert list(locations.index) == list(expected.sort_values("first_stop").index)
         for column in ("workshops", "first_stop", "stops", "suggestions"):
             assert locations[column].tolist() == expected.loc[locations.index, column].tolist(), column
-        assert (
-            locations["attendees"].fillna(-1).tolist() == expected.loc[locations.index, "attendees"].fillna(-1).tolist()
-        )
+        assert "attendees" not in locations
+
+    @pytest.mark.parametrize("db", ["fixture", "bundled"])
+    def test_attendee_totals_match_the_csvs(self, db, use_db, request):
+        use_db(request.getfixturevalue(f"{db}_db"))
+        csvs = request.getfixturevalue(f"{db}_csvs")
+        workshops = csvs["workshops"].merge(csvs["locations"][["location_id", "region"]], on="location_id")
+        keys = ["region", "location_id", "workshop_id"]
+        expected = attendee_rollup(workshops).sort_values(keys, ignore_index=True)
+        result = data.query("attendee_totals").sort_values(keys, ignore_index=True)
+        assert result[keys].values.tolist() == expected[keys].values.tolist()
+        for column in ("workshops", "recorded_workshops"):
+            assert result[column].tolist() == expected[column].tolist(), column
+        # A place where no workshop recorded attendance is NULL (a structural 0), not 0.
+        assert result["attendees"].astype("Int64").fillna(-1).tolist() == expected["attendees"].fillna(-1).tolist()
 
     def test_representative_suggestions_come_from_the_top_themes(self, fixture_db, fixture_csvs, use_db):
         use_db(fixture_db)
@@ -266,7 +300,8 @@ TINY_NATIONS = {
 
 def deck_json(**options) -> dict:
     locations, stops = small_tour()
-    return json.loads(roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0, **options).to_json())
+    totals = protected_rollup(stops, k=0)
+    return json.loads(roadtrip.build_deck(locations, stops, TINY_NATIONS, totals, **options).to_json())
 
 
 class TestDeck:
@@ -328,7 +363,8 @@ class TestDeck:
         tooltip = deck_json()["layers"] and roadtrip.TOOLTIP_TEXT
         for field in ("name", "venues", "hosts", "dates", "attendees_text", "suggestions", "top_theme_text"):
             assert "{" + field + "}" in tooltip
-        deck = roadtrip.build_deck(*small_tour(), TINY_NATIONS, k=0)
+        locations, stops = small_tour()
+        deck = roadtrip.build_deck(locations, stops, TINY_NATIONS, protected_rollup(stops, k=0))
         assert deck._tooltip == {"text": roadtrip.TOOLTIP_TEXT}
 
     def test_point_area_follows_the_chosen_measure(self):
@@ -376,11 +412,13 @@ class TestDeck:
     def test_builder_is_pure(self):
         locations, stops = small_tour()
         before = (locations.copy(), stops.copy())
-        first = roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0).to_json()
-        second = roadtrip.build_deck(locations, stops, TINY_NATIONS, k=0).to_json()
+        totals = protected_rollup(stops, k=0)
+        first = roadtrip.build_deck(locations, stops, TINY_NATIONS, totals).to_json()
+        second = roadtrip.build_deck(locations, stops, TINY_NATIONS, totals).to_json()
         assert first == second
         pd.testing.assert_frame_equal(locations, before[0])
         pd.testing.assert_frame_equal(stops, before[1])
+        pd.testing.assert_frame_equal(totals, protected_rollup(stops, k=0))
 
     def test_bundled_outlines_are_the_four_nations(self):
         nations = roadtrip.uk_nations()
@@ -404,7 +442,7 @@ def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
 class TestLabels:
     def test_no_stop_number_covers_another_or_a_stop(self, bundled_db, use_db):
         locations, stops = bundled_tour(bundled_db, use_db)
-        records = roadtrip.stop_records(locations, roadtrip.location_attendees(roadtrip.protect_attendees(stops)))
+        records = roadtrip.stop_records(locations, roadtrip.location_attendees(stops, attendees.protected_totals()))
         pixels = 512 * 2 ** roadtrip.INITIAL_VIEW["zoom"] / (2 * math.pi)
         boxes = {record["name"]: label_box(record, pixels) for record in records}
         for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
@@ -467,25 +505,52 @@ class TestClicks:
 
 
 class TestAttendees:
-    def test_small_counts_are_hidden_with_a_second_so_the_total_gives_nothing_away(self):
+    # small_tour: London a (40) and d (12), Glasgow b (25), Cardiff c (not recorded). Totals: London 52, Glasgow 25,
+    # the tour 77. At k=20, d's 12 is blanked, and a's 40 with it (else London's 52 gives it away); 52, 25 and 77 stay.
+
+    def test_workshops_are_blanked_as_the_shared_rollup_blanks_them(self):
         _, stops = small_tour()
-        protected = roadtrip.protect_attendees(stops, k=20)
-        # 12 is below 20, so [c]; alone it could be worked out from the total, so the next smallest (25) goes too.
-        assert protected["attendees_text"].tolist() == ["40", "[c]", roadtrip.NOT_RECORDED, "[c]"]
+        shown = roadtrip.workshop_attendees(stops, protected_rollup(stops, k=20))
+        assert shown["attendees_text"].tolist() == ["[c]", "25", roadtrip.NOT_RECORDED, "[c]"]
+        assert shown["attendees_safe"].isna().tolist() == [True, False, True, True]
 
     def test_no_suppression_when_control_is_off(self):
         _, stops = small_tour()
-        assert roadtrip.protect_attendees(stops, k=0)["attendees_text"].tolist() == ["40", "25", "not recorded", "12"]
+        shown = roadtrip.workshop_attendees(stops, protected_rollup(stops, k=0))
+        assert shown["attendees_text"].tolist() == ["40", "25", "not recorded", "12"]
 
-    def test_a_place_with_a_hidden_workshop_is_hidden(self):
+    def test_a_place_shows_its_protected_total(self):
         _, stops = small_tour()
-        per_place = roadtrip.location_attendees(roadtrip.protect_attendees(stops, k=20)).set_index("location_id")
-        assert per_place.at["london", "attendees_text"] == "[c]"
+        per_place = roadtrip.location_attendees(stops, protected_rollup(stops, k=20)).set_index("location_id")
+        assert per_place.at["london", "attendees_text"] == "52"
+        assert per_place.at["glasgow", "attendees_text"] == "25"
         assert per_place.at["cardiff", "attendees_text"] == roadtrip.NOT_RECORDED
+        assert pd.isna(per_place.at["cardiff", "attendees_safe"])
+
+    def test_a_place_cut_by_the_filters_is_blank_if_what_is_left_holds_a_blank(self):
+        # A date filter that keeps London's first visit only: its 40 is blank, so London's sum is [c], not 40.
+        _, stops = small_tour()
+        totals = protected_rollup(stops, k=20)
+        per_place = roadtrip.location_attendees(stops.head(2), totals).set_index("location_id")
+        assert per_place.at["london", "attendees_text"] == disclosure.SUPPRESSED
+        # A place where one workshop recorded nothing shows the others' total and says so.
+        moved = stops.assign(location_id=["london", "glasgow", "london", "london"], region="London")
+        partly = roadtrip.location_attendees(moved, protected_rollup(moved, k=20)).set_index("location_id")
+        assert partly.at["london", "attendees_text"] == "52 (some workshops not recorded)"
+
+    def test_the_kpi_is_a_published_total_or_a_sum_of_shown_workshops(self):
+        _, stops = small_tour()
+        totals = protected_rollup(stops, k=20)
+        assert roadtrip.attendees_kpi(stops, totals) == "77"  # every workshop: the tour's total
+        assert roadtrip.attendees_kpi(stops[stops["location_id"] != "glasgow"], totals) == "52"  # London's total
+        assert roadtrip.attendees_kpi(stops.head(2), totals) == disclosure.SUPPRESSED  # 40 + 25 would give 40 away
+        assert roadtrip.attendees_kpi(stops.iloc[[1]], totals) == "25"
+        assert roadtrip.attendees_kpi(stops.iloc[[2]], totals) == "none recorded"
+        assert roadtrip.attendees_kpi(stops.head(2), protected_rollup(stops, k=0)) == "65"
 
     def test_workshop_table_has_every_field(self):
         _, stops = small_tour()
-        table = roadtrip.workshop_table(stops, k=0)
+        table = roadtrip.workshop_table(stops, protected_rollup(stops, k=0))
         assert list(table.columns) == [
             "Stop",
             "Date",
@@ -653,3 +718,27 @@ class TestPage:
         assert "mapProvider" not in spec
         assert not re.search(r"carto|mapbox", decks[0].proto.json, re.IGNORECASE)
         assert "roadtrip_map" in decks[0].proto.id
+
+
+def test_page_shows_the_attendees_protected_once_for_every_page(bundled_db, use_db, open_page, monkeypatch):
+    # k=35 on the bundled tour: Belfast (31), York (38) and Glasgow's two workshops (46, 29) are blanked in the shared
+    # rollup; Glasgow's 75, Scotland's and the tour's 880 stay, so the views made of whole places show their sums.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "35")
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    assert not app.exception, [exception.message for exception in app.exception]
+
+    def points() -> dict[str, str]:
+        spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+        layer = next(layer for layer in spec["layers"] if layer["id"].startswith("stops"))
+        return {point["location_id"]: point["attendees_text"] for point in layer["data"]}
+
+    assert metrics(app)["Attendees"] == "880"
+    table = frame_of(app, "Workshop ID").set_index("Workshop ID")["Attendees"]
+    assert table[["w01", "w04", "w06", "w13"]].eq("[c]").all() and table["w03"] == "88"
+    assert table["w05"] == roadtrip.NOT_RECORDED
+    assert (points()["glasgow"], points()["belfast"], points()["edinburgh"]) == ("75", "[c]", roadtrip.NOT_RECORDED)
+    app.multiselect(key="nation").set_value(["Scotland", "Wales"]).run()
+    assert metrics(app)["Attendees"] == "174"  # Scotland's 75 and Wales's 99, both shown on the Profession page
+    app.multiselect(key="nation").set_value(["Northern Ireland"]).run()
+    assert metrics(app)["Attendees"] == "[c]"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, layout, profession
+from dashboard import attendees, data, disclosure, filters, layout, profession
 
 active = filters.current()
 layout.header("Profession", "Where our members are, and how far the strategy tour heard the whole profession.")
@@ -39,7 +39,9 @@ page_filters = "; ".join(
 suffix = f" ({page_filters})" if page_filters else ""
 
 kpis = data.query_one("profession_kpis", **member_filters)
-voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION))
+# Attendees are protected once, over the whole tour, for this page and the Roadtrip page alike.
+attendee_totals = attendees.protected_totals()
+voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION), attendee_totals)
 flagged = int(voices["under_represented"].fillna(False).sum())
 layout.kpi_row(
     [
@@ -109,9 +111,8 @@ with right:
     )
 
 st.header("Where members are")
-workshops = profession.workshop_points(
-    data.protected("profession_workshop_locations", **profession.LOCATION_PROTECTION, nations=active.nations or None),
-    voices,
+workshops = profession.workshop_locations(
+    data.query("profession_workshop_locations", nations=active.nations or None), attendee_totals
 )
 event = st.plotly_chart(
     profession.members_map(

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import config, data, disclosure, filters, layout, roadtrip
+from dashboard import attendees, config, data, disclosure, filters, layout, roadtrip
 
 MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
 
@@ -23,6 +23,8 @@ kpis = data.query_one("roadtrip_kpis", **active.params())
 route = data.query_one("roadtrip_route_length", **active.params())
 stops = data.query("roadtrip_stops", **active.params())
 locations = data.query("roadtrip_locations", **active.params())
+# Attendees are protected once, over the whole tour, for this page and the Profession page alike.
+attendee_totals = attendees.protected_totals()
 
 layout.kpi_row(
     [
@@ -30,10 +32,7 @@ layout.kpi_row(
         ("Locations", f"{kpis['locations']:,}"),
         ("Nations", f"{kpis['nations']:,}"),
         ("Suggestions", f"{kpis['suggestions']:,}"),
-        (
-            "Attendees",
-            "none recorded" if not kpis["workshops_with_attendees"] else disclosure.format_count(kpis["attendees"]),
-        ),
+        ("Attendees", roadtrip.attendees_kpi(stops, attendee_totals)),
         ("Miles travelled (reported)", f"{kpis['reported_miles']:,.0f}"),
         ("Route as the crow flies (miles)", f"{route['route_miles']:,.0f}"),
         ("Route as the crow flies (km)", f"{route['route_km']:,.0f}"),
@@ -67,7 +66,13 @@ selected = picker.selectbox(
 )
 size_by = "attendees" if sizing.toggle("Size points by attendees", key=SIZE_KEY, bind="query-params") else "suggestions"
 deck = roadtrip.build_deck(
-    locations, stops, roadtrip.uk_nations(), size_by=size_by, selected=selected, basemap=config.basemap_enabled()
+    locations,
+    stops,
+    roadtrip.uk_nations(),
+    attendee_totals,
+    size_by=size_by,
+    selected=selected,
+    basemap=config.basemap_enabled(),
 )
 st.pydeck_chart(
     deck,
@@ -127,8 +132,7 @@ with voices_column:
         st.page_link("dashboard/pages/themes.py", label="Every suggestion, on the Themes page", icon=":material/forum:")
 
 st.subheader("Every workshop" if not selected else f"Workshops in {place}")
-# Attendees are protected across all the workshops shown by the sidebar, then the selection picks rows.
-workshops = roadtrip.workshop_table(stops)
+workshops = roadtrip.workshop_table(stops, attendee_totals)
 if selected:
     workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)
 st.dataframe(
