@@ -199,8 +199,8 @@ def recorded(frame: pd.DataFrame) -> pd.Series:
 def attendees_text(frame: pd.DataFrame) -> list[str]:
     """Recorded attendees as text: a count, [c] when blanked, or 'not recorded' where no workshop recorded any."""
     return [
-        count_text(attendees) if was_recorded else NOT_RECORDED
-        for attendees, was_recorded in zip(frame["attendees"], recorded(frame), strict=True)
+        attendees.text(value if was_recorded else None)
+        for value, was_recorded in zip(frame["attendees"], recorded(frame), strict=True)
     ]
 
 

@@ -26,9 +26,9 @@ ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
 LABEL_SIZE, LABEL_GAP = 15, 6
 # Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
+LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # The timeline at its narrowest on the page (plot area, pixels), the room above the top point, a label's character.
 TIMELINE_WIDTH, TIMELINE_HEIGHT, TIMELINE_HEADROOM, TIMELINE_CHAR = 700, 280, 1.15, 7.5
-LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # A right-pointing arrowhead, tinted by the layer (mask), turned to each leg's bearing: the route's direction.
 ARROW_ICON = {
     "url": "data:image/svg+xml;charset=utf-8,"
