@@ -12,6 +12,7 @@ PAGES = [
     st.Page("dashboard/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("dashboard/pages/roadtrip.py", title="Roadtrip", icon=":material/map:", url_path="roadtrip"),
     st.Page("dashboard/pages/themes.py", title="Suggestion themes", icon=":material/forum:", url_path="themes"),
+    st.Page("dashboard/pages/review.py", title="Theme review", icon=":material/fact_check:", url_path="review"),
     st.Page(
         "dashboard/pages/leadership.py", title="Leadership access", icon=":material/groups:", url_path="leadership"
     ),

@@ -10,8 +10,11 @@ import streamlit as st
 
 # The secrets.toml section that holds the access settings (documented in .streamlit/secrets.example.toml).
 SECTION = "gse"
-# url_path of each page only admins may open.
+# url_path of each page only admins may open, and of each only reviewers (and admins) may.
 ADMIN_PAGES = frozenset({"data"})
+REVIEWER_PAGES = frozenset({"review"})
+# Who reviews when sign-in is off (the app serves only its own machine): the person at it.
+LOCAL_REVIEWER = "local"
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +45,16 @@ def _entries(settings: Mapping, key: str) -> list[str]:
 
 @dataclass(frozen=True)
 class AccessList:
-    """Who may see the dashboard: whole addresses, whole domains (`@go-science.gov.uk`), and the admins."""
+    """Who may see the dashboard: whole addresses, whole domains (`@go-science.gov.uk`), the admins and the reviewers."""
 
     emails: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
+    reviewers: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> "AccessList":
-        """Read `allow` and `admins` from the [gse] section; a malformed entry is an error, never a wider door."""
+        """Read `allow`, `admins` and `reviewers` from [gse]; a malformed entry is an error, never a wider door."""
         emails, domains = set(), set()
         for entry in _entries(settings, "allow"):
             if entry.startswith("@") and normalise_email(f"x{entry}"):
@@ -62,27 +66,46 @@ class AccessList:
         admins = set(_entries(settings, "admins"))
         if not all(normalise_email(admin) for admin in admins):
             raise AccessSettingsError(f"[{SECTION}] admins entries must be whole email addresses.")
-        return cls(frozenset(emails), frozenset(domains), frozenset(admins))
+        reviewers = set(_entries(settings, "reviewers"))
+        if not all(normalise_email(reviewer) for reviewer in reviewers):
+            raise AccessSettingsError(f"[{SECTION}] reviewers entries must be whole email addresses.")
+        return cls(frozenset(emails), frozenset(domains), frozenset(admins), frozenset(reviewers))
 
     def allows(self, email: object) -> bool:
         """Whether this address may see the dashboard (admins always may)."""
         address = normalise_email(email)
         if address is None:
             return False
-        return address in self.emails or address in self.admins or address.rpartition("@")[2] in self.domains
+        return (
+            address in self.emails
+            or address in self.admins
+            or address in self.reviewers
+            or address.rpartition("@")[2] in self.domains
+        )
 
     def is_admin(self, email: object) -> bool:
         """Whether this address may open the admin pages."""
         address = normalise_email(email)
         return address is not None and address in self.admins
 
+    def is_reviewer(self, email: object) -> bool:
+        """Whether this address may review themes (admins may too)."""
+        address = normalise_email(email)
+        return address is not None and (address in self.reviewers or address in self.admins)
+
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person using this session: their address (None when sign-in is off) and whether they are an admin."""
+    """The person using this session: their address (None when sign-in is off), and whether they are an admin or a reviewer."""
 
     email: str | None
     is_admin: bool
+    is_reviewer: bool = False
+
+    @property
+    def name(self) -> str:
+        """How the team's store records this person: their address, or `local` when sign-in is off."""
+        return self.email or LOCAL_REVIEWER
 
 
 @dataclass(frozen=True)
@@ -133,8 +156,8 @@ def decide(user: Mapping, auth: Mapping, settings: Mapping, server_address: str 
     access = AccessList.from_settings(settings)
     if not auth:
         if is_loopback(server_address):
-            # Only this machine can reach it, so whoever is here runs it and may load data.
-            return Verdict(Viewer(email=None, is_admin=True))
+            # Only this machine can reach it, so whoever is here runs it and may load data and review.
+            return Verdict(Viewer(email=None, is_admin=True, is_reviewer=True))
         if settings.get("serve_without_sign_in") is True:
             # An authenticating proxy in front decides who gets here; the app cannot tell them apart.
             return Verdict(Viewer(email=None, is_admin=False))
@@ -148,7 +171,7 @@ def decide(user: Mapping, auth: Mapping, settings: Mapping, server_address: str 
     verified = user.get("email_verified") not in (False, "false")
     if email is None or not verified or not access.allows(email):
         return Verdict(None, "no_access", email=raw_email if isinstance(raw_email, str) else None)
-    return Verdict(Viewer(email=email, is_admin=access.is_admin(email)))
+    return Verdict(Viewer(email=email, is_admin=access.is_admin(email), is_reviewer=access.is_reviewer(email)))
 
 
 def current_verdict() -> Verdict:
@@ -189,8 +212,34 @@ def gate() -> Viewer:
 
 
 def pages_for(viewer: Viewer, pages: Iterable) -> list:
-    """The navigation pages this viewer may open: everything for admins, all but the admin pages for others."""
-    return [page for page in pages if viewer.is_admin or page.url_path not in ADMIN_PAGES]
+    """The navigation pages this viewer may open: admin pages for admins, review pages for reviewers, the rest for all."""
+    return [
+        page
+        for page in pages
+        if (viewer.is_admin or page.url_path not in ADMIN_PAGES)
+        and (viewer.is_reviewer or page.url_path not in REVIEWER_PAGES)
+    ]
+
+
+def current_reviewer() -> Viewer:
+    """The viewer of this session if they may review, decided afresh from the sign-in (never from session state).
+
+    Every write of the team's work asks this first, so a forged widget event or session value writes nothing.
+    """
+    verdict = current_verdict()
+    if verdict.viewer is None or not verdict.viewer.is_reviewer:
+        raise PermissionError("Only reviewers and admins can record theme decisions.")
+    return verdict.viewer
+
+
+def require_reviewer() -> Viewer:
+    """Stop a review page for anyone but reviewers and admins, even one who reaches it without the navigation."""
+    try:
+        return current_reviewer()
+    except PermissionError as refused:
+        st.error(str(refused), icon=":material/lock:")
+        st.stop()
+        raise AssertionError("st.stop() returned") from None  # pragma: no cover
 
 
 def require_admin() -> None:

@@ -29,6 +29,9 @@ TABLES = (
     "schemes",
     "participation",
 )
+# Written by the build beside the contract's tables: the classifier's three likeliest themes per tagged suggestion.
+DERIVED_TABLE = "theme_alternatives"
+ALTERNATIVE_COLUMNS = ("suggestion_id", "theme_rank", "theme_id", "probability")
 BUNDLED_SOURCE = "bundled"
 BACKUPS_KEPT = 5
 
@@ -89,24 +92,32 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def text_hash(text: str) -> str:
+    """The SHA-256 of a suggestion's text, as DuckDB's sha256() writes it: what ties a review decision to its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Mark source themes as manual and let the classifier tag the rest."""
+    """Mark source themes as manual, let the classifier tag the rest, and keep its three likeliest themes for each."""
     suggestions = frames["suggestions"].copy()
     manual = suggestions["theme_id"].notna()
     suggestions["theme_source"] = None
     suggestions["confidence"] = None
+    suggestions["text_hash"] = suggestions["text"].map(text_hash, na_action="ignore")
     suggestions.loc[manual, "theme_source"] = "manual"
     suggestions.loc[manual, "confidence"] = 1.0
+    alternatives = pd.DataFrame(columns=list(ALTERNATIVE_COLUMNS))
     if (~manual).any() and manual.any():
         # Imported here: scikit-learn takes seconds to load, and dry runs and refused imports never need it.
         from dashboard import themes
 
         model = themes.train(suggestions.loc[manual, "text"], suggestions.loc[manual, "theme_id"], frames["themes"])
-        predicted, confidence = themes.predict(model, suggestions.loc[~manual, "text"])
-        suggestions.loc[~manual, "theme_id"] = predicted
+        ranked_ids, ranked_probabilities = themes.predict_ranked(model, suggestions.loc[~manual, "text"], top=3)
+        suggestions.loc[~manual, "theme_id"] = ranked_ids[:, 0]
         suggestions.loc[~manual, "theme_source"] = "auto"
-        suggestions.loc[~manual, "confidence"] = confidence
-    return {**frames, "suggestions": suggestions}
+        suggestions.loc[~manual, "confidence"] = ranked_probabilities[:, 0]
+        alternatives = themes.ranked_frame(suggestions.loc[~manual, "suggestion_id"], ranked_ids, ranked_probabilities)
+    return {**frames, "suggestions": suggestions, DERIVED_TABLE: alternatives}
 
 
 def write_database(
@@ -138,6 +149,9 @@ def write_database(
                 connection.unregister("incoming")
                 if number == len(TABLES) // 2:
                     stage("loading")
+            connection.register("incoming", frames[DERIVED_TABLE])
+            connection.execute(f"insert into {DERIVED_TABLE} by name select * from incoming")  # noqa: S608 (a constant)
+            connection.unregister("incoming")
             connection.execute((config.QUERIES_DIR / "typicality.sql").read_text())
             row_counts = {table: table_rows(connection, table) for table in TABLES}
             data_date = connection.execute(

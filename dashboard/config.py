@@ -7,12 +7,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB_PATH = ROOT / ".gse" / "gse.duckdb"
+# The team's own work lives outside .gse/, which `make clean` deletes: it cannot be rebuilt from data/.
+DEFAULT_STORE_PATH = ROOT / "team" / "team.duckdb"
 DEFAULT_DISCLOSURE_THRESHOLD = 10
 
 
 def db_path() -> Path:
     """Where the DuckDB file lives: GSE_DB_PATH, or .gse/gse.duckdb in the checkout."""
     return Path(os.environ.get("GSE_DB_PATH") or DEFAULT_DB_PATH)
+
+
+def store_path() -> Path:
+    """Where the team's writable store lives (review decisions and the like): GSE_STORE_PATH, or team/team.duckdb."""
+    return Path(os.environ.get("GSE_STORE_PATH") or DEFAULT_STORE_PATH)
 
 
 def disclosure_threshold() -> int:

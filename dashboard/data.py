@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, disclosure
+from dashboard import config, disclosure, store
 
 # Hardened: nothing outside the database file can be read, written, installed or re-enabled. The app's own connection
 # (_connect) applies the same settings to an attached file; other read-only openers pass this to duckdb.connect.
@@ -24,6 +24,10 @@ CONNECTION_CONFIG = {
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 PIN_KEY = "data_pinned_database"  # session state: the database this page run reads (see pin)
+DECISIONS_PIN_KEY = "data_pinned_decisions"  # session state: the review decisions this page run reads (see pin)
+DECISIONS_VIEW = "review_decisions"  # the name queries/macros.sql reads the team's latest theme decisions under
+# A query that reads suggestions' themes depends on the review decisions as well as on the database file.
+READS_THEMES = re.compile(r"\b(current|chosen|explored)_suggestions\(")
 NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
 
 
@@ -73,17 +77,40 @@ def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnectio
     return connection
 
 
-def _cursor(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def _cursor(connection: duckdb.DuckDBPyConnection, decisions: int | None = None) -> duckdb.DuckDBPyConnection:
     # Each query gets its own cursor (connections are not thread-safe); a cursor starts in the in-memory catalog. Tables
-    # resolve to the attached file, and the shared filter macros (created in memory) still resolve.
+    # resolve to the attached file, and the shared filter macros (created in memory) still resolve. The team's latest
+    # theme decisions (read from their own store, never written here) are put on the cursor under the name the
+    # macros read, so this connection needs no access to the store's file.
     cursor = connection.cursor()
     cursor.execute("set search_path = 'gse.main,memory.main'")
+    if decisions is not None:
+        cursor.register(DECISIONS_VIEW, _decision_frames[decisions])
     return cursor
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A new cursor on the shared read-only connection to the current database file; close it when done."""
-    return _cursor(_connect(*_file_identity(config.db_path())))
+    """A new cursor on the shared read-only connection to the current database file, with the current theme decisions."""
+    return _cursor(_connect(*_file_identity(config.db_path())), current_decisions())
+
+
+# The latest decisions frame of each store version read in this process (never mutated: DuckDB only reads it).
+_decision_frames: dict[int, pd.DataFrame] = {}
+
+
+@lru_cache(maxsize=4)
+def _decisions_at(stamp: tuple) -> int:
+    version, frame = store.latest_decisions()
+    _decision_frames.setdefault(version, frame)
+    for old in sorted(_decision_frames)[:-4]:
+        _decision_frames.pop(old, None)
+    return version
+
+
+def current_decisions() -> int:
+    """The version of the team's theme decisions as they are now (the newest decision's id; 0 for none)."""
+    # Keyed by the store file's stamp and this process's write count: a page run reads the store only after a write.
+    return _decisions_at((store.file_stamp(), store.writes()))
 
 
 def _file_identity(path: Path) -> tuple[str, tuple[int, int, int]]:
@@ -109,6 +136,7 @@ def pin() -> Database:
     the next run, never half (some figures old, some new); a fragment's rerun keeps its page's file.
     """
     st.session_state[PIN_KEY] = current_database()
+    st.session_state[DECISIONS_PIN_KEY] = current_decisions()
     return st.session_state[PIN_KEY]
 
 
@@ -116,6 +144,15 @@ def run_database() -> Database:
     """The database this run reads: the one pinned for it, or (outside a page, or before a pin) the current file."""
     pinned = st.session_state.get(PIN_KEY) if st.runtime.exists() else None
     return pinned or current_database()
+
+
+def run_decisions() -> int:
+    """The theme decisions this run reads: those pinned for it, or (outside a page, or before a pin) the current ones."""
+    pinned = st.session_state.get(DECISIONS_PIN_KEY) if st.runtime.exists() else None
+    version = current_decisions() if pinned is None else pinned
+    if version not in _decision_frames:  # pinned by a run before another session's newer reads pushed it out
+        version = current_decisions()
+    return version
 
 
 @lru_cache(maxsize=8)
@@ -142,9 +179,11 @@ def _hashable(value):
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _run(name: str, parameters: tuple[tuple[str, object], ...], database: Database) -> pd.DataFrame:
+def _run(
+    name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: int | None
+) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
-    cursor = _cursor(_connect(database.path, database.stamp))
+    cursor = _cursor(_connect(database.path, database.stamp), decisions)
     try:
         return cursor.execute(sql_text(name), values).df()
     finally:
@@ -161,7 +200,15 @@ def query(name: str, **parameters) -> pd.DataFrame:
     if missing:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(missing)}")
     bound = tuple((key, _hashable(parameters[key])) for key in needed)
-    return _run(name, bound, run_database())
+    # Only queries that read suggestions' themes are keyed by the decisions: a review does not recompute the rest.
+    decisions = run_decisions() if reads_themes(name) else None
+    return _run(name, bound, run_database(), decisions)
+
+
+@cache
+def reads_themes(name: str) -> bool:
+    """Whether a query reads suggestions through the macros that apply the team's theme decisions."""
+    return bool(READS_THEMES.search(strip_comments(sql_text(name))))
 
 
 def protected(name: str, *, counts, rates=None, groups=None, margins=None, sums=None, **parameters) -> pd.DataFrame:
@@ -183,6 +230,16 @@ def protected_together(tables: Mapping[str, tuple[str, Mapping]], links: Callabl
     return disclosure.suppress_together(
         frames, {name: spec for name, (_, spec) in tables.items()}, links(frames, parameters)
     )
+
+
+def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
+    """The team's theme decisions, oldest first: one suggestion's, or (None) all of them; cached per store version."""
+    return _decision_log(suggestion_id, run_decisions())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _decision_log(suggestion_id: str | None, decisions: int) -> pd.DataFrame:
+    return store.read("decision_log", {"suggestion_id": suggestion_id})
 
 
 def query_one(name: str, **parameters) -> dict:

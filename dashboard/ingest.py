@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import build, config
+from dashboard.review import decisions
 from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
 from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
 
@@ -416,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print_counts(summary_frame(plan))
     print(f"imported into {db}")
+    reviewed = decisions.import_report(db)
+    if reviewed:
+        print(reviewed)
     return 0
 
 

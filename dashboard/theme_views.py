@@ -8,6 +8,7 @@ from dashboard import charts
 # Page sizes the explorer offers: the only values ever bound as the query's limit.
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+UNTHEMED = "Unthemed"  # a reviewer found that none of the themes fits
 NOT_RECORDED = "Not recorded"
 # The longest suggestion quoted as typical, in characters: about what fits on a post-it.
 QUOTE_LENGTH = 160
@@ -180,13 +181,13 @@ def standout_sentence(frame: pd.DataFrame, row: str, name: str, theme_counts: pd
 
 
 def review_sentence(kpis: dict) -> str | None:
-    """'The classifier tagged 234 suggestions; 31 of them (13%) need a person to check them.'"""
+    """'The classifier's tags on 234 suggestions are unreviewed; 31 of them (13%) need a person to check them.'"""
     auto = int(kpis["auto"] or 0)
     if not auto:
         return None
     review = int(kpis["needs_review"] or 0)
     return (
-        f"The classifier tagged {auto:,} of {int(kpis['suggestions']):,} suggestions; "
+        f"{auto:,} of {int(kpis['suggestions']):,} suggestions carry an unreviewed classifier tag; "
         f"{review:,} of those ({review / auto:.0%}) have low confidence and need a person to check them."
     )
 
@@ -223,12 +224,24 @@ def explorer_title(
 
 
 def tagged_by(source, confidence) -> str:
-    """How a suggestion got its theme, in words: 'By hand' or 'Classifier, 87%'."""
+    """How a suggestion got its theme, in words: 'By hand', 'Reviewed' or 'Classifier, 87%'."""
     if source == "manual":
         return "By hand"
+    if source == "reviewed":
+        return "Reviewed"
     if source == "auto":
         return f"Classifier, {confidence:.0%}"
     return "Untagged"
+
+
+def reliance_sentence(kpis: dict) -> str | None:
+    """'212 of 1,470 themes are unreviewed classifier tags.', from suggestion_kpis (None when there are none)."""
+    suggestions, auto = int(kpis["suggestions"] or 0), int(kpis["auto"] or 0)
+    if not suggestions:
+        return None
+    if not auto:
+        return f"All {suggestions:,} themes are coded by hand or checked by a reviewer."
+    return f"{auto:,} of {suggestions:,} themes are unreviewed classifier tags."
 
 
 def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +249,7 @@ def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Suggestion": matches["text"],
-            "Theme": matches["theme"].fillna("Untagged"),
+            "Theme": matches["theme"].fillna(UNTHEMED).where(matches["theme_source"].notna(), "Untagged"),
             "Tagged": [tagged_by(s, c) for s, c in zip(matches["theme_source"], matches["confidence"], strict=True)],
             "Confidence": matches["confidence"].where(matches["theme_source"] == "auto"),
             "Needs review": matches["needs_review"].map({True: "Yes", False: "No"}),

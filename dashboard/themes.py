@@ -1,6 +1,6 @@
 """The offline theme classifier: learn from hand-tagged suggestions and the taxonomy, tag the rest, and its commands.
 
-python -m dashboard.themes classify INPUT.csv [--db PATH]   CSV of id,theme_id,confidence on stdout
+python -m dashboard.themes classify INPUT.csv [--db PATH] [--top N]   CSV of id,theme_id,confidence on stdout
 python -m dashboard.themes evaluate [--db PATH] [--heldout CSV]   cross-validated scores of the hand-tagged suggestions
 """
 
@@ -180,9 +180,29 @@ def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame
 
 def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The most likely theme of each text and its probability."""
+    theme_ids, probabilities = predict_ranked(model, texts, top=1)
+    return theme_ids[:, 0], probabilities[:, 0]
+
+
+def predict_ranked(model, texts: Sequence[str], top: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `top` most likely themes of each text, likeliest first, and their probabilities (rows are texts)."""
     probabilities = model.predict_proba(list(texts))
-    best = probabilities.argmax(axis=1)
-    return model.classes_[best], probabilities[np.arange(len(best)), best]
+    # A stable sort of the negated probabilities: ties keep the classes' own (alphabetical) order, as argmax did.
+    order = np.argsort(-probabilities, axis=1, kind="stable")[:, : min(top, probabilities.shape[1])]
+    return model.classes_[order], np.take_along_axis(probabilities, order, axis=1)
+
+
+def ranked_frame(suggestion_ids: Sequence[str], theme_ids: np.ndarray, probabilities: np.ndarray) -> pd.DataFrame:
+    """The ranked themes as rows of suggestion_id, theme_rank (1 = likeliest), theme_id and probability."""
+    ranks = theme_ids.shape[1]
+    return pd.DataFrame(
+        {
+            "suggestion_id": np.repeat(np.asarray(suggestion_ids, dtype=object), ranks),
+            "theme_rank": np.tile(np.arange(1, ranks + 1), len(theme_ids)),
+            "theme_id": theme_ids.ravel(),
+            "probability": probabilities.ravel(),
+        }
+    )
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -242,16 +262,27 @@ def read_input(path: Path, columns: Sequence[str] = ("id", "text")) -> pd.DataFr
     return frame
 
 
-def classify(input_path: Path, db_path: Path, out=sys.stdout) -> None:
-    """Write id,theme_id,confidence for every row of the input, in its order, from a model trained on the database."""
+def classify(input_path: Path, db_path: Path, out=sys.stdout, top: int = 1) -> None:
+    """Write id,theme_id,confidence for every row of the input, in its order, from a model trained on the database.
+
+    With top N above 1, each row goes on with theme_2,confidence_2 ... theme_N,confidence_N: the next likeliest themes.
+    """
+    if top < 1:
+        raise InputError(f"--top must be 1 or more, not {top}.")
     suggestions = read_input(input_path)
     tagged, taxonomy = training_data(db_path)
     model = train(tagged["text"], tagged["theme_id"], taxonomy)
-    theme_ids, confidences = predict(model, suggestions["text"])
+    theme_ids, confidences = predict_ranked(model, suggestions["text"], top=top)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "theme_id", "confidence"])
-    for suggestion_id, theme_id, confidence in zip(suggestions["id"], theme_ids, confidences, strict=True):
-        writer.writerow([suggestion_id, theme_id, f"{confidence:.4f}"])
+    header = ["id", "theme_id", "confidence"]
+    for rank in range(2, theme_ids.shape[1] + 1):
+        header += [f"theme_{rank}", f"confidence_{rank}"]
+    writer.writerow(header)
+    for suggestion_id, ranked_ids, ranked_confidences in zip(suggestions["id"], theme_ids, confidences, strict=True):
+        cells = [suggestion_id]
+        for theme_id, confidence in zip(ranked_ids, ranked_confidences, strict=True):
+            cells += [theme_id, f"{confidence:.4f}"]
+        writer.writerow(cells)
 
 
 def fold_numbers(tagged: pd.DataFrame, folds: int = FOLDS, seed: int = SEED) -> np.ndarray:
@@ -362,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     classify_command = commands.add_parser("classify", help="print id,theme_id,confidence for each row of a CSV")
     classify_command.add_argument("input", type=Path, help="CSV with the columns id,text (others are ignored)")
+    classify_command.add_argument(
+        "--top", type=int, default=1, help="also print the next likeliest themes, up to N in all (default 1)"
+    )
     evaluate_command = commands.add_parser("evaluate", help="cross-validated macro-F1, per-theme scores, confusion")
     evaluate_command.add_argument("--folds", type=int, default=FOLDS, help=f"number of folds (default {FOLDS})")
     evaluate_command.add_argument("--heldout", type=Path, help="also score a labelled CSV with id,text,theme_id")
@@ -373,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path = args.db or config.db_path()
     try:
         if args.command == "classify":
-            classify(args.input, db_path)
+            classify(args.input, db_path, top=args.top)
         else:
             print(evaluate(db_path, args.folds, args.heldout))
     except InputError as error:

@@ -19,6 +19,58 @@ create macro chosen_workshops(nations, location_ids, date_from, date_to) as tabl
         and (date_from is null or workshops.held_on >= date_from)
         and (date_to is null or workshops.held_on <= date_to);
 
+-- Stands in for the latest review decisions until dashboard/data.py puts the store's on a query's cursor under this
+-- name (queries/store/latest_decisions.sql has the same columns). With none, every suggestion keeps its own tag.
+create table review_decisions (
+    decision_id bigint,
+    suggestion_id varchar,
+    theme_after varchar,
+    action varchar,
+    decided_by varchar,
+    decided_at timestamp,
+    text_hash varchar,
+    base_theme varchar,
+    base_source varchar
+);
+
+-- Every suggestion with its current theme: its latest review decision while that still applies, else the database's
+-- own tag (the file's hand-coded theme, or the classifier's). A decision stops applying when the suggestion's text
+-- changes (stale: back to the queue), or when an import brings a hand-coded theme the reviewer did not see (the file is
+-- the newer word: superseded). theme_source is then 'reviewed', and a reviewer's "none of these" leaves theme_id NULL
+-- (Unthemed). tagged_theme_id and tagged_source keep the database's own tag; review_state says what became of the
+-- latest decision ('applies', 'stale', 'superseded' or NULL for none).
+create macro current_suggestions() as table
+    select
+        suggestions.* replace (
+            case when decided.applies then decided.theme_after else suggestions.theme_id end as theme_id,
+            case when decided.applies then 'reviewed' else suggestions.theme_source end as theme_source
+        ),
+        suggestions.theme_id as tagged_theme_id,
+        suggestions.theme_source as tagged_source,
+        decided.decision_id,
+        decided.decided_by,
+        decided.decided_at,
+        case
+            when decided.applies then 'applies'
+            when decided.stale then 'stale'
+            when decided.decision_id is not null then 'superseded'
+        end as review_state
+    from gse.suggestions
+    left join (
+        select
+            review_decisions.*,
+            review_decisions.text_hash <> tagged.text_hash as stale,
+            not stale and not (
+                tagged.theme_source = 'manual'
+                and (
+                    review_decisions.base_source is distinct from 'manual'
+                    or review_decisions.base_theme is distinct from tagged.theme_id
+                )
+            ) as applies
+        from review_decisions
+        inner join gse.suggestions as tagged using (suggestion_id)
+    ) as decided using (suggestion_id);
+
 -- The suggestions made at those workshops and matching the theme filter, with their workshop's date and location.
 create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, date_to) as table
     select
@@ -27,7 +79,7 @@ create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, dat
         chosen.location_id,
         chosen.location,
         chosen.nation
-    from gse.suggestions
+    from current_suggestions() as suggestions
     inner join chosen_workshops(nations, location_ids, date_from, date_to) as chosen using (workshop_id)
     where theme_ids is null or list_contains(theme_ids, suggestions.theme_id);
 

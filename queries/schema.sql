@@ -61,7 +61,19 @@ create table suggestions (
     -- Filled by the build: 'manual' for a theme in the source file, 'auto' for one the classifier chose.
     theme_source varchar check (theme_source in ('manual', 'auto')),
     confidence double check (confidence between 0 and 1),
+    -- Filled by the build: a review decision (the team's store) applies only while the text it was made on is unchanged.
+    text_hash varchar not null check (text_hash = sha256(text)),
     check ((theme_id is null) = (theme_source is null))
+);
+
+-- Filled by the build: the classifier's three most likely themes for each suggestion it tagged, so that a reviewer
+-- can correct a tag with one click.
+create table theme_alternatives (
+    suggestion_id varchar not null references suggestions (suggestion_id),
+    theme_rank integer not null check (theme_rank between 1 and 3),
+    theme_id varchar not null references themes (theme_id),
+    probability double not null check (probability between 0 and 1),
+    primary key (suggestion_id, theme_rank)
 );
 
 create table schemes (

@@ -1,8 +1,11 @@
--- Suggestions per theme, with each theme's share of all matching suggestions: one row per theme (zero rows kept).
+-- Suggestions per theme, with each theme's share of all matching suggestions and how many of them are coded by hand,
+-- reviewed, or unreviewed classifier tags: one row per theme (zero rows kept). Unthemed suggestions are not counted.
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL).
 -- Key: theme_id.
 with chosen_suggestions as (
-    select theme_id
+    select
+        theme_id,
+        theme_source
     from chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to)
 ),
 
@@ -10,7 +13,10 @@ counted as (
     select
         themes.theme_id,
         themes.label,
-        count(chosen_suggestions.theme_id) as suggestions
+        count(chosen_suggestions.theme_id) as suggestions,
+        count(*) filter (where chosen_suggestions.theme_source = 'manual') as by_hand,
+        count(*) filter (where chosen_suggestions.theme_source = 'reviewed') as reviewed,
+        count(*) filter (where chosen_suggestions.theme_source = 'auto') as unreviewed
     from themes
     left join chosen_suggestions using (theme_id)
     where $theme_ids is null or list_contains($theme_ids, themes.theme_id)
@@ -22,6 +28,9 @@ final as (
         theme_id,
         label,
         suggestions,
+        by_hand,
+        reviewed,
+        unreviewed,
         coalesce(suggestions / nullif(sum(suggestions) over (), 0), 0) as share
     from counted
 )

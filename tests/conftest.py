@@ -1,5 +1,6 @@
 """Shared fixtures: small and bundled DuckDB files, and the app pointed at one of them."""
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,22 @@ def read_csvs(folder: Path) -> dict[str, pd.DataFrame]:
     return {
         table: pd.read_csv(folder / f"{table}.csv", keep_default_na=False, na_values=[""]) for table in build.TABLES
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def team_store(tmp_path_factory) -> Path:
+    """Every test writes the team's store under a temporary folder, never into the checkout's team/."""
+    path = tmp_path_factory.mktemp("team") / "team.duckdb"
+    os.environ["GSE_STORE_PATH"] = str(path)
+    return path
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch) -> Path:
+    """An empty team store of this test's own."""
+    path = tmp_path / "team" / "team.duckdb"
+    monkeypatch.setenv("GSE_STORE_PATH", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

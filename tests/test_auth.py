@@ -109,7 +109,7 @@ def test_loopback_addresses(address, loopback):
 @pytest.mark.parametrize(
     ("user", "settings", "address", "expected"),
     [
-        ({}, {}, "localhost", Viewer(None, is_admin=True)),
+        ({}, {}, "localhost", Viewer(None, is_admin=True, is_reviewer=True)),
         ({}, {}, None, "not_served"),
         ({}, {}, "0.0.0.0", "not_served"),
         ({}, {"serve_without_sign_in": True}, "0.0.0.0", Viewer(None, is_admin=False)),
@@ -128,7 +128,7 @@ def test_without_auth_the_app_serves_only_its_own_machine(user, settings, addres
         ({"email": "someone@go-science.gov.uk"}, GSE, "sign_in"),
         ({"is_logged_in": "true", "email": "someone@go-science.gov.uk"}, GSE, "sign_in"),
         ({**SIGNED_IN, "email": "someone@go-science.gov.uk"}, GSE, Viewer("someone@go-science.gov.uk", False)),
-        ({**SIGNED_IN, "email": "Boss@go-science.gov.uk"}, GSE, Viewer("boss@go-science.gov.uk", True)),
+        ({**SIGNED_IN, "email": "Boss@go-science.gov.uk"}, GSE, Viewer("boss@go-science.gov.uk", True, True)),
         ({**SIGNED_IN, "email": "someone@elsewhere.example"}, GSE, "no_access"),
         ({**SIGNED_IN, "email": "someone@go-science.gov.uk", "email_verified": False}, GSE, "no_access"),
         (
@@ -370,6 +370,6 @@ def test_an_unreadable_secrets_file_lets_nobody_in(tmp_path, monkeypatch):
     try:
         assert auth.current_verdict().refusal == "misconfigured"
         broken.unlink()
-        assert auth.current_verdict().viewer == Viewer(None, is_admin=True)
+        assert auth.current_verdict().viewer == Viewer(None, is_admin=True, is_reviewer=True)
     finally:
         streamlit_config.set_option("secrets.files", before)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
+from dashboard.review import decisions
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
 PLAN_KEY = "data_plan"
@@ -195,7 +196,10 @@ def run_import(plan: ingest.Plan) -> None:
         return
     st.session_state.pop(PLAN_KEY, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
-    st.session_state[DONE_KEY] = f"Imported {sum(counts.values()):,} rows from {plan.source}."
+    reviewed = decisions.import_report(path)
+    st.session_state[DONE_KEY] = f"Imported {sum(counts.values()):,} rows from {plan.source}." + (
+        f" {reviewed}" if reviewed else ""
+    )
     st.rerun()
 
 

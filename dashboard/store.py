@@ -1,0 +1,228 @@
+"""The team's writable store: review decisions and the rest of the team's work, the only code that writes it.
+
+It is a DuckDB file of its own (config.store_path()), apart from the analytic database, which builds and imports
+replace and which the pages read through a hardened read-only connection. Rows are only ever appended: the current
+state is a query over the events (queries/store/). docs/STORE.md says how it moves to PostgreSQL.
+"""
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard import config
+
+SCHEMA_VERSION = 1
+STORE_QUERIES = config.QUERIES_DIR / "store"
+# How long an operation waits for another process (an import from the command line, a second server) to let go of
+# the file before it says the store is busy.
+BUSY_WAIT_SECONDS = 10.0
+# The store's connection reads nothing but its own file.
+CONNECTION_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+# One operation at a time in this process: DuckDB hands every connection to one path the same instance, and a check
+# (has anyone decided since?) followed by an insert must not interleave with another session's.
+_LOCK = threading.Lock()
+_READY: set[str] = set()
+_WRITES = [0]  # writes this process has made: with the file's stamp, tells readers the decisions may have changed
+
+
+class StoreBusy(RuntimeError):
+    """Another process held the store for longer than BUSY_WAIT_SECONDS."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """The latest decision on a suggestion, as a writer who raced us left it."""
+
+    suggestion_id: str
+    decision_id: int
+    theme_after: str | None
+    decided_by: str
+    decided_at: datetime
+
+
+class Conflict(Exception):
+    """Someone decided on these suggestions after the writer looked: nothing was written."""
+
+    def __init__(self, heads: Sequence[Head]):
+        super().__init__(f"{len(heads)} suggestion(s) changed since you looked")
+        self.heads = tuple(heads)
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """One theme decision to append; the columns of theme_decisions (queries/store/schema.sql) but the id."""
+
+    request_id: str
+    suggestion_id: str
+    supersedes: int
+    theme_before: str | None
+    theme_after: str | None
+    action: str
+    source: str
+    decided_by: str
+    decided_at: datetime
+    note: str
+    text_hash: str
+    base_theme: str | None
+    base_source: str | None
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/store/NAME.sql."""
+    return (STORE_QUERIES / f"{name}.sql").read_text()
+
+
+def file_stamp(path: Path | None = None) -> tuple:
+    """What changes whenever a write lands (the file and its write-ahead log), read without opening the store."""
+    path = path or config.store_path()
+    stamps = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            status = file.stat()
+            stamps.append((status.st_mtime_ns, status.st_size))
+        except FileNotFoundError:
+            stamps.append(None)
+    return (str(path), *stamps)
+
+
+@contextlib.contextmanager
+def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store, opened for one operation and closed after it, so a second process can take its turn."""
+    path = path or config.store_path()
+    with _LOCK:
+        connection = _open(path)
+        try:
+            if str(path) not in _READY:
+                connection.execute(sql("schema"))
+                if not connection.execute("select count(*) from store_info").fetchone()[0]:
+                    connection.execute("insert into store_info values ($version)", {"version": SCHEMA_VERSION})
+                _READY.add(str(path))
+            yield connection
+        finally:
+            connection.close()
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), config=CONNECTION_CONFIG)
+        except duckdb.IOException as error:
+            # DuckDB lets one process at a time open a file for writing; another one's hold is brief.
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                if "lock" in str(error).lower():
+                    raise StoreBusy(f"The team's store {path} is in use by another program; try again.") from None
+                raise
+            time.sleep(0.05)
+
+
+def read(name: str, parameters: dict | None = None, path: Path | None = None) -> pd.DataFrame:
+    """Run a read query from queries/store/ and return its rows."""
+    with connection(path) as store:
+        return store.execute(sql(name), parameters or {}).df()
+
+
+def writes() -> int:
+    """How many writes this process has committed (a file's stamp alone can miss two writes in one clock tick)."""
+    return _WRITES[0]
+
+
+def latest_decisions(path: Path | None = None) -> tuple[int, pd.DataFrame]:
+    """The store's version (the newest decision's id, 0 for none) and the latest decision on each suggestion, read together."""
+    with connection(path) as store:
+        store.execute("begin transaction")
+        latest = int(store.execute(sql("store_version")).fetchone()[1])
+        frame = store.execute(sql("latest_decisions")).df()
+        store.execute("commit")
+    return latest, frame
+
+
+def version(path: Path | None = None) -> int:
+    """The newest decision's id (0 when there is none): it grows with every write, since rows are only appended."""
+    return int(read("store_version", path=path).at[0, "latest_decision_id"])
+
+
+def append_decisions(
+    decisions: Sequence[NewDecision],
+    path: Path | None = None,
+    *,
+    on_stage: Callable[[str], None] | None = None,
+) -> list[int]:
+    """Append decisions in one transaction; returns their ids.
+
+    A request already written (a double click sends the same request ids) is not written again: its ids come back.
+    Each decision names the latest decision its writer saw (`supersedes`); if anyone has decided on one of the
+    suggestions since, nothing is written and Conflict says who and what. on_stage("inserted") is called before the
+    commit, so a test can stop the process mid-write.
+    """
+    if not decisions:
+        raise ValueError("no decisions to write")
+    request_ids = [decision.request_id for decision in decisions]
+    suggestion_ids = [decision.suggestion_id for decision in decisions]
+    if len(set(suggestion_ids)) != len(suggestion_ids):
+        raise ValueError("a suggestion appears twice in one write")
+    with connection(path) as store:
+        store.execute("begin transaction")
+        try:
+            seen = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
+            if len(seen):
+                store.execute("rollback")
+                return sorted(int(decision_id) for decision_id in seen["decision_id"])
+            heads = store.execute(sql("decision_heads"), {"suggestion_ids": suggestion_ids}).df()
+            latest = dict(zip(heads["suggestion_id"], heads["decision_id"], strict=True))
+            moved = [
+                decision.suggestion_id
+                for decision in decisions
+                if latest.get(decision.suggestion_id, 0) != decision.supersedes
+            ]
+            if moved:
+                store.execute("rollback")
+                raced = heads[heads["suggestion_id"].isin(moved)]
+                raise Conflict(
+                    [Head(**{key: _plain(value) for key, value in row.items()}) for row in raced.to_dict("records")]
+                )
+            store.execute(sql("insert_decisions"), {"decisions": [asdict(decision) for decision in decisions]})
+            if on_stage:
+                on_stage("inserted")
+            written = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
+            store.execute("commit")
+            _WRITES[0] += 1
+        except duckdb.ConstraintException:
+            # The unique (suggestion_id, supersedes) key caught a writer the check above could not see (another
+            # process between our check and our insert): the same answer as the check's.
+            store.execute("rollback")
+            raise Conflict(
+                [Head(**{key: _plain(value) for key, value in row.items()}) for row in _heads(store, suggestion_ids)]
+            ) from None
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                store.execute("rollback")
+            raise
+    return sorted(int(decision_id) for decision_id in written["decision_id"])
+
+
+def _heads(store: duckdb.DuckDBPyConnection, suggestion_ids: Sequence[str]) -> list[dict]:
+    return store.execute(sql("decision_heads"), {"suggestion_ids": list(suggestion_ids)}).df().to_dict("records")
+
+
+def _plain(value):
+    """A pandas scalar as the plain Python value it stands for."""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,78 @@
+-- The theme review queue: machine tags a reviewer should check, under the shared filters and the explorer's own, one
+-- page at a time. Flagged tags (confidence under $review_below) come first, least confident first; then suggestions
+-- whose decision went stale because their text changed; then a seeded audit sample of about $audit_percent % of the
+-- confident machine tags, so that confident errors are found too. Each row carries the classifier's three likeliest
+-- themes. Reviewed suggestions leave the queue.
+-- Parameters: as suggestion_matches.sql (shared and explorer filters, $search_pattern, $review_below), and
+-- $audit_percent (0-100), $queues (a list of 'flagged', 'changed text', 'audit sample', or NULL for all),
+-- $page_size (rows, or NULL for all), $page_offset (rows to skip, or NULL).
+-- Key: suggestion_id.
+-- Example: {"review_below": 0.5, "audit_percent": 5, "page_size": 10, "page_offset": 0}
+with explored as (
+    select
+        *,
+        case
+            when theme_source = 'auto' and confidence < $review_below then 'flagged'
+            when review_state = 'stale' then 'changed text'
+            when theme_source = 'auto' and md5_number('audit:' || suggestion_id) % 100 < $audit_percent
+                then 'audit sample'
+        end as queue
+    from explored_suggestions(
+        $theme_ids, $nations, $location_ids, $date_from, $date_to,
+        $explorer_theme_ids, $explorer_location_ids, $workshop_ids, $questions, $search_pattern, null, $review_below
+    )
+),
+
+queued as (
+    select *
+    from explored
+    where queue is not null
+        and ($queues is null or list_contains($queues, queue))
+),
+
+alternatives as (
+    select
+        suggestion_id,
+        max(theme_id) filter (where theme_rank = 1) as theme_1,
+        max(probability) filter (where theme_rank = 1) as probability_1,
+        max(theme_id) filter (where theme_rank = 2) as theme_2,
+        max(probability) filter (where theme_rank = 2) as probability_2,
+        max(theme_id) filter (where theme_rank = 3) as theme_3,
+        max(probability) filter (where theme_rank = 3) as probability_3
+    from theme_alternatives
+    group by suggestion_id
+),
+
+final as (
+    select
+        queued.suggestion_id,
+        queued.queue,
+        queued.text,
+        queued.location,
+        queued.workshop_id,
+        queued.held_on,
+        queued.question,
+        queued.theme_id,
+        themes.label as theme,
+        queued.theme_source,
+        queued.confidence,
+        queued.tagged_theme_id,
+        queued.tagged_source,
+        coalesce(queued.decision_id, 0) as decision_id,
+        alternatives.theme_1,
+        alternatives.probability_1,
+        alternatives.theme_2,
+        alternatives.probability_2,
+        alternatives.theme_3,
+        alternatives.probability_3,
+        case queued.queue when 'flagged' then 1 when 'changed text' then 2 else 3 end as queue_order,
+        md5(queued.suggestion_id) as audit_order
+    from queued
+    left join themes using (theme_id)
+    left join alternatives using (suggestion_id)
+)
+
+select * from final
+order by queue_order, case when queue = 'flagged' then confidence end nulls last, audit_order, suggestion_id
+limit $page_size
+offset coalesce($page_offset, 0)

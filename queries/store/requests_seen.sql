@@ -1,0 +1,8 @@
+-- The decisions already written for the given request ids (a double submit sends the same ids again): one row each.
+-- Parameters: $request_ids (a list of request ids).
+-- Key: request_id.
+select
+    request_id,
+    decision_id
+from theme_decisions
+where list_contains($request_ids, request_id)

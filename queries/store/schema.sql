@@ -1,0 +1,32 @@
+-- The team's writable store (dashboard/store.py): its tables, created if missing. Not the analytic database: nothing
+-- here can be rebuilt from data/, so builds and imports never touch this file.
+-- Decisions are events: rows are only ever inserted, never updated or deleted (dashboard/store.py has no other verb).
+
+create table if not exists store_info (
+    schema_version integer not null
+);
+
+create sequence if not exists decision_ids start 1;
+
+-- One row per theme decision. The current theme of a suggestion is its latest decision that still applies
+-- (queries/macros.sql, current_suggestions). supersedes is the decision the writer saw as the latest (0 for none): the
+-- unique key makes two writers who saw the same state unable both to land, whatever the application does.
+create table if not exists theme_decisions (
+    decision_id bigint primary key default nextval('decision_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    suggestion_id varchar not null check (length(trim(suggestion_id)) > 0),
+    supersedes bigint not null check (supersedes >= 0),
+    theme_before varchar,
+    theme_after varchar,
+    action varchar not null check (action in ('confirm', 'change', 'none')),
+    source varchar not null check (source in ('classifier', 'reviewer', 'import')),
+    decided_by varchar not null check (length(trim(decided_by)) > 0),
+    decided_at timestamp not null,
+    note varchar not null check (length(note) <= 2000),
+    text_hash varchar not null check (regexp_full_match(text_hash, '[0-9a-f]{64}')),
+    -- The analytic database's own tag when the decision was made: the file's hand-coded theme or the classifier's.
+    base_theme varchar,
+    base_source varchar check (base_source in ('manual', 'auto')),
+    check ((action = 'none') = (theme_after is null)),
+    unique (suggestion_id, supersedes)
+);
