@@ -19,9 +19,9 @@ import duckdb
 import pandas as pd
 
 from dashboard import build, config
-from dashboard.review import decisions
 from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
 from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
+from dashboard.review import decisions
 
 # Tests set this to a stage name ("validated", "loading", "committed", "swapped") to make the import pause there,
 # writing its process id to the file named by GSE_INGEST_TEST_MARKER, so the test can kill it at that point.
