@@ -1,6 +1,7 @@
 """The data layer: run a named query from queries/ on the read-only database, cached by data version."""
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -77,7 +78,7 @@ def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnectio
     return connection
 
 
-def _cursor(connection: duckdb.DuckDBPyConnection, decisions: int | None = None) -> duckdb.DuckDBPyConnection:
+def _cursor(connection: duckdb.DuckDBPyConnection, decisions: str | None = None) -> duckdb.DuckDBPyConnection:
     # Each query gets its own cursor (connections are not thread-safe); a cursor starts in the in-memory catalog. Tables
     # resolve to the attached file, and the shared filter macros (created in memory) still resolve. The team's latest
     # theme decisions (read from their own store, never written here) are put on the cursor under the name the
@@ -95,20 +96,25 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 # The latest decisions frame of each store version read in this process (never mutated: DuckDB only reads it).
-_decision_frames: dict[int, pd.DataFrame] = {}
+_decision_frames: dict[str, pd.DataFrame] = {}
+
+
+_decision_frames_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _decisions_at(stamp: tuple) -> int:
+def _decisions_at(stamp: tuple) -> str:
+    # Keeps twice as many frames as stamps, so any version this returns still has its frame.
     version, frame = store.latest_decisions()
-    _decision_frames.setdefault(version, frame)
-    for old in sorted(_decision_frames)[:-4]:
-        _decision_frames.pop(old, None)
+    with _decision_frames_lock:
+        _decision_frames[version] = frame
+        while len(_decision_frames) > 8:  # dicts keep insertion order: drop the oldest read
+            _decision_frames.pop(next(iter(_decision_frames)))
     return version
 
 
-def current_decisions() -> int:
-    """The version of the team's theme decisions as they are now (the newest decision's id; 0 for none)."""
+def current_decisions() -> str:
+    """The state of the team's theme decisions as they are now (see store.latest_decisions)."""
     # Keyed by the store file's stamp and this process's write count: a page run reads the store only after a write.
     return _decisions_at((store.file_stamp(), store.writes()))
 
@@ -146,7 +152,7 @@ def run_database() -> Database:
     return pinned or current_database()
 
 
-def run_decisions() -> int:
+def run_decisions() -> str:
     """The theme decisions this run reads: those pinned for it, or (outside a page, or before a pin) the current ones."""
     pinned = st.session_state.get(DECISIONS_PIN_KEY) if st.runtime.exists() else None
     version = current_decisions() if pinned is None else pinned
@@ -180,7 +186,7 @@ def _hashable(value):
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _run(
-    name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: int | None
+    name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: str | None
 ) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
     cursor = _cursor(_connect(database.path, database.stamp), decisions)
@@ -238,7 +244,7 @@ def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _decision_log(suggestion_id: str | None, decisions: int) -> pd.DataFrame:
+def _decision_log(suggestion_id: str | None, decisions: str) -> pd.DataFrame:
     return store.read("decision_log", {"suggestion_id": suggestion_id})
 
 

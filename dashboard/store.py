@@ -8,6 +8,7 @@ state is a query over the events (queries/store/). docs/STORE.md says how it mov
 import contextlib
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -108,7 +109,10 @@ def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             if str(path) not in _READY:
                 connection.execute(sql("schema"))
                 if not connection.execute("select count(*) from store_info").fetchone()[0]:
-                    connection.execute("insert into store_info values ($version)", {"version": SCHEMA_VERSION})
+                    connection.execute(
+                        "insert into store_info values ($version, $store_id)",
+                        {"version": SCHEMA_VERSION, "store_id": uuid.uuid4().hex},
+                    )
                 _READY.add(str(path))
             yield connection
         finally:
@@ -141,14 +145,14 @@ def writes() -> int:
     return _WRITES[0]
 
 
-def latest_decisions(path: Path | None = None) -> tuple[int, pd.DataFrame]:
-    """The store's version (the newest decision's id, 0 for none) and the latest decision on each suggestion, read together."""
+def latest_decisions(path: Path | None = None) -> tuple[str, pd.DataFrame]:
+    """The store's state ("store id:newest decision id") and the latest decision on each suggestion, read together."""
     with connection(path) as store:
         store.execute("begin transaction")
-        latest = int(store.execute(sql("store_version")).fetchone()[1])
+        store_id, _, latest = store.execute(sql("store_version")).fetchone()
         frame = store.execute(sql("latest_decisions")).df()
         store.execute("commit")
-    return latest, frame
+    return f"{store_id}:{latest}", frame
 
 
 def version(path: Path | None = None) -> int:
@@ -171,52 +175,55 @@ def append_decisions(
     """
     if not decisions:
         raise ValueError("no decisions to write")
-    request_ids = [decision.request_id for decision in decisions]
     suggestion_ids = [decision.suggestion_id for decision in decisions]
     if len(set(suggestion_ids)) != len(suggestion_ids):
         raise ValueError("a suggestion appears twice in one write")
     with connection(path) as store:
         store.execute("begin transaction")
         try:
-            seen = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
-            if len(seen):
-                store.execute("rollback")
-                return sorted(int(decision_id) for decision_id in seen["decision_id"])
-            heads = store.execute(sql("decision_heads"), {"suggestion_ids": suggestion_ids}).df()
-            latest = dict(zip(heads["suggestion_id"], heads["decision_id"], strict=True))
-            moved = [
-                decision.suggestion_id
-                for decision in decisions
-                if latest.get(decision.suggestion_id, 0) != decision.supersedes
-            ]
-            if moved:
-                store.execute("rollback")
-                raced = heads[heads["suggestion_id"].isin(moved)]
-                raise Conflict(
-                    [Head(**{key: _plain(value) for key, value in row.items()}) for row in raced.to_dict("records")]
-                )
-            store.execute(sql("insert_decisions"), {"decisions": [asdict(decision) for decision in decisions]})
-            if on_stage:
-                on_stage("inserted")
-            written = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
-            store.execute("commit")
-            _WRITES[0] += 1
-        except duckdb.ConstraintException:
-            # The unique (suggestion_id, supersedes) key caught a writer the check above could not see (another
-            # process between our check and our insert): the same answer as the check's.
+            written = _append(store, decisions, on_stage)
+        except duckdb.ConstraintException as refused:
             store.execute("rollback")
-            raise Conflict(
-                [Head(**{key: _plain(value) for key, value in row.items()}) for row in _heads(store, suggestion_ids)]
-            ) from None
+            if "supersedes" not in str(refused):
+                raise ValueError(f"The team's store refused the decision: {refused}") from None
+            # The unique (suggestion_id, supersedes) key caught a writer the check in _append could not see (another
+            # process between its check and its insert): the same answer as the check's.
+            raise _conflict(_heads(store, suggestion_ids)) from None
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 store.execute("rollback")
             raise
+    return written
+
+
+def _append(store: duckdb.DuckDBPyConnection, decisions: Sequence[NewDecision], on_stage) -> list[int]:
+    request_ids = [decision.request_id for decision in decisions]
+    seen = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
+    if len(seen):  # a double submit: the first one's decisions stand
+        store.execute("commit")
+        return sorted(int(decision_id) for decision_id in seen["decision_id"])
+    heads = _heads(store, [decision.suggestion_id for decision in decisions])
+    latest = {head["suggestion_id"]: head["decision_id"] for head in heads}
+    moved = {
+        decision.suggestion_id for decision in decisions if latest.get(decision.suggestion_id, 0) != decision.supersedes
+    }
+    if moved:
+        raise _conflict([head for head in heads if head["suggestion_id"] in moved])
+    store.execute(sql("insert_decisions"), {"decisions": [asdict(decision) for decision in decisions]})
+    if on_stage:
+        on_stage("inserted")
+    written = store.execute(sql("requests_seen"), {"request_ids": request_ids}).df()
+    store.execute("commit")
+    _WRITES[0] += 1
     return sorted(int(decision_id) for decision_id in written["decision_id"])
 
 
 def _heads(store: duckdb.DuckDBPyConnection, suggestion_ids: Sequence[str]) -> list[dict]:
     return store.execute(sql("decision_heads"), {"suggestion_ids": list(suggestion_ids)}).df().to_dict("records")
+
+
+def _conflict(heads: Sequence[dict]) -> Conflict:
+    return Conflict([Head(**{key: _plain(value) for key, value in head.items()}) for head in heads])
 
 
 def _plain(value):

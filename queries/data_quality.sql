@@ -8,7 +8,7 @@ with suggestion_figures as (
         count(*) filter (where theme_id is null) as untagged_suggestions,
         count(*) filter (where theme_source = 'auto') as auto_tagged_suggestions,
         count(*) filter (where theme_source = 'auto' and confidence < $review_below) as auto_tagged_needing_review
-    from suggestions
+    from current_suggestions() as suggestions
 ),
 
 member_figures as (

@@ -16,7 +16,7 @@ final as (
         count(suggestions.suggestion_id) as suggestions
     from chosen_workshops
     inner join locations using (location_id)
-    left join suggestions
+    left join current_suggestions() as suggestions
         on suggestions.workshop_id = chosen_workshops.workshop_id
         and ($theme_ids is null or list_contains($theme_ids, suggestions.theme_id))
     group by locations.location_id, locations.name, locations.nation

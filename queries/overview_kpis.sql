@@ -22,7 +22,7 @@ chosen_workshops as (
 
 chosen_suggestions as (
     select suggestions.suggestion_id
-    from suggestions
+    from current_suggestions() as suggestions
     inner join chosen_workshops using (workshop_id)
     where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
 ),

@@ -21,7 +21,7 @@ final as (
         (select count(distinct nation) from chosen_workshops) as nations,
         (
             select count(*)
-            from suggestions
+            from current_suggestions() as suggestions
             inner join chosen_workshops using (workshop_id)
             where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
         ) as suggestions,

@@ -34,7 +34,7 @@ chosen_suggestions as (
     select
         chosen_workshops.location_id,
         suggestions.theme_id
-    from suggestions
+    from current_suggestions() as suggestions
     inner join chosen_workshops using (workshop_id)
     where $theme_ids is null or list_contains($theme_ids, suggestions.theme_id)
 ),

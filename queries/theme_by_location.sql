@@ -21,7 +21,7 @@ chosen_suggestions as (
     select
         chosen_workshops.location_id,
         suggestions.theme_id
-    from suggestions
+    from current_suggestions() as suggestions
     inner join chosen_workshops using (workshop_id)
     inner join chosen_themes using (theme_id)
 ),

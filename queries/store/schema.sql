@@ -2,8 +2,11 @@
 -- here can be rebuilt from data/, so builds and imports never touch this file.
 -- Decisions are events: rows are only ever inserted, never updated or deleted (dashboard/store.py has no other verb).
 
+-- One row: the schema's version and this store's own id, made when the file is: with the newest decision's id it
+-- names one state of one store, so a store replaced by another (a restore) is never taken for the one before.
 create table if not exists store_info (
-    schema_version integer not null
+    schema_version integer not null,
+    store_id varchar not null
 );
 
 create sequence if not exists decision_ids start 1;

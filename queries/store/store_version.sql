@@ -1,6 +1,8 @@
--- How many decisions the store holds and the newest id: one row. Rows are only appended, so this changes with every write.
+-- The store's id, how many decisions it holds and the newest one's id: one row. Rows are only appended, so this
+-- changes with every write.
 -- Parameters: none.
 select
+    (select store_id from store_info) as store_id,
     count(*) as decisions,
     coalesce(max(decision_id), 0) as latest_decision_id
 from theme_decisions
