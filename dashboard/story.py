@@ -37,6 +37,7 @@ def kpi_slide(kpis: dict, theme_counts: pd.DataFrame, location_suggestions: pd.D
         findings.top_theme(theme_counts),
         findings.busiest_location(location_suggestions),
         findings.participation(kpis),
+        theme_views.reliance_sentence(theme_counts),
     ]
     notes = tuple(note for note in notes if note)
     return Slide(
@@ -56,6 +57,7 @@ def themes_slide(theme_counts: pd.DataFrame) -> Slide:
             "Theme": ordered["label"],
             "Suggestions": [f"{count:,}" for count in ordered["suggestions"]],
             "Share": [f"{share:.0%}" for share in ordered["share"]],
+            **{name: [f"{count:,}" for count in ordered[column]] for column, name, _ in theme_views.SOLIDITY},
         }
     )
     return Slide(
@@ -68,7 +70,9 @@ def themes_slide(theme_counts: pd.DataFrame) -> Slide:
             values=tuple(float(v) for v in ordered["suggestions"]),
             name="Suggestions",
         ),
-        notes=tuple(note for note in [findings.top_theme(theme_counts)] if note),
+        notes=tuple(
+            note for note in [findings.top_theme(theme_counts), theme_views.reliance_sentence(theme_counts)] if note
+        ),
     )
 
 

@@ -65,17 +65,49 @@ def theme_bar_title(theme_counts: pd.DataFrame) -> str:
     return f"{top['label']} is the most common theme ({top['share']:.0%} of suggestions)"
 
 
+# How solid each bar is: the parts of a theme's count by how each suggestion got its theme (theme_counts.sql columns).
+SOLIDITY = (
+    ("by_hand", "Coded by hand", charts.DARK_BLUE),
+    ("reviewed", "Reviewed", charts.TURQUOISE),
+    ("unreviewed", "Unreviewed classifier tags", charts.ORANGE),
+)
+
+
 def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
-    """Suggestions per theme as sorted horizontal bars labelled with count and share; each bar carries its theme_id."""
+    """Suggestions per theme as sorted horizontal bars, each split by how solid its tags are and labelled with count
+    and share; each bar carries its theme_id."""
     ordered = theme_counts.sort_values(["suggestions", "label"], ascending=[False, True]).copy()
     ordered["bar_label"] = [
         f"{count:,} ({share:.0%})" for count, share in zip(ordered["suggestions"], ordered["share"], strict=True)
     ]
-    figure = charts.bar(ordered, x="suggestions", y="label", text="bar_label", title=theme_bar_title(theme_counts))
-    # charts.bar draws the frame bottom-up, so the ids go in the same reversed order as the bars.
-    figure.update_traces(
-        customdata=ordered["theme_id"].iloc[::-1].tolist(),
-        hovertemplate="%{y}: %{x:,} suggestions<br>Click to list them below<extra></extra>",
+    # Largest at the top: plotly draws the first row at the bottom. The total's label rides on the last part, which
+    # ends where the bar does.
+    bottom_up = ordered.iloc[::-1]
+    parts = []
+    for number, (column, name, colour) in enumerate(SOLIDITY):
+        last = number == len(SOLIDITY) - 1
+        parts.append(
+            go.Bar(
+                x=bottom_up[column],
+                y=bottom_up["label"],
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                text=bottom_up["bar_label"] if last else None,
+                textposition="outside",
+                cliponaxis=False,
+                customdata=bottom_up["theme_id"].tolist(),
+                hovertemplate=f"%{{y}}: %{{x:,}} {name.lower()}<br>Click to list them below<extra></extra>",
+            )
+        )
+    figure = charts.style(
+        go.Figure(parts),
+        theme_bar_title(theme_counts),
+        height=max(260, 32 * len(ordered) + 140),
+        barmode="stack",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
+        xaxis={"showgrid": True, "title": None},
+        yaxis={"title": None},
     )
     # Room to the right of the longest bar, so its label is not clipped.
     figure.update_xaxes(title_text="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * 1.18])
@@ -234,14 +266,23 @@ def tagged_by(source, confidence) -> str:
     return "Untagged"
 
 
-def reliance_sentence(kpis: dict) -> str | None:
-    """'212 of 1,470 themes are unreviewed classifier tags.', from suggestion_kpis (None when there are none)."""
-    suggestions, auto = int(kpis["suggestions"] or 0), int(kpis["auto"] or 0)
-    if not suggestions:
+def unthemed_sentence(kpis: dict) -> str | None:
+    """'3 suggestions are Unthemed: a reviewer found that none of the themes fits them.' (None when there are none)."""
+    unthemed = int(kpis.get("unthemed") or 0)
+    if not unthemed:
         return None
-    if not auto:
-        return f"All {suggestions:,} themes are coded by hand or checked by a reviewer."
-    return f"{auto:,} of {suggestions:,} themes are unreviewed classifier tags."
+    are = "suggestion is" if unthemed == 1 else "suggestions are"
+    return f"{unthemed:,} {are} Unthemed: a reviewer found that none of the themes fits {'it' if unthemed == 1 else 'them'}."
+
+
+def reliance_sentence(theme_counts: pd.DataFrame) -> str | None:
+    """'212 of 1,470 themes are unreviewed classifier tags.', from theme_counts.sql (None when nothing is themed)."""
+    themed, unreviewed = int(theme_counts["suggestions"].sum()), int(theme_counts["unreviewed"].sum())
+    if not themed:
+        return None
+    if not unreviewed:
+        return f"All {themed:,} themes are coded by hand or checked by a reviewer."
+    return f"{unreviewed:,} of {themed:,} themes are unreviewed classifier tags."
 
 
 def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:

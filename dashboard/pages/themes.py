@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import data, filters, findings, layout, theme_views, themes
+from dashboard.review import views as review_views
 
 BAR_KEY = "themes_bar"
 EXPLORER_THEMES, EXPLORER_LOCATIONS = "themes_explorer_theme", "themes_explorer_location"
@@ -33,14 +34,21 @@ suggestions = int(kpis["suggestions"])
 layout.kpi_row(
     [
         ("Suggestions", f"{suggestions:,}"),
-        ("Tagged by hand", f"{int(kpis['manual']):,}"),
-        ("Tagged by the classifier", f"{int(kpis['auto']):,}"),
+        ("Coded by hand", f"{int(kpis['manual']):,}"),
+        ("Reviewed", f"{int(kpis['reviewed']):,}"),
+        ("Unreviewed classifier tags", f"{int(kpis['auto']):,}"),
         ("Need review", f"{int(kpis['needs_review']):,}"),
     ]
 )
 st.caption(
-    f"Suggestions without a theme in the source data are tagged by an offline classifier when the database is built. "
-    f"A classifier tag with confidence under {themes.REVIEW_THRESHOLD:.0%} is flagged for review."
+    f"Suggestions without a theme in the source data are tagged by an offline classifier when the database is built; "
+    f"the analysis team checks and corrects those tags on the Theme review page. A classifier tag with confidence "
+    f"under {themes.REVIEW_THRESHOLD:.0%} is flagged for review. "
+    + " ".join(
+        sentence
+        for sentence in (theme_views.reliance_sentence(theme_counts), theme_views.unthemed_sentence(kpis))
+        if sentence
+    )
 )
 layout.findings(
     [
@@ -65,9 +73,17 @@ st.plotly_chart(
     selection_mode="points",
     config={"displayModeBar": False},
 )
-st.caption("Click a bar to list that theme's suggestions in the explorer below.")
-theme_table = theme_counts[["label", "suggestions", "share"]].rename(
-    columns={"label": "Theme", "suggestions": "Suggestions", "share": "Share"}
+st.caption(
+    "Each bar is split by how its suggestions got their theme: coded by hand, checked by a reviewer, or an unreviewed "
+    "classifier tag. Click a bar to list that theme's suggestions in the explorer below."
+)
+theme_table = theme_counts[["label", "suggestions", "share", "by_hand", "reviewed", "unreviewed"]].rename(
+    columns={
+        "label": "Theme",
+        "suggestions": "Suggestions",
+        "share": "Share",
+        **{column: name for column, name, _ in theme_views.SOLIDITY},
+    }
 )
 with st.expander("Table: suggestions per theme"):
     st.dataframe(
@@ -122,6 +138,14 @@ for start in range(0, len(quoted), 3):
                 st.text(f"— {location}")
 
 st.subheader("Suggestion explorer")
+
+
+def theme_history(suggestion_id: str, labels) -> None:
+    """One suggestion's theme history: its tag in the data, then every review decision on it."""
+    state = data.query("review_suggestions", suggestion_ids=(suggestion_id,)).iloc[0].to_dict()
+    st.markdown(f"**History of suggestion {suggestion_id}**")
+    st.text(review_views.state_sentence(state, labels))
+    st.dataframe(review_views.history_table(data.decision_log(suggestion_id), state, labels), hide_index=True)
 
 
 @st.fragment
@@ -222,13 +246,20 @@ def suggestion_explorer() -> None:
             shown = theme_views.explorer_table(rows).drop(columns="Confidence")
             # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become
             # a live link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
-            st.dataframe(
+            picked = st.dataframe(
                 shown,
                 hide_index=True,
                 row_height=84,
                 column_config={"Suggestion": st.column_config.TextColumn(width="large")},
                 key="themes_explorer_table",
+                on_select="rerun",
+                selection_mode="single-row",
             )
+            chosen_rows = picked.selection.rows if picked else []
+            if chosen_rows:
+                theme_history(rows.iloc[chosen_rows[0]]["suggestion_id"], theme_choices)
+            else:
+                st.caption("Select a row to see who set its theme, and when.")
     download_title = theme_views.explorer_title(
         [theme_choices[theme_id] for theme_id in explorer_themes],
         [location_choices[location_id] for location_id in explorer_locations],
@@ -249,3 +280,13 @@ def suggestion_explorer() -> None:
 
 
 suggestion_explorer()
+
+with st.expander("Theme decision log: every review decision, oldest first"):
+    st.caption(
+        "Decisions are never changed or deleted; a suggestion's theme is its latest decision that still applies."
+    )
+    decision_log = review_views.log_table(
+        data.decision_log(), data.query("theme_options").set_index("theme_id")["label"]
+    )
+    st.dataframe(decision_log, hide_index=True)
+    layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
