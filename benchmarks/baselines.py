@@ -47,6 +47,10 @@ def read_frames(folder, tagged_themes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
     frames["workshops"]["held_on"] = pd.to_datetime(frames["workshops"]["held_on"])
     tags = tagged_themes.set_index("suggestion_id")["theme_id"]
+    # A theme in the file is the team's own; the build's classifier gave the rest (no review decisions here).
+    frames["suggestions"]["theme_source"] = (
+        frames["suggestions"]["theme_id"].notna().map({True: "manual", False: "auto"})
+    )
     frames["suggestions"]["theme_id"] = frames["suggestions"]["suggestion_id"].map(tags)
     return frames
 
@@ -105,6 +109,10 @@ def theme_counts(frames: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
     suggestions = chosen_suggestions(frames, params, chosen_workshops(frames, params))
     counted = _chosen(frames["themes"], "theme_id", params.get("theme_ids"))[["theme_id", "label"]].copy()
     counted["suggestions"] = counted["theme_id"].map(suggestions.groupby("theme_id").size()).fillna(0).astype(int)
+    by_source = suggestions.groupby(["theme_id", "theme_source"]).size()
+    for column, source in (("by_hand", "manual"), ("reviewed", "reviewed"), ("unreviewed", "auto")):
+        part = by_source.xs(source, level="theme_source") if source in by_source.index.get_level_values(1) else {}
+        counted[column] = counted["theme_id"].map(part).fillna(0).astype(int)
     total = counted["suggestions"].sum()
     counted["share"] = counted["suggestions"] / total if total else 0.0
     return counted.sort_values(["suggestions", "label"], ascending=[False, True], ignore_index=True)

@@ -282,7 +282,7 @@ def note_exceptions(app, page: Page, kind: str, results: ScaleResults) -> None:
 def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: ScaleResults) -> None:
     """Every query's uncached DuckDB time, and the pandas baseline's, unfiltered and with the filter change."""
     streamlit_logger.set_log_level("error")  # AppTest resets it from the config; these calls warn outside a run
-    database = data.current_database()
+    database, decisions = data.current_database(), data.current_decisions()
     run_uncached = data._run.__wrapped__  # the data layer's own query function, without its cache
     tags = baselines.tagged_themes()
     started = time.perf_counter()
@@ -296,7 +296,7 @@ def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: Scale
             try:
                 for _ in range(repeats):
                     times.setdefault(f"duckdb_{label}", []).append(
-                        timed(partial(run_uncached, name, bound, database)) * 1000
+                        timed(partial(run_uncached, name, bound, database, decisions)) * 1000
                     )
             except duckdb.Error as error:
                 results.errors.append(f"query {name} ({label}): {str(error)[:300]}")
@@ -307,7 +307,7 @@ def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: Scale
             for _ in range(repeats):
                 times.setdefault(f"pandas_{label}", []).append(timed(partial(baseline, frames, parameters)) * 1000)
             same = baselines.same_result(
-                run_uncached(name, bound, database), baseline(frames, parameters), key_columns(name)
+                run_uncached(name, bound, database, decisions), baseline(frames, parameters), key_columns(name)
             )
             results.baseline_matches[f"{name} ({label})"] = same
             if not same:

@@ -68,7 +68,9 @@ def test_a_different_result_is_not_the_same():
                 {"workshop_id": ["w1"], "location_id": ["x"], "held_on": [baselines.pd.Timestamp("2025-01-01")]}
             ),
             "locations": baselines.pd.DataFrame({"location_id": ["x"], "name": ["X"], "nation": ["Wales"]}),
-            "suggestions": baselines.pd.DataFrame({"workshop_id": ["w1", "w1"], "theme_id": ["cpd", "cpd"]}),
+            "suggestions": baselines.pd.DataFrame(
+                {"workshop_id": ["w1", "w1"], "theme_id": ["cpd", "cpd"], "theme_source": ["manual", "auto"]}
+            ),
             "themes": baselines.pd.DataFrame({"theme_id": ["cpd", "skills"], "label": ["CPD", "Skills"]}),
         },
         dict.fromkeys(["theme_ids", "nations", "location_ids", "date_from", "date_to"]),

@@ -383,3 +383,117 @@ def test_classify_top_n_adds_the_next_likeliest_themes(fixture_db, tmp_path):
         assert len({row.theme_id, row.theme_2, row.theme_3}) == 3
     refused = subprocess.run([*command, "--top", "0"], capture_output=True, text=True, cwd=config.ROOT, check=False)
     assert refused.returncode == 1 and "--top must be 1 or more" in refused.stderr
+
+
+REVIEWER, VIEWER = "ann@go-science.gov.uk", "someone@go-science.gov.uk"
+SIGN_IN = {
+    "redirect_uri": "http://localhost:{port}/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
+    "client_id": "gse-insight",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+}
+ACCESS = {"allow": ["@go-science.gov.uk"], "admins": ["boss@go-science.gov.uk"], "reviewers": [REVIEWER]}
+
+
+def review_page(db: Path, use_db, email: str | None):
+    """The Review page under AppTest, as `email` signed in (None: sign-in off, this machine only)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ENTRY
+
+    use_db(db)
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    if email:
+        app.secrets["auth"] = SIGN_IN
+        app.secrets["gse"] = ACCESS
+        app.user = {"is_logged_in": True, "email": email}
+    app.run()
+    return app
+
+
+def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled_db, use_db, fresh_store):
+    app = review_page(bundled_db, use_db, REVIEWER)
+    app.switch_page("dashboard/pages/review.py").run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    flagged = raw(bundled_db, "select suggestion_id, text, confidence from suggestions where theme_source = 'auto'")
+    first = flagged.sort_values("confidence").iloc[0]
+    assert app.text[0].value == f"“{first['text']}”"  # the least confident flagged tag comes first
+    assert "0 of 93 flagged tags reviewed" in app.get("progress")[0].proto.text
+    candidate = next(button for button in app.button if button.key.startswith("review_candidate_2_"))
+    candidate.click().run()
+    assert [success.value for success in app.success] == ["Recorded 1 decision."]
+    log = store.read("decision_log", {"suggestion_id": None})
+    assert log[["suggestion_id", "decided_by", "source"]].values.tolist() == [
+        [first["suggestion_id"], REVIEWER, "reviewer"]
+    ]
+    assert app.text[0].value != f"“{first['text']}”"  # the next one comes up
+    assert "1 of 93 flagged tags reviewed" in app.get("progress")[0].proto.text
+
+
+def test_with_sign_in_off_the_reviewer_is_local(bundled_db, use_db, fresh_store):
+    app = review_page(bundled_db, use_db, None)
+    app.switch_page("dashboard/pages/review.py").run()
+    assert "recorded as “local”" in app.info[0].value
+    app.button(key=next(button.key for button in app.button if button.key.startswith("review_confirm_"))).click().run()
+    assert store.read("decision_log", {"suggestion_id": None})["decided_by"].tolist() == ["local"]
+
+
+def test_a_viewer_gets_no_review_page_and_a_forged_decision_writes_nothing(bundled_db, use_db, fresh_store):
+    app = review_page(bundled_db, use_db, VIEWER)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("dashboard/pages/review.py")
+    # A forged request: the viewer's session calls the write directly, with a decision made up in session state.
+    from streamlit.testing.v1 import AppTest
+
+    def forged_script():
+        import streamlit as st
+
+        from dashboard.review import decisions
+
+        st.session_state["review_request"] = "forged-request"
+        try:
+            decisions.record([decisions.Choice("S00001", 0, "change", "cpd")], request_id="forged-request")
+        except PermissionError as refused:
+            st.text(f"refused: {refused}")
+
+    forged = AppTest.from_function(forged_script, default_timeout=60)
+    forged.secrets["auth"] = SIGN_IN
+    forged.secrets["gse"] = ACCESS
+    forged.user = {"is_logged_in": True, "email": VIEWER}
+    forged.run()
+    assert forged.text[0].value.startswith("refused: Only reviewers and admins")
+    assert store.version() == 0
+    # The page itself refuses a viewer who reaches it some other way.
+
+    page = AppTest.from_file(str(config.ROOT / "dashboard" / "pages" / "review.py"), default_timeout=60)
+    page.secrets["auth"] = SIGN_IN
+    page.secrets["gse"] = ACCESS
+    page.user = {"is_logged_in": True, "email": VIEWER}
+    page.run()
+    assert page.error[0].value == "Only reviewers and admins can record theme decisions."
+    assert not page.button
+
+
+def test_an_admin_may_review(bundled_db, use_db, fresh_store):
+    app = review_page(bundled_db, use_db, "boss@go-science.gov.uk")
+    app.switch_page("dashboard/pages/review.py").run()
+    assert not app.exception
+    assert any(button.key.startswith("review_confirm_") for button in app.button)
+
+
+def test_a_conflict_asks_keep_theirs_or_replace(bundled_db, use_db, fresh_store):
+    app = review_page(bundled_db, use_db, REVIEWER)
+    app.switch_page("dashboard/pages/review.py").run()
+    confirm = next(button for button in app.button if button.key.startswith("review_confirm_"))
+    suggestion_id = confirm.key.removeprefix("review_confirm_")
+    # Another reviewer decides on the same suggestion after this page was drawn.
+    store.append_decisions([new(suggestion_id, after="careers", decided_by="bob@go-science.gov.uk", text_hash=HASH)])
+    confirm.click().run()
+    warning = app.warning[0].value
+    assert f"Suggestion {suggestion_id} was changed by bob@go-science.gov.uk" in warning and "to Careers" in warning
+    assert len(store.read("decision_log", {"suggestion_id": None})) == 1  # nothing silently overwritten
+    app.button(key="review_replace").click().run()
+    log = store.read("decision_log", {"suggestion_id": None})
+    assert log["decided_by"].tolist() == ["bob@go-science.gov.uk", REVIEWER]
+    assert log.at[1, "supersedes"] == log.at[0, "decision_id"]

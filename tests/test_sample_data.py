@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import sample_data
+from dashboard import build, sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_DATA = ROOT / "data"
@@ -143,6 +143,7 @@ def test_output_satisfies_the_schema_constraints(default_dir):
         if name == "suggestions":
             # The build fills theme_source; mimic it so the paired check constraint can run.
             frame["theme_source"] = frame["theme_id"].where(frame["theme_id"].isna(), "manual")
+            frame["text_hash"] = frame["text"].map(build.text_hash)
         connection.register("incoming", frame[[column for column in frame.columns if column in table_columns]])
         connection.execute(f"insert into {name} by name select * from incoming")  # name from the generator's list
         connection.unregister("incoming")

@@ -281,17 +281,26 @@ THEME_COUNTS = pd.DataFrame(
         "label": ["Skills and tools", "CPD", "Careers"],
         "suggestions": [3, 5, 0],
         "share": [0.375, 0.625, 0.0],
+        "by_hand": [1, 4, 0],
+        "reviewed": [0, 1, 0],
+        "unreviewed": [2, 0, 0],
     }
 )
 
 
 def test_theme_bar_is_sorted_labelled_and_carries_theme_ids():
     figure = theme_views.theme_bar(THEME_COUNTS)
-    bar = figure.data[0]
-    # Plotly draws horizontal bars bottom-up: the largest is last.
-    assert list(bar.y) == ["Careers", "Skills and tools", "CPD"]
-    assert list(bar.text) == ["0 (0%)", "3 (38%)", "5 (62%)"]
-    assert list(bar.customdata) == ["careers", "skills", "cpd"]
+    by_hand, reviewed, unreviewed = figure.data
+    # Plotly draws horizontal bars bottom-up: the largest is last. Each bar is stacked from its three parts.
+    for part in figure.data:
+        assert list(part.y) == ["Careers", "Skills and tools", "CPD"]
+        assert list(part.customdata) == ["careers", "skills", "cpd"]
+    assert [part.name for part in figure.data] == ["Coded by hand", "Reviewed", "Unreviewed classifier tags"]
+    assert (list(by_hand.x), list(reviewed.x), list(unreviewed.x)) == ([0, 1, 4], [0, 0, 1], [0, 2, 0])
+    assert figure.layout.barmode == "stack"
+    # The total's label sits at the end of the whole bar, on its last part.
+    assert list(unreviewed.text) == ["0 (0%)", "3 (38%)", "5 (62%)"]
+    assert by_hand.text is None and reviewed.text is None
     assert figure.layout.title.text == "CPD is the most common theme (62% of suggestions)"
 
 
@@ -422,7 +431,7 @@ def test_page_counts_follow_theme_location_and_search(fixture_db, fixture_csvs, 
     assert explorer_count(app) == len(frame)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Suggestions"] == str(len(frame))
-    assert metrics["Tagged by hand"] == str((frame["theme_source"] == "manual").sum())
+    assert metrics["Coded by hand"] == str((frame["theme_source"] == "manual").sum())
 
     app.multiselect(key="themes_explorer_theme").set_value(["cpd"]).run()
     assert explorer_count(app) == (frame["theme_id"] == "cpd").sum()

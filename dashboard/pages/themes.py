@@ -138,6 +138,15 @@ for start in range(0, len(quoted), 3):
                 st.text(f"— {location}")
 
 st.subheader("Suggestion explorer")
+with st.expander("Theme decision log: every review decision, oldest first"):
+    st.caption(
+        "Decisions are never changed or deleted; a suggestion's theme is its latest decision that still applies."
+    )
+    decision_log = review_views.log_table(
+        data.decision_log(), data.query("theme_options").set_index("theme_id")["label"]
+    )
+    st.dataframe(decision_log, hide_index=True)
+    layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
 
 
 def theme_history(suggestion_id: str, labels) -> None:
@@ -280,13 +289,3 @@ def suggestion_explorer() -> None:
 
 
 suggestion_explorer()
-
-with st.expander("Theme decision log: every review decision, oldest first"):
-    st.caption(
-        "Decisions are never changed or deleted; a suggestion's theme is its latest decision that still applies."
-    )
-    decision_log = review_views.log_table(
-        data.decision_log(), data.query("theme_options").set_index("theme_id")["label"]
-    )
-    st.dataframe(decision_log, hide_index=True)
-    layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")

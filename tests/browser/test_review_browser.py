@@ -1,0 +1,103 @@
+"""Theme review end to end: a signed-in reviewer changes a theme in Chromium, and the change outlives a rebuild."""
+
+import shutil
+
+import pytest
+
+from benchmarks.load import ARTIFACTS, serve
+from dashboard import build, config, store
+from tests.browser.conftest import exceptions, goto, new_context, rerun, screenshot
+from tests.browser.test_auth_browser import PROVIDER_ASSETS, provider, sign_in  # noqa: F401 (provider is a fixture)
+
+pytestmark = pytest.mark.browser
+
+REVIEWER = "ann.analyst@go-science.gov.uk"
+SECRETS = """
+[auth]
+redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
+cookie_secret = "browser-test-cookie-secret-0123456789abcdef"
+client_id = "gse-insight-browser-test"
+client_secret = "browser-test-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+
+[gse]
+allow = ["@go-science.gov.uk"]
+admins = ["boss@go-science.gov.uk"]
+reviewers = ["{reviewer}"]
+"""
+# The Themes page's bar chart: every trace's bars, summed per theme label.
+THEME_BAR_COUNTS = """() => {
+    const chart = document.querySelector('.js-plotly-plot');
+    const counts = {};
+    for (const trace of chart.data) {
+        trace.y.forEach((label, i) => { counts[label] = (counts[label] || 0) + trace.x[i]; });
+    }
+    return counts;
+}"""
+
+
+def theme_counts(page) -> dict[str, int]:
+    goto(page, "/themes")
+    page.locator(".js-plotly-plot").first.wait_for()
+    return page.evaluate(THEME_BAR_COUNTS)
+
+
+def test_a_reviewer_changes_a_theme_and_it_survives_a_rebuild_and_a_new_server(browser, provider, tmp_path):  # noqa: F811
+    folder, db, team = tmp_path / "data", tmp_path / "gse.duckdb", tmp_path / "team" / "team.duckdb"
+    shutil.copytree(config.DATA_DIR, folder)
+    build.build_bundled(folder, db)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(SECRETS.format(provider=provider, reviewer=REVIEWER))
+    env = {"STREAMLIT_SECRETS_FILES": str(secrets), "AUTHLIB_INSECURE_TRANSPORT": "1", "GSE_STORE_PATH": str(team)}
+    outside: list[str] = []
+
+    with serve(db, ARTIFACTS / "streamlit-review-server.log", extra_env=env) as server:
+        context = new_context(browser, server.url, outside)
+        page = context.new_page()
+        sign_in(page, REVIEWER)
+        before = theme_counts(page)
+        goto(page, "/review")
+        screenshot(page, "review_desktop")
+        assert exceptions(page) == []
+        current = page.get_by_role("button", name="Confirm ").inner_text().removeprefix("Confirm ").strip()
+        candidates = page.locator('[class*="st-key-review_candidate_"] button')
+        # The first candidate whose theme is not the current one: a change, not a confirmation.
+        target = next(
+            text.rsplit(",", 1)[0].strip()
+            for text in candidates.all_inner_texts()
+            if text.rsplit(",", 1)[0].strip() != current
+        )
+        with rerun(page):
+            page.get_by_role("button", name=target).first.click()
+        assert page.get_by_text("Recorded 1 decision.").is_visible()
+        after = theme_counts(page)
+        screenshot(page, "review_themes_after_change")
+        assert after[current] == before[current] - 1
+        assert after[target] == before[target] + 1
+        context.close()
+
+    log = store.read("decision_log", {"suggestion_id": None}, path=team)
+    assert log["decided_by"].tolist() == [REVIEWER]
+
+    build.build_bundled(folder, db)  # a rebuild replaces the analytic database; the team's store is untouched
+    with serve(db, ARTIFACTS / "streamlit-review-server-2.log", extra_env=env) as server:
+        context = new_context(browser, server.url, outside)
+        page = context.new_page()
+        sign_in(page, REVIEWER)
+        assert theme_counts(page) == after
+        context.close()
+    assert [url for url in outside if url not in PROVIDER_ASSETS] == []
+
+
+def test_the_review_page_reads_well_on_a_phone(browser, app_url):
+    outside: list[str] = []
+    context = new_context(browser, app_url, outside, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    goto(page, "/review")
+    screenshot(page, "review_phone")
+    assert exceptions(page) == []
+    widest = page.evaluate("() => document.documentElement.scrollWidth")
+    assert widest <= 390
+    assert page.get_by_text("recorded as “local”").is_visible()
+    context.close()
+    assert outside == []
