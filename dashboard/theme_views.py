@@ -105,7 +105,9 @@ def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
         theme_bar_title(theme_counts),
         height=max(260, 32 * len(ordered) + 140),
         barmode="stack",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
+        # Above the bars, under the title: below them it would sit on the axis title.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
+        margin={"t": 90},
         xaxis={"showgrid": True, "title": None},
         yaxis={"title": None},
     )

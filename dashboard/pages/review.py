@@ -55,7 +55,8 @@ shared = active.params()
 layout.header("Theme review", "Are the classifier's themes right? Confirm or correct them, one click each.")
 layout.filter_caption(active, ignored=["department"])
 if viewer.email:
-    st.caption(f"Your decisions are recorded as {viewer.email}, with the time (UTC).")
+    # st.text, not a caption: Markdown would turn the address into a mailto link.
+    st.text(f"Your decisions are recorded as {viewer.email}, with the time (UTC).")
 else:
     st.info("Sign-in is off, so your decisions are recorded as “local”.", icon=":material/person:")
 

@@ -36,7 +36,7 @@ layout.kpi_row(
         ("Suggestions", f"{suggestions:,}"),
         ("Coded by hand", f"{int(kpis['manual']):,}"),
         ("Reviewed", f"{int(kpis['reviewed']):,}"),
-        ("Unreviewed classifier tags", f"{int(kpis['auto']):,}"),
+        ("Unreviewed tags", f"{int(kpis['auto']):,}"),
         ("Need review", f"{int(kpis['needs_review']):,}"),
     ]
 )

@@ -25,12 +25,13 @@ allow = ["@go-science.gov.uk"]
 admins = ["boss@go-science.gov.uk"]
 reviewers = ["{reviewer}"]
 """
-# The Themes page's bar chart: every trace's bars, summed per theme label.
+# The Themes page's bar chart as plotly drew it (its arrays decoded): every part's bars, summed per theme label.
 THEME_BAR_COUNTS = """() => {
     const chart = document.querySelector('.js-plotly-plot');
     const counts = {};
-    for (const trace of chart.data) {
-        trace.y.forEach((label, i) => { counts[label] = (counts[label] || 0) + trace.x[i]; });
+    for (const trace of chart._fullData) {
+        const x = Array.from(trace.x);
+        Array.from(trace.y).forEach((label, i) => { counts[label] = (counts[label] || 0) + Number(x[i]); });
     }
     return counts;
 }"""
@@ -59,16 +60,14 @@ def test_a_reviewer_changes_a_theme_and_it_survives_a_rebuild_and_a_new_server(b
         goto(page, "/review")
         screenshot(page, "review_desktop")
         assert exceptions(page) == []
-        current = page.get_by_role("button", name="Confirm ").inner_text().removeprefix("Confirm ").strip()
-        candidates = page.locator('[class*="st-key-review_candidate_"] button')
+        # A button's text is its label, then the key that presses it ("Confirm Inclusion\n\nY").
+        current = page.get_by_role("button", name="Confirm ").inner_text().splitlines()[0].removeprefix("Confirm ")
+        candidates = page.locator('[class*="st-key-review_candidate_"] button').all_inner_texts()
         # The first candidate whose theme is not the current one: a change, not a confirmation.
-        target = next(
-            text.rsplit(",", 1)[0].strip()
-            for text in candidates.all_inner_texts()
-            if text.rsplit(",", 1)[0].strip() != current
-        )
+        themes = [text.splitlines()[0].rsplit(",", 1)[0] for text in candidates]
+        target = next(theme for theme in themes if theme != current)
         with rerun(page):
-            page.get_by_role("button", name=target).first.click()
+            page.get_by_role("button", name=f"{target},").first.click()
         assert page.get_by_text("Recorded 1 decision.").is_visible()
         after = theme_counts(page)
         screenshot(page, "review_themes_after_change")
