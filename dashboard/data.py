@@ -86,7 +86,7 @@ def _cursor(connection: duckdb.DuckDBPyConnection, decisions: str | None = None)
     cursor = connection.cursor()
     cursor.execute("set search_path = 'gse.main,memory.main'")
     if decisions is not None:
-        cursor.register(DECISIONS_VIEW, _decision_frames[decisions])
+        cursor.register(DECISIONS_VIEW, _snapshots[decisions].latest)
     return cursor
 
 
@@ -95,22 +95,20 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _cursor(_connect(*_file_identity(config.db_path())), current_decisions())
 
 
-# The latest decisions frame of each store version read in this process (never mutated: DuckDB only reads it).
-_decision_frames: dict[str, pd.DataFrame] = {}
-
-
-_decision_frames_lock = threading.Lock()
+# The store's snapshot of each version read in this process (never mutated: DuckDB and pandas only read them).
+_snapshots: dict[str, store.Snapshot] = {}
+_snapshots_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
 def _decisions_at(stamp: tuple) -> str:
-    # Keeps twice as many frames as stamps, so any version this returns still has its frame.
-    version, frame = store.latest_decisions()
-    with _decision_frames_lock:
-        _decision_frames[version] = frame
-        while len(_decision_frames) > 8:  # dicts keep insertion order: drop the oldest read
-            _decision_frames.pop(next(iter(_decision_frames)))
-    return version
+    # Keeps twice as many snapshots as stamps, so any version this returns still has its snapshot.
+    state = store.snapshot()
+    with _snapshots_lock:
+        _snapshots[state.version] = state
+        while len(_snapshots) > 8:  # dicts keep insertion order: drop the oldest read
+            _snapshots.pop(next(iter(_snapshots)))
+    return state.version
 
 
 def current_decisions() -> str:
@@ -156,7 +154,7 @@ def run_decisions() -> str:
     """The theme decisions this run reads: those pinned for it, or (outside a page, or before a pin) the current ones."""
     pinned = st.session_state.get(DECISIONS_PIN_KEY) if st.runtime.exists() else None
     version = current_decisions() if pinned is None else pinned
-    if version not in _decision_frames:  # pinned by a run before another session's newer reads pushed it out
+    if version not in _snapshots:  # pinned by a run before another session's newer reads pushed it out
         version = current_decisions()
     return version
 
@@ -239,13 +237,9 @@ def protected_together(tables: Mapping[str, tuple[str, Mapping]], links: Callabl
 
 
 def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
-    """The team's theme decisions, oldest first: one suggestion's, or (None) all of them; cached per store version."""
-    return _decision_log(suggestion_id, run_decisions())
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _decision_log(suggestion_id: str | None, decisions: str) -> pd.DataFrame:
-    return store.read("decision_log", {"suggestion_id": suggestion_id})
+    """The team's theme decisions, oldest first: one suggestion's, or (None) all of them, as this run reads the store."""
+    log = _snapshots[run_decisions()].log
+    return log if suggestion_id is None else log[log["suggestion_id"] == suggestion_id]
 
 
 def query_one(name: str, **parameters) -> dict:

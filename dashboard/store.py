@@ -145,14 +145,31 @@ def writes() -> int:
     return _WRITES[0]
 
 
-def latest_decisions(path: Path | None = None) -> tuple[str, pd.DataFrame]:
-    """The store's state ("store id:newest decision id") and the latest decision on each suggestion, read together."""
+@dataclass(frozen=True)
+class Snapshot:
+    """One state of the store, read in one transaction: its version, the latest decision per suggestion, and the log."""
+
+    version: str  # "store id:newest decision id": it names one state of one store file
+    latest: pd.DataFrame  # queries/store/latest_decisions.sql
+    log: pd.DataFrame  # queries/store/decision_log.sql, every decision
+
+
+def snapshot(path: Path | None = None) -> Snapshot:
+    """The store as it is now, read once: a page run needs the latest decisions and the log, and an open costs more
+    than both reads."""
     with connection(path) as store:
         store.execute("begin transaction")
         store_id, _, latest = store.execute(sql("store_version")).fetchone()
-        frame = store.execute(sql("latest_decisions")).df()
+        latest_frame = store.execute(sql("latest_decisions")).df()
+        log = store.execute(sql("decision_log"), {"suggestion_id": None}).df()
         store.execute("commit")
-    return f"{store_id}:{latest}", frame
+    return Snapshot(f"{store_id}:{latest}", latest_frame, log)
+
+
+def latest_decisions(path: Path | None = None) -> tuple[str, pd.DataFrame]:
+    """The store's version and the latest decision on each suggestion (see snapshot)."""
+    state = snapshot(path)
+    return state.version, state.latest
 
 
 def version(path: Path | None = None) -> int:

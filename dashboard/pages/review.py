@@ -127,7 +127,14 @@ waiting = int(data.query_one("review_queue_count", **queue_filter)["waiting"])
 request_id = st.session_state.setdefault(REQUEST, decisions.new_request_id())
 
 st.subheader("Next to review")
-first = data.query("review_queue", **queue_filter, page_size=1, page_offset=0)
+pages = theme_views.page_count(waiting, BULK_PAGE_SIZE)
+layout.link_notices({PAGE: range(1, pages + 1)})
+if st.session_state.get(PAGE, 1) > pages:
+    st.session_state[PAGE] = pages
+page, offset = theme_views.page_window(st.session_state.get(PAGE, 1), BULK_PAGE_SIZE, waiting)
+queue_page = data.query("review_queue", **queue_filter, page_size=BULK_PAGE_SIZE, page_offset=offset)
+# The bulk table's first page starts with the next suggestion: one query serves both.
+first = queue_page.head(1) if offset == 0 else data.query("review_queue", **queue_filter, page_size=1, page_offset=0)
 if first.empty:
     st.success("Nothing waits for review under these filters.", icon=":material/task_alt:")
 else:
@@ -190,14 +197,8 @@ else:
         st.dataframe(views.history_table(log, state, labels), hide_index=True)
 
 st.subheader("Several at once")
-pages = theme_views.page_count(waiting, BULK_PAGE_SIZE)
-layout.link_notices({PAGE: range(1, pages + 1)})
-if st.session_state.get(PAGE, 1) > pages:
-    st.session_state[PAGE] = pages
 bulk_area = st.container()
-page = st.pagination(pages, key=PAGE, bind="query-params")
-page, offset = theme_views.page_window(page, BULK_PAGE_SIZE, waiting)
-queue_page = data.query("review_queue", **queue_filter, page_size=BULK_PAGE_SIZE, page_offset=offset)
+st.pagination(pages, key=PAGE, bind="query-params")
 with bulk_area:
     if queue_page.empty:
         st.caption("Nothing to show.")
