@@ -412,13 +412,18 @@ def review_page(db: Path, use_db, email: str | None):
     return app
 
 
+def quoted(app) -> str:
+    """The suggestion the Review page puts up next, as its card quotes it."""
+    return next(text.value for text in app.text if text.value.startswith("“"))
+
+
 def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled_db, use_db, fresh_store):
     app = review_page(bundled_db, use_db, REVIEWER)
     app.switch_page("dashboard/pages/review.py").run()
     assert not app.exception, [exception.message for exception in app.exception]
     flagged = raw(bundled_db, "select suggestion_id, text, confidence from suggestions where theme_source = 'auto'")
     first = flagged.sort_values("confidence").iloc[0]
-    assert app.text[0].value == f"“{first['text']}”"  # the least confident flagged tag comes first
+    assert quoted(app) == f"“{first['text']}”"  # the least confident flagged tag comes first
     assert "0 of 93 flagged tags reviewed" in app.get("progress")[0].proto.text
     candidate = next(button for button in app.button if button.key.startswith("review_candidate_2_"))
     candidate.click().run()
@@ -427,7 +432,7 @@ def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled
     assert log[["suggestion_id", "decided_by", "source"]].values.tolist() == [
         [first["suggestion_id"], REVIEWER, "reviewer"]
     ]
-    assert app.text[0].value != f"“{first['text']}”"  # the next one comes up
+    assert quoted(app) != f"“{first['text']}”"  # the next one comes up
     assert "1 of 93 flagged tags reviewed" in app.get("progress")[0].proto.text
 
 
