@@ -502,3 +502,35 @@ def test_a_conflict_asks_keep_theirs_or_replace(bundled_db, use_db, fresh_store)
     log = store.read("decision_log", {"suggestion_id": None})
     assert log["decided_by"].tolist() == ["bob@go-science.gov.uk", REVIEWER]
     assert log.at[1, "supersedes"] == log.at[0, "decision_id"]
+
+
+def test_the_review_queue_follows_the_explorers_filters_and_search(reviewed_db):
+    everything = data.query("review_queue", **QUEUE, page_size=None, page_offset=None)
+    location = everything["location"].mode()[0]
+    location_id = raw(reviewed_db, f"select location_id from locations where name = '{location}'").iat[0, 0]
+    word = "the"
+    narrowed = data.query(
+        "review_queue",
+        **QUEUE | {"explorer_location_ids": (location_id,), "search_pattern": f"%{word}%"},
+        page_size=None,
+        page_offset=None,
+    )
+    expected = everything[(everything["location"] == location) & everything["text"].str.contains(word, case=False)]
+    assert len(expected) and narrowed["suggestion_id"].tolist() == expected["suggestion_id"].tolist()
+    flagged_only = data.query("review_queue", **QUEUE | {"queues": ("flagged",)}, page_size=None, page_offset=None)
+    assert set(flagged_only["queue"]) == {"flagged"} and len(flagged_only) == 93
+
+
+def test_the_import_command_reports_what_became_of_the_decisions(tmp_path, use_db, fresh_store, capsys):
+    from dashboard import ingest
+
+    folder, db = copy_fixtures(tmp_path / "data"), tmp_path / "gse.duckdb"
+    build.build_bundled(folder, db)
+    use_db(db)
+    auto = raw(db, "select suggestion_id from suggestions where theme_source = 'auto' order by 1")["suggestion_id"]
+    decide(db, auto[0], "change", "mentoring")
+    decide(db, auto[1], "none")
+    edit_suggestion(folder, auto[1], text="Reworded since the review")
+    assert ingest.main([str(folder), "--db", str(db)]) == 0
+    printed = capsys.readouterr().out
+    assert "Theme decisions: 1 still apply; 1 went back to the review queue" in printed

@@ -6,6 +6,7 @@ from dashboard import auth, data, filters, layout, store, theme_views, themes
 from dashboard.review import decisions, views
 
 SEARCH, THEMES, LOCATIONS, QUEUES = "review_search", "review_theme", "review_location", "review_queue"
+WORKSHOPS, QUESTIONS = "review_workshop", "review_question"
 NOTE, OTHER, BULK_THEME, PAGE = "review_note", "review_other_theme", "review_bulk_theme", "review_page"
 TABLE = "review_table"
 OUTCOME, CONFLICT, REQUEST = "review_outcome", "review_conflict", "review_request"
@@ -97,7 +98,17 @@ if conflict:
         replace.button("Replace with mine", key="review_replace", on_click=replace_theirs, args=(conflict,))
 
 queue_names = {value: name for value, name in views.QUEUE_NAMES.items()}
-layout.link_notices({THEMES: labels, LOCATIONS: location_choices, QUEUES: queue_names.values()})
+workshop_choices = theme_views.workshop_labels(data.query("suggestion_workshops")).set_index("workshop_id")["label"]
+question_choices = data.query("suggestion_questions")["question"]
+layout.link_notices(
+    {
+        THEMES: labels,
+        LOCATIONS: location_choices,
+        QUEUES: queue_names.values(),
+        WORKSHOPS: workshop_choices,
+        QUESTIONS: question_choices,
+    }
+)
 left, middle, right = st.columns(3)
 search = left.text_input("Search the text", key=SEARCH, bind="query-params")
 chosen_themes = middle.multiselect(
@@ -111,15 +122,26 @@ chosen_locations = right.multiselect(
     bind="query-params",
     placeholder="All locations",
 )
-chosen_queues = st.pills(
+chosen_workshops = left.multiselect(
+    "Workshops",
+    workshop_choices.index,
+    format_func=workshop_choices.get,
+    key=WORKSHOPS,
+    bind="query-params",
+    placeholder="All workshops",
+)
+chosen_questions = middle.multiselect(
+    "Questions", question_choices, key=QUESTIONS, bind="query-params", placeholder="All questions"
+)
+chosen_queues = right.pills(
     "Show", list(queue_names), format_func=queue_names.get, selection_mode="multi", key=QUEUES, bind="query-params"
 )
 queue_filter = {
     **review_parameters,
     "explorer_theme_ids": tuple(chosen_themes) or None,
     "explorer_location_ids": tuple(chosen_locations) or None,
-    "workshop_ids": None,
-    "questions": None,
+    "workshop_ids": tuple(chosen_workshops) or None,
+    "questions": tuple(chosen_questions) or None,
     "search_pattern": theme_views.search_pattern(search),
     "queues": tuple(chosen_queues) or None,
 }
