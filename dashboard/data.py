@@ -28,7 +28,7 @@ PIN_KEY = "data_pinned_database"  # session state: the database this page run re
 DECISIONS_PIN_KEY = "data_pinned_decisions"  # session state: the review decisions this page run reads (see pin)
 DECISIONS_VIEW = "review_decisions"  # the name queries/macros.sql reads the team's latest theme decisions under
 # A query that reads suggestions' themes depends on the review decisions as well as on the database file.
-READS_THEMES = re.compile(r"\b(current|chosen|explored)_suggestions\(")
+READS_THEMES = re.compile(r"\b(current|chosen|explored|queued)_suggestions\(")
 NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
 
 

@@ -105,6 +105,26 @@ create macro explored_suggestions(
     )
     where not coalesce(review_only, false) or needs_review;
 
+-- The explored suggestions, each with the part of the theme review queue it is in (NULL for none): 'flagged' (a
+-- machine tag with confidence under review_below), 'changed text' (its decision went stale), or 'audit sample' (about
+-- audit_percent % of the confident machine tags, chosen by an md5 hash of the id, the same every run).
+create macro queued_suggestions(
+    theme_ids, nations, location_ids, date_from, date_to,
+    explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, review_below, audit_percent
+) as table
+    select
+        *,
+        case
+            when theme_source = 'auto' and confidence < review_below then 'flagged'
+            when review_state = 'stale' then 'changed text'
+            when theme_source = 'auto' and md5_number('audit:' || suggestion_id) % 100 < audit_percent
+                then 'audit sample'
+        end as queue
+    from explored_suggestions(
+        theme_ids, nations, location_ids, date_from, date_to,
+        explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, null, review_below
+    );
+
 -- A member's nation from their ITL1 region (England has nine regions; the other nations are regions themselves).
 create macro region_nation(region_name) as
     case when region_name in ('Scotland', 'Wales', 'Northern Ireland') then region_name else 'England' end;

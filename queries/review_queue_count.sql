@@ -3,16 +3,11 @@
 -- Key: one row.
 -- Example: {"review_below": 0.5, "audit_percent": 5}
 with explored as (
-    select
-        case
-            when theme_source = 'auto' and confidence < $review_below then 'flagged'
-            when review_state = 'stale' then 'changed text'
-            when theme_source = 'auto' and md5_number('audit:' || suggestion_id) % 100 < $audit_percent
-                then 'audit sample'
-        end as queue
-    from explored_suggestions(
+    select queue
+    from queued_suggestions(
         $theme_ids, $nations, $location_ids, $date_from, $date_to,
-        $explorer_theme_ids, $explorer_location_ids, $workshop_ids, $questions, $search_pattern, null, $review_below
+        $explorer_theme_ids, $explorer_location_ids, $workshop_ids, $questions, $search_pattern, $review_below,
+        $audit_percent
     )
 ),
 

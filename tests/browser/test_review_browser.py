@@ -7,24 +7,11 @@ import pytest
 from benchmarks.load import ARTIFACTS, serve
 from dashboard import build, config, store
 from tests.browser.conftest import exceptions, goto, new_context, rerun, screenshot
-from tests.browser.test_auth_browser import PROVIDER_ASSETS, provider, sign_in  # noqa: F401 (provider is a fixture)
+from tests.browser.test_auth_browser import PROVIDER_ASSETS, SECRETS, provider, sign_in  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
 REVIEWER = "ann.analyst@go-science.gov.uk"
-SECRETS = """
-[auth]
-redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
-cookie_secret = "browser-test-cookie-secret-0123456789abcdef"
-client_id = "gse-insight-browser-test"
-client_secret = "browser-test-client-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-
-[gse]
-allow = ["@go-science.gov.uk"]
-admins = ["boss@go-science.gov.uk"]
-reviewers = ["{reviewer}"]
-"""
 # The Themes page's bar chart as plotly drew it (its arrays decoded): every part's bars, summed per theme label.
 THEME_BAR_COUNTS = """() => {
     const chart = document.querySelector('.js-plotly-plot');
@@ -48,7 +35,10 @@ def test_a_reviewer_changes_a_theme_and_it_survives_a_rebuild_and_a_new_server(b
     shutil.copytree(config.DATA_DIR, folder)
     build.build_bundled(folder, db)
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text(SECRETS.format(provider=provider, reviewer=REVIEWER))
+    # [gse] is the last table of the sign-in test's settings, so a line added at the end belongs to it.
+    secrets.write_text(
+        SECRETS.format(provider=provider, admin="boss@go-science.gov.uk") + f'reviewers = ["{REVIEWER}"]\n'
+    )
     env = {"STREAMLIT_SECRETS_FILES": str(secrets), "AUTHLIB_INSECURE_TRANSPORT": "1", "GSE_STORE_PATH": str(team)}
     outside: list[str] = []
 
