@@ -108,11 +108,10 @@ def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
         # Above the bars, under the title: below them it would sit on the axis title.
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         margin={"t": 90},
-        xaxis={"showgrid": True, "title": None},
-        yaxis={"title": None},
+        xaxis={"showgrid": True, "title": {"text": "Suggestions"}},
     )
     # Room to the right of the longest bar, so its label is not clipped.
-    figure.update_xaxes(title_text="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * 1.18])
+    figure.update_xaxes(range=[0, max(1, ordered["suggestions"].max()) * 1.18])
     return figure
 
 
