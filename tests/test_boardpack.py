@@ -421,7 +421,7 @@ def assert_workbook_is_inert(name: str, blob: bytes) -> list[str]:
             assert "<hyperlink" not in text and "relationships/hyperlink" not in text, f"{name}:{part}: a hyperlink"
     texts = []
     for sheet in openpyxl.load_workbook(BytesIO(blob)).worksheets:
-        assert not sheet._hyperlinks, f"{name}: a hyperlink"  # noqa: SLF001 (openpyxl keeps them only here)
+        assert not sheet._hyperlinks, f"{name}: a hyperlink"  # openpyxl keeps them only here
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{name}!{cell.coordinate} is a formula: {cell.value}"
@@ -439,7 +439,7 @@ def test_every_embedded_workbook_keeps_hostile_categories_as_text():
         series=Series(
             categories=HOSTILE_CATEGORIES,
             values=tuple(range(10, 10 + len(HOSTILE_CATEGORIES))),
-            name="=HYPERLINK(\"http://evil.example\",\"Suggestions\")",
+            name='=HYPERLINK("http://evil.example","Suggestions")',
         ),
     )
     pack = boardpack.build([*SLIDES, hostile], filters="No filters", data_date=date(2025, 7, 9))
