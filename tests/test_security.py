@@ -2,6 +2,7 @@
 
 import ast
 import html
+import json
 import re
 import shutil
 import tomllib
@@ -18,6 +19,7 @@ from dashboard import build, data
 from dashboard.config import QUERIES_DIR, ROOT
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
+from tests import hostile_data
 from tests.conftest import ENTRY, FIXTURES
 
 PAGES = [
@@ -206,6 +208,42 @@ def test_suggestion_text_is_always_shown_as_text(hostile_db, use_db):
         # Plain text elements are never parsed as Markdown: they count as shown, and safely.
         shown += sum("evil" in element.value for element in app.text)
     assert shown, "no page showed any suggestion text, so this test checked nothing"
+
+
+@pytest.fixture(scope="module")
+def hostile_labels_db(tmp_path_factory):
+    """Markup, URLs and formulas in every free-text column: labels, names, venues, hosts, questions (hostile_data)."""
+    return hostile_data.build_database(tmp_path_factory.mktemp("hostile_labels"))
+
+
+def plotly_strings(spec) -> list[str]:
+    """Every string in a plotly figure's JSON, except its hover templates (code, not data)."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        return [text for key, value in spec.items() if key != "hovertemplate" for text in plotly_strings(value)]
+    if isinstance(spec, list):
+        return [text for value in spec for text in plotly_strings(value)]
+    return []
+
+
+# Tags plotly would draw (a link, or an image from the web) if a label held them unescaped.
+PLOTLY_MARKUP = re.compile(r"(?i)<\s*(a|img|image|svg|iframe|script)\b")
+
+
+def test_hostile_labels_in_every_text_column_are_shown_as_text(hostile_labels_db, use_db, monkeypatch):
+    use_db(hostile_labels_db)
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    shown = charted = 0
+    for page in PAGES:
+        app = run_page(page)
+        assert_safe(app)
+        shown += sum("evil" in element.value for element in rendered_markdown(app))
+        for chart in app.get("plotly_chart"):
+            strings = plotly_strings(json.loads(chart.proto.spec))
+            assert not [text for text in strings if PLOTLY_MARKUP.search(text)], f"{page}: markup in a chart"
+            charted += any("evil.example" in text for text in strings)
+    assert shown and charted, "no page showed a hostile label in Markdown or a chart, so this test checked nothing"
 
 
 def raw_html_with_data(path) -> list[str]:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, layout, leadership
+from dashboard import data, disclosure, filters, layout, leadership, plaintext
 
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
@@ -164,7 +164,7 @@ chart(
     key="leadership_access_chart",
 )
 for sentence in leadership.below_sentences(view, ref):
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {plaintext.markdown(sentence)}")
 with st.expander("Table: acceptance rate by department"):
     st.dataframe(leadership.on_screen(department_table), hide_index=True)
 layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
