@@ -378,3 +378,21 @@ def test_workbooks_are_opened_for_values_without_links_or_macros(monkeypatch):
     reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
     assert set(reading.tables) == set(build.TABLES)
     assert calls == [{"read_only": True, "data_only": False, "keep_links": False, "keep_vba": False}]
+
+
+def test_a_dry_run_finds_what_only_the_database_would_refuse(current_db, monkeypatch):
+    # Suppose the Python checks missed the orphans: the dry run loads the tables as the import would, and the
+    # database's foreign keys still refuse them, so a passing dry run never becomes a failing import.
+    monkeypatch.setattr(ingest, "reference_problems", lambda checked: [])
+    plan = ingest.plan_path(BAD / "orphan", current_db)
+    assert not plan.ok
+    assert [problem.file for problem in plan.errors] == ["DB"]
+    assert "the database would refuse this data" in plan.errors[0].message
+    assert "foreign key" in plan.errors[0].message.lower()
+
+
+def test_header_only_files_fail_the_dry_run_not_the_import(current_db):
+    plan = ingest.plan_path(BAD / "header_only", current_db)
+    assert not plan.ok
+    with pytest.raises(ValueError, match="nothing imported"):
+        ingest.apply_import(plan, current_db)
