@@ -5,6 +5,8 @@ free-text column (tests/hostile_data.py). No page may fetch anything from outsid
 recorded and refused) nor hold an element that links or points outside.
 """
 
+import re
+import urllib.request
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -145,3 +147,31 @@ def test_the_html_report_shows_hostile_text_as_text(browser, hostile_server):
     assert offenders == []
     assert outside == [], f"the report tried to reach outside this machine: {sorted(set(outside))}"
     assert "evil.example" in text
+
+
+# One OpenMetrics line: a comment, or a metric with labels and a number. Label values are matched separately.
+METRIC_LINE = re.compile(r"# (TYPE|UNIT|HELP|EOF)\b.*|[a-z_]+(\{[^{}]*\})? [-+0-9.eE]+|[a-z_]+(\{[^{}]*\})? [+-]?Inf")
+LABEL = re.compile(r'(\w+)="([^"]*)"')
+
+
+def test_the_metrics_endpoint_is_served_and_holds_no_data(browser, hostile_server, hostile_csvs):
+    # Decided (README, Security): Streamlit 1.67 serves /_stcore/metrics before sign-in and has no setting to turn it
+    # off, and removing the route would take its private API. It holds counts, timings and the names of cached
+    # functions, never data; a deployment blocks the path at its reverse proxy. This test holds the second half.
+    with guarded_page(browser, hostile_server.url) as page:
+        for view in ("/", "/themes", "/leadership"):
+            goto(page, view)  # fill the caches, so that anything they held would show
+    with urllib.request.urlopen(f"{hostile_server.url}/_stcore/metrics", timeout=30) as response:
+        assert response.status == 200
+        text = response.read().decode()
+    lines = [line for line in text.splitlines() if line]
+    assert lines and all(METRIC_LINE.fullmatch(line) for line in lines), [
+        line for line in lines if not METRIC_LINE.fullmatch(line)
+    ][:5]
+    values = {value for line in lines if not line.startswith("#") for _, value in LABEL.findall(line)}
+    data_text = {value for frame in hostile_csvs.values() for column in frame for value in frame[column].dropna()}
+    assert not values & data_text
+    assert "evil" not in text
+    # Label values are code's names and fixed words only: cached functions, cache kinds, results, buckets.
+    allowed = re.compile(r"(dashboard\.[\w.]+|st_\w+|hit|miss|[\w.+-]*|)")
+    assert all(allowed.fullmatch(value) for value in values), sorted(values)
