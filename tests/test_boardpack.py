@@ -18,6 +18,7 @@ from pptx.util import Inches, Pt
 
 from dashboard import boardpack, charts, report
 from dashboard.slides import Series, Slide
+from tests import hostile_data
 
 SLIDES = [
     Slide(
@@ -456,3 +457,22 @@ def test_every_embedded_workbook_keeps_hostile_categories_as_text():
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == sorted(
         range(10, 10 + len(HOSTILE_CATEGORIES)), reverse=True
     )
+
+
+def test_a_pack_built_from_hostile_data_has_only_inert_workbooks(tmp_path, use_db, monkeypatch):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    use_db(hostile_data.build_database(tmp_path))
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    pack = story.board_pack(Filters())
+    workbooks = embedded_workbooks(pack)
+    assert workbooks, "the pack has native charts"
+    texts = [text for name, blob in workbooks.items() for text in assert_workbook_is_inert(name, blob)]
+    # The hostile labels reached the workbooks, the formula ones as text behind an apostrophe.
+    assert any(text.startswith("'=HYPERLINK(") for text in texts), texts
+    assert sum("evil.example" in text for text in texts) >= 3, texts
+    # And no slide's text holds a live link (the pack's text runs are plain text; a hyperlink would be a relationship).
+    with zipfile.ZipFile(BytesIO(pack)) as archive:
+        relationships = [archive.read(name).decode() for name in archive.namelist() if name.endswith(".rels")]
+    assert not [rels for rels in relationships if "relationships/hyperlink" in rels]
