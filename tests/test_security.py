@@ -140,6 +140,7 @@ def test_hostile_values_in_the_link_are_ignored_on_every_page(page, fixture_app)
     for query in [dict.fromkeys(link_keys, HOSTILE)] + [dict.fromkeys(link_keys, value) for value in HOSTILE]:
         app = run_page(page, query)
         assert_safe(app)
+        assert not [warning.value for warning in app.warning if "in the link" in warning.value], (page, query)
         assert app.session_state[STATE_KEY] == Filters()
         assert any(button.key == "present_enter" for button in app.button), "no hostile value turns presenting on"
 
@@ -235,9 +236,21 @@ def test_hostile_labels_in_every_text_column_are_shown_as_text(hostile_labels_db
     use_db(hostile_labels_db)
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     shown = charted = 0
-    for page in PAGES:
-        app = run_page(page)
+    # The scheme picker writes a departmental scheme into the link as "NAME (DEPARTMENT staff only)".
+    folder = hostile_labels_db.parent / "csv"
+    schemes = pd.read_csv(folder / "schemes.csv", dtype=str)
+    scheme = schemes.loc[schemes["kind"] == "departmental"].iloc[0]
+    owner = (
+        pd.read_csv(folder / "departments.csv", dtype=str)
+        .set_index("department_id")
+        .at[scheme["department_id"], "name"]
+    )
+    departmental = f"{scheme['name']} ({owner} staff only)"
+    views = [(page, None) for page in PAGES] + [(PAGES[3], {"leadership_scheme": departmental})]
+    for page, query in views:
+        app = run_page(page, query)
         assert_safe(app)
+        assert not [warning.value for warning in app.warning if "in the link" in warning.value], (page, query)
         shown += sum("evil" in element.value for element in rendered_markdown(app))
         for chart in app.get("plotly_chart"):
             strings = plotly_strings(json.loads(chart.proto.spec))

@@ -119,7 +119,7 @@ if scheme_id is None:
     st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
 elif owner:
     st.caption(
-        f"This scheme is open to {scheme_names.at[scheme_id, 'department_name']} staff only, so there is no comparison across departments."
+        f"This scheme is open to {plaintext.markdown(scheme_names.at[scheme_id, 'department_name'])} staff only, so there is no comparison across departments."
     )
 chart(
     leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),

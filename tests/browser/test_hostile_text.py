@@ -79,6 +79,10 @@ def views(csvs: dict[str, pd.DataFrame]) -> list[str]:
     theme = csvs["themes"]["label"].iloc[0]
     location = csvs["locations"]["name"].iloc[0]
     department = csvs["departments"]["name"].iloc[0]
+    # The scheme picker writes a departmental scheme into the link as "NAME (DEPARTMENT staff only)".
+    scheme = csvs["schemes"].loc[csvs["schemes"]["kind"] == "departmental"].iloc[0]
+    owner = csvs["departments"].set_index("department_id").at[scheme["department_id"], "name"]
+    departmental = f"{scheme['name']} ({owner} staff only)"
     shared = f"theme={quote(theme)}&location={quote(location)}&department={quote(department)}"
     return [
         *PAGE_PATHS,
@@ -86,6 +90,7 @@ def views(csvs: dict[str, pd.DataFrame]) -> list[str]:
         f"/roadtrip?roadtrip_location={quote(location)}&{shared}",
         f"/themes?{shared}",
         f"/leadership?department={quote(department)}",
+        f"/leadership?leadership_scheme={quote(departmental)}",  # names its department in a caption
         f"/profession?department={quote(department)}",
         "/?present=true",
     ]
