@@ -50,11 +50,19 @@ def literal(values):
 
 
 def literal_traces(figure: go.Figure) -> None:
-    """Make the data text of every trace literal: a label's `<a href>` or `<img>` must show, not become an SVG link."""
+    """Make the data text of every trace literal: a label's `<a href>` or `<img>` must show, not become an SVG link.
+
+    An axis's category order and tick text name the same categories, so they are escaped alike: a department called
+    "Science, Innovation & Technology" must still find its place in the order.
+    """
     for trace in figure.data:
         for name in TEXT_PROPERTIES:
             if name in trace and trace[name] is not None:
                 trace[name] = literal(trace[name])
+    for axis in (*figure.select_xaxes(), *figure.select_yaxes()):
+        for name in ("categoryarray", "ticktext"):
+            if axis[name] is not None:
+                axis[name] = literal(axis[name])
 
 
 def title_text(figure: go.Figure) -> str:

@@ -411,3 +411,19 @@ def test_every_requirement_is_pinned_at_or_above_the_advisory_fixes():
     # st.login needs Authlib >= 1.3.2 and an HTTP client for the token exchange.
     assert Version(runtime["authlib"]) >= Version("1.3.2")
     assert "httpx" in runtime
+
+
+def test_a_category_with_an_ampersand_keeps_its_place_in_a_chart_order():
+    import plotly.graph_objects as go
+
+    from dashboard import charts
+
+    figure = go.Figure(go.Scatter(x=[1, 2, 3], y=["Science, Innovation & Technology", "<b>Defra</b>", "Met Office"]))
+    figure.update_yaxes(
+        categoryorder="array", categoryarray=["Met Office", "Science, Innovation & Technology", "<b>Defra</b>"]
+    )
+    charts.style(figure, "Title & <i>more</i>\nsecond line")
+    assert figure.layout.title.text == "Title &amp; &lt;i&gt;more&lt;/i&gt;<br>second line"
+    assert list(figure.data[0].y) == ["Science, Innovation &amp; Technology", "&lt;b&gt;Defra&lt;/b&gt;", "Met Office"]
+    # The order names the same (escaped) categories, so plotly still finds each one in it.
+    assert set(figure.layout.yaxis.categoryarray) == set(figure.data[0].y)
