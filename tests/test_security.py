@@ -141,6 +141,11 @@ def test_hostile_values_in_the_link_are_ignored_on_every_page(page, fixture_app)
         app = run_page(page, query)
         assert_safe(app)
         assert not [warning.value for warning in app.warning if "in the link" in warning.value], (page, query)
+        # Button and expander labels are Markdown too.
+        for label in [*(button.label for button in app.button), *(expander.label for expander in app.expander)]:
+            if "evil" in label:
+                assert not live_markup(label), f"{page}: hostile markup in a label: {label[:200]!r}"
+                shown += 1
         assert app.session_state[STATE_KEY] == Filters()
         assert any(button.key == "present_enter" for button in app.button), "no hostile value turns presenting on"
 
@@ -246,11 +251,17 @@ def test_hostile_labels_in_every_text_column_are_shown_as_text(hostile_labels_db
         .at[scheme["department_id"], "name"]
     )
     departmental = f"{scheme['name']} ({owner} staff only)"
-    views = [(page, None) for page in PAGES] + [(PAGES[3], {"leadership_scheme": departmental})]
+    views = [(page, None) for page in [*PAGES, "dashboard/pages/review.py"]]
+    views.append((PAGES[3], {"leadership_scheme": departmental}))
     for page, query in views:
         app = run_page(page, query)
         assert_safe(app)
         assert not [warning.value for warning in app.warning if "in the link" in warning.value], (page, query)
+        # Button and expander labels are Markdown too.
+        for label in [*(button.label for button in app.button), *(expander.label for expander in app.expander)]:
+            if "evil" in label:
+                assert not live_markup(label), f"{page}: hostile markup in a label: {label[:200]!r}"
+                shown += 1
         shown += sum("evil" in element.value for element in rendered_markdown(app))
         for chart in app.get("plotly_chart"):
             strings = plotly_strings(json.loads(chart.proto.spec))

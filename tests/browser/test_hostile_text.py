@@ -86,6 +86,7 @@ def views(csvs: dict[str, pd.DataFrame]) -> list[str]:
     shared = f"theme={quote(theme)}&location={quote(location)}&department={quote(department)}"
     return [
         *PAGE_PATHS,
+        "/review",
         f"/?{shared}",
         f"/roadtrip?roadtrip_location={quote(location)}&{shared}",
         f"/themes?{shared}",
