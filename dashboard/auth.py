@@ -151,6 +151,19 @@ def providers(auth: Mapping) -> list[str | None]:
     return named or [None]
 
 
+def is_verified(user: Mapping) -> bool:
+    """Whether the provider vouches for the address: `email_verified` true, or the string "true" in any case, or absent.
+
+    An address the provider itself says is unverified proves nothing about who signed in, and "False", "no", 0 or any
+    other value is not a yes. An absent claim is allowed: many providers (Entra ID among them) never send it and only
+    issue addresses they control; the allow-list then decides.
+    """
+    claim = user.get("email_verified")
+    if claim is None:
+        return True
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
 def decide(user: Mapping, auth: Mapping, settings: Mapping, server_address: str | None) -> Verdict:
     """Decide from the signed-in user's claims and the settings whether this session may see the dashboard."""
     access = AccessList.from_settings(settings)
@@ -167,9 +180,7 @@ def decide(user: Mapping, auth: Mapping, settings: Mapping, server_address: str 
     claim = settings.get("email_claim", "email")
     raw_email = user.get(claim) if isinstance(claim, str) else None
     email = normalise_email(raw_email)
-    # An address the provider itself says is unverified proves nothing about who signed in.
-    verified = user.get("email_verified") not in (False, "false")
-    if email is None or not verified or not access.allows(email):
+    if email is None or not is_verified(user) or not access.allows(email):
         return Verdict(None, "no_access", email=raw_email if isinstance(raw_email, str) else None)
     return Verdict(Viewer(email=email, is_admin=access.is_admin(email), is_reviewer=access.is_reviewer(email)))
 

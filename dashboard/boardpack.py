@@ -15,7 +15,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import charts, disclosure, mapimage
+from dashboard import charts, disclosure, exports, mapimage
 from dashboard.slides import Series, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -229,7 +229,13 @@ def _chart(slide, series: Series, left, top, width, height) -> int:
     data = CategoryChartData(number_format=series.number_format)
     data.categories = [category for category, _ in reversed(shown)]
     data.add_series(series.name, [value for _, value in reversed(shown)])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data).chart
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
+    # "Edit Data" opens the embedded workbook, where a category such as `=HYPERLINK(...)` must stay text: replace
+    # python-pptx's workbook with one written by the downloads' neutraliser (same sheet, same cells).
+    frame.chart_part.chart_workbook.update_from_xlsx_blob(
+        exports.sheet_xlsx([[None, series.name], *([category, value] for category, value in reversed(shown))])
+    )
+    chart = frame.chart
     chart.has_legend = False
     chart.font.name = FONT
     chart.font.size = Pt(14)

@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -34,6 +34,13 @@ DERIVED_TABLE = "theme_alternatives"
 ALTERNATIVE_COLUMNS = ("suggestion_id", "theme_rank", "theme_id", "probability")
 BUNDLED_SOURCE = "bundled"
 BACKUPS_KEPT = 5
+NO_DATA_DATE = (
+    "no workshop date and no member joining date: the data has no date to be 'as of'; give at least one dated row"
+)
+
+
+class NoDataDate(ValueError):
+    """The tables hold no date at all, so build_info.data_date would be empty."""
 
 
 def source_files(folder: Path) -> dict[str, Path]:
@@ -97,8 +104,8 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Mark source themes as manual, let the classifier tag the rest, and keep its three likeliest themes for each."""
+def mark_manual(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with each source theme marked manual (confidence 1), the rest untagged and no ranked alternatives."""
     suggestions = frames["suggestions"].copy()
     manual = suggestions["theme_id"].notna()
     suggestions["theme_source"] = None
@@ -107,6 +114,14 @@ def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     suggestions.loc[manual, "theme_source"] = "manual"
     suggestions.loc[manual, "confidence"] = 1.0
     alternatives = pd.DataFrame(columns=list(ALTERNATIVE_COLUMNS))
+    return {**frames, "suggestions": suggestions, DERIVED_TABLE: alternatives}
+
+
+def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Mark source themes as manual, let the classifier tag the rest, and keep its three likeliest themes for each."""
+    marked = mark_manual(frames)
+    suggestions, alternatives = marked["suggestions"], marked[DERIVED_TABLE]
+    manual = suggestions["theme_source"].notna()
     if (~manual).any() and manual.any():
         # Imported here: scikit-learn takes seconds to load, and dry runs and refused imports never need it.
         from dashboard import themes
@@ -142,21 +157,8 @@ def write_database(
     try:
         with duckdb.connect(str(temporary)) as connection:
             connection.execute("begin transaction")
-            connection.execute((config.QUERIES_DIR / "schema.sql").read_text())
-            for number, table in enumerate(TABLES):
-                connection.register("incoming", frames[table])
-                connection.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table from TABLES)
-                connection.unregister("incoming")
-                if number == len(TABLES) // 2:
-                    stage("loading")
-            connection.register("incoming", frames[DERIVED_TABLE])
-            connection.execute(f"insert into {DERIVED_TABLE} by name select * from incoming")  # noqa: S608 (a constant)
-            connection.unregister("incoming")
-            connection.execute((config.QUERIES_DIR / "typicality.sql").read_text())
+            data_date = load_tables(connection, frames, on_stage=stage)
             row_counts = {table: table_rows(connection, table) for table in TABLES}
-            data_date = connection.execute(
-                "select greatest((select max(held_on) from workshops), (select max(joined_on) from members))"
-            ).fetchone()[0]
             built_at = datetime.now().replace(microsecond=0)
             connection.execute(
                 "insert into build_info values ($version, $data_date, $built_at, $source)",
@@ -186,6 +188,35 @@ def write_database(
         stage("swapped")
     finally:
         remove_temporary(temporary)
+
+
+def load_tables(
+    connection: duckdb.DuckDBPyConnection,
+    frames: Mapping[str, pd.DataFrame],
+    on_stage: Callable[[str], None] | None = None,
+) -> date:
+    """Create the schema, insert every table and score typicality; returns the data date, the latest date in the data.
+
+    The import writes the database with this, and its dry run loads the same tables into memory with it, so a dry run
+    that passes finds every refusal the database itself would make.
+    """
+    connection.execute((config.QUERIES_DIR / "schema.sql").read_text())
+    for number, table in enumerate(TABLES):
+        connection.register("incoming", frames[table])
+        connection.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table from TABLES)
+        connection.unregister("incoming")
+        if number == len(TABLES) // 2 and on_stage:
+            on_stage("loading")
+    connection.register("incoming", frames[DERIVED_TABLE])
+    connection.execute(f"insert into {DERIVED_TABLE} by name select * from incoming")  # noqa: S608 (a constant)
+    connection.unregister("incoming")
+    connection.execute((config.QUERIES_DIR / "typicality.sql").read_text())
+    data_date = connection.execute(
+        "select greatest((select max(held_on) from workshops), (select max(joined_on) from members))"
+    ).fetchone()[0]
+    if data_date is None:
+        raise NoDataDate(NO_DATA_DATE)
+    return data_date
 
 
 def remove_temporary(temporary: Path) -> None:

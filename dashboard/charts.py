@@ -1,9 +1,12 @@
 """Shared chart styling: the Analysis Function palette and plotly template, and small figure builders."""
 
 import afcharts.pio_template  # noqa: F401 (registers the "afcharts" plotly template)
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
+
+from dashboard import plaintext
 
 TEMPLATE = "afcharts"
 CATEGORICAL = get_af_colours("categorical")  # dark blue, turquoise, dark pink, orange, dark grey, light purple
@@ -11,6 +14,9 @@ SEQUENTIAL = get_af_colours("sequential")[::-1]  # light to dark, so high values
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = CATEGORICAL
 # GOV.UK text colours: both pass WCAG AA contrast (4.5:1) on white, unlike the light grey Streamlit gives chart text.
 TEXT, SECONDARY_TEXT = "#0b0c0c", "#505a5f"
+# Trace properties that Plotly draws as text (tick labels, bar labels, hover, legend). `locations` is left alone: it must
+# match the outline file's keys, and its values are the contract's fixed region names.
+TEXT_PROPERTIES = ("x", "y", "text", "hovertext", "customdata", "labels", "name")
 NATION_COLOURS = {"England": DARK_BLUE, "Scotland": TURQUOISE, "Wales": DARK_PINK, "Northern Ireland": ORANGE}
 
 
@@ -30,15 +36,51 @@ def merged(base: dict, extra: dict) -> dict:
     return result
 
 
+def literal(values):
+    """Every text value in a trace property (a string, or a list or array of them, nested) made literal for Plotly."""
+    if isinstance(values, str):
+        return plaintext.plot(values)
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "OUS":
+            return np.array(literal(values.tolist()), dtype=object)
+        return values
+    if isinstance(values, list | tuple):
+        return [literal(value) for value in values]
+    return values
+
+
+def literal_traces(figure: go.Figure) -> None:
+    """Make the data text of every trace literal: a label's `<a href>` or `<img>` must show, not become an SVG link.
+
+    An axis's category order and tick text name the same categories, so they are escaped alike: a department called
+    "Science, Innovation & Technology" must still find its place in the order.
+    """
+    for trace in figure.data:
+        for name in TEXT_PROPERTIES:
+            if name in trace and trace[name] is not None:
+                trace[name] = literal(trace[name])
+    for axis in (*figure.select_xaxes(), *figure.select_yaxes()):
+        for name in ("categoryarray", "ticktext"):
+            if axis[name] is not None:
+                axis[name] = literal(axis[name])
+
+
+def title_text(figure: go.Figure) -> str:
+    """A figure's title as one plain line, for alt text."""
+    return plaintext.unplot(figure.layout.title.text or "")
+
+
 def style(figure: go.Figure, heading: str, *, height: int | None = None, **layout) -> go.Figure:
     """Apply the house template and a heading that states the finding; `layout` adds to or overrides the house layout.
 
-    The whole layout is set in one assignment: plotly's update_layout costs about 10 ms a call, and setting it whole
-    about a third of that (pages draw up to eight charts a run).
+    `heading` and the traces' text are data, plain text with lines broken by "\n": both are made literal here, once,
+    for every figure (plaintext.plot). The whole layout is set in one assignment: plotly's update_layout costs about
+    10 ms a call, and setting it whole about a third of that (pages draw up to eight charts a run).
     """
+    literal_traces(figure)
     house = {
         "template": TEMPLATE,
-        "title": {"text": heading, "x": 0, "xanchor": "left", "font": {"color": TEXT}},
+        "title": {"text": plaintext.plot(heading), "x": 0, "xanchor": "left", "font": {"color": TEXT}},
         "font": {"color": TEXT},
         "legend": {"font": {"color": TEXT}},
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},

@@ -103,6 +103,32 @@ def xlsx_text(value):
     return ILLEGAL_CHARACTERS_RE.sub(" ", value) if isinstance(value, str) else value
 
 
+def _cells_as_text(workbook: Workbook) -> None:
+    """Store every text cell as text, never as a formula, whatever it starts with."""
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
+def sheet_xlsx(rows: list[list], sheet: str = "Sheet1") -> bytes:
+    """A one-sheet workbook of plain rows, every text cell neutralised and stored as text.
+
+    The board pack's charts embed their data as such a workbook. No cell becomes a formula or a hyperlink: the writer
+    PowerPoint's library uses would make `=HYPERLINK(...)` a formula and `http://...` a live link.
+    """
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append([None if value is None else neutralise(xlsx_text(value)) for value in row])
+    _cells_as_text(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
     """A workbook with a cover sheet of the context and a Data sheet with the table."""
     workbook = Workbook()
@@ -122,12 +148,7 @@ def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
         sheet.append([None if pd.isna(value) else neutralise(xlsx_text(value)) for value in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for worksheet in (cover, sheet):
-        for row in worksheet.iter_rows():
-            for cell in row:
-                # Text cells are stored as text, never as formulas, whatever they start with.
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+    _cells_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

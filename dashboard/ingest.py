@@ -36,7 +36,7 @@ class ImportBusy(RuntimeError):
 
 # What writing a database can raise: the disk or its permissions (OSError), DuckDB itself, or a check of the written
 # file (RuntimeError, which ImportBusy is). The command line and the Data page report each as one line, not a traceback.
-WRITE_FAILURES = (duckdb.Error, OSError, RuntimeError)
+WRITE_FAILURES = (duckdb.Error, OSError, RuntimeError, build.NoDataDate)
 
 
 @dataclass
@@ -113,8 +113,28 @@ def plan_reading(reading, db: Path, *, source: str) -> Plan:
                     )
                 )
     plan.problems.extend(reference_problems(plan.checked))
+    if not plan.errors and set(plan.checked) == set(build.TABLES):
+        plan.problems.extend(database_problems(plan))
     plan.problems.sort(key=problem_order)
     return plan
+
+
+def database_problems(plan: Plan) -> list[Problem]:
+    """What the database itself would refuse, found by loading the checked tables into memory as the import would.
+
+    The Python checks report each problem at its row; this catches what only the whole data shows (no date at all,
+    so no data date) and any rule of schema.sql the checks might miss, so that a dry run that passes means an import
+    that passes. Only the classifier's tagging is left out (untagged suggestions stay untagged here).
+    """
+    try:
+        with duckdb.connect(":memory:") as connection:
+            build.load_tables(connection, build.mark_manual(plan.frames()))
+    except build.NoDataDate as error:
+        return [Problem("workshops.csv", None, None, str(error))]
+    except duckdb.Error as error:
+        detail = " ".join(str(error).split())
+        return [Problem("DB", None, None, f"the database would refuse this data: {detail[:300]}")]
+    return []
 
 
 def problem_order(problem: Problem) -> tuple:

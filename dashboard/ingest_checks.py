@@ -37,12 +37,19 @@ MAX_TEXT = 2000
 EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 LARGEST_INTEGER = 2**31 - 1
-INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0*)?")
-DECIMAL_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
-SLASHED_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+# Workshops and joining dates record what has happened. A day's grace, as the server's day may run ahead of the UK's.
+FUTURE_GRACE = timedelta(days=1)
+# A workshop of more people, or a leg of more miles, is a slip (1e308 miles once read as infinity on the KPIs).
+MOST_ATTENDEES = 10_000
+MOST_MILES = 10_000
+# Numbers and dates are read in ASCII digits only: Python's \d and int() also take Arabic-Indic (٣), full-width (３)
+# and other digits, which a spreadsheet would not read as the same number.
+INTEGER_TEXT = re.compile(r"[+-]?\d+(\.0*)?", re.ASCII)
+DECIMAL_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?", re.ASCII)
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", re.ASCII)
+SLASHED_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", re.ASCII)
 ALLOWED_CONTROL = {"\n", "\r", "\t"}
 
 
@@ -59,6 +66,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     references: str | None = None
+    # A date column of things that have happened: a date after today (with FUTURE_GRACE) is refused.
+    past: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,11 +125,11 @@ CONTRACT: dict[str, Table] = {
             (
                 Column("workshop_id", required=True),
                 Column("location_id", required=True, references="locations"),
-                Column("held_on", "date", required=True),
+                Column("held_on", "date", required=True, past=True),
                 Column("venue", required=True),
                 Column("host"),
-                Column("attendees", "integer", minimum=0),
-                Column("miles_travelled", "number", minimum=0),
+                Column("attendees", "integer", minimum=0, maximum=MOST_ATTENDEES),
+                Column("miles_travelled", "number", minimum=0, maximum=MOST_MILES),
             ),
             key=("workshop_id",),
         ),
@@ -137,7 +146,7 @@ CONTRACT: dict[str, Table] = {
                 Column("grade", required=True, allowed=GRADES),
                 Column("region", required=True, allowed=REGIONS),
                 Column("background", required=True, allowed=BACKGROUNDS),
-                Column("joined_on", "date"),
+                Column("joined_on", "date", past=True),
             ),
             key=("member_id",),
         ),
@@ -297,6 +306,8 @@ def convert(value: object, column: Column, epoch: datetime = EXCEL_EPOCH) -> obj
         return None
     if isinstance(value, bool):
         raise Invalid("a TRUE/FALSE cell, not a value of this column")
+    if column.kind != "text" and isinstance(value, str) and any(ch.isdigit() and not ch.isascii() for ch in value):
+        raise Invalid("digits other than 0-9 (Arabic-Indic, full-width or other): write it with 0-9")
     converted = {"text": as_text, "integer": as_integer, "number": as_number, "date": as_date}[column.kind](
         value, epoch
     )
@@ -304,6 +315,8 @@ def convert(value: object, column: Column, epoch: datetime = EXCEL_EPOCH) -> obj
         column.maximum is not None and converted > column.maximum
     ):
         raise Invalid(f"out of range: {range_text(column)}")
+    if column.past and converted > date.today() + FUTURE_GRACE:
+        raise Invalid("date in the future: the data records workshops held and members who have joined")
     if column.allowed and converted not in column.allowed:
         near = [allowed for allowed in column.allowed if allowed.lower() == converted.lower()]
         hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(column.allowed)}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
+from dashboard import config
 from dashboard.build import TABLES
 
 # The same cap as server.maxUploadSize in .streamlit/config.toml, checked again here because the CLI and tests
@@ -179,14 +180,35 @@ def read_uploads(uploads: list[Upload], *, max_bytes: int | None = MAX_UPLOAD_BY
     return reading
 
 
-def read_path(source: Path) -> Reading:
-    """Read a folder of contract CSVs (or a workbook in it) or one workbook from disk (no size cap: the CLI is trusted)."""
+def read_path(source: Path, max_bytes: int | None = None) -> Reading:
+    """Read a folder of contract CSVs (or a workbook in it) or one workbook from disk.
+
+    A file over `max_bytes` (config.import_max_bytes() by default) is refused by its size on disk before a byte of it
+    is read, so a huge file costs neither the minutes nor the gigabytes that checking it would.
+    """
+    limit = config.import_max_bytes() if max_bytes is None else max_bytes
     if source.is_dir():
         files = sorted(path for path in source.iterdir() if path.is_file() and path.suffix.lower() in {".csv", ".xlsx"})
-        uploads = [Upload(path.name, path.read_bytes()) for path in files]
     else:
-        uploads = [Upload(source.name, source.read_bytes())]
-    return read_uploads(uploads, max_bytes=None)
+        files = [source]
+    too_large = [path for path in files if path.stat().st_size > limit]
+    uploads = [Upload(path.name, path.read_bytes()) for path in files if path not in too_large]
+    # With every file too large there is nothing to read, and "no contract files" would be wrong.
+    reading = read_uploads(uploads, max_bytes=None) if uploads or not too_large else Reading()
+    for path in too_large:
+        table = table_for(path.stem)
+        if table:
+            reading.named.add(table)
+        reading.add(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"file is {size_text(path.stat().st_size)}, larger than the {size_text(limit)} limit "
+                "(GSE_IMPORT_MAX_MB): nothing in it was read",
+            )
+        )
+    return reading
 
 
 def size_text(size: int) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from dashboard import data, exports, filters
+from dashboard import data, exports, filters, plaintext
 from dashboard.filters import Filters
 
 
@@ -19,14 +19,14 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
 
 def header(title: str, question: str) -> None:
     """The page title and the one line that says what the page answers."""
-    st.title(title)
-    st.markdown(question)
+    st.title(plaintext.markdown(title))
+    st.markdown(plaintext.markdown(question))
 
 
 def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     """Say which filters are active in words, which this page ignores, and when the data is from."""
     info = data.build_info()
-    text = f"**Filters:** {filters.in_words(active)}"
+    text = f"**Filters:** {plaintext.markdown(filters.in_words(active))}"
     ignored = list(ignored)
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
@@ -42,8 +42,11 @@ def kpi_row(values: Sequence[tuple[str, str]], columns: int | None = None) -> No
 
 
 def findings(sentences: Iterable[str | None]) -> None:
-    """Key findings as a bulleted list, skipping any that the data could not support."""
-    lines = [f"- {sentence}" for sentence in sentences if sentence]
+    """Key findings as a bulleted list, skipping any that the data could not support.
+
+    A finding is plain text that names data (a theme, a department, a place), so each is shown literally.
+    """
+    lines = [f"- {plaintext.markdown(sentence)}" for sentence in sentences if sentence]
     if lines:
         st.header("Key findings")
         st.markdown("\n".join(lines))

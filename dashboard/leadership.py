@@ -268,7 +268,7 @@ def _add_reference(figure: go.Figure, value: float | None, label: str) -> None:
 
 def alt_text(figure: go.Figure) -> str:
     """A figure's title as one plain line, for screen readers."""
-    return (figure.layout.title.text or "").replace("<br>", " ")
+    return charts.title_text(figure)
 
 
 def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: int = 0) -> go.Figure:
@@ -276,7 +276,7 @@ def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: 
     lines = textwrap.wrap(title, width) or [""]
     return charts.style(
         figure,
-        "<br>".join(lines),
+        "\n".join(lines),
         height=height + 22 * (len(lines) - 1) + top,
         title={"xref": "container", "x": 0.01, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
         margin={"t": 50 + 22 * len(lines) + top},
@@ -608,7 +608,7 @@ def _wrap(text: str, width: int = 14) -> str:
             line = word
         else:
             line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
+    return "\n".join([*lines, line])
 
 
 def cell_rates(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, filters, story
+from dashboard import data, filters, plaintext, story
 
 SLIDE_KEY = "present_slide"
 # Static CSS only (no data reaches it): hide the sidebar and toolbar, and enlarge the type for a room.
@@ -48,12 +48,12 @@ def show() -> None:
     previous.button(
         "Previous", on_click=_move, args=(-1, len(slides)), shortcut="ArrowLeft", icon=":material/arrow_back:"
     )
-    position.markdown(f"Slide {index + 1} of {len(slides)}: **{slide.section}**")
+    position.markdown(f"Slide {index + 1} of {len(slides)}: **{plaintext.markdown(slide.section)}**")
     following.button(
         "Next", on_click=_move, args=(1, len(slides)), shortcut="ArrowRight", icon=":material/arrow_forward:"
     )
     leave_column.button("Leave presentation", on_click=leave, icon=":material/close:")
-    st.title(slide.headline)
+    st.title(plaintext.markdown(slide.headline))
     if slide.kpis:
         for start in range(0, len(slide.kpis), 4):
             for column, (label, value) in zip(st.columns(4), slide.kpis[start : start + 4], strict=False):
@@ -64,8 +64,10 @@ def show() -> None:
         st.plotly_chart(slide.figure, key=f"present_figure_{index}", config={"displayModeBar": False})
     for note in slide.notes:
         if note != slide.headline:
-            st.markdown(f"- {note}")
+            st.markdown(f"- {plaintext.markdown(note)}")
     with st.expander("Table"):
         st.dataframe(slide.table, hide_index=True)
     info = data.build_info()
-    st.caption(f"Filters: {filters.in_words(active)} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
+    st.caption(
+        f"Filters: {plaintext.markdown(filters.in_words(active))} Data as of {data.as_date(info['data_date']):%-d %B %Y}."
+    )

@@ -1,6 +1,5 @@
 """Profession page builders: composition tables and charts, the regional map, voices coverage and key findings."""
 
-import html
 import json
 import math
 import textwrap
@@ -10,7 +9,7 @@ from numbers import Number
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import attendees, charts, config, disclosure
+from dashboard import attendees, charts, config, disclosure, plaintext
 
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
@@ -63,23 +62,13 @@ def count_text(count) -> str:
     return disclosure.SUPPRESSED if count is None or pd.isna(count) else f"{int(count):,}"
 
 
-def plot_text(text: str) -> str:
-    """Text from the data as plotly shows it literally: its <tags> would otherwise be read as markup or links."""
-    return html.escape(str(text), quote=False)
-
-
-def markdown_text(text: str) -> str:
-    """Text from the data shown literally in Markdown: no links, emphasis or HTML from a department's name."""
-    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
-
-
 def titled(figure: go.Figure, title: str, *, height: int, width: int = 100) -> go.Figure:
     """The house style with the title wrapped to `width` characters and aligned with the chart's left edge."""
     lines = textwrap.wrap(title, width) or [""]
     # Streamlit's theme would otherwise place the title over the plot area, which long axis labels push right.
     return charts.style(
         figure,
-        "<br>".join(map(plot_text, lines)),
+        "\n".join(lines),
         height=height + 22 * (len(lines) - 1),
         title={"xref": "container", "x": 0.01},
         margin={"t": 40 + 22 * len(lines)},
@@ -136,7 +125,7 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         ],
         # A blanked count is drawn as an empty bar labelled [c], so the category stays on the chart.
         members=frame["members"].astype(float).fillna(0),
-        label=frame["label"].map(plot_text),
+        label=frame["label"],
     )
     figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
@@ -293,7 +282,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
 
 
 def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> str:
-    """What the page knows about one region: its matching members, and its voice in the whole tour."""
+    """What the page knows about one region, as Markdown: its matching members, and its voice in the whole tour."""
     members = regions.set_index("category").loc[region]
     heard = voices.set_index("region").loc[region]
     ratio = heard["representation_ratio"]
@@ -304,7 +293,7 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
     flagged = heard["under_represented"]
     flag = " and is under-represented" if pd.notna(flagged) and bool(flagged) else ""
     return (
-        f"**{region}**: {count_text(members['members'])} matching members ({percent(members['share'])} of those shown). "
+        f"**{plaintext.markdown(region)}**: {count_text(members['members'])} matching members ({percent(members['share'])} of those shown). "
         f"In the whole profession it holds {percent(heard['member_share'])} of members, {voice}"
         + (f" (ratio {ratio:.2f}){flag}." if pd.notna(ratio) else ".")
     )
@@ -373,7 +362,7 @@ def share_bars(
     for name, column, noun, colour in reversed(series):
         figure.add_trace(
             go.Bar(
-                y=ordered[label].map(plot_text),
+                y=ordered[label],
                 x=ordered[column].astype(float).fillna(0),
                 orientation="h",
                 name=name,
@@ -569,12 +558,12 @@ def mix_gap(frame: pd.DataFrame, noun: str) -> str | None:
     parts = []
     if over is not None:
         parts.append(
-            f"over-represent {markdown_text(_name(over))} ({over['contributor_share']:.1%} of contributors against "
+            f"over-represent {_name(over)} ({over['contributor_share']:.1%} of contributors against "
             f"{over['member_share']:.1%} of members)"
         )
     if under is not None:
         parts.append(
-            f"under-represent {markdown_text(_name(under))} ({under['contributor_share']:.1%} against {under['member_share']:.1%})"
+            f"under-represent {_name(under)} ({under['contributor_share']:.1%} against {under['member_share']:.1%})"
         )
     if not parts:
         return None

@@ -474,7 +474,7 @@ def theme_mix_figure(theme_counts: pd.DataFrame, place: str) -> go.Figure:
     ]
     top = counted.iloc[0]
     # Two lines, so that the finding fits over a half-width chart.
-    title = f"{top['label']} led the suggestions from {place}:<br>{top['share']:.0%} of {total:,}"
+    title = f"{top['label']} led the suggestions from {place}:\n{top['share']:.0%} of {total:,}"
     figure = charts.bar(counted, x="suggestions", y="label", title=title, text="share_text")
     # Room on the right for the bar labels, which sit outside the bars.
     return figure.update_layout(margin={"r": 80, "t": 80})

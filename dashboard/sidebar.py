@@ -11,12 +11,16 @@ from dashboard.filters import NATIONS, Filters
 
 # URL parameter names, which are also the widget keys (bind="query-params" uses the key as the name).
 THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
+# The data's first and last workshop dates as this session last saw them.
+DATE_BOUNDS_KEY = "filters_date_bounds"
 
 
-def url_notices(choices: dict) -> list[str]:
+def url_notices(choices: dict, first: date, last: date) -> list[str]:
     """Values in the URL that are not valid options; Streamlit drops them, we say so.
 
     A bound multiselect puts the option's label in the URL (`?theme=CPD&location=Bournemouth`), so labels are valid.
+    A location outside the link's nations is not among the choices either, nor are dates outside the data's range
+    (Streamlit then drops both dates).
     """
     notices = filter_state.unknown_in_link(
         {
@@ -26,13 +30,48 @@ def url_notices(choices: dict) -> list[str]:
             DEPARTMENTS: choices["departments"]["name"],
         }
     )
+    locations = choices["locations"]
+    nations = [nation for nation in st.query_params.get_all(NATION) if nation in NATIONS]
+    if nations:
+        elsewhere = set(locations.loc[~locations["nation"].isin(nations), "name"])
+        outside = [value for value in st.query_params.get_all(LOCATIONS) if value in elsewhere]
+        if outside:
+            notices.append(
+                f"Ignored {len(outside)} location value(s) in the link outside the chosen nations ({', '.join(nations)})."
+            )
+    dates = []
     for value in st.query_params.get_all(DATES):
         try:
-            date.fromisoformat(value)
+            dates.append(date.fromisoformat(value))
         except ValueError:
             notices.append("Ignored a malformed date in the link.")
             break
+    else:
+        if any(not first <= day <= last for day in dates):
+            notices.append(
+                f"Ignored the link's workshop dates: the data runs from {first:%-d %B %Y} to {last:%-d %B %Y}, "
+                "and a date outside that range cannot be chosen."
+            )
     return notices
+
+
+def follow_date_bounds(first: date, last: date) -> None:
+    """After an import moves the data's date range, keep a session's dates meaning what they meant.
+
+    A date at the old first or last date meant "from the start" or "to the end" (the default range is no filter),
+    so it moves with the range: without this, a session open during an import kept the old range as a filter and
+    quietly left out the new workshops. A date chosen inside the range stays, kept within the new bounds.
+    """
+    seen = st.session_state.get(DATE_BOUNDS_KEY)
+    st.session_state[DATE_BOUNDS_KEY] = (first, last)
+    chosen = st.session_state.get(DATES)
+    if seen is None or seen == (first, last) or not isinstance(chosen, tuple | list) or len(chosen) != 2:
+        return
+    old_first, old_last = seen
+    start, end = chosen
+    start = first if start is None or start == old_first else min(max(start, first), last)
+    end = last if end is None or end == old_last else min(max(end, first), last)
+    st.session_state[DATES] = (start, end)
 
 
 def reset(date_range: tuple[date, date]) -> None:
@@ -45,11 +84,12 @@ def reset(date_range: tuple[date, date]) -> None:
 def draw() -> Filters:
     """Draw the sidebar filters and return the chosen filter state."""
     choices = filter_state.options()
-    notices = url_notices(choices)
+    first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
+    notices = url_notices(choices, first, last)
+    follow_date_bounds(first, last)
     themes = choices["themes"].set_index("theme_id")["label"]
     locations = choices["locations"].set_index("location_id")
     departments = choices["departments"].set_index("department_id")["name"]
-    first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
     with st.sidebar:
         st.header("Filters")
         theme_ids = st.multiselect(

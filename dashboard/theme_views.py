@@ -168,7 +168,7 @@ def wrap(text: str, width: int = 40) -> str:
             current = word
         else:
             current = f"{current} {word}".strip()
-    return "<br>".join([*lines, current])
+    return "\n".join([*lines, current])
 
 
 def standout(frame: pd.DataFrame, row: str, name: str, theme_counts: pd.DataFrame) -> dict | None:

@@ -24,11 +24,13 @@ create table locations (
 create table workshops (
     workshop_id varchar primary key check (length(trim(workshop_id)) > 0),
     location_id varchar not null references locations (location_id),
-    held_on date not null,
+    -- The import also refuses a date after today: a workshop is recorded once held (a check here cannot read the clock).
+    held_on date not null check (held_on between date '1950-01-01' and date '2100-12-31'),
     venue varchar not null check (length(trim(venue)) > 0),
     host varchar,
-    attendees integer check (attendees >= 0),
-    miles_travelled double check (miles_travelled >= 0)
+    -- Bounds that catch slips: 1e308 miles was once read as infinity by the KPIs.
+    attendees integer check (attendees between 0 and 10000),
+    miles_travelled double check (miles_travelled between 0 and 10000)
 );
 
 create table members (
@@ -42,7 +44,7 @@ create table members (
         'East of England', 'London', 'South East', 'South West', 'Wales', 'Scotland', 'Northern Ireland'
     )),
     background varchar not null check (background in ('science', 'engineering', 'both', 'interest')),
-    joined_on date
+    joined_on date check (joined_on between date '1950-01-01' and date '2100-12-31')
 );
 
 create table themes (

@@ -149,6 +149,40 @@ def test_with_auth_only_signed_in_allowed_people_get_in(user, settings, expected
     assert (verdict.viewer or verdict.refusal) == expected
 
 
+@pytest.mark.parametrize(
+    ("claim", "let_in"),
+    [
+        (True, True),
+        ("true", True),
+        ("TRUE", True),
+        (" True ", True),
+        (False, False),
+        ("false", False),
+        ("False", False),
+        ("FALSE", False),
+        ("no", False),
+        ("0", False),
+        ("", False),
+        (0, False),
+        (1, False),
+        ("yes", False),
+        ([True], False),
+    ],
+)
+def test_only_a_true_email_verified_claim_counts_as_verified(claim, let_in):
+    user = {**SIGNED_IN, "email": "someone@go-science.gov.uk", "email_verified": claim}
+    verdict = decide(user, AUTH, GSE, "0.0.0.0")
+    assert (verdict.viewer is not None) is let_in, verdict
+
+
+def test_an_absent_email_verified_claim_is_left_to_the_allow_list():
+    # Many providers never send the claim; the allow-list still decides (documented in README, Access and sign-in).
+    allowed = decide({**SIGNED_IN, "email": "someone@go-science.gov.uk"}, AUTH, GSE, "0.0.0.0")
+    assert allowed.viewer == Viewer("someone@go-science.gov.uk", False)
+    refused = decide({**SIGNED_IN, "email": "someone@elsewhere.example"}, AUTH, GSE, "0.0.0.0")
+    assert refused.refusal == "no_access"
+
+
 def test_providers_are_named_tables_with_a_client_id():
     assert providers(AUTH | {"client_kwargs": {"prompt": "login"}}) == [None]
     named = {"redirect_uri": "x", "cookie_secret": "y", "microsoft": {"client_id": "a"}, "okta": {"client_id": "b"}}

@@ -2,9 +2,11 @@
 
 import base64
 import re
+import zipfile
 from datetime import date
 from io import BytesIO
 
+import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -16,6 +18,7 @@ from pptx.util import Inches, Pt
 
 from dashboard import boardpack, charts, report
 from dashboard.slides import Series, Slide
+from tests import hostile_data
 
 SLIDES = [
     Slide(
@@ -387,3 +390,89 @@ def test_no_slide_text_or_speaker_note_gives_a_count_below_the_threshold(
     for text in texts:
         for count in PEOPLE_IN_WORDS.findall(text):
             assert int(count.replace(",", "")) >= 10, text
+
+
+HOSTILE_CATEGORIES = (
+    '=HYPERLINK("http://evil.example","CPD")',
+    "+1+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    " -2+3",
+    "http://evil.example/x",
+    "mailto:someone@evil.example",
+    "Plain department",
+)
+
+
+def embedded_workbooks(pack: bytes) -> dict[str, bytes]:
+    """Every workbook embedded in a .pptx (the data behind each native chart), by its part name."""
+    with zipfile.ZipFile(BytesIO(pack)) as archive:
+        return {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("ppt/embeddings/") and name.endswith(".xlsx")
+        }
+
+
+def assert_workbook_is_inert(name: str, blob: bytes) -> list[str]:
+    """Fail if a cell of the workbook is a formula or a hyperlink; return its text cells."""
+    with zipfile.ZipFile(BytesIO(blob)) as archive:
+        for part in archive.namelist():
+            text = archive.read(part).decode("utf-8", "replace")
+            assert "<f>" not in text and "<f " not in text, f"{name}:{part} holds a formula"
+            assert "<hyperlink" not in text and "relationships/hyperlink" not in text, f"{name}:{part}: a hyperlink"
+    texts = []
+    for sheet in openpyxl.load_workbook(BytesIO(blob)).worksheets:
+        assert not sheet._hyperlinks, f"{name}: a hyperlink"  # openpyxl keeps them only here
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{name}!{cell.coordinate} is a formula: {cell.value}"
+                if isinstance(cell.value, str):
+                    assert not cell.value.lstrip(" ").startswith(("=", "+", "-", "@")), (name, cell.value)
+                    texts.append(cell.value)
+    return texts
+
+
+def test_every_embedded_workbook_keeps_hostile_categories_as_text():
+    hostile = Slide(
+        section="Themes",
+        headline="Hostile labels",
+        table=pd.DataFrame({"Theme": list(HOSTILE_CATEGORIES)}),
+        series=Series(
+            categories=HOSTILE_CATEGORIES,
+            values=tuple(range(10, 10 + len(HOSTILE_CATEGORIES))),
+            name='=HYPERLINK("http://evil.example","Suggestions")',
+        ),
+    )
+    pack = boardpack.build([*SLIDES, hostile], filters="No filters", data_date=date(2025, 7, 9))
+    workbooks = embedded_workbooks(pack)
+    assert len(workbooks) == 2, "one workbook per native chart"
+    for name, blob in workbooks.items():
+        assert_workbook_is_inert(name, blob)
+    texts = set().union(*(assert_workbook_is_inert(name, blob) for name, blob in workbooks.items()))
+    # The hostile labels are all there, as text: the formula ones behind an apostrophe, the rest unchanged.
+    assert "'" + HOSTILE_CATEGORIES[0] in texts and "'" + HOSTILE_CATEGORIES[3] in texts
+    assert "http://evil.example/x" in texts and "Plain department" in texts
+    # The values stay numbers, so Edit Data still charts them.
+    sheet = openpyxl.load_workbook(BytesIO(workbooks[max(workbooks)])).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == sorted(
+        range(10, 10 + len(HOSTILE_CATEGORIES)), reverse=True
+    )
+
+
+def test_a_pack_built_from_hostile_data_has_only_inert_workbooks(tmp_path, use_db, monkeypatch):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    use_db(hostile_data.build_database(tmp_path))
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    pack = story.board_pack(Filters())
+    workbooks = embedded_workbooks(pack)
+    assert workbooks, "the pack has native charts"
+    texts = [text for name, blob in workbooks.items() for text in assert_workbook_is_inert(name, blob)]
+    # The hostile labels reached the workbooks, the formula ones as text behind an apostrophe.
+    assert any(text.startswith("'=HYPERLINK(") for text in texts), texts
+    assert sum("evil.example" in text for text in texts) >= 3, texts
+    # And no slide's text holds a live link (the pack's text runs are plain text; a hyperlink would be a relationship).
+    with zipfile.ZipFile(BytesIO(pack)) as archive:
+        relationships = [archive.read(name).decode() for name in archive.namelist() if name.endswith(".rels")]
+    assert not [rels for rels in relationships if "relationships/hyperlink" in rels]

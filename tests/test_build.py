@@ -65,7 +65,9 @@ def test_a_changed_contract_makes_the_bundled_database_stale(fixture_db, tmp_pat
     shutil.copy(fixture_db, target)
     assert not build.needs_build(FIXTURES, target)
     schema = queries / "schema.sql"
-    stricter = schema.read_text().replace("check (attendees >= 0)", "check (attendees > 0)")
+    stricter = schema.read_text().replace(
+        "check (attendees between 0 and 10000)", "check (attendees between 1 and 10000)"
+    )
     assert stricter != schema.read_text()
     schema.write_text(stricter)
     assert build.needs_build(FIXTURES, target)
@@ -73,7 +75,7 @@ def test_a_changed_contract_makes_the_bundled_database_stale(fixture_db, tmp_pat
     assert not build.needs_build(FIXTURES, target)
     with build.read_only(target) as connection:
         rules = [row[0] for row in connection.execute("select constraint_text from duckdb_constraints()").fetchall()]
-    assert "CHECK((attendees > 0))" in rules
+    assert "CHECK((attendees BETWEEN 1 AND 10000))" in rules
 
 
 def test_a_changed_build_input_changes_the_version(tmp_path, monkeypatch):

@@ -378,3 +378,55 @@ def test_workbooks_are_opened_for_values_without_links_or_macros(monkeypatch):
     reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
     assert set(reading.tables) == set(build.TABLES)
     assert calls == [{"read_only": True, "data_only": False, "keep_links": False, "keep_vba": False}]
+
+
+def test_a_dry_run_finds_what_only_the_database_would_refuse(current_db, monkeypatch):
+    # Suppose the Python checks missed the orphans: the dry run loads the tables as the import would, and the
+    # database's foreign keys still refuse them, so a passing dry run never becomes a failing import.
+    monkeypatch.setattr(ingest, "reference_problems", lambda checked: [])
+    plan = ingest.plan_path(BAD / "orphan", current_db)
+    assert not plan.ok
+    assert [problem.file for problem in plan.errors] == ["DB"]
+    assert "the database would refuse this data" in plan.errors[0].message
+    assert "foreign key" in plan.errors[0].message.lower()
+
+
+def test_header_only_files_fail_the_dry_run_not_the_import(current_db):
+    plan = ingest.plan_path(BAD / "header_only", current_db)
+    assert not plan.ok
+    with pytest.raises(ValueError, match="nothing imported"):
+        ingest.apply_import(plan, current_db)
+
+
+def test_a_file_over_the_size_cap_is_refused_unread(current_db, tmp_path, monkeypatch):
+    folder = tmp_path / "large"
+    shutil.copytree(GOOD / "plain", folder)
+    huge = folder / "suggestions.csv"
+    with huge.open("r+b") as file:  # sparse: 60 MB on paper, made at once, taking no disk
+        file.truncate(60 * 2**20)
+    read = Path.read_bytes
+
+    def guarded(path: Path) -> bytes:
+        assert path != huge, "the large file was read before its size was checked"
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    monkeypatch.delenv("GSE_IMPORT_MAX_MB", raising=False)
+    before = current_db.read_bytes()
+    assert ingest.main([str(folder), "--db", str(current_db)]) == 1
+    assert current_db.read_bytes() == before
+    plan = ingest.plan_path(folder, current_db)
+    assert [problem.line() for problem in plan.errors] == [
+        "suggestions.csv: file is 60 MB, larger than the 20 MB limit (GSE_IMPORT_MAX_MB): nothing in it was read"
+    ]
+    assert "suggestions" in plan.given, "a refused file is not taken as left out (its table would be kept)"
+
+
+def test_the_size_cap_is_configurable(current_db, monkeypatch):
+    monkeypatch.setenv("GSE_IMPORT_MAX_MB", "0.001")  # about 1 KB: the plain suggestions.csv is larger
+    assert (GOOD / "plain" / "suggestions.csv").stat().st_size > 1048
+    plan = ingest.plan_path(GOOD / "plain", current_db)
+    refused = {problem.file for problem in plan.errors if "larger than the 1 KB limit" in problem.message}
+    assert refused == {"suggestions.csv"}
+    monkeypatch.setenv("GSE_IMPORT_MAX_MB", "50")
+    assert ingest.plan_path(GOOD / "plain", current_db).ok

@@ -535,7 +535,8 @@ def test_department_names_are_shown_as_text(hostile_db, use_db, open_page, no_su
     departments = profession.contributor_mix(rows, "department")
     # SG gives 2 of 4 identified contributors but has 3 of 12 members: the most over-represented department.
     sentence = profession.mix_gap(departments, "department")
-    assert r"over-represent \[evil\]\(http\://evil\.example\) \<b\>SG\</b\> \*x\*" in sentence
+    # A finding is plain text (the board pack and report show it as it is); the page makes it literal Markdown.
+    assert f"over-represent {HOSTILE} (50.0% of contributors" in sentence
     figure = profession.mix_chart(departments, profession.mix_title(departments, "department"))
     assert "<b>" not in figure.layout.title.text and "&lt;b&gt;SG&lt;/b&gt;" in figure.layout.title.text
     assert all("<b>" not in label for label in figure.data[0].y)
@@ -543,3 +544,6 @@ def test_department_names_are_shown_as_text(hostile_db, use_db, open_page, no_su
     assert not app.exception, [exception.message for exception in app.exception]
     findings = [element.value for element in app.markdown if "identified contributors over-represent" in element.value]
     assert findings and all("](" not in text.replace(r"\](", "") for text in findings)
+    # Escaped, and the URL broken by an invisible word joiner so that nothing autolinks it.
+    literal = r"\[evil\](http" + "\u2060" + r"\://evil.example) \<b\>SG\</b\> \*x\*"
+    assert any(literal in text for text in findings), findings

@@ -84,6 +84,10 @@ BAD_ROWS = [
     ("workshops_venue_not_null", "workshops", "('w02', 'london', '2025-03-04', null, null, null, null)"),
     ("workshops_attendees_check", "workshops", "('w02', 'london', '2025-03-04', 'Venue', null, -1, null)"),
     ("workshops_miles_travelled_check", "workshops", "('w02', 'london', '2025-03-04', 'Venue', null, null, -5)"),
+    ("workshops_attendees_check", "workshops", "('w02', 'london', '2025-03-04', 'Venue', null, 10001, null)"),
+    ("workshops_miles_travelled_check", "workshops", "('w02', 'london', '2025-03-04', 'Venue', null, null, 1e308)"),
+    ("workshops_held_on_check", "workshops", "('w02', 'london', '2101-01-01', 'Venue', null, null, null)"),
+    ("workshops_held_on_check", "workshops", "('w02', 'london', '1949-12-31', 'Venue', null, null, null)"),
     # An email or a name is not pseudonymous.
     (
         "members_member_id_member_id_member_id_check",
@@ -100,6 +104,7 @@ BAD_ROWS = [
     ("members_member_id_not_null", "members", "(null, 'DEFRA', 'G7', 'London', 'science', null)"),
     ("members_department_id_department_id_fkey", "members", "('M2', 'NOPE', 'G7', 'London', 'science', null)"),
     ("members_department_id_not_null", "members", "('M2', null, 'G7', 'London', 'science', null)"),
+    ("members_joined_on_check", "members", "('M2', 'DEFRA', 'G7', 'London', 'science', '2101-01-01')"),
     ("members_grade_check", "members", "('M2', 'DEFRA', 'G8', 'London', 'science', null)"),
     ("members_grade_not_null", "members", "('M2', 'DEFRA', null, 'London', 'science', null)"),
     ("members_region_check", "members", "('M2', 'DEFRA', 'G7', 'Mars', 'science', null)"),

@@ -2,6 +2,7 @@
 
 import ast
 import html
+import json
 import re
 import shutil
 import tomllib
@@ -18,6 +19,7 @@ from dashboard import build, data
 from dashboard.config import QUERIES_DIR, ROOT
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
+from tests import hostile_data
 from tests.conftest import ENTRY, FIXTURES
 
 PAGES = [
@@ -208,6 +210,60 @@ def test_suggestion_text_is_always_shown_as_text(hostile_db, use_db):
     assert shown, "no page showed any suggestion text, so this test checked nothing"
 
 
+@pytest.fixture(scope="module")
+def hostile_labels_db(tmp_path_factory):
+    """Markup, URLs and formulas in every free-text column: labels, names, venues, hosts, questions (hostile_data)."""
+    return hostile_data.build_database(tmp_path_factory.mktemp("hostile_labels"))
+
+
+def plotly_strings(spec) -> list[str]:
+    """Every string in a plotly figure's JSON, except its hover templates (code, not data)."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        return [text for key, value in spec.items() if key != "hovertemplate" for text in plotly_strings(value)]
+    if isinstance(spec, list):
+        return [text for value in spec for text in plotly_strings(value)]
+    return []
+
+
+# Tags plotly would draw (a link, or an image from the web) if a label held them unescaped.
+PLOTLY_MARKUP = re.compile(r"(?i)<\s*(a|img|image|svg|iframe|script)\b")
+
+
+def test_hostile_labels_in_every_text_column_are_shown_as_text(hostile_labels_db, use_db, monkeypatch):
+    use_db(hostile_labels_db)
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    shown = charted = 0
+    # The scheme picker writes a departmental scheme into the link as "NAME (DEPARTMENT staff only)".
+    folder = hostile_labels_db.parent / "csv"
+    schemes = pd.read_csv(folder / "schemes.csv", dtype=str)
+    scheme = schemes.loc[schemes["kind"] == "departmental"].iloc[0]
+    owner = (
+        pd.read_csv(folder / "departments.csv", dtype=str)
+        .set_index("department_id")
+        .at[scheme["department_id"], "name"]
+    )
+    departmental = f"{scheme['name']} ({owner} staff only)"
+    views = [(page, None) for page in [*PAGES, "dashboard/pages/review.py"]]
+    views.append((PAGES[3], {"leadership_scheme": departmental}))
+    for page, query in views:
+        app = run_page(page, query)
+        assert_safe(app)
+        assert not [warning.value for warning in app.warning if "in the link" in warning.value], (page, query)
+        # Button and expander labels are Markdown too.
+        for label in [*(button.label for button in app.button), *(expander.label for expander in app.expander)]:
+            if "evil" in label:
+                assert not live_markup(label), f"{page}: hostile markup in a label: {label[:200]!r}"
+                shown += 1
+        shown += sum("evil" in element.value for element in rendered_markdown(app))
+        for chart in app.get("plotly_chart"):
+            strings = plotly_strings(json.loads(chart.proto.spec))
+            assert not [text for text in strings if PLOTLY_MARKUP.search(text)], f"{page}: markup in a chart"
+            charted += any("evil.example" in text for text in strings)
+    assert shown and charted, "no page showed a hostile label in Markdown or a chart, so this test checked nothing"
+
+
 def raw_html_with_data(path) -> list[str]:
     """Calls that hand raw HTML to the browser (st.html, components.html, unsafe_allow_html=True) with anything but a
     constant string, i.e. a literal or a module-level name bound to one."""
@@ -360,3 +416,19 @@ def test_every_requirement_is_pinned_at_or_above_the_advisory_fixes():
     # st.login needs Authlib >= 1.3.2 and an HTTP client for the token exchange.
     assert Version(runtime["authlib"]) >= Version("1.3.2")
     assert "httpx" in runtime
+
+
+def test_a_category_with_an_ampersand_keeps_its_place_in_a_chart_order():
+    import plotly.graph_objects as go
+
+    from dashboard import charts
+
+    figure = go.Figure(go.Scatter(x=[1, 2, 3], y=["Science, Innovation & Technology", "<b>Defra</b>", "Met Office"]))
+    figure.update_yaxes(
+        categoryorder="array", categoryarray=["Met Office", "Science, Innovation & Technology", "<b>Defra</b>"]
+    )
+    charts.style(figure, "Title & <i>more</i>\nsecond line")
+    assert figure.layout.title.text == "Title &amp; &lt;i&gt;more&lt;/i&gt;<br>second line"
+    assert list(figure.data[0].y) == ["Science, Innovation &amp; Technology", "&lt;b&gt;Defra&lt;/b&gt;", "Met Office"]
+    # The order names the same (escaped) categories, so plotly still finds each one in it.
+    assert set(figure.layout.yaxis.categoryarray) == set(figure.data[0].y)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, themes
+from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, plaintext, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
 from dashboard.review import decisions
 
@@ -23,7 +23,7 @@ def render() -> None:
     layout.filter_caption(filters.current(), ignored=SHARED_FILTERS)
     done = st.session_state.pop(DONE_KEY, None)
     if done:
-        st.success(done, icon=":material/check_circle:")
+        st.success(plaintext.markdown(done), icon=":material/check_circle:")
     loaded_data()
     upload_and_import()
     import_history()
@@ -43,7 +43,7 @@ def loaded_data() -> None:
         ]
     )
     source = "the illustrative sample data" if info["source"] == build.BUNDLED_SOURCE else info["source"]
-    st.caption(f"Loaded {pd.Timestamp(info['built_at']):%-d %B %Y at %H:%M} from {source}.")
+    st.caption(f"Loaded {pd.Timestamp(info['built_at']):%-d %B %Y at %H:%M} from {plaintext.markdown(source)}.")
     st.header("Data quality")
     layout.kpi_row(
         [
@@ -192,7 +192,9 @@ def run_import(plan: ingest.Plan) -> None:
         with st.spinner("Importing: retraining the theme classifier and writing the new database…"):
             counts = ingest.apply_import(plan, path, imported_by=current_user())
     except ingest.WRITE_FAILURES as error:
-        st.error(ingest.failure_line(path, error, version_before=plan.based_on), icon=":material/error:")
+        st.error(
+            plaintext.markdown(ingest.failure_line(path, error, version_before=plan.based_on)), icon=":material/error:"
+        )
         return
     st.session_state.pop(PLAN_KEY, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, layout, leadership
+from dashboard import data, disclosure, filters, layout, leadership, plaintext
 
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
@@ -119,7 +119,7 @@ if scheme_id is None:
     st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
 elif owner:
     st.caption(
-        f"This scheme is open to {scheme_names.at[scheme_id, 'department_name']} staff only, so there is no comparison across departments."
+        f"This scheme is open to {plaintext.markdown(scheme_names.at[scheme_id, 'department_name'])} staff only, so there is no comparison across departments."
     )
 chart(
     leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
@@ -164,7 +164,7 @@ chart(
     key="leadership_access_chart",
 )
 for sentence in leadership.below_sentences(view, ref):
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {plaintext.markdown(sentence)}")
 with st.expander("Table: acceptance rate by department"):
     st.dataframe(leadership.on_screen(department_table), hide_index=True)
 layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")

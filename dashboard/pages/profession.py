@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import attendees, data, disclosure, filters, layout, profession
+from dashboard import attendees, data, disclosure, filters, layout, plaintext, profession
 
 active = filters.current()
 layout.header("Profession", "Where our members are, and how far the strategy tour heard the whole profession.")
@@ -156,7 +156,7 @@ layout.downloads(
 )
 
 st.subheader("Identified contributors")
-st.markdown(profession.identified(kpis) or "There are no suggestions yet.")
+st.markdown(plaintext.markdown(profession.identified(kpis) or "There are no suggestions yet."))
 if kpis["identified_suggestions"]:
     for frame, heading, noun, key in (
         (contributor_grades, "Grade", "grade", "profession_contributor_grades"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, data, filters, layout, store, theme_views, themes
+from dashboard import auth, data, filters, layout, plaintext, store, theme_views, themes
 from dashboard.review import decisions, views
 
 SEARCH, THEMES, LOCATIONS, QUEUES = "review_search", "review_theme", "review_location", "review_queue"
@@ -68,9 +68,12 @@ progress = data.query("review_progress", **review_parameters)
 
 flagged_line, audit_line = views.progress_sentence(progress), views.audit_sentence(progress)
 flagged_total = int(progress["flagged"].sum())
-st.progress(int(progress["flagged_reviewed"].sum()) / flagged_total if flagged_total else 1.0, text=flagged_line)
+st.progress(
+    int(progress["flagged_reviewed"].sum()) / flagged_total if flagged_total else 1.0,
+    text=plaintext.markdown(flagged_line),
+)
 st.caption(
-    f"{audit_line}. Flagged: a machine tag with confidence under {themes.REVIEW_THRESHOLD:.0%}. The audit sample is "
+    f"{plaintext.markdown(audit_line)}. Flagged: a machine tag with confidence under {themes.REVIEW_THRESHOLD:.0%}. The audit sample is "
     f"about {decisions.AUDIT_PERCENT}% of the confident machine tags, the same ones every time, so that confident "
     "errors are found too."
 )
@@ -82,15 +85,17 @@ with st.expander("Progress by theme"):
 outcome = st.session_state.pop(OUTCOME, None)
 if outcome:
     kind, message = outcome
-    {"success": st.success, "error": st.error, "info": st.info}[kind](message)
+    {"success": st.success, "error": st.error, "info": st.info}[kind](plaintext.markdown(message))
 
 conflict = st.session_state.get(CONFLICT)
 if conflict:
     with st.container(border=True):
         for head in conflict["heads"]:
             st.warning(
-                f"Suggestion {head.suggestion_id} was changed by {head.decided_by} at {head.decided_at:%H:%M:%S} UTC "
-                f"to {views.theme_name(head.theme_after, labels)}. Keep theirs or replace it with yours?",
+                plaintext.markdown(
+                    f"Suggestion {head.suggestion_id} was changed by {head.decided_by} at {head.decided_at:%H:%M:%S} "
+                    f"UTC to {views.theme_name(head.theme_after, labels)}. Keep theirs or replace it with yours?"
+                ),
                 icon=":material/group:",
             )
         keep, replace = st.columns(2)
@@ -191,7 +196,7 @@ else:
         st.markdown("**The classifier's likeliest themes**")
         for rank, (theme_id, words) in enumerate(views.candidates(row, labels), start=1):
             st.button(
-                words,
+                plaintext.markdown(words),  # a button's label is Markdown, and a theme's label is data
                 key=f"review_candidate_{rank}_{sid}",
                 shortcut=str(rank),
                 on_click=submit,
@@ -212,7 +217,7 @@ else:
         "Keys: Y confirms, 1 to 3 pick a likely theme, N says none fits; the next suggestion then comes up. "
         "Tab moves between the buttons."
     )
-    with st.expander(f"History of suggestion {sid}"):
+    with st.expander(f"History of suggestion {plaintext.markdown(sid)}"):
         state = data.query("review_suggestions", suggestion_ids=(sid,)).iloc[0].to_dict()
         log = data.decision_log(sid)
         st.text(views.state_sentence(state, labels))

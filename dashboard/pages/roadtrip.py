@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import attendees, config, data, disclosure, filters, layout, roadtrip
+from dashboard import attendees, config, data, disclosure, filters, layout, plaintext, roadtrip
 
 MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
 
@@ -91,7 +91,7 @@ with st.expander("Map as a table"):
 if selected:
     st.caption(
         f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
-        f"what follows is {names.at[selected, 'name']} only."
+        f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
     )
 st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
 with st.expander("Timeline as a table"):
@@ -101,7 +101,7 @@ with st.expander("Timeline as a table"):
 
 focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
-st.subheader(f"What {place} told us")
+st.subheader(f"What {plaintext.markdown(place)} told us")
 mix_column, voices_column = st.columns([3, 2])
 with mix_column:
     theme_counts = data.query("theme_counts", **focus.params())
@@ -119,11 +119,15 @@ with voices_column:
         with st.container(border=True):
             # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
             st.text(voice["text"])
-            st.caption(f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}")
+            st.caption(
+                plaintext.markdown(
+                    f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}"
+                )
+            )
     if selected:
         st.page_link(
             "dashboard/pages/themes.py",
-            label=f"Every suggestion from {place}, on the Themes page",
+            label=f"Every suggestion from {plaintext.markdown(place)}, on the Themes page",
             icon=":material/forum:",
             # The sidebar's location filter reads location names from the URL.
             query_params={"location": place},
@@ -131,7 +135,7 @@ with voices_column:
     else:
         st.page_link("dashboard/pages/themes.py", label="Every suggestion, on the Themes page", icon=":material/forum:")
 
-st.subheader("Every workshop" if not selected else f"Workshops in {place}")
+st.subheader("Every workshop" if not selected else f"Workshops in {plaintext.markdown(place)}")
 workshops = roadtrip.workshop_table(stops, attendee_totals)
 if selected:
     workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, filters, findings, layout, theme_views, themes
+from dashboard import charts, data, filters, findings, layout, plaintext, theme_views, themes
 from dashboard.review import views as review_views
 
 BAR_KEY = "themes_bar"
@@ -67,7 +67,7 @@ st.subheader("Themes")
 bar_figure = theme_views.theme_bar(theme_counts)
 st.plotly_chart(
     bar_figure,
-    alt=f"Bar chart of suggestions per theme. {bar_figure.layout.title.text}. The table below has the numbers.",
+    alt=f"Bar chart of suggestions per theme. {charts.title_text(bar_figure)}. The table below has the numbers.",
     key=BAR_KEY,
     on_select=follow_bar_click,
     selection_mode="points",
@@ -131,7 +131,7 @@ quoted = theme_counts[theme_counts["theme_id"].isin(quotes["theme_id"])]
 for start in range(0, len(quoted), 3):
     for column, theme in zip(st.columns(3), quoted.iloc[start : start + 3].itertuples(), strict=False):
         with column.container(border=True):
-            st.markdown(f"**{theme.label}**")
+            st.markdown(f"**{plaintext.markdown(theme.label)}**")
             for text, location in theme_views.theme_quotes(quotes, theme.theme_id):
                 # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
                 st.text(f"“{text}”")
@@ -152,7 +152,7 @@ with st.expander("Theme decision log: every review decision, oldest first"):
 def theme_history(suggestion_id: str, labels) -> None:
     """One suggestion's theme history: its tag in the data, then every review decision on it."""
     state = data.query("review_suggestions", suggestion_ids=(suggestion_id,)).iloc[0].to_dict()
-    st.markdown(f"**History of suggestion {suggestion_id}**")
+    st.markdown(f"**History of suggestion {plaintext.markdown(suggestion_id)}**")
     st.text(review_views.state_sentence(state, labels))
     st.dataframe(review_views.history_table(data.decision_log(suggestion_id), state, labels), hide_index=True)
 

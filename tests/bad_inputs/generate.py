@@ -97,7 +97,7 @@ case(
         "locations.csv:2: latitude: out of range: must be between 49.8 and 60.9 (61.2)",
         "locations.csv:3: longitude: out of range: must be between -8.7 and 1.8 (2.5)",
         "participation.csv:2: cohort_year: out of range: must be between 2000 and 2100 (1999)",
-        "workshops.csv:3: attendees: out of range: must be 0 or more (-3)",
+        "workshops.csv:3: attendees: out of range: must be between 0 and 10000 (-3)",
     ],
 )
 
@@ -425,7 +425,7 @@ case(
         "members.csv:11: department_id: no such department in departments.csv (SG)",
         "members.csv:12: department_id: no such department in departments.csv (SG)",
         "workshops.csv:4: location_id: no such location in locations (current database) (leeds)",
-        "workshops.csv:5: miles_travelled: out of range: must be 0 or more (-170)",
+        "workshops.csv:5: miles_travelled: out of range: must be between 0 and 10000 (-170)",
     ],
 )
 
@@ -508,6 +508,44 @@ case(
     "A workbook and a CSV given together: it must be one or the other.",
     {"gse.xlsx": saved(workbook({"members": member_rows()})), "departments.csv": fixture("departments.csv").encode()},
     ["gse.xlsx: give one workbook on its own, or CSV files, not both"],
+)
+
+
+workshops = replaced("workshops.csv", 2, ",40,0", ",40,1e308")
+workshops = replaced("workshops.csv", 3, ",25,", ",\u0662\u0665,", workshops)
+workshops = replaced("workshops.csv", 4, "2025-04-10", "2099-04-10", workshops)
+workshops = replaced("workshops.csv", 5, ",Defra,,", ",Defra,100000,", workshops)
+case(
+    "implausible_values",
+    "Values no workshop or member could have: 1e308 miles, 100,000 attendees, a workshop in 2099, a member joining in "
+    "2099, Arabic-Indic digits for attendees and full-width digits for a latitude.",
+    {
+        "workshops.csv": text(workshops),
+        "members.csv": text(replaced("members.csv", 2, "2010-01-05", "2099-01-05")),
+        "locations.csv": text(replaced("locations.csv", 2, "51.5074", "\uff15\uff11.5074")),
+    },
+    [
+        "locations.csv:2: latitude: digits other than 0-9 (Arabic-Indic, full-width or other): write it with 0-9 "
+        "(\uff15\uff11.5074)",
+        "members.csv:2: joined_on: date in the future: the data records workshops held and members who have joined "
+        "(2099-01-05)",
+        "workshops.csv:2: miles_travelled: out of range: must be between 0 and 10000 (1e308)",
+        "workshops.csv:3: attendees: digits other than 0-9 (Arabic-Indic, full-width or other): write it with 0-9 "
+        "(\u0662\u0665)",
+        "workshops.csv:4: held_on: date in the future: the data records workshops held and members who have joined "
+        "(2099-04-10)",
+        "workshops.csv:5: attendees: out of range: must be between 0 and 10000 (100000)",
+    ],
+)
+
+case(
+    "header_only",
+    "Every contract file with its header row and no data: the import would have no date to show as the data's date.",
+    {name: text(lines_of(name)[:1]) for name in sorted(path.name for path in FIXTURES.glob("*.csv"))},
+    [
+        "workshops.csv: no workshop date and no member joining date: the data has no date to be 'as of'; "
+        "give at least one dated row"
+    ],
 )
 
 
