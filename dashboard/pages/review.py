@@ -272,5 +272,8 @@ st.subheader("Decision log")
 st.caption("Every decision ever made, oldest first. Decisions are never changed or deleted: a new one supersedes.")
 whole_log = views.log_table(data.decision_log(), labels)
 with st.expander(f"Table: {len(whole_log):,} decision{'s' if len(whole_log) != 1 else ''}"):
-    st.dataframe(whole_log, hide_index=True)
-    layout.downloads(whole_log, "Theme decision log", active, key="review_log_download")
+    if whole_log.empty:
+        st.caption("No decisions yet.")
+    else:
+        st.dataframe(whole_log, hide_index=True)
+        layout.downloads(whole_log, "Theme decision log", active, key="review_log_download")

@@ -145,8 +145,11 @@ with st.expander("Theme decision log: every review decision, oldest first"):
     decision_log = review_views.log_table(
         data.decision_log(), data.query("theme_options").set_index("theme_id")["label"]
     )
-    st.dataframe(decision_log, hide_index=True)
-    layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
+    if decision_log.empty:
+        st.caption("No review decisions yet.")
+    else:
+        st.dataframe(decision_log, hide_index=True)
+        layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
 
 
 def theme_history(suggestion_id: str, labels) -> None:
