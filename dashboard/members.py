@@ -34,6 +34,11 @@ REST_REGIONS = frozenset(REGIONS) - {LONDON}
 BREAKDOWNS = ("grade", "region", "area", "background")
 SPECS = {breakdown: {"counts": ["members"], "margins": ["department_id", "category"]} for breakdown in BREAKDOWNS}
 
+CROSSING_NOTE = (
+    "Member counts that need two of grade, region and background together are shown as [c]: members are protected "
+    "as tables of department by grade, by region and by background, and none of them crosses two of those."
+)
+
 Choice = Iterable[str] | None  # the values chosen on one dimension; None means all of them
 
 
@@ -104,10 +109,8 @@ def count(
         )
         if chosen is not None
     }
-    if any(not chosen for chosen in narrowed.values()) or departments == frozenset():
-        return 0  # nobody can be in an empty choice, whatever the data
-    if len(narrowed) > 1:
-        return pd.NA
+    if len(narrowed) > 1 or departments == frozenset() or not all(narrowed.values()):
+        return pd.NA  # crosses two dimensions, or chooses nothing the data holds (a 0 would be shown below k)
     breakdown, categories = next(iter(narrowed.items()), ("grade", None))
     if breakdown == "region" and categories >= REST_REGIONS:
         breakdown, categories = "area", {REST_OF_UK} | ({LONDON} & categories)
@@ -119,6 +122,12 @@ def count(
         for category in (sorted(categories) if categories is not None else [TOTAL])
     ]
     return pd.NA if any(pd.isna(value) for value in values) else int(sum(values))
+
+
+def crosses(chosen: Mapping[str, Choice]) -> bool:
+    """True when a choice (count's arguments) narrows more than one of grades, regions and backgrounds."""
+    every = {"grades": GRADES, "regions": REGIONS, "backgrounds": BACKGROUNDS}
+    return sum(_narrowed(chosen.get(name), values) is not None for name, values in every.items()) > 1
 
 
 def _narrowed(chosen: Choice, every: Iterable[str]) -> frozenset[str] | None:
@@ -134,3 +143,8 @@ def share(part, whole):
     if pd.isna(part) or pd.isna(whole):
         return pd.NA
     return part / whole if whole else 0.0
+
+
+def or_exact(value, exact):
+    """A count from `count`, or with disclosure control off (threshold 0) the exact count, which nothing need hide."""
+    return exact if pd.isna(value) and disclosure.threshold() <= 0 else value
