@@ -76,29 +76,36 @@ def page_links(frames: dict[str, pd.DataFrame], parameters: dict) -> list[disclo
 
 def protected_tables(parameters: dict) -> dict[str, pd.DataFrame]:
     """The page's tables of people for these choices: applications through disclosure control together (see
-    PAGE_TABLES), members from the protected member rollup (the `members` table and the grades' and regions' column)."""
+    PAGE_TABLES), members from the protected member rollup (member_tables)."""
     tables = data.protected_together(PAGE_TABLES, page_links, **parameters)
-    rollup = members.protected_rollup()
-    departments, grades = parameters.get("department_ids"), parameters.get("grades")
-    tables["members"] = department_members(rollup, departments, grades)
-    tables["grades"] = tables["grades"].assign(
-        members=_counts(
-            members.count(rollup, department_ids=departments, grades=[g]) for g in tables["grades"]["grade"]
-        )
-    )
-    areas = {members.LONDON: {members.LONDON}, members.REST_OF_UK: members.REST_REGIONS}
-    tables["regions"] = tables["regions"].assign(
-        members=_counts(
-            members.count(rollup, department_ids=departments, grades=grades, regions=areas[area])
-            for area in tables["regions"]["area"]
-        )
-    )
+    counted = member_tables(parameters)
+    tables["members"] = counted["members"]
+    for name, key in (("grades", "grade"), ("regions", "area")):
+        tables[name] = tables[name].assign(members=tables[name][key].map(counted[name]).astype("Int64"))
     return tables
 
 
-def department_members(rollup: dict[str, pd.DataFrame], department_ids, grades) -> pd.DataFrame:
+def member_tables(parameters: dict) -> dict:
+    """The members the page shows for these choices, all from the protected member rollup: `members` (a department
+    table with its Total row), and the members of each grade and of London and the rest of the UK, by name."""
+    rollup = members.protected_rollup()
+    departments, grades = parameters.get("department_ids"), parameters.get("grades")
+    areas = {members.LONDON: {members.LONDON}, members.REST_OF_UK: members.REST_REGIONS}
+    return {
+        "members": department_members(rollup, departments, grades),
+        "grades": {
+            grade: members.count(rollup, department_ids=departments, grades=[grade]) for grade in grades or GRADES
+        },
+        "regions": {
+            area: members.count(rollup, department_ids=departments, grades=grades, regions=regions)
+            for area, regions in areas.items()
+        },
+    }
+
+
+def department_members(rollup: members.Rollup, department_ids, grades) -> pd.DataFrame:
     """Members at the chosen grades: one row per chosen department (every department when None), then a Total row."""
-    every = sorted(set(rollup["grade"]["department_id"]) - {TOTAL})
+    every = sorted(rollup.departments)
     chosen = [department for department in every if department_ids is None or department in set(department_ids)]
     rows = [(department, members.count(rollup, department_ids=[department], grades=grades)) for department in chosen]
     rows.append((TOTAL, members.count(rollup, department_ids=department_ids, grades=grades)))

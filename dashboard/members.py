@@ -1,6 +1,7 @@
 """Member counts, protected once for every page that shows them: by department, grade, region, area and background."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -42,20 +43,40 @@ CROSSING_NOTE = (
 Choice = Iterable[str] | None  # the values chosen on one dimension; None means all of them
 
 
-def protected_rollup() -> dict[str, pd.DataFrame]:
-    """The protected member_rollup tables by breakdown: the only way a page gets counts of members."""
+@dataclass(frozen=True)
+class Rollup:
+    """The protected member_rollup tables by breakdown, and their cells by (breakdown, department, category)."""
+
+    tables: dict[str, pd.DataFrame]
+    cells: dict[tuple[str, str, str], object] = field(init=False, repr=False)
+    departments: frozenset[str] = field(init=False)
+
+    def __post_init__(self):
+        cells = {
+            (breakdown, department, category): value
+            for breakdown, frame in self.tables.items()
+            for department, category, value in zip(
+                frame["department_id"].tolist(), frame["category"].tolist(), frame["members"].tolist(), strict=True
+            )
+        }
+        object.__setattr__(self, "cells", cells)
+        object.__setattr__(self, "departments", frozenset(self.tables["grade"]["department_id"]) - {TOTAL})
+
+
+def protected_rollup() -> Rollup:
+    """The protected member rollup: the only way a page gets counts of members."""
     return _protected(data.run_database(), disclosure.threshold())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _protected(database: data.Database, k: int) -> dict[str, pd.DataFrame]:
+def _protected(database: data.Database, k: int) -> Rollup:
     # Cached: the tables are the whole profession's, the same for every filter, and every page run reads them.
     rows = data.query_in(database, "member_rollup")
     frames = {
         breakdown: rows[rows["breakdown"] == breakdown].drop(columns="breakdown").reset_index(drop=True)
         for breakdown in BREAKDOWNS
     }
-    return disclosure.suppress_together(frames, SPECS, links(frames), k=k)
+    return Rollup(disclosure.suppress_together(frames, SPECS, links(frames), k=k))
 
 
 def links(frames: Mapping[str, pd.DataFrame]) -> list[disclosure.Link]:
@@ -83,7 +104,7 @@ def nation_regions(nations: Choice) -> frozenset[str] | None:
 
 
 def count(
-    rollup: Mapping[str, pd.DataFrame],
+    rollup: Rollup,
     *,
     department_ids: Choice = None,
     grades: Choice = None,
@@ -97,9 +118,7 @@ def count(
     when any of those cells is blank, and when more than one of grades, regions and backgrounds is narrowed, since
     no table crosses them: beside the other numbers shown, such a count could give a blank away.
     """
-    grade_table = rollup["grade"]
-    everyone = frozenset(grade_table["department_id"]) - {TOTAL}
-    departments = _narrowed(department_ids, everyone)
+    departments = _narrowed(department_ids, rollup.departments)
     narrowed = {
         name: chosen
         for name, chosen in (
@@ -114,10 +133,8 @@ def count(
     breakdown, categories = next(iter(narrowed.items()), ("grade", None))
     if breakdown == "region" and categories >= REST_REGIONS:
         breakdown, categories = "area", {REST_OF_UK} | ({LONDON} & categories)
-    table = rollup[breakdown]
-    cells = dict(zip(zip(table["department_id"], table["category"], strict=True), table["members"], strict=True))
     values = [
-        cells[(department, category)]
+        rollup.cells[(breakdown, department, category)]
         for department in (sorted(departments) if departments is not None else [TOTAL])
         for category in (sorted(categories) if categories is not None else [TOTAL])
     ]

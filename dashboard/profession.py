@@ -11,7 +11,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import attendees, charts, config, disclosure, members
-from dashboard.disclosure import TOTAL
 
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
@@ -103,7 +102,7 @@ def member_filters(department_ids=None, nations=None, grades=None, backgrounds=N
     }
 
 
-def composition_members(rows: pd.DataFrame, rollup: dict, chosen: dict) -> pd.DataFrame:
+def composition_members(rows: pd.DataFrame, rollup: members.Rollup, chosen: dict) -> pd.DataFrame:
     """The profession_composition rows with each category's members and share taken from the protected rollup.
 
     `chosen` is member_filters(...). A category narrows its own dimension to itself; 'Other departments' is every
@@ -111,7 +110,7 @@ def composition_members(rows: pd.DataFrame, rollup: dict, chosen: dict) -> pd.Da
     """
     narrows = {"department": "department_ids", "grade": "grades", "region": "regions", "background": "backgrounds"}
     alone = set(rows.loc[(rows["breakdown"] == "department") & (rows["category"] != OTHER), "category"])
-    every = set(rollup["grade"]["department_id"]) - {TOTAL}
+    every = set(rollup.departments)
     others = set(chosen["department_ids"] or every) - alone
     counts = [
         members.or_exact(
@@ -142,10 +141,10 @@ def _rest_of_departments(rows: pd.DataFrame, counts: list, total) -> list:
     return [rest if is_other else count for count, is_other in zip(counts, other, strict=True)]
 
 
-def contributor_members(rows: pd.DataFrame, rollup: dict) -> pd.DataFrame:
+def contributor_members(rows: pd.DataFrame, rollup: members.Rollup) -> pd.DataFrame:
     """The protected profession_contributors rows with the whole profession's members and shares from the rollup."""
     alone = set(rows.loc[(rows["breakdown"] == "department") & (rows["category"] != OTHER), "category"])
-    others = set(rollup["grade"]["department_id"]) - {TOTAL} - alone
+    others = set(rollup.departments) - alone
     narrows = {"department": "department_ids", "grade": "grades"}
     counts = [
         members.count(rollup, **{narrows[breakdown]: others if category == OTHER else [category]})
@@ -372,7 +371,7 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
     )
 
 
-def voices(rows: pd.DataFrame, totals: pd.DataFrame, rollup: dict) -> pd.DataFrame:
+def voices(rows: pd.DataFrame, totals: pd.DataFrame, rollup: members.Rollup) -> pd.DataFrame:
     """The profession_voices result with each region's protected members and attendees, and under-represented flags.
 
     Members come from `rollup`, the protected member rollup (members.protected_rollup): a blank count blanks its share

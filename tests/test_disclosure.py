@@ -16,11 +16,12 @@ from dashboard.filters import Filters
 K = 10
 
 
-def feasible_range(equations: list[dict], values: dict, hidden: set) -> dict:
+def feasible_range(equations: list[dict], values: dict, hidden: set, sums: dict | None = None) -> dict:
     """For each hidden cell, the least and greatest value it can take given every shown cell and every sum.
 
     `equations` are {cell: coefficient} with a right-hand side of 0 once every cell is known; a cell's range is found
-    by linear programming over the hidden cells (non-negative), the way an intruder with a solver would.
+    by linear programming over the hidden cells (non-negative), the way an intruder with a solver would. With `sums`
+    ({name: {hidden cell: coefficient}}), the ranges are those of the named sums of hidden cells instead.
     """
     unknowns = sorted(hidden)
     position = {cell: index for index, cell in enumerate(unknowns)}
@@ -37,9 +38,10 @@ def feasible_range(equations: list[dict], values: dict, hidden: set) -> dict:
             rows.append(row)
             right.append(-constant)
     ranges = {}
-    for cell in unknowns:
+    for cell, terms in (sums or {cell: {cell: 1} for cell in unknowns}).items():
         objective = np.zeros(len(unknowns))
-        objective[position[cell]] = 1
+        for term, coefficient in terms.items():
+            objective[position[term]] += coefficient
         options = {"A_eq": np.array(rows), "b_eq": np.array(right)} if rows else {}
         low = linprog(objective, bounds=(0, None), **options)
         high = linprog(-objective, bounds=(0, None), **options)
