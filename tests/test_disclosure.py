@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from dashboard import attendees, data, disclosure, profession, roadtrip
+from dashboard import attendees, data, disclosure, members, profession, roadtrip
 from dashboard.disclosure import SUPPRESSED, TOTAL
 from dashboard.filters import Filters
 
@@ -388,7 +388,7 @@ def shown_attendees(totals: pd.DataFrame, recorded: dict) -> list[tuple[frozense
             at = stops.loc[stops["location_id"] == point["location_id"], "workshop_id"]
             shown.append((workshops_in(at), _number(point["attendees_text"])))
         shown.append((workshops_in(stops["workshop_id"]), _number(roadtrip.attendees_kpi(stops, totals))))
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION), totals)
+    voices = profession.voices(data.query("profession_voices"), totals, members.protected_rollup())
     table = profession.voices_table(voices)
     for region, value in zip(table["Region or nation"], table["Attendees (recorded)"], strict=True):
         if value not in (0, attendees.NOT_RECORDED):
@@ -397,14 +397,17 @@ def shown_attendees(totals: pd.DataFrame, recorded: dict) -> list[tuple[frozense
     points = profession.workshop_locations(data.query("profession_workshop_locations", nations=None), totals)
     figure = profession.members_map(
         profession.composition(
-            data.protected(
-                "profession_composition",
-                **profession.COMPOSITION_PROTECTION,
-                department_ids=None,
-                nations=None,
-                grades=None,
-                backgrounds=None,
-                top_departments=profession.TOP_DEPARTMENTS,
+            profession.composition_members(
+                data.query(
+                    "profession_composition",
+                    department_ids=None,
+                    nations=None,
+                    grades=None,
+                    backgrounds=None,
+                    top_departments=profession.TOP_DEPARTMENTS,
+                ),
+                members.protected_rollup(),
+                profession.member_filters(),
             ),
             "region",
         ),
