@@ -1,7 +1,8 @@
 -- Members of the profession in four department x category tables with their totals: by grade, by region, by area
 -- (London or the rest of the UK) and by background. The one rollup every page reads member counts from.
 -- Parameters: none (members are protected once, over the whole profession, so that no page's filters can undo a blank).
--- Key: breakdown, department_id, category (a rolled-up key is written 'Total', the disclosure total marker).
+-- Key: breakdown, department_id, category.
+-- A rolled-up key is written 'Total', the disclosure total marker.
 -- Grain: every department (and the total) crossed with every category (and the total), zero cells kept: an intruder
 -- knows which cells exist, and a zero is a small count like any other. Department ids can never be spelt 'Total'.
 -- Counts of people: pages read it through members.protected_rollup (disclosure.suppress_together, members.SPECS).
