@@ -483,3 +483,14 @@ def test_heatmap_shades_against_the_whole_profession_when_departments_are_chosen
     assert relative == pytest.approx(ea_rate / profession_rate)
     assert grid["rates"].loc["Environment Agency", "Future Leaders Scheme"] == pytest.approx(100 * ea_rate)
     assert "Chosen departments" in grid["rates"].index
+
+
+def test_with_grades_chosen_london_and_the_rest_are_blank_and_the_page_says_why(bundled, open_page, k_of_ten):
+    # Members are protected as department by grade and by region tables: none crosses a grade with London.
+    app = open_page(LEADERSHIP, query={"leadership_grades": "G7"})
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert any("members in London and in the rest of the UK are [c]" in caption.value for caption in app.caption)
+    regions = leadership.protected_tables(with_defaults({"grades": ("G7",)}))["regions"]
+    assert regions["members"].isna().all()
+    everyone = leadership.protected_tables(with_defaults({}))["regions"].set_index("area")["members"]
+    assert everyone.notna().all()  # with every grade, the bundled data's London and rest of the UK are large
