@@ -199,6 +199,12 @@ def query(name: str, **parameters) -> pd.DataFrame:
 
     An optional filter is passed as None. The result is cached per data version: treat it as read-only.
     """
+    return query_in(run_database(), name, **parameters)
+
+
+def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
+    """`query` on a given version of the database: for cached functions, which must not read the session's pin
+    (so not for a query that reads themes, whose review decisions are the session's)."""
     needed = parameters_of(name)
     missing = [key for key in needed if key not in parameters]
     if missing:
@@ -206,7 +212,7 @@ def query(name: str, **parameters) -> pd.DataFrame:
     bound = tuple((key, _hashable(parameters[key])) for key in needed)
     # Only queries that read suggestions' themes are keyed by the decisions: a review does not recompute the rest.
     decisions = run_decisions() if reads_themes(name) else None
-    return _run(name, bound, run_database(), decisions)
+    return _run(name, bound, database, decisions)
 
 
 @cache

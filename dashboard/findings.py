@@ -36,7 +36,7 @@ def tour(kpis: dict) -> str | None:
 def participation(kpis: dict) -> str | None:
     """'1,712 of 10,954 members (16%) have applied to a leadership or development scheme.'"""
     members, participants = kpis["members"], kpis["scheme_participants"]
-    if disclosure.is_small(members) or disclosure.is_small(participants) or not members:
+    if any(pd.isna(count) or disclosure.is_small(count) for count in (members, participants)) or not members:
         return None
     return (
         f"{participants:,} of {members:,} members ({participants / members:.0%}) "

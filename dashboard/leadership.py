@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import charts, data, disclosure
+from dashboard import charts, data, disclosure, members
 from dashboard.disclosure import TOTAL
 
 CONFIDENCE = 0.95
@@ -20,16 +20,16 @@ GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 STAGE_SUMS = {"applications": ["places", "rejected", "withdrawn", "awaiting"], "places": ["accepted", "completed"]}
 STAGES = ["applications", "places", "accepted", "completed", "rejected", "withdrawn", "awaiting"]
 DEPARTMENT_SCHEMES = {"counts": ["applications", "places"], "margins": ["department_id", "scheme_id"]}
-DEPARTMENT_MEMBERS = {"counts": ["members"], "margins": ["department_id"]}
 FUNNEL = {"counts": STAGES, "sums": STAGE_SUMS}
-# Each cohort's stages add up across the row; the cohorts, grades and regions add up to the funnel and the members
-# total, which `page_links` tells the disclosure control.
+# Each cohort's stages add up across the row; the cohorts, grades and regions add up to the funnel, which
+# `page_links` tells the disclosure control.
 COHORTS = {"counts": STAGES, "sums": STAGE_SUMS}
-BREAKDOWN = {"counts": ["members", "applications", "places"]}
-# Every table of people the page shows (and the board pack, from the same call), protected as one system.
+BREAKDOWN = {"counts": ["applications", "places"]}
+# Every table of applications the page shows (and the board pack, from the same call), protected as one system.
+# Members are not here: their counts come from the one member rollup every page reads (members.protected_rollup),
+# so a member count this page blanks is blank on the Profession and Overview pages too, and the other way round.
 PAGE_TABLES = {
     "schemes": ("leadership_department_schemes", DEPARTMENT_SCHEMES),
-    "members": ("leadership_department_members", DEPARTMENT_MEMBERS),
     "funnel": ("leadership_funnel", FUNNEL),
     "cohorts": ("leadership_cohorts", COHORTS),
     "grades": ("leadership_grades", BREAKDOWN),
@@ -50,13 +50,12 @@ NO_APPLICATIONS = "–"
 
 def page_links(frames: dict[str, pd.DataFrame], parameters: dict) -> list[disclosure.Link]:
     """How the page's tables add up to one another: the funnel is the chosen scheme's total column; the cohorts,
-    grades and regions each add up to the funnel (and to the members total), stage by stage."""
-    schemes, members = frames["schemes"], frames["members"]
+    grades and regions each add up to the funnel, stage by stage."""
+    schemes = frames["schemes"]
     column = parameters.get("scheme_id") or TOTAL
     totals = np.flatnonzero(
         (schemes["department_id"] == TOTAL).to_numpy() & (schemes["scheme_id"] == column).to_numpy()
     )
-    everyone = np.flatnonzero((members["department_id"] == TOTAL).to_numpy())
     links = []
     if frames["funnel"].empty:
         return links
@@ -70,18 +69,53 @@ def page_links(frames: dict[str, pd.DataFrame], parameters: dict) -> list[disclo
         )
     for name in ("grades", "regions"):
         rows = range(len(frames[name]))
-        links += [
-            disclosure.Link(tuple((name, row, "members") for row in rows), ("members", int(total), "members"))
-            for total in everyone
-        ]
         for count in ("applications", "places"):
             links.append(disclosure.Link(tuple((name, row, count) for row in rows), ("funnel", 0, count)))
     return links
 
 
 def protected_tables(parameters: dict) -> dict[str, pd.DataFrame]:
-    """The page's tables of people for these choices, through disclosure control together (see PAGE_TABLES)."""
-    return data.protected_together(PAGE_TABLES, page_links, **parameters)
+    """The page's tables of people for these choices: applications through disclosure control together (see
+    PAGE_TABLES), members from the protected member rollup (member_tables)."""
+    tables = data.protected_together(PAGE_TABLES, page_links, **parameters)
+    counted = member_tables(parameters)
+    tables["members"] = counted["members"]
+    for name, key in (("grades", "grade"), ("regions", "area")):
+        tables[name] = tables[name].assign(members=tables[name][key].map(counted[name]).astype("Int64"))
+    return tables
+
+
+def member_tables(parameters: dict) -> dict:
+    """The members the page shows for these choices, all from the protected member rollup: `members` (a department
+    table with its Total row), and the members of each grade and of London and the rest of the UK, by name."""
+    rollup = members.protected_rollup()
+    departments, grades = parameters.get("department_ids"), parameters.get("grades")
+    areas = {members.LONDON: {members.LONDON}, members.REST_OF_UK: members.REST_REGIONS}
+    return {
+        "members": department_members(rollup, departments, grades),
+        "grades": {
+            grade: members.count(rollup, department_ids=departments, grades=[grade]) for grade in grades or GRADES
+        },
+        "regions": {
+            area: members.count(rollup, department_ids=departments, grades=grades, regions=regions)
+            for area, regions in areas.items()
+        },
+    }
+
+
+def department_members(rollup: members.Rollup, department_ids, grades) -> pd.DataFrame:
+    """Members at the chosen grades: one row per chosen department (every department when None), then a Total row."""
+    every = sorted(rollup.departments)
+    chosen = [department for department in every if department_ids is None or department in set(department_ids)]
+    rows = [(department, members.count(rollup, department_ids=[department], grades=grades)) for department in chosen]
+    rows.append((TOTAL, members.count(rollup, department_ids=department_ids, grades=grades)))
+    frame = pd.DataFrame(rows, columns=["department_id", "members"])
+    frame["members"] = _counts(frame["members"])
+    return frame
+
+
+def _counts(values) -> pd.Series:
+    return pd.Series(list(values), dtype="Int64")
 
 
 def z_score(confidence: float = CONFIDENCE) -> float:

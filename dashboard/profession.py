@@ -9,7 +9,7 @@ from numbers import Number
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import attendees, charts, config, disclosure, plaintext
+from dashboard import attendees, charts, config, disclosure, members, plaintext
 
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
@@ -24,22 +24,17 @@ MAP_AREA = (640, MAP_HEIGHT - 150)
 SUPPRESSED_GREY = "#D9D9D9"
 NOT_RECORDED = attendees.NOT_RECORDED
 
-# Disclosure control for each query of people counts, passed to data.protected. Every breakdown adds up to a total
-# the page publishes (the KPI, or the same total in another breakdown), so each is a group whose total is known.
-# A share of a breakdown is a rate on its own count: with that count blanked it would give the count away.
-COMPOSITION_PROTECTION = {"counts": ["members"], "rates": {"share": ("members", "members")}, "groups": [["breakdown"]]}
+# Members are protected once for every page, in members.protected_rollup: each count of members here (the KPI, the
+# breakdowns, the map, the voices table, the contributors' profession column) is built from that rollup's published
+# cells, and a share is blank wherever its count or its total is (beside its count, a share gives the total away).
+# Identified contributors are protected here, by breakdown: each breakdown adds up to the same known total.
 CONTRIBUTOR_PROTECTION = {
-    "counts": ["members", "contributors"],
-    "rates": {"member_share": ("members", "members"), "contributor_share": ("contributors", "contributors")},
+    "counts": ["contributors"],
+    "rates": {"contributor_share": ("contributors", "contributors")},
     "groups": [["breakdown"]],
 }
 # Attendees are people too, but they are protected once for this page and the Roadtrip page alike, in
 # attendees.protected_totals: the voices table's regions and the map's locations are rows of that rollup.
-VOICES_PROTECTION = {
-    "counts": ["members"],
-    "rates": {"member_share": ("members", "members"), "representation_ratio": ("members", "members")},
-    "groups": [[]],
-}
 
 
 @cache
@@ -82,8 +77,74 @@ def pad_bars(figure: go.Figure, largest: float) -> go.Figure:
 
 
 def composition(rows: pd.DataFrame, breakdown: str) -> pd.DataFrame:
-    """One breakdown of the protected profession_composition result, in its display order."""
+    """One breakdown of the composition_members result, in its display order."""
     return rows[rows["breakdown"] == breakdown].reset_index(drop=True)
+
+
+def member_filters(department_ids=None, nations=None, grades=None, backgrounds=None) -> dict:
+    """The page's choices as members.count arguments (None for no filter)."""
+    return {
+        "department_ids": department_ids or None,
+        "grades": grades or None,
+        "regions": members.nation_regions(nations or None),
+        "backgrounds": backgrounds or None,
+    }
+
+
+def composition_members(rows: pd.DataFrame, rollup: members.Rollup, chosen: dict) -> pd.DataFrame:
+    """The profession_composition rows with each category's members and share taken from the protected rollup.
+
+    `chosen` is member_filters(...). A category narrows its own dimension to itself; 'Other departments' is every
+    chosen department not shown on its own. The share is of the members of all the choices together.
+    """
+    narrows = {"department": "department_ids", "grade": "grades", "region": "regions", "background": "backgrounds"}
+    alone = set(rows.loc[(rows["breakdown"] == "department") & (rows["category"] != OTHER), "category"])
+    every = set(rollup.departments)
+    others = set(chosen["department_ids"] or every) - alone
+    counts = [
+        members.or_exact(
+            members.count(rollup, **{**chosen, narrows[breakdown]: others if category == OTHER else [category]}), exact
+        )
+        for breakdown, category, exact in zip(rows["breakdown"], rows["category"], rows["members"], strict=True)
+    ]
+    exact_totals = rows.groupby("breakdown")["members"].sum()
+    total = members.or_exact(members.count(rollup, **chosen), int(exact_totals.iloc[0]) if len(rows) else 0)
+    counts = _rest_of_departments(rows, counts, total)
+    return rows.assign(
+        members=pd.array(counts, dtype="Int64"),
+        share=pd.array([members.share(count, total) for count in counts], dtype="Float64"),
+    )
+
+
+def _rest_of_departments(rows: pd.DataFrame, counts: list, total) -> list:
+    # 'Other departments' is the total less the departments shown on their own whenever those are all shown: anyone
+    # can subtract, so a [c] there would hide nothing. It stays [c] when that difference is below the threshold.
+    departments = (rows["breakdown"] == "department").to_numpy()
+    other = departments & (rows["category"] == OTHER).to_numpy()
+    named = [count for count, is_named in zip(counts, departments & ~other, strict=True) if is_named]
+    if not other.any() or pd.isna(total) or any(pd.isna(count) for count in named):
+        return counts
+    rest = total - sum(named)
+    if disclosure.is_small(rest):
+        return counts
+    return [rest if is_other else count for count, is_other in zip(counts, other, strict=True)]
+
+
+def contributor_members(rows: pd.DataFrame, rollup: members.Rollup) -> pd.DataFrame:
+    """The protected profession_contributors rows with the whole profession's members and shares from the rollup."""
+    alone = set(rows.loc[(rows["breakdown"] == "department") & (rows["category"] != OTHER), "category"])
+    others = set(rollup.departments) - alone
+    narrows = {"department": "department_ids", "grade": "grades"}
+    counts = [
+        members.count(rollup, **{narrows[breakdown]: others if category == OTHER else [category]})
+        for breakdown, category in zip(rows["breakdown"], rows["category"], strict=True)
+    ]
+    total = members.count(rollup)
+    counts = _rest_of_departments(rows, counts, total)
+    return rows.assign(
+        members=pd.array(counts, dtype="Int64"),
+        member_share=pd.array([members.share(count, total) for count in counts], dtype="Float64"),
+    )
 
 
 def composition_table(frame: pd.DataFrame, heading: str) -> pd.DataFrame:
@@ -299,16 +360,31 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
     )
 
 
-def voices(rows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """The protected profession_voices result with each region's protected attendees, and under-represented flags.
+def voices(rows: pd.DataFrame, totals: pd.DataFrame, rollup: members.Rollup) -> pd.DataFrame:
+    """The profession_voices result with each region's protected members and attendees, and under-represented flags.
 
-    Small member counts, their shares and the ratios built on them come blanked (VOICES_PROTECTION). A ratio of 0 (no
-    suggestions) is put back whatever the member count, since it reveals nothing about it. Attendees and their share
-    come from `totals`, the protected attendee rollup (attendees.protected_totals): a share is blank where its region's
-    attendees or the total are. Where no workshop recorded attendance the 0 is structural (see `recorded`): shown as 0.
+    Members come from `rollup`, the protected member rollup (members.protected_rollup): a blank count blanks its share
+    and the ratio built on it. A ratio of 0 (no suggestions) is kept whatever the member count, since it reveals
+    nothing about it. Attendees and their share come from `totals`, the protected attendee rollup
+    (attendees.protected_totals): a share is blank where its region's attendees or the total are. Where no workshop
+    recorded attendance the 0 is structural (see `recorded`): shown as 0.
     """
-    flagged = rows.copy()
-    flagged.loc[flagged["suggestions"] == 0, "representation_ratio"] = 0.0
+    counts = [members.count(rollup, regions=[region]) for region in rows["region"]]
+    total = members.count(rollup)
+    flagged = rows.assign(
+        members=pd.array(counts, dtype="Int64"),
+        member_share=pd.array([members.share(count, total) for count in counts], dtype="Float64"),
+    )
+    shares = flagged["member_share"].astype(float)
+    flagged["representation_ratio"] = pd.array(
+        [
+            0.0 if suggestions == 0 else pd.NA if pd.isna(share) or not share else share_of_suggestions / share
+            for suggestions, share_of_suggestions, share in zip(
+                flagged["suggestions"], flagged["suggestion_share"], shares, strict=True
+            )
+        ],
+        dtype="Float64",
+    )
     values = attendees.region_rows(totals).set_index("region")["attendees"]
     flagged["attendees"] = pd.array([values.get(region, pd.NA) for region in flagged["region"]], dtype="Int64")
     counted, total = flagged["attendees"].astype("Float64"), attendees.grand_total(totals)
@@ -408,9 +484,9 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
     ordered = frame.sort_values("representation_ratio", ascending=False, na_position="last").iloc[::-1]
     flagged = ordered["under_represented"].fillna(False).astype(bool)
     labels = []
-    for ratio, is_flagged, members in zip(ordered["representation_ratio"], flagged, ordered["members"], strict=True):
+    for ratio, is_flagged, count in zip(ordered["representation_ratio"], flagged, ordered["members"], strict=True):
         if pd.isna(ratio):
-            labels.append("no members" if pd.notna(members) and members == 0 else disclosure.SUPPRESSED)
+            labels.append("no members" if pd.notna(count) and count == 0 else disclosure.SUPPRESSED)
         else:
             labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
     figure = go.Figure(

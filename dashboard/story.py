@@ -10,6 +10,7 @@ from dashboard import (
     disclosure,
     findings,
     leadership,
+    members,
     report,
     roadtrip,
     theme_views,
@@ -19,6 +20,16 @@ from dashboard.slides import Series, Slide
 
 # The columns of the workshop table that fit a slide: where, when, and how far.
 STOP_COLUMNS = ("Stop", "Date", "Location", "Nation", "Venue", "Suggestions", "Attendees", "Miles travelled (reported)")
+
+
+def overview_kpis(active: Filters) -> dict:
+    """The overview_kpis row, its members count taken from the protected member rollup (as on every page)."""
+    kpis = data.query_one("overview_kpis", **active.params())
+    chosen = {
+        "department_ids": active.department_ids or None,
+        "regions": members.nation_regions(active.nations or None),
+    }
+    return {**kpis, "members": members.count(members.protected_rollup(), **chosen)}
 
 
 def kpi_slide(kpis: dict, theme_counts: pd.DataFrame, location_suggestions: pd.DataFrame) -> Slide:
@@ -137,7 +148,7 @@ def leadership_slide(active: Filters) -> Slide:
 def slides(active: Filters) -> list[Slide]:
     """The board story for the active filters, in the order it is told."""
     shared = active.params()
-    kpis = data.query_one("overview_kpis", **shared)
+    kpis = overview_kpis(active)
     theme_counts = data.query("theme_counts", **shared)
     return [
         kpi_slide(kpis, theme_counts, data.query("location_suggestions", **shared)),

@@ -9,18 +9,19 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from dashboard import attendees, data, disclosure, profession, roadtrip
+from dashboard import attendees, data, disclosure, members, profession, roadtrip
 from dashboard.disclosure import SUPPRESSED, TOTAL
 from dashboard.filters import Filters
 
 K = 10
 
 
-def feasible_range(equations: list[dict], values: dict, hidden: set) -> dict:
+def feasible_range(equations: list[dict], values: dict, hidden: set, sums: dict | None = None) -> dict:
     """For each hidden cell, the least and greatest value it can take given every shown cell and every sum.
 
     `equations` are {cell: coefficient} with a right-hand side of 0 once every cell is known; a cell's range is found
-    by linear programming over the hidden cells (non-negative), the way an intruder with a solver would.
+    by linear programming over the hidden cells (non-negative), the way an intruder with a solver would. With `sums`
+    ({name: {hidden cell: coefficient}}), the ranges are those of the named sums of hidden cells instead.
     """
     unknowns = sorted(hidden)
     position = {cell: index for index, cell in enumerate(unknowns)}
@@ -37,9 +38,10 @@ def feasible_range(equations: list[dict], values: dict, hidden: set) -> dict:
             rows.append(row)
             right.append(-constant)
     ranges = {}
-    for cell in unknowns:
+    for cell, terms in (sums or {cell: {cell: 1} for cell in unknowns}).items():
         objective = np.zeros(len(unknowns))
-        objective[position[cell]] = 1
+        for term, coefficient in terms.items():
+            objective[position[term]] += coefficient
         options = {"A_eq": np.array(rows), "b_eq": np.array(right)} if rows else {}
         low = linprog(objective, bounds=(0, None), **options)
         high = linprog(-objective, bounds=(0, None), **options)
@@ -386,7 +388,7 @@ def shown_attendees(totals: pd.DataFrame, recorded: dict) -> list[tuple[frozense
             at = stops.loc[stops["location_id"] == point["location_id"], "workshop_id"]
             shown.append((workshops_in(at), _number(point["attendees_text"])))
         shown.append((workshops_in(stops["workshop_id"]), _number(roadtrip.attendees_kpi(stops, totals))))
-    voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION), totals)
+    voices = profession.voices(data.query("profession_voices"), totals, members.protected_rollup())
     table = profession.voices_table(voices)
     for region, value in zip(table["Region or nation"], table["Attendees (recorded)"], strict=True):
         if value not in (0, attendees.NOT_RECORDED):
@@ -395,14 +397,17 @@ def shown_attendees(totals: pd.DataFrame, recorded: dict) -> list[tuple[frozense
     points = profession.workshop_locations(data.query("profession_workshop_locations", nations=None), totals)
     figure = profession.members_map(
         profession.composition(
-            data.protected(
-                "profession_composition",
-                **profession.COMPOSITION_PROTECTION,
-                department_ids=None,
-                nations=None,
-                grades=None,
-                backgrounds=None,
-                top_departments=profession.TOP_DEPARTMENTS,
+            profession.composition_members(
+                data.query(
+                    "profession_composition",
+                    department_ids=None,
+                    nations=None,
+                    grades=None,
+                    backgrounds=None,
+                    top_departments=profession.TOP_DEPARTMENTS,
+                ),
+                members.protected_rollup(),
+                profession.member_filters(),
             ),
             "region",
         ),

@@ -238,11 +238,11 @@ def test_no_shown_count_or_download_cell_is_below_k(bundled, k_of_ten, parameter
     frames = page_frames(parameters)
     counts = {
         "department_schemes": leadership.DEPARTMENT_SCHEMES["counts"],
-        "department_members": leadership.DEPARTMENT_MEMBERS["counts"],
+        "department_members": ["members"],
         "funnel": leadership.STAGES,
         "cohorts": leadership.STAGES,
-        "grades": leadership.BREAKDOWN["counts"],
-        "regions": leadership.BREAKDOWN["counts"],
+        "grades": ["members", *leadership.BREAKDOWN["counts"]],
+        "regions": ["members", *leadership.BREAKDOWN["counts"]],
     }
     for name, frame in frames.items():
         for column in counts[name]:
@@ -288,7 +288,6 @@ PAGE_ATTACKS = [
 ]
 PAGE_KEYS = {
     "schemes": ["department_id", "scheme_id"],
-    "members": ["department_id"],
     "funnel": [],
     "cohorts": ["cohort_year"],
     "grades": ["grade"],
@@ -323,8 +322,6 @@ def page_equations(raw: dict[str, pd.DataFrame], scheme_id) -> list[dict]:
             parts = {("schemes", (department, scheme), column): 1 for department in departments}
             equations.append({**parts, ("schemes", (TOTAL, scheme), column): -1})
         equations.append({("funnel", (), column): 1, ("schemes", (TOTAL, scheme_id or TOTAL), column): -1})
-    members = [department for department in raw["members"]["department_id"] if department != TOTAL]
-    equations.append({**{("members", (d,), "members"): 1 for d in members}, ("members", (TOTAL,), "members"): -1})
     for key in [(year,) for year in raw["cohorts"]["cohort_year"]] + [()]:
         table = "cohorts" if key else "funnel"
         for total, parts in leadership.STAGE_SUMS.items():
@@ -334,7 +331,6 @@ def page_equations(raw: dict[str, pd.DataFrame], scheme_id) -> list[dict]:
         equations.append({("funnel", (), stage): -1, **years})
     for name, key in (("grades", "grade"), ("regions", "area")):
         for column, total in (
-            ("members", ("members", (TOTAL,), "members")),
             ("applications", ("funnel", (), "applications")),
             ("places", ("funnel", (), "places")),
         ):
@@ -364,7 +360,7 @@ def test_the_page_links_hold_on_the_raw_tables(bundled):
         chosen = with_defaults(parameters)
         raw = {name: data.query(query, **chosen) for name, (query, _) in leadership.PAGE_TABLES.items()}
         links = leadership.page_links(raw, chosen)
-        assert len(links) == 2 + len(leadership.STAGES) + 2 * 3
+        assert len(links) == 2 + len(leadership.STAGES) + 2 * 2
         for link in links:
             parts = sum(raw[name][column].iat[row] for name, row, column in link.parts)
             name, row, column = link.total
@@ -487,3 +483,14 @@ def test_heatmap_shades_against_the_whole_profession_when_departments_are_chosen
     assert relative == pytest.approx(ea_rate / profession_rate)
     assert grid["rates"].loc["Environment Agency", "Future Leaders Scheme"] == pytest.approx(100 * ea_rate)
     assert "Chosen departments" in grid["rates"].index
+
+
+def test_with_grades_chosen_london_and_the_rest_are_blank_and_the_page_says_why(bundled, open_page, k_of_ten):
+    # Members are protected as department by grade and by region tables: none crosses a grade with London.
+    app = open_page(LEADERSHIP, query={"leadership_grades": "G7"})
+    assert not app.exception, [exception.message for exception in app.exception]
+    assert any("members in London and in the rest of the UK are [c]" in caption.value for caption in app.caption)
+    regions = leadership.protected_tables(with_defaults({"grades": ("G7",)}))["regions"]
+    assert regions["members"].isna().all()
+    everyone = leadership.protected_tables(with_defaults({}))["regions"].set_index("area")["members"]
+    assert everyone.notna().all()  # with every grade, the bundled data's London and rest of the UK are large

@@ -187,6 +187,9 @@ with st.expander("Table: applications by cohort year and stage"):
 layout.downloads(cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download")
 
 st.subheader("By grade and by region")
+if chosen_grades:
+    # Members are protected as department by grade and department by region tables, and neither crosses the two.
+    st.caption("With grades chosen, members in London and in the rest of the UK are [c], and so are their rates.")
 grade_side, region_side = st.columns(2)
 with grade_side:
     grade_table = leadership.breakdown_table(grades, "grade", "Grade")

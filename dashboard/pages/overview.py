@@ -10,7 +10,7 @@ layout.filter_caption(active)
 
 shared = active.params()
 at_a_glance = story.kpi_slide(
-    data.query_one("overview_kpis", **shared),
+    story.overview_kpis(active),
     data.query("theme_counts", **shared),
     data.query("location_suggestions", **shared),
 )

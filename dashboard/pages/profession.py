@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import attendees, data, disclosure, filters, layout, plaintext, profession
+from dashboard import attendees, data, disclosure, filters, layout, members, plaintext, profession
 
 active = filters.current()
 layout.header("Profession", "Where our members are, and how far the strategy tour heard the whole profession.")
@@ -39,32 +39,38 @@ page_filters = "; ".join(
 suffix = f" ({page_filters})" if page_filters else ""
 
 kpis = data.query_one("profession_kpis", **member_filters)
-# Attendees are protected once, over the whole tour, for this page and the Roadtrip page alike.
+# Members are protected once, over the whole profession, for this page, Leadership and the Overview alike; attendees
+# once, over the whole tour, for this page and the Roadtrip page alike.
+rollup = members.protected_rollup()
+chosen = profession.member_filters(**member_filters)
+member_count = members.or_exact(members.count(rollup, **chosen), kpis["members"])
 attendee_totals = attendees.protected_totals()
-voices = profession.voices(data.protected("profession_voices", **profession.VOICES_PROTECTION), attendee_totals)
+voices = profession.voices(data.query("profession_voices"), attendee_totals, rollup)
 flagged = int(voices["under_represented"].fillna(False).sum())
 layout.kpi_row(
     [
-        ("Members", disclosure.format_count(kpis["members"])),
+        ("Members", disclosure.format_count(member_count)),
         ("Departments", f"{kpis['departments']:,}"),
         ("Suggestions with a member ID", f"{kpis['identified_suggestions']:,} of {kpis['suggestions']:,}"),
         ("Under-represented regions", f"{flagged} of {len(voices)}"),
     ]
 )
 st.caption(disclosure.note())
+if members.crosses(chosen):
+    st.caption(members.CROSSING_NOTE)
 
-composition = data.protected(
-    "profession_composition",
-    **profession.COMPOSITION_PROTECTION,
-    **member_filters,
-    top_departments=profession.TOP_DEPARTMENTS,
+composition = profession.composition_members(
+    data.query("profession_composition", **member_filters, top_departments=profession.TOP_DEPARTMENTS), rollup, chosen
 )
 departments = profession.composition(composition, "department")
 grade_mix = profession.composition(composition, "grade")
 background_mix = profession.composition(composition, "background")
 regions = profession.composition(composition, "region")
-contributors = data.protected(
-    "profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=profession.TOP_DEPARTMENTS
+contributors = profession.contributor_members(
+    data.protected(
+        "profession_contributors", **profession.CONTRIBUTOR_PROTECTION, top_departments=profession.TOP_DEPARTMENTS
+    ),
+    rollup,
 )
 contributor_grades = profession.contributor_mix(contributors, "grade")
 contributor_departments = profession.contributor_mix(contributors, "department")
@@ -90,7 +96,9 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
 
 
 st.header("Composition")
-if not kpis["members"]:
+if (
+    isinstance(member_count, int) and member_count == 0
+):  # only when shown: a blank count may be zero or not, and the page must not say which
     st.info("No member matches these filters.")
 breakdown_block(
     departments,
