@@ -33,3 +33,27 @@ create table if not exists theme_decisions (
     check ((action = 'none') = (theme_after is null)),
     unique (suggestion_id, supersedes)
 );
+
+create sequence if not exists second_code_ids start 1;
+
+-- One row per blind second coding (second-coder mode, dashboard/review/agreement.py): a reviewer coded a suggestion
+-- with its current theme hidden. These never change a suggestion's theme; they only measure how often two people
+-- agree. first_theme is the human theme that was hidden (NULL: "none of these"), first_source says whose it was
+-- ('manual': hand-coded in the imported file, 'reviewed': a review decision) and first_coded_by who made it. Added
+-- after the first stores were made: `create table if not exists` adds it to an older store as it stands, and
+-- theme_decisions is unchanged.
+create table if not exists second_codes (
+    code_id bigint primary key default nextval('second_code_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    suggestion_id varchar not null check (length(trim(suggestion_id)) > 0),
+    theme_id varchar,
+    coded_by varchar not null check (length(trim(coded_by)) > 0),
+    coded_at timestamp not null,
+    text_hash varchar not null check (regexp_full_match(text_hash, '[0-9a-f]{64}')),
+    first_theme varchar,
+    first_source varchar not null check (first_source in ('manual', 'reviewed')),
+    first_coded_by varchar not null check (length(trim(first_coded_by)) > 0),
+    check (first_coded_by <> coded_by),
+    -- One blind coding per person per suggestion: a second try is refused, not a second opinion.
+    unique (suggestion_id, coded_by)
+);
