@@ -287,6 +287,20 @@ def append_second_codes(codes: Sequence[NewSecondCode], path: Path | None = None
     return sorted(int(code_id) for code_id in seen["code_id"])
 
 
+def append_model(row: dict, path: Path | None = None) -> None:
+    """Keep one retrained classifier model (the columns of classifier_models, the model pickled as bytes)."""
+    with connection(path) as store:
+        store.execute(sql("insert_classifier_model"), row)
+    _WRITES[0] += 1
+
+
+def append_run(row: dict, path: Path | None = None) -> None:
+    """Record one retrain or restore of the classifier (the columns of classifier_runs but the id)."""
+    with connection(path) as store:
+        store.execute(sql("insert_classifier_run"), row)
+    _WRITES[0] += 1
+
+
 def _heads(store: duckdb.DuckDBPyConnection, suggestion_ids: Sequence[str]) -> list[dict]:
     return store.execute(sql("decision_heads"), {"suggestion_ids": list(suggestion_ids)}).df().to_dict("records")
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, themes
+from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, retraining, store, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
 from dashboard.review import decisions
 
@@ -26,7 +26,48 @@ def render() -> None:
         st.success(done, icon=":material/check_circle:")
     loaded_data()
     upload_and_import()
+    classifier()
     import_history()
+
+
+def classifier() -> None:
+    """Retrain the theme classifier from the team's decisions, or go back to an earlier model."""
+    st.header("The theme classifier")
+    st.caption(
+        "Retraining learns from every hand-coded theme and every review decision that applies, then re-tags only the "
+        "machine tags nobody has reviewed: a hand-coded theme or a reviewer's is never changed. The previous model is "
+        "kept, so it can be restored."
+    )
+    versions = data.query("classifier_versions")
+    if len(versions):
+        st.text(
+            "Machine tags now: "
+            + "; ".join(f"{row.machine_tags:,} by model {row.model_version}" for row in versions.itertuples())
+            + "."
+        )
+    retrain_column, restore_column = st.columns(2)
+    log = retraining.runs()
+    try:
+        if retrain_column.button(
+            "Retrain from the team's decisions", key="data_retrain", icon=":material/model_training:"
+        ):
+            with st.spinner("Retraining: scoring both models on the same folds, then re-tagging…"):
+                outcome = retraining.retrain(config.db_path(), by=current_user())
+            st.session_state[DONE_KEY] = outcome.sentence()
+            st.rerun()
+        if restore_column.button(
+            "Restore the previous model", key="data_restore_model", disabled=log.empty, icon=":material/undo:"
+        ):
+            with st.spinner("Re-tagging with the previous model…"):
+                outcome = retraining.restore(config.db_path(), by=current_user())
+            st.session_state[DONE_KEY] = outcome.sentence()
+            st.rerun()
+    except (retraining.RetrainError, ingest.ImportBusy, store.StoreBusy) as refused:
+        st.error(str(refused), icon=":material/error:")
+    if len(log):
+        table = retraining.runs_table(log)
+        st.dataframe(table, hide_index=True)
+        layout.downloads(table, "Classifier retrains", filters.current(), key="data_retrain_download")
 
 
 def loaded_data() -> None:

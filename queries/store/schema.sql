@@ -57,3 +57,37 @@ create table if not exists second_codes (
     -- One blind coding per person per suggestion: a second try is refused, not a second opinion.
     unique (suggestion_id, coded_by)
 );
+
+-- One row per classifier model a retrain made (dashboard/retraining.py), kept so that any of them can be restored.
+-- model is the fitted scikit-learn pipeline, pickled: only dashboard/store.py writes this file, so it is trusted as
+-- code is; never load a model from anywhere else. training_ids are the suggestions it learnt from. The build's own
+-- models ('build-…') are not kept: the build makes the same one again from the same hand-coded themes.
+create table if not exists classifier_models (
+    model_version varchar primary key check (regexp_full_match(model_version, 'retrain-[0-9a-z-]{6,40}')),
+    made_at timestamp not null,
+    made_by varchar not null check (length(trim(made_by)) > 0),
+    hand_coded integer not null check (hand_coded >= 0),
+    reviewed integer not null check (reviewed >= 0),
+    training_ids varchar[] not null,
+    model blob not null
+);
+
+create sequence if not exists classifier_run_ids start 1;
+
+-- One row per retrain or restore of the classifier: from then on model_version tags the unreviewed machine tags of the
+-- analytic database whose data version is data_version_after. before_f1 and after_f1 are the cross-validated
+-- macro-F1 of the previous and the new model's training on the same folds (NULL for a restore).
+create table if not exists classifier_runs (
+    run_id bigint primary key default nextval('classifier_run_ids'),
+    action varchar not null check (action in ('retrain', 'restore')),
+    model_version varchar not null check (regexp_full_match(model_version, '(build|retrain)-[0-9a-z-]{6,40}')),
+    previous_version varchar,
+    run_by varchar not null check (length(trim(run_by)) > 0),
+    run_at timestamp not null,
+    before_f1 double check (before_f1 between 0 and 1),
+    after_f1 double check (after_f1 between 0 and 1),
+    retagged integer not null check (retagged >= 0),
+    changed integer not null check (changed between 0 and retagged),
+    data_version_before varchar not null,
+    data_version_after varchar not null
+);
