@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import build, config, retraining, store
+from dashboard import build, config, data, retraining, store
+from dashboard.review import views
 from tests.test_review import THEMES_OF, copy_fixtures, decide, edit_suggestion, raw
 
 COLUMNS = "suggestion_id, theme_id, theme_source, confidence, model_version"
@@ -74,6 +75,9 @@ def test_a_retrain_changes_only_unreviewed_machine_tags_keeps_the_model_and_rest
     assert sorted(kept.at[0, "training_ids"]) == expected_ids
     assert raw(own_db, "select source from build_info").iat[0, 0] == f"retrain with {outcome.model_version}"
     assert not build.needs_build(config.DATA_DIR, own_db)  # a bundled rebuild never overwrites a retrain
+    state = data.query("review_suggestions", suggestion_ids=(retagged[0],)).iloc[0].to_dict()
+    history = views.history_table(data.decision_log(retagged[0]), state, {})
+    assert history.at[0, "What"].endswith(f", model {outcome.model_version}")  # the history names the tag's model
 
     restored = retraining.restore(own_db, by="admin@x.gov.uk")
     assert restored.model_version == build_version[0]
