@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard import build, config, ingest, store, themes
 
-RETRAIN_SOURCE = "retrain"  # build_info.source starts so: not 'bundled', so a bundled rebuild never overwrites it
+RETRAIN_SOURCE = "retrain"  # build_info.source: not 'bundled', so a bundled rebuild never overwrites a retrain
 
 
 class RetrainError(ValueError):
@@ -193,7 +193,7 @@ def retrain(db: Path, *, by: str, store_path: Path | None = None, folds: int = t
             },
             store_path,
         )
-        changed, data_version = _retag(db, stored, tables, targets, model, version, by=by)
+        changed, data_version = _retag(db, stored, tables, targets, model, version, by=by, action="retrain")
     outcome = Outcome(
         "retrain", version, previous, len(training) - reviewed, reviewed, before, after, len(targets), changed, 0.0
     )
@@ -216,7 +216,7 @@ def restore(db: Path, version: str | None = None, *, by: str, store_path: Path |
         tables = _tables(db)
         previous = current_model(targets)
         model = _model(version, tables, store_path)
-        changed, data_version = _retag(db, stored, tables, targets, model, version, by=by)
+        changed, data_version = _retag(db, stored, tables, targets, model, version, by=by, action="restore")
     outcome = Outcome("restore", version, previous, 0, 0, None, None, len(targets), changed, 0.0)
     return _record(outcome, stored, data_version, started, by, store_path)
 
@@ -248,7 +248,7 @@ def _training_ids(version: str | None, tables: dict[str, pd.DataFrame], store_pa
     return set(suggestions.loc[suggestions["theme_source"] == "manual", "suggestion_id"])
 
 
-def _retag(db, stored, tables, targets, model, version: str, *, by: str) -> tuple[int, str]:
+def _retag(db, stored, tables, targets, model, version: str, *, by: str, action: str) -> tuple[int, str]:
     """Write a new database whose unreviewed machine tags are the model's; returns how many changed, and its version."""
     suggestions = tables["suggestions"].copy()
     alternatives = tables[build.DERIVED_TABLE]
@@ -276,7 +276,7 @@ def _retag(db, stored, tables, targets, model, version: str, *, by: str) -> tupl
         frames,
         db,
         data_version=data_version,
-        source=f"{RETRAIN_SOURCE} with {version}",
+        source=f"{RETRAIN_SOURCE} with {version}" if action == "retrain" else f"restore of model {version}",
         imports=ingest.previous_imports(db),
         files={},
         imported_by=by,

@@ -88,6 +88,8 @@ def test_a_retrain_changes_only_unreviewed_machine_tags_keeps_the_model_and_rest
     assert (again.loc[retagged, "model_version"] == build_version[0]).all()
     pd.testing.assert_frame_equal(again.loc[untouched], before.loc[untouched])
     assert store.read("classifier_runs")["action"].tolist() == ["retrain", "restore"]
+    assert raw(own_db, "select source from build_info").iat[0, 0] == f"restore of model {build_version[0]}"
+    assert not build.needs_build(config.DATA_DIR, own_db)
 
 
 def test_a_theme_without_examples_is_refused_and_nothing_changes(tmp_path, use_db, fresh_store):
