@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, retraining, store, themes
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
-from dashboard.review import decisions
+from dashboard.review import decisions, health
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
 PLAN_KEY = "data_plan"
@@ -27,7 +27,32 @@ def render() -> None:
     loaded_data()
     upload_and_import()
     classifier()
+    taxonomy_health()
     import_history()
+
+
+def taxonomy_health() -> None:
+    """The taxonomy's health checks: themes too small, labels too alike, themes reviewers confuse."""
+    st.header("Taxonomy health")
+    labels = data.query("theme_options").set_index("theme_id")["label"].to_dict()
+    findings = (
+        health.small_themes(data.query("theme_health"))
+        + health.similar_labels(labels)
+        + health.confused_themes(data.query("review_agreement"), labels)
+    )
+    st.caption(
+        "Each theme should hold at least 5 suggestions (or 0.1% of them, if more); no two labels should read alike; "
+        f"and no two themes should be ones reviewers often move tags between (at least {health.CONFUSED_TAGS} tags and "
+        f"{health.CONFUSED_SHARE:.0%} of the checked tags in either)."
+    )
+    if not findings:
+        st.success("Every theme passes.", icon=":material/task_alt:")
+    else:
+        with st.container(border=True):
+            st.markdown(f"**{len(findings)} to look at**")
+            for finding in findings:
+                # st.text, not Markdown: labels come from imported files, and must never become markup or links.
+                st.text(f"• {finding}")
 
 
 def classifier() -> None:
