@@ -111,6 +111,7 @@ def mark_manual(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     suggestions["theme_source"] = None
     suggestions["confidence"] = None
     suggestions["text_hash"] = suggestions["text"].map(text_hash, na_action="ignore")
+    suggestions["model_version"] = None
     suggestions.loc[manual, "theme_source"] = "manual"
     suggestions.loc[manual, "confidence"] = 1.0
     alternatives = pd.DataFrame(columns=list(ALTERNATIVE_COLUMNS))
@@ -126,7 +127,9 @@ def tag_suggestions(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         # Imported here: scikit-learn takes seconds to load, and dry runs and refused imports never need it.
         from dashboard import themes
 
-        model = themes.train(suggestions.loc[manual, "text"], suggestions.loc[manual, "theme_id"], frames["themes"])
+        texts, labels = suggestions.loc[manual, "text"], suggestions.loc[manual, "theme_id"]
+        model = themes.train(texts, labels, frames["themes"])
+        suggestions.loc[~manual, "model_version"] = themes.build_model_version(texts, labels, frames["themes"])
         ranked_ids, ranked_probabilities = themes.predict_ranked(model, suggestions.loc[~manual, "text"], top=3)
         suggestions.loc[~manual, "theme_id"] = ranked_ids[:, 0]
         suggestions.loc[~manual, "theme_source"] = "auto"

@@ -248,6 +248,11 @@ def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
     return log if suggestion_id is None else log[log["suggestion_id"] == suggestion_id]
 
 
+def second_codes() -> pd.DataFrame:
+    """Every blind second coding (queries/store/second_codes.sql), as this run reads the store."""
+    return _snapshots[run_decisions()].second_codes
+
+
 def query_one(name: str, **parameters) -> dict:
     """Run a query whose result is one row, and return that row with each column's own type."""
     return query(name, **parameters).to_dict("records")[0]

@@ -176,7 +176,7 @@ CONTRACT: dict[str, Table] = {
                 Column("member_id", references="members"),
             ),
             key=("suggestion_id",),
-            filled_by_import=("theme_source", "confidence", "text_hash"),
+            filled_by_import=("theme_source", "confidence", "text_hash", "model_version"),
         ),
         Table(
             "schemes",

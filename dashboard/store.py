@@ -80,6 +80,21 @@ class NewDecision:
     base_source: str | None
 
 
+@dataclass(frozen=True)
+class NewSecondCode:
+    """One blind second coding to append; the columns of second_codes (queries/store/schema.sql) but the id."""
+
+    request_id: str
+    suggestion_id: str
+    theme_id: str | None
+    coded_by: str
+    coded_at: datetime
+    text_hash: str
+    first_theme: str | None
+    first_source: str
+    first_coded_by: str
+
+
 @cache
 def sql(name: str) -> str:
     """The text of queries/store/NAME.sql."""
@@ -149,9 +164,10 @@ def writes() -> int:
 class Snapshot:
     """One state of the store, read in one transaction: its version, the latest decision per suggestion, and the log."""
 
-    version: str  # "store id:newest decision id": it names one state of one store file
+    version: str  # "store id:newest decision id:newest coding id": it names one state of one store file
     latest: pd.DataFrame  # queries/store/latest_decisions.sql
     log: pd.DataFrame  # queries/store/decision_log.sql, every decision
+    second_codes: pd.DataFrame  # queries/store/second_codes.sql, every blind second coding
 
 
 def snapshot(path: Path | None = None) -> Snapshot:
@@ -159,11 +175,12 @@ def snapshot(path: Path | None = None) -> Snapshot:
     than both reads."""
     with connection(path) as store:
         store.execute("begin transaction")
-        store_id, _, latest = store.execute(sql("store_version")).fetchone()
+        store_id, _, latest, latest_code = store.execute(sql("store_version")).fetchone()
         latest_frame = store.execute(sql("latest_decisions")).df()
         log = store.execute(sql("decision_log"), {"suggestion_id": None}).df()
+        codes = store.execute(sql("second_codes")).df()
         store.execute("commit")
-    return Snapshot(f"{store_id}:{latest}", latest_frame, log)
+    return Snapshot(f"{store_id}:{latest}:{latest_code}", latest_frame, log, codes)
 
 
 def latest_decisions(path: Path | None = None) -> tuple[str, pd.DataFrame]:
@@ -233,6 +250,55 @@ def _append(store: duckdb.DuckDBPyConnection, decisions: Sequence[NewDecision], 
     store.execute("commit")
     _WRITES[0] += 1
     return sorted(int(decision_id) for decision_id in written["decision_id"])
+
+
+def append_second_codes(codes: Sequence[NewSecondCode], path: Path | None = None) -> list[int]:
+    """Append blind second codings in one transaction; returns their ids.
+
+    The same request sent twice (a double click) writes nothing new and returns the first write's ids. A person who has
+    already coded a suggestion blind, or who made the theme that was hidden, gets a ValueError and nothing is written.
+    """
+    if not codes:
+        raise ValueError("no codings to write")
+    request_ids = [code.request_id for code in codes]
+    with connection(path) as store:
+        store.execute("begin transaction")
+        try:
+            seen = store.execute(sql("codes_seen"), {"request_ids": request_ids}).df()
+            wrote = seen.empty  # a double submit: the first one's codings stand
+            if wrote:
+                store.execute(sql("insert_second_codes"), {"codes": [asdict(code) for code in codes]})
+                seen = store.execute(sql("codes_seen"), {"request_ids": request_ids}).df()
+            store.execute("commit")
+            if wrote:
+                _WRITES[0] += 1
+        except duckdb.ConstraintException as refused:
+            store.execute("rollback")
+            if "coded_by" in str(refused) or "unique" in str(refused).lower() or "duplicate" in str(refused).lower():
+                raise ValueError(
+                    "You have already coded this suggestion blind, or the hidden theme was your own: "
+                    "a second coding must come from someone else, once."
+                ) from None
+            raise ValueError(f"The team's store refused the coding: {refused}") from None
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                store.execute("rollback")
+            raise
+    return sorted(int(code_id) for code_id in seen["code_id"])
+
+
+def append_model(row: dict, path: Path | None = None) -> None:
+    """Keep one retrained classifier model (the columns of classifier_models, the model pickled as bytes)."""
+    with connection(path) as store:
+        store.execute(sql("insert_classifier_model"), row)
+    _WRITES[0] += 1
+
+
+def append_run(row: dict, path: Path | None = None) -> None:
+    """Record one retrain or restore of the classifier (the columns of classifier_runs but the id)."""
+    with connection(path) as store:
+        store.execute(sql("insert_classifier_run"), row)
+    _WRITES[0] += 1
 
 
 def _heads(store: duckdb.DuckDBPyConnection, suggestion_ids: Sequence[str]) -> list[dict]:

@@ -2,10 +2,14 @@
 
 python -m dashboard.themes classify INPUT.csv [--db PATH] [--top N]   CSV of id,theme_id,confidence on stdout
 python -m dashboard.themes evaluate [--db PATH] [--heldout CSV]   cross-validated scores of the hand-tagged suggestions
+python -m dashboard.themes retrain [--db PATH] [--by NAME]   learn from hand-coded themes and review decisions
+python -m dashboard.themes restore-model [VERSION] [--db PATH] [--by NAME]   tag with an earlier model again
 """
 
 import argparse
 import csv
+import getpass
+import hashlib
 import io
 import re
 import sys
@@ -176,6 +180,16 @@ def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame
         smallest = min(Counter(labels).values())
     with one_blas_thread():
         return make_model(folds=min(5, smallest)).fit(texts, labels)
+
+
+def build_model_version(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame) -> str:
+    """'build-' and a hash of what the build's model learns from and how: the same data and code give the same name."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for text, theme_id in zip(texts, theme_ids, strict=True):
+        digest.update(f"{theme_id}\t{text}\n".encode())
+    for row in taxonomy[["theme_id", "label", "description"]].itertuples(index=False):
+        digest.update("\t".join(row).encode())
+    return f"build-{digest.hexdigest()[:12]}"
 
 
 def predict(model, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -399,7 +413,14 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_command = commands.add_parser("evaluate", help="cross-validated macro-F1, per-theme scores, confusion")
     evaluate_command.add_argument("--folds", type=int, default=FOLDS, help=f"number of folds (default {FOLDS})")
     evaluate_command.add_argument("--heldout", type=Path, help="also score a labelled CSV with id,text,theme_id")
-    for command in (classify_command, evaluate_command):
+    retrain_command = commands.add_parser(
+        "retrain", help="retrain from hand-coded themes and review decisions; re-tag only unreviewed machine tags"
+    )
+    restore_command = commands.add_parser("restore-model", help="re-tag unreviewed machine tags with an earlier model")
+    restore_command.add_argument("version", nargs="?", help="model version (default: the one before the latest run)")
+    for command in (retrain_command, restore_command):
+        command.add_argument("--by", default=None, help="who runs it, for the log (default: this account)")
+    for command in (classify_command, evaluate_command, retrain_command, restore_command):
         command.add_argument(
             "--db", type=Path, default=None, help="database file (default: GSE_DB_PATH or .gse/gse.duckdb)"
         )
@@ -408,8 +429,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "classify":
             classify(args.input, db_path, top=args.top)
-        else:
+        elif args.command == "evaluate":
             print(evaluate(db_path, args.folds, args.heldout))
+        else:
+            # Imported here: retraining imports this module, and classify and evaluate do not need it.
+            from dashboard import retraining
+
+            by = args.by or getpass.getuser()
+            try:
+                if args.command == "retrain":
+                    outcome = retraining.retrain(db_path, by=by)
+                else:
+                    outcome = retraining.restore(db_path, args.version, by=by)
+            except retraining.RetrainError as error:
+                raise InputError(str(error)) from None
+            print(outcome.sentence())
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ with final as (
         theme_id,
         theme_source,
         confidence,
+        model_version,
         tagged_theme_id,
         tagged_source,
         coalesce(decision_id, 0) as decision_id,

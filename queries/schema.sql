@@ -65,7 +65,12 @@ create table suggestions (
     confidence double check (confidence between 0 and 1),
     -- Filled by the build: a review decision (the team's store) applies only while the text it was made on is unchanged.
     text_hash varchar not null check (text_hash = sha256(text)),
-    check ((theme_id is null) = (theme_source is null))
+    -- Filled by the build or a retrain (dashboard/retraining.py): the classifier model that made an auto tag, 'build-…'
+    -- for one trained by the build on the hand-coded themes, 'retrain-…' for one retrained from the team's decisions.
+    model_version varchar check (regexp_full_match(model_version, '(build|retrain)-[0-9a-z-]{6,40}')),
+    check ((theme_id is null) = (theme_source is null)),
+    -- Every auto tag says which model made it, and only auto tags do.
+    check (coalesce(theme_source = 'auto', false) = (model_version is not null))
 );
 
 -- Filled by the build: the classifier's three most likely themes for each suggestion it tagged, so that a reviewer

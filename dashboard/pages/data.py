@@ -7,9 +7,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, build, config, data, disclosure, exports, filters, ingest, layout, plaintext, themes
+from dashboard import (
+    auth,
+    build,
+    config,
+    data,
+    disclosure,
+    exports,
+    filters,
+    ingest,
+    layout,
+    plaintext,
+    retraining,
+    store,
+    themes,
+)
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
-from dashboard.review import decisions
+from dashboard.review import decisions, health
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
 PLAN_KEY = "data_plan"
@@ -26,7 +40,73 @@ def render() -> None:
         st.success(plaintext.markdown(done), icon=":material/check_circle:")
     loaded_data()
     upload_and_import()
+    classifier()
+    taxonomy_health()
     import_history()
+
+
+def taxonomy_health() -> None:
+    """The taxonomy's health checks: themes too small, labels too alike, themes reviewers confuse."""
+    st.header("Taxonomy health")
+    labels = data.query("theme_options").set_index("theme_id")["label"].to_dict()
+    findings = (
+        health.small_themes(data.query("theme_health"))
+        + health.similar_labels(labels)
+        + health.confused_themes(data.query("review_agreement"), labels)
+    )
+    st.caption(
+        "Each theme should hold at least 5 suggestions (or 0.1% of them, if more); no two labels should read alike; "
+        f"and no two themes should be ones reviewers often move tags between (at least {health.CONFUSED_TAGS} tags and "
+        f"{health.CONFUSED_SHARE:.0%} of the checked tags in either)."
+    )
+    if not findings:
+        st.success("Every theme passes.", icon=":material/task_alt:")
+    else:
+        with st.container(border=True):
+            st.markdown(f"**{len(findings)} to look at**")
+            for finding in findings:
+                # st.text, not Markdown: labels come from imported files, and must never become markup or links.
+                st.text(f"• {finding}")
+
+
+def classifier() -> None:
+    """Retrain the theme classifier from the team's decisions, or go back to an earlier model."""
+    st.header("The theme classifier")
+    st.caption(
+        "Retraining learns from every hand-coded theme and every review decision that applies, then re-tags only the "
+        "machine tags nobody has reviewed: a hand-coded theme or a reviewer's is never changed. The previous model is "
+        "kept, so it can be restored."
+    )
+    versions = data.query("classifier_versions")
+    if len(versions):
+        st.text(
+            "Machine tags now: "
+            + "; ".join(f"{row.machine_tags:,} by model {row.model_version}" for row in versions.itertuples())
+            + "."
+        )
+    retrain_column, restore_column = st.columns(2)
+    log = retraining.runs()
+    try:
+        if retrain_column.button(
+            "Retrain from the team's decisions", key="data_retrain", icon=":material/model_training:"
+        ):
+            with st.spinner("Retraining: scoring both models on the same folds, then re-tagging…"):
+                outcome = retraining.retrain(config.db_path(), by=current_user())
+            st.session_state[DONE_KEY] = outcome.sentence()
+            st.rerun()
+        if restore_column.button(
+            "Restore the previous model", key="data_restore_model", disabled=log.empty, icon=":material/undo:"
+        ):
+            with st.spinner("Re-tagging with the previous model…"):
+                outcome = retraining.restore(config.db_path(), by=current_user())
+            st.session_state[DONE_KEY] = outcome.sentence()
+            st.rerun()
+    except (retraining.RetrainError, ingest.ImportBusy, store.StoreBusy) as refused:
+        st.error(str(refused), icon=":material/error:")
+    if len(log):
+        table = retraining.runs_table(log)
+        st.dataframe(table, hide_index=True)
+        layout.downloads(table, "Classifier retrains", filters.current(), key="data_retrain_download")
 
 
 def loaded_data() -> None:

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from dashboard import auth, data, filters, layout, plaintext, store, theme_views, themes
-from dashboard.review import decisions, views
+from dashboard.review import agreement, decisions, views
 
 SEARCH, THEMES, LOCATIONS, QUEUES = "review_search", "review_theme", "review_location", "review_queue"
 WORKSHOPS, QUESTIONS = "review_workshop", "review_question"
 NOTE, OTHER, BULK_THEME, PAGE = "review_note", "review_other_theme", "review_bulk_theme", "review_page"
 TABLE = "review_table"
+BLIND_THEME, BLIND_REQUEST = "review_blind_theme", "review_blind_request"
 OUTCOME, CONFLICT, REQUEST = "review_outcome", "review_conflict", "review_request"
 BULK_PAGE_SIZE = 25
 
@@ -48,6 +49,24 @@ def keep_theirs() -> None:
     """Drop the reviewer's choices in favour of the decisions that raced them."""
     st.session_state.pop(CONFLICT, None)
     st.session_state[OUTCOME] = ("info", "Kept the other reviewer's decision.")
+
+
+def submit_blind(suggestion_id: str, theme_id: str | None) -> None:
+    """Record a blind second coding (a button's callback); the outcome is shown on the rerun."""
+    try:
+        decisions.record_blind(suggestion_id, theme_id, request_id=st.session_state[BLIND_REQUEST])
+    except (decisions.DecisionError, PermissionError, ValueError, store.StoreBusy) as refused:
+        st.session_state[OUTCOME] = ("error", str(refused))
+        return
+    st.session_state[BLIND_REQUEST] = decisions.new_request_id()
+    st.session_state.pop(BLIND_THEME, None)
+    st.session_state[OUTCOME] = ("success", "Recorded your blind coding. The suggestion's theme is unchanged.")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def agreement_figures(first: tuple, second: tuple) -> dict[str, agreement.Estimate]:
+    """The bootstrap takes a quarter of a second: once per set of pairs."""
+    return agreement.bootstrap(first, second)
 
 
 viewer = auth.require_reviewer()
@@ -266,6 +285,88 @@ with bulk_area:
                 request_id,
                 "",
             ),
+        )
+
+st.subheader("How often the classifier agrees with reviewers")
+pairs = data.query("review_agreement")
+codings = data.second_codes()
+if len(pairs) < agreement.MINIMUM_REVIEWED:
+    st.info(agreement.needed_sentence(len(pairs), agreement.MINIMUM_REVIEWED, "machine tags reviewed"))
+else:
+    found = agreement_figures(tuple(pairs["reviewer_theme_id"]), tuple(pairs["classifier_theme_id"]))
+    accuracy_column, f1_column, kappa_column = st.columns(3)
+    accuracy_column.metric("Reviewers kept its theme", f"{found['accuracy'].value:.0%}")
+    f1_column.metric("Macro-F1", f"{found['macro_f1'].value:.2f}")
+    kappa_column.metric("Kappa, reviewer and classifier", f"{found['kappa'].value:.2f}")
+    st.caption(
+        f"Over {len(pairs):,} machine tags reviewers checked (confirmed, changed or said none fits). "
+        f"Agreement {found['accuracy'].words()}; macro-F1 {found['macro_f1'].words(percent=False)}; Cohen's kappa "
+        f"{found['kappa'].words(percent=False)}. Intervals: a seeded bootstrap of {agreement.RESAMPLES:,} resamples. "
+        "Flagged tags are reviewed first, so this understates the agreement on all machine tags."
+    )
+    with st.expander("By theme, and which themes it confuses"):
+        by_theme = agreement.theme_table(pairs, labels.to_dict())
+        st.dataframe(
+            by_theme,
+            hide_index=True,
+            column_config={
+                name: st.column_config.NumberColumn(format="%.2f") for name in ("Precision", "Recall", "F1")
+            },
+        )
+        confusion = agreement.confusion_table(pairs, labels.to_dict())
+        st.caption("Rows: the reviewer's theme. Columns: the classifier's. The diagonal is agreement.")
+        st.dataframe(confusion, hide_index=True)
+        layout.downloads(
+            confusion, "Classifier and reviewers: confusion table", active, key="review_confusion_download"
+        )
+
+st.subheader("Second coder: two people, blind")
+st.caption(
+    "Code suggestions whose theme a person chose (hand-coded or reviewed) with that theme hidden. Your coding never "
+    "changes a theme: it measures how often two people agree, the yardstick for the classifier."
+)
+if len(codings) < agreement.MINIMUM_BLIND:
+    st.info(agreement.needed_sentence(len(codings), agreement.MINIMUM_BLIND, "suggestions coded blind"))
+else:
+    human = agreement_figures(tuple(codings["first_theme"]), tuple(codings["theme_id"]))
+    human_column, machine_column = st.columns(2)
+    human_column.metric("Kappa, two people", f"{human['kappa'].value:.2f}")
+    human_column.caption(f"{human['kappa'].words(percent=False)}; agreed {human['accuracy'].words()}.")
+    if len(pairs) >= agreement.MINIMUM_REVIEWED:
+        machine_column.metric("Kappa, reviewer and classifier", f"{found['kappa'].value:.2f}")
+        machine_column.caption(f"{found['kappa'].words(percent=False)}; agreed {found['accuracy'].words()}.")
+mine = tuple(codings.loc[codings["coded_by"] == viewer.name, "suggestion_id"])
+blind = data.query("blind_sample", coder=viewer.name, coded_ids=mine)
+st.session_state.setdefault(BLIND_REQUEST, decisions.new_request_id())
+if blind.empty:
+    st.success("Nothing left for you to code blind.", icon=":material/task_alt:")
+else:
+    item = blind.iloc[0]
+    with st.container(border=True):
+        st.caption(f"{int(item['remaining']):,} left for you. You coded {len(mine):,}.")
+        # st.text, not Markdown: a member wrote it. Its theme is not shown: that is the point.
+        st.text(f"“{item['text']}”")
+        theme_column, code_column, none_column = st.columns([3, 1, 1], vertical_alignment="bottom")
+        blind_theme = theme_column.selectbox(
+            "Your theme",
+            labels.index,
+            format_func=labels.get,
+            index=None,
+            key=BLIND_THEME,
+            placeholder="Choose a theme",
+        )
+        code_column.button(
+            "Record",
+            key=f"review_blind_record_{item['suggestion_id']}",
+            disabled=blind_theme is None,
+            on_click=submit_blind,
+            args=(item["suggestion_id"], blind_theme),
+        )
+        none_column.button(
+            "None fits",
+            key=f"review_blind_none_{item['suggestion_id']}",
+            on_click=submit_blind,
+            args=(item["suggestion_id"], None),
         )
 
 st.subheader("Decision log")

@@ -156,3 +156,58 @@ def import_report(db_path: Path, store_path: Path | None = None) -> str | None:
         f"because the suggestion's text changed; {counts['superseded']:,} gave way to a new hand-coded theme in the "
         f"file; {counts['removed']:,} are on suggestions no longer in the data. The log keeps them all."
     )
+
+
+def plan_blind(
+    state: pd.Series | dict,
+    theme_id: str | None,
+    theme_ids: Iterable[str],
+    *,
+    who: str,
+    request_id: str,
+    now: datetime | None = None,
+) -> store.NewSecondCode:
+    """The store row for a blind second coding of one suggestion, given its row from queries/blind_sample.sql.
+
+    theme_id None is "none of these". Raises DecisionError for an unknown theme, a missing name, or a coder who made
+    the hidden theme.
+    """
+    if not who or not str(who).strip():
+        raise DecisionError("A coding needs the name of whoever makes it.")
+    if theme_id is not None and theme_id not in set(theme_ids):
+        raise DecisionError(f"{theme_id!r} is not a theme. Choose one from the list.")
+    if state["first_coded_by"] == str(who).strip():
+        raise DecisionError("You made this suggestion's theme, so your coding would not be a second opinion.")
+    return store.NewSecondCode(
+        request_id=request_id,
+        suggestion_id=state["suggestion_id"],
+        theme_id=theme_id,
+        coded_by=str(who).strip(),
+        coded_at=(now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None),
+        text_hash=state["text_hash"],
+        first_theme=None if pd.isna(state["theme_id"]) else state["theme_id"],
+        first_source=state["theme_source"],
+        first_coded_by=state["first_coded_by"],
+    )
+
+
+def record_blind(suggestion_id: str, theme_id: str | None, *, request_id: str) -> list[int]:
+    """Record a signed-in reviewer's blind coding of a suggestion; returns its id. The suggestion's theme is unchanged.
+
+    The hidden theme is read afresh here, as the decision to hide it was made. Raises PermissionError, DecisionError,
+    ValueError (already coded) or store.StoreBusy.
+    """
+    from dashboard import auth, data
+
+    reviewer = auth.current_reviewer()
+    coded = tuple(data.second_codes().query("coded_by == @reviewer.name")["suggestion_id"])
+    states = data.query("blind_states", suggestion_ids=(suggestion_id,))
+    if states.empty:
+        raise DecisionError(
+            f"Suggestion {suggestion_id!r} has no human theme to compare with any more. Reload the page."
+        )
+    if suggestion_id in coded:
+        raise DecisionError("You have already coded this suggestion blind.")
+    themes = data.query("theme_options")["theme_id"]
+    code = plan_blind(states.iloc[0], theme_id, themes, who=reviewer.name, request_id=request_id)
+    return store.append_second_codes([code])

@@ -106,6 +106,8 @@ def history_table(log: pd.DataFrame, state: Mapping, labels: Mapping[str, str]) 
     tagged_by = SOURCE_WORDS.get(state["tagged_source"], "Untagged")
     if state["tagged_source"] == "auto":
         tagged_by += f", {state['confidence']:.0%}"
+        if isinstance(state.get("model_version"), str):
+            tagged_by += f", model {state['model_version']}"
     rows = [
         {
             "When (UTC)": "In the data",

@@ -33,3 +33,61 @@ create table if not exists theme_decisions (
     check ((action = 'none') = (theme_after is null)),
     unique (suggestion_id, supersedes)
 );
+
+create sequence if not exists second_code_ids start 1;
+
+-- One row per blind second coding (second-coder mode, dashboard/review/agreement.py): a reviewer coded a suggestion
+-- with its current theme hidden. These never change a suggestion's theme; they only measure how often two people
+-- agree. first_theme is the human theme that was hidden (NULL: "none of these"), first_source says whose it was
+-- ('manual': hand-coded in the imported file, 'reviewed': a review decision) and first_coded_by who made it. Added
+-- after the first stores were made: `create table if not exists` adds it to an older store as it stands, and
+-- theme_decisions is unchanged.
+create table if not exists second_codes (
+    code_id bigint primary key default nextval('second_code_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    suggestion_id varchar not null check (length(trim(suggestion_id)) > 0),
+    theme_id varchar,
+    coded_by varchar not null check (length(trim(coded_by)) > 0),
+    coded_at timestamp not null,
+    text_hash varchar not null check (regexp_full_match(text_hash, '[0-9a-f]{64}')),
+    first_theme varchar,
+    first_source varchar not null check (first_source in ('manual', 'reviewed')),
+    first_coded_by varchar not null check (length(trim(first_coded_by)) > 0),
+    check (first_coded_by <> coded_by),
+    -- One blind coding per person per suggestion: a second try is refused, not a second opinion.
+    unique (suggestion_id, coded_by)
+);
+
+-- One row per classifier model a retrain made (dashboard/retraining.py), kept so that any of them can be restored.
+-- model is the fitted scikit-learn pipeline, pickled: only dashboard/store.py writes this file, so it is trusted as
+-- code is; never load a model from anywhere else. training_ids are the suggestions it learnt from. The build's own
+-- models ('build-…') are not kept: the build makes the same one again from the same hand-coded themes.
+create table if not exists classifier_models (
+    model_version varchar primary key check (regexp_full_match(model_version, 'retrain-[0-9a-z-]{6,40}')),
+    made_at timestamp not null,
+    made_by varchar not null check (length(trim(made_by)) > 0),
+    hand_coded integer not null check (hand_coded >= 0),
+    reviewed integer not null check (reviewed >= 0),
+    training_ids varchar[] not null,
+    model blob not null
+);
+
+create sequence if not exists classifier_run_ids start 1;
+
+-- One row per retrain or restore of the classifier: from then on model_version tags the unreviewed machine tags of the
+-- analytic database whose data version is data_version_after. before_f1 and after_f1 are the cross-validated
+-- macro-F1 of the previous and the new model's training on the same folds (NULL for a restore).
+create table if not exists classifier_runs (
+    run_id bigint primary key default nextval('classifier_run_ids'),
+    action varchar not null check (action in ('retrain', 'restore')),
+    model_version varchar not null check (regexp_full_match(model_version, '(build|retrain)-[0-9a-z-]{6,40}')),
+    previous_version varchar,
+    run_by varchar not null check (length(trim(run_by)) > 0),
+    run_at timestamp not null,
+    before_f1 double check (before_f1 between 0 and 1),
+    after_f1 double check (after_f1 between 0 and 1),
+    retagged integer not null check (retagged >= 0),
+    changed integer not null check (changed between 0 and retagged),
+    data_version_before varchar not null,
+    data_version_after varchar not null
+);
