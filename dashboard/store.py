@@ -5,6 +5,7 @@ replace and which the pages read through a hardened read-only connection. Rows a
 state is a query over the events (queries/store/). docs/STORE.md says how it moves to PostgreSQL.
 """
 
+import atexit
 import contextlib
 import threading
 import time
@@ -31,10 +32,14 @@ CONNECTION_CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
-# One operation at a time in this process: DuckDB hands every connection to one path the same instance, and a check
-# (has anyone decided since?) followed by an insert must not interleave with another session's.
+# One operation at a time in this process: sessions share one connection to the file, and a check (has anyone decided
+# since?) followed by an insert must not interleave with another session's.
 _LOCK = threading.Lock()
-_READY: set[str] = set()
+# The store's files this process has open, and when each was last used (see connection).
+_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
+_LAST_USED: dict[str, float] = {}
+_closer: threading.Thread | None = None
+IDLE_SECONDS = 2.0
 _WRITES = [0]  # writes this process has made: with the file's stamp, tells readers the decisions may have changed
 
 
@@ -116,22 +121,55 @@ def file_stamp(path: Path | None = None) -> tuple:
 
 @contextlib.contextmanager
 def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store, opened for one operation and closed after it, so a second process can take its turn."""
-    path = path or config.store_path()
+    """The store, for one operation at a time in this process.
+
+    The file stays open between operations (opening it costs more than a decision's whole write) and is closed once
+    it has been idle for IDLE_SECONDS, so that another process (the import or retrain command) can take its turn.
+    """
+    key = str(path or config.store_path())
     with _LOCK:
-        connection = _open(path)
+        connection = _OPEN.get(key)
+        if connection is None:
+            connection = _OPEN[key] = _open(Path(key))
+            _start_closer()
+            # Every open, not once per process: another process may have made the file anew since.
+            connection.execute(sql("schema"))
+            if not connection.execute("select count(*) from store_info").fetchone()[0]:
+                connection.execute(
+                    "insert into store_info values ($version, $store_id)",
+                    {"version": SCHEMA_VERSION, "store_id": uuid.uuid4().hex},
+                )
         try:
-            if str(path) not in _READY:
-                connection.execute(sql("schema"))
-                if not connection.execute("select count(*) from store_info").fetchone()[0]:
-                    connection.execute(
-                        "insert into store_info values ($version, $store_id)",
-                        {"version": SCHEMA_VERSION, "store_id": uuid.uuid4().hex},
-                    )
-                _READY.add(str(path))
             yield connection
         finally:
-            connection.close()
+            _LAST_USED[key] = time.monotonic()
+
+
+def _start_closer() -> None:
+    global _closer
+    if _closer is None or not _closer.is_alive():
+        _closer = threading.Thread(target=_close_idle, name="team-store-closer", daemon=True)
+        _closer.start()
+
+
+def _close_idle() -> None:
+    while True:
+        time.sleep(IDLE_SECONDS / 4)
+        with _LOCK:
+            for key in [key for key, used in _LAST_USED.items() if time.monotonic() - used > IDLE_SECONDS]:
+                _LAST_USED.pop(key)
+                with contextlib.suppress(duckdb.Error):
+                    _OPEN.pop(key).close()
+
+
+@atexit.register
+def close_all() -> None:
+    """Close the store's open files now: at exit, and for a test that hands a file to another process."""
+    with _LOCK:
+        for key in list(_OPEN):
+            _LAST_USED.pop(key, None)
+            with contextlib.suppress(duckdb.Error):
+                _OPEN.pop(key).close()
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:

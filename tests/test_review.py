@@ -110,7 +110,7 @@ def test_two_reviewers_at_once_one_lands_and_the_other_is_told_who_and_what(fres
 def test_the_database_itself_refuses_two_decisions_on_the_same_state(fresh_store):
     store.append_decisions([new("S1")])
     # A writer that skipped the module's check (another process between check and insert) still cannot land.
-    with duckdb.connect(str(fresh_store)) as connection, pytest.raises(duckdb.ConstraintException, match="unique"):
+    with store.connection(fresh_store) as connection, pytest.raises(duckdb.ConstraintException, match="unique"):
         connection.execute(store.sql("insert_decisions"), {"decisions": [new("S1", request="sneaky-write").__dict__]})
 
 
