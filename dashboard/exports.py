@@ -1,45 +1,59 @@
-"""Downloads that carry their context: CSV and XLSX of a table, safe to open in Excel."""
+"""Downloads that open clean: a CSV that is the table alone, and XLSX and ODS with the table first and a cover sheet."""
 
 import io
 import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from dashboard import disclosure
 
 # OWASP CSV injection: a cell starting with one of these is taken by Excel as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Control characters (C0, DEL, C1) and Unicode line breaks. In a context line any of them could end the `# label:` row
-# and start a row of its own, so they become spaces there.
+# Control characters (C0, DEL, C1) and Unicode line breaks: a cover-sheet fact is kept to one line.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# A spreadsheet splits a comment row into cells at each comma (a semicolon in some locales); the separator is kept.
-CELL_SEPARATORS = re.compile("([,;])")
 # RFC 4180's line end. The writer quotes a cell that holds any character of it: with "\n" alone, a cell holding a bare
 # "\r" went out unquoted, and a spreadsheet reads that "\r" as a new row whose first cell could be a formula.
 CSV_LINE_END = "\r\n"
+# Decimal places a download keeps, as the pages show them: a share is a fraction shown as a percentage to one place, so
+# it keeps three; a percentage ("(%)") and every other rate or ratio is shown to one place.
+SHARE_DECIMALS = 3
+DEFAULT_DECIMALS = 1
+SHARE_WORDS = ("share", "proportion")
+DATA_SHEET = "Data"
+COVER_SHEET = "Cover"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+MAX_COLUMN_WIDTH = 60
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a download says about itself: its title, the active filters and the data date."""
+    """What a download says about itself: title, filters, data date, status and source (see about.py)."""
 
     title: str
     filters: str
     data_date: date
+    status: str = "Not stated."
+    source: str = "GSE Insight."
+    about: str = "About this data: the page of that name in GSE Insight (/about)."
 
     def lines(self) -> list[tuple[str, str]]:
-        """The facts as label and value pairs, each value on one line, for a cover sheet or comment rows."""
+        """The facts as label and value pairs, each value on one line, for the cover sheet."""
         facts = [
             ("Title", self.title),
             ("Filters", self.filters),
             ("Data as of", self.data_date.isoformat()),
+            ("Status", self.status),
             ("Disclosure control", disclosure.note()),
-            ("Source", "GSE Insight (illustrative sample data unless an import says otherwise)"),
+            ("Source", self.source),
+            ("More", self.about),
         ]
         # The title can hold a user's search text, taken from the link, so none of these is trusted.
         return [(label, one_line(value)) for label, value in facts]
@@ -65,23 +79,42 @@ def neutralise(value):
     return value
 
 
-def comment_row(label: str, value: str) -> str:
-    """`# label: value` as one CSV line that a spreadsheet cannot split into a cell it would run.
+def decimals_for(column) -> int:
+    """How many decimal places a column's fractional numbers keep in a download."""
+    name = str(column).lower()
+    if "%" not in name and any(word in name for word in SHARE_WORDS):
+        return SHARE_DECIMALS
+    return DEFAULT_DECIMALS
 
-    Excel splits the row at commas (semicolons in some locales), so each piece after a separator is a cell of its own,
-    and one that opens with a quote would start a quoted cell that could run on into the rows below. Such a piece
-    gets the same apostrophe as a formula.
-    """
-    pieces = CELL_SEPARATORS.split(one_line(value))
-    for index in range(2, len(pieces), 2):
-        if neutralise(pieces[index]) != pieces[index] or pieces[index].lstrip(" ").startswith('"'):
-            pieces[index] = "'" + pieces[index]
-    return f"# {label}: {neutralise(''.join(pieces))}"
+
+def _rounded_value(value, places: int):
+    # A float that is a whole number (a count that went through pandas as 210.0) is written as 210.
+    if isinstance(value, bool | np.bool_) or not isinstance(value, float | np.floating):
+        return value
+    if np.isnan(value):
+        return None
+    value = round(float(value), places)
+    return int(value) if value.is_integer() else value
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with fractional numbers rounded as the pages show them and whole floats made integers."""
+    result = frame.copy()
+    for column in result.columns:
+        series = result[column]
+        if pd.api.types.is_bool_dtype(series) or not (pd.api.types.is_float_dtype(series) or series.dtype == object):
+            continue
+        values = [_rounded_value(value, decimals_for(column)) for value in series]
+        if pd.api.types.is_float_dtype(series) and all(value is None or isinstance(value, int) for value in values):
+            result[column] = pd.array(values, dtype="Int64")
+        else:
+            result[column] = pd.Series(values, index=series.index, dtype=object)
+    return result
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame with every text cell and header neutralised."""
-    safe = frame.copy()
+    """A rounded copy of the frame with every text cell and header neutralised."""
+    safe = rounded(frame)
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
@@ -89,11 +122,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def to_csv(frame: pd.DataFrame, context: Context) -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel reads it right), led by `# label: value` comment rows."""
+def to_csv(frame: pd.DataFrame, context: Context | None = None) -> bytes:
+    """The table alone, header first, in UTF-8 with a BOM (so Excel reads it right); the context goes in XLSX and ODS."""
     buffer = io.StringIO()
-    for label, value in context.lines():
-        buffer.write(comment_row(label, value) + CSV_LINE_END)
     safe_frame(frame).to_csv(buffer, index=False, lineterminator=CSV_LINE_END)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -129,26 +160,70 @@ def sheet_xlsx(rows: list[list], sheet: str = "Sheet1") -> bytes:
     return buffer.getvalue()
 
 
-def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
-    """A workbook with a cover sheet of the context and a Data sheet with the table."""
-    workbook = Workbook()
-    cover = workbook.active
-    cover.title = "Cover"
-    (_, title), *facts = context.lines()
-    cover.append([neutralise(title)])
-    cover["A1"].font = Font(bold=True, size=14)
-    for label, value in facts:
-        cover.append([neutralise(label), neutralise(value)])
-    cover.column_dimensions["A"].width = 20
-    cover.column_dimensions["B"].width = 100
-    sheet = workbook.create_sheet("Data")
+def sheet_rows(frame: pd.DataFrame) -> list[list]:
+    """The Data sheet's rows, header first: neutralised, rounded, spreadsheet-safe cells, missing values empty."""
     safe = safe_frame(frame)
-    sheet.append([neutralise(xlsx_text(column)) for column in safe.columns])
+    rows = [[neutralise(xlsx_text(column)) for column in safe.columns]]
     for row in safe.itertuples(index=False):
-        sheet.append([None if pd.isna(value) else neutralise(xlsx_text(value)) for value in row])
+        rows.append([None if value is None or pd.isna(value) else neutralise(xlsx_text(value)) for value in row])
+    return rows
+
+
+def cover_rows(context: Context) -> list[list]:
+    """The cover sheet's rows: the title, then one row per fact."""
+    (_, title), *facts = context.lines()
+    return [[neutralise(xlsx_text(title))]] + [
+        [neutralise(label), neutralise(xlsx_text(value))] for label, value in facts
+    ]
+
+
+def column_widths(rows: list[list]) -> list[int]:
+    """A width per column that fits its longest cell, within limits."""
+    widths = [0] * max((len(row) for row in rows), default=0)
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
+    return [min(max(width + 2, 8), MAX_COLUMN_WIDTH) for width in widths]
+
+
+def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
+    """A workbook whose first sheet is the table (frozen header, filters, fitted widths) and whose second is the cover."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = DATA_SHEET
+    rows = sheet_rows(frame)
+    for row in rows:
+        sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    if rows[0]:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+    for index, width in enumerate(column_widths(rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    cover = workbook.create_sheet(COVER_SHEET)
+    for row in cover_rows(context):
+        cover.append(row)
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.column_dimensions["A"].width = 20
+    cover.column_dimensions["B"].width = 100
     _cells_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_ods(frame: pd.DataFrame, context: Context) -> bytes:
+    """An OpenDocument spreadsheet with the same two sheets as the XLSX (the table first, frozen header, then the cover)."""
+    rows = sheet_rows(frame)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="odf") as writer:
+        # pandas writes a str cell as an ODF string cell, never a formula; the apostrophes match the XLSX anyway.
+        pd.DataFrame(rows[1:], columns=range(len(rows[0]))).to_excel(
+            writer, sheet_name=DATA_SHEET, index=False, header=rows[0] or False, freeze_panes=(1, 0)
+        )
+        cover = cover_rows(context)
+        pd.DataFrame(cover[1:], columns=[0, 1]).to_excel(
+            writer, sheet_name=COVER_SHEET, index=False, header=[cover[0][0], ""]
+        )
     return buffer.getvalue()

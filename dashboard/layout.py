@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from dashboard import data, exports, filters, plaintext
+from dashboard import about, data, exports, filters, plaintext
 from dashboard.filters import Filters
 
 
@@ -52,33 +52,45 @@ def findings(sentences: Iterable[str | None]) -> None:
         st.markdown("\n".join(lines))
 
 
+def download_context(title: str, filters_text: str) -> exports.Context:
+    """The facts a download states about itself: title, filters, data date, and the loaded data's status and source."""
+    info = data.build_info()
+    return exports.Context(
+        title=title,
+        filters=filters_text,
+        data_date=data.as_date(info["data_date"]),
+        status=about.status(info),
+        source=about.source(info, data.query("imports_history")),
+    )
+
+
+def download_buttons(table, context: exports.Context, key: str, label: str = "") -> None:
+    """CSV, XLSX and ODS buttons for a table: a DataFrame is written now, a function that returns one only on a click."""
+    stem = context.file_stem()
+    for column, (kind, writer, mime) in zip(
+        st.columns(3),
+        [
+            ("CSV", exports.to_csv, "text/csv"),
+            ("XLSX", exports.to_xlsx, exports.XLSX_TYPE),
+            ("ODS", exports.to_ods, exports.ODS_TYPE),
+        ],
+        strict=True,
+    ):
+        column.download_button(
+            f"Download {label} ({kind})" if label else f"Download {kind}",
+            (lambda writer=writer: writer(table(), context)) if callable(table) else writer(table, context),
+            f"{stem}.{kind.lower()}",
+            mime,
+            key=f"{key}_{kind.lower()}",
+            on_click="ignore",
+        )
+
+
 def downloads(frame, title: str, active: Filters, key: str) -> None:
-    """CSV and XLSX buttons for a table, each file stating the title, filters and data date.
+    """CSV, XLSX and ODS buttons for a table: the CSV is the table alone, the workbooks add a cover sheet of its context.
 
     The files are made only when a button is clicked, so a page with many tables stays fast. `frame` may be a
     function that returns the table, for one that costs a query the page itself does not need.
     """
-    context = exports.Context(
-        title=title,
-        filters=filters.in_words(active),
-        data_date=data.as_date(data.build_info()["data_date"]),
-    )
-    stem = context.file_stem()
-    table = frame if callable(frame) else lambda: frame
-    left, right = st.columns(2)
-    left.download_button(
-        "Download CSV",
-        lambda: exports.to_csv(table(), context),
-        f"{stem}.csv",
-        "text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-    )
-    right.download_button(
-        "Download XLSX",
-        lambda: exports.to_xlsx(table(), context),
-        f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
+    context = download_context(title, filters.in_words(active))
+    download_buttons(frame if callable(frame) else lambda: frame, context, key)

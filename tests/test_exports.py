@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import exports, theme_views
+from dashboard import config, exports, theme_views
 
 # OWASP's starts of a formula, as a spreadsheet reads a cell (README "Downloads").
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +28,7 @@ BREAKOUTS = [
     " =1+1",
 ]
 DATA_DATE = date(2025, 7, 9)
+ENTRY = str(config.ROOT / "streamlit_app.py")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -58,13 +59,10 @@ def cells(book: openpyxl.Workbook):
 
 
 def assert_csv_safe(payload: bytes) -> list[list[str]]:
-    """Check the comment rows are the first five lines, one each, and that no cell a CSV reader finds would run."""
+    """Check the CSV is the table alone (header first, no comment rows) and that no cell a CSV reader finds would run."""
     lines, rows = csv_cells(payload)
-    labels = [f"# {label}: " for label, _ in exports.Context("", "", DATA_DATE).lines()]
-    assert [line[: len(label)] for line, label in zip(lines, labels, strict=False)] == labels
-    assert [row[0][: len(label)] for row, label in zip(rows, labels, strict=False)] == labels
-    # Past the comment rows a line may continue a quoted cell, so what counts there is the cells, checked next.
-    assert not dangerous(lines[len(labels)]), "the header row"
+    assert not lines[0].startswith("#"), "the header is the first line"
+    assert not dangerous(lines[0]), "the header row"
     assert not [cell for row in rows for cell in row if dangerous(cell)]
     return rows
 
@@ -84,7 +82,7 @@ def test_a_formula_in_a_data_cell_or_header_is_written_as_text(text):
     context = exports.Context(title="Suggestions", filters="No filters: all data.", data_date=DATA_DATE)
 
     rows = assert_csv_safe(exports.to_csv(frame, context))
-    header, first, second = rows[5:]
+    header, first, second = rows
     assert header == ["suggestion", "'" + text, "change"]
     assert first == ["'" + text, "x", "-3"]
     assert second == ["plain", "", "4"]
@@ -99,11 +97,11 @@ def test_a_formula_in_a_data_cell_or_header_is_written_as_text(text):
 
 
 def test_numbers_stay_numbers():
-    frame = pd.DataFrame({"change": [-3, 2], "rate": [-0.5, 1.25], "label": ["-3", "+2"]})
+    frame = pd.DataFrame({"change": [-3, 2], "rate": [-0.5, 1.5], "label": ["-3", "+2"]})
     context = exports.Context(title="Changes", filters="-", data_date=DATA_DATE)
-    read = pd.read_csv(io.BytesIO(exports.to_csv(frame, context)), comment="#", encoding="utf-8-sig")
+    read = pd.read_csv(io.BytesIO(exports.to_csv(frame, context)))
     assert read["change"].tolist() == [-3, 2] and pd.api.types.is_integer_dtype(read["change"])
-    assert read["rate"].tolist() == [-0.5, 1.25]
+    assert read["rate"].tolist() == [-0.5, 1.5]
     assert read["label"].tolist() == ["'-3", "'+2"], "text that looks like a number is still text, so neutralised"
     data = workbook(exports.to_xlsx(frame, context))["Data"]
     assert [(cell.value, cell.data_type) for cell in data[2]] == [(-3, "n"), (-0.5, "n"), ("'-3", "s")]
@@ -111,21 +109,14 @@ def test_numbers_stay_numbers():
 
 @pytest.mark.parametrize("text", PAYLOADS + BREAKOUTS, ids=repr)
 @pytest.mark.parametrize("field", ["title", "filters"])
-def test_a_formula_in_the_title_or_filters_stays_in_its_comment_row_and_cover_cell(field, text):
+def test_a_formula_in_the_title_or_filters_stays_in_its_cover_cell(field, text):
     context = exports.Context(
         **{"title": "Suggestions", "filters": "No filters: all data.", field: text}, data_date=DATA_DATE
     )
     frame = pd.DataFrame({"theme": ["CPD"], "suggestions": [-3]})
-    label = field.capitalize()
 
     rows = assert_csv_safe(exports.to_csv(frame, context))
-    assert len(rows) == 7, "the context is five comment rows, then the header and one data row"
-    line = next(line for line in csv_cells(exports.to_csv(frame, context))[0] if line.startswith(f"# {label}: "))
-    # The text is all there, on one line, with nothing added but apostrophes.
-    assert line.replace("'", "") == f"# {label}: " + re.sub(r"[\x00-\x1f\u2028]", " ", text).replace("'", "")
-    assert rows[5:] == [["theme", "suggestions"], ["CPD", "-3"]]
-    read = pd.read_csv(io.BytesIO(exports.to_csv(frame, context)), comment="#", encoding="utf-8-sig")
-    assert read.to_dict("list") == {"theme": ["CPD"], "suggestions": [-3]}
+    assert rows == [["theme", "suggestions"], ["CPD", "-3"]], "the CSV holds the table alone, whatever the context"
 
     book = assert_xlsx_safe(exports.to_xlsx(frame, context))
     cover = book["Cover"]
@@ -133,7 +124,12 @@ def test_a_formula_in_the_title_or_filters_stays_in_its_comment_row_and_cover_ce
     assert cover["A2"].value == "Filters"
     assert shown.startswith("'") or not shown.lstrip(" ").startswith(DANGEROUS)
     assert not re.search(r"[\x00-\x1f\u2028]", shown), "the cover cell is one line"
+    # The text is all there, with nothing added but apostrophes and spaces for line breaks.
+    assert shown.replace("'", "") == re.sub(r"[\x00-\x1f\u2028]", " ", text).replace("'", "")
     assert [[cell.value for cell in row] for row in book["Data"].iter_rows()] == [["theme", "suggestions"], ["CPD", -3]]
+    ods_cover = pd.read_excel(io.BytesIO(exports.to_ods(frame, context)), sheet_name="Cover", header=None)
+    ods_shown = ods_cover.iat[0, 0] if field == "title" else ods_cover.iat[1, 1]
+    assert ods_shown == shown
 
 
 @pytest.mark.parametrize("search", ['a\n=HYPERLINK("http://x","y")', "a,=1+1", 'a";=1+1', '" =1'], ids=repr)
@@ -141,25 +137,33 @@ def test_the_themes_explorer_title_with_hostile_search_text_from_a_link(search):
     title = theme_views.explorer_title(["CPD"], [], [], [], search, review_only=False)
     context = exports.Context(title=title, filters="Themes: CPD.", data_date=DATA_DATE)
     frame = pd.DataFrame({"Suggestion": [search]})
-    lines, _ = csv_cells(exports.to_csv(frame, context))
     assert_csv_safe(exports.to_csv(frame, context))
-    assert lines[0].startswith("# Title: Suggestions (themes CPD; text containing ")
-    assert sum(line.startswith("#") for line in lines) == 5
-    assert_xlsx_safe(exports.to_xlsx(frame, context))
+    book = assert_xlsx_safe(exports.to_xlsx(frame, context))
+    assert book["Cover"]["A1"].value.startswith("Suggestions (themes CPD; text containing ")
 
 
-def test_plain_context_is_written_unchanged():
+def test_plain_context_is_written_unchanged_on_the_cover_sheets():
     context = exports.Context(
-        title="Suggestions per theme", filters="Themes: CPD, Pay; Nations: Wales.", data_date=DATA_DATE
+        title="Suggestions per theme",
+        filters="Themes: CPD, Pay; Nations: Wales.",
+        data_date=DATA_DATE,
+        status="Illustrative.",
+        source="The bundled files.",
     )
-    lines, _ = csv_cells(exports.to_csv(pd.DataFrame({"a": [1]}), context))
-    assert lines[:3] == [
-        "# Title: Suggestions per theme",
-        "# Filters: Themes: CPD, Pay; Nations: Wales.",
-        "# Data as of: 2025-07-09",
+    expected = [
+        ["Suggestions per theme", None],
+        ["Filters", "Themes: CPD, Pay; Nations: Wales."],
+        ["Data as of", "2025-07-09"],
+        ["Status", "Illustrative."],
     ]
     cover = workbook(exports.to_xlsx(pd.DataFrame({"a": [1]}), context))["Cover"]
-    assert [cover["A1"].value, cover["B2"].value] == ["Suggestions per theme", "Themes: CPD, Pay; Nations: Wales."]
+    assert [
+        [cell.value for cell in row][:2] + [None] * (2 - len(row)) for row in cover.iter_rows(max_row=4)
+    ] == expected
+    assert {row[0].value: row[1].value for row in cover.iter_rows(min_row=2)}["Source"] == "The bundled files."
+    ods = pd.read_excel(io.BytesIO(exports.to_ods(pd.DataFrame({"a": [1]}), context)), sheet_name="Cover", header=None)
+    assert ods.iloc[:4].astype(object).where(ods.iloc[:4].notna(), None).values.tolist() == expected
+    assert dict(ods.iloc[1:].values.tolist())["Source"] == "The bundled files."
 
 
 def test_control_characters_that_xml_cannot_hold_do_not_break_the_workbook():
@@ -167,3 +171,114 @@ def test_control_characters_that_xml_cannot_hold_do_not_break_the_workbook():
     context = exports.Context(title="t\x00", filters="f\x0b", data_date=DATA_DATE)
     book = assert_xlsx_safe(exports.to_xlsx(frame, context))
     assert [cell.value for cell in book["Data"]["A"]] == ["text", "bell  and escape ", "' =1+1"]
+
+
+def test_every_format_opens_with_the_header_in_the_first_row_by_default():
+    frame = pd.DataFrame({"Department": ["Defra", "=cmd"], "Members": [210, 3], "Share": [0.5, 0.25]})
+    context = exports.Context(title="Members", filters="None.", data_date=DATA_DATE)
+    csv_read = pd.read_csv(io.BytesIO(exports.to_csv(frame, context)))
+    xlsx_read = pd.read_excel(io.BytesIO(exports.to_xlsx(frame, context)))
+    ods_read = pd.read_excel(io.BytesIO(exports.to_ods(frame, context)))
+    active = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(frame, context))).active
+    expected = ["Department", "Members", "Share"]
+    assert list(csv_read.columns) == list(xlsx_read.columns) == list(ods_read.columns) == expected
+    assert [cell.value for cell in active[1]] == expected
+    for read in (csv_read, xlsx_read, ods_read):
+        assert read["Department"].tolist() == ["Defra", "'=cmd"]
+        assert read["Members"].tolist() == [210, 3]
+
+
+def test_the_workbook_has_a_frozen_filtered_header_and_fitted_widths():
+    frame = pd.DataFrame({"Department": ["Department for Environment, Food and Rural Affairs", "HO"], "n": [1, 2]})
+    sheet = workbook(exports.to_xlsx(frame, exports.Context("t", "f", DATA_DATE)))["Data"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:B3"
+    assert sheet.column_dimensions["A"].width > len("Department for Environment, Food and Rural Affairs")
+    assert sheet.column_dimensions["B"].width < 20
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        ("Share", [0.49143544893063434, 0.5], [0.491, 0.5]),
+        ("Share of applications (%)", [55.5234, 100.0], [55.5, 100.0]),
+        ("Miles travelled", [210.0, 4739.0], [210, 4739]),
+        ("Participants per 100 members", [12.345, 7.0], [12.3, 7.0]),
+        ("Members", [12, "[c]"], [12, "[c]"]),
+        ("Rate", [float("nan"), 33.36], [None, 33.4]),
+    ],
+)
+def test_numbers_are_rounded_as_the_pages_show_them(column, values, expected):
+    frame = pd.DataFrame({column: values})
+    _, rows = csv_cells(exports.to_csv(frame, exports.Context("t", "f", DATA_DATE)))
+    assert [row[0] for row in rows[1:]] == ["" if value is None else str(value) for value in expected]
+    data = workbook(exports.to_xlsx(frame, exports.Context("t", "f", DATA_DATE)))["Data"]
+    assert [cell.value for cell in data["A"]][1:] == expected
+
+
+PAGES = [
+    ("dashboard/pages/overview.py", {}),
+    ("dashboard/pages/roadtrip.py", {}),
+    ("dashboard/pages/roadtrip.py", {"roadtrip_location": "Glasgow"}),
+    ("dashboard/pages/themes.py", {}),
+    ("dashboard/pages/leadership.py", {}),
+    ("dashboard/pages/profession.py", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def offered_downloads(bundled_db):
+    """Every table each page offers for download, with its context, as the pages hand them to the buttons."""
+    from _pytest.monkeypatch import MonkeyPatch
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import layout
+
+    offered = {}
+    real = layout.download_buttons
+
+    def record(table, context, key, label=""):
+        offered[key] = (table() if callable(table) else table, context)
+        real(table, context, key, label)
+
+    with MonkeyPatch.context() as patch:
+        patch.setenv("GSE_DB_PATH", str(bundled_db))
+        patch.setattr(layout, "download_buttons", record)
+        for page, query in PAGES:
+            app = AppTest.from_file(ENTRY, default_timeout=60)
+            for name, value in query.items():
+                app.query_params[name] = value
+            app.run()
+            app.switch_page(page)
+            app.run()
+            assert not app.exception, (page, [exception.message for exception in app.exception])
+    return offered
+
+
+def test_every_page_download_opens_with_the_header_first_in_each_format(offered_downloads):
+    assert len(offered_downloads) >= 20, sorted(offered_downloads)
+    for key, (frame, context) in offered_downloads.items():
+        header = [str(column) for column in frame.columns]
+        csv_payload = exports.to_csv(frame, context)
+        assert list(pd.read_csv(io.BytesIO(csv_payload)).columns) == header, key
+        xlsx_payload = exports.to_xlsx(frame, context)
+        assert list(pd.read_excel(io.BytesIO(xlsx_payload)).columns) == header, key
+        assert [cell.value for cell in openpyxl.load_workbook(io.BytesIO(xlsx_payload)).active[1]] == header, key
+        assert list(pd.read_excel(io.BytesIO(exports.to_ods(frame, context))).columns) == header, key
+        # pandas read the whole table: every row is there, and no cover note slipped in as a row.
+        assert len(pd.read_csv(io.BytesIO(csv_payload))) == len(frame), key
+
+
+def test_every_page_download_states_the_true_status_and_source(offered_downloads):
+    for key, (_, context) in offered_downloads.items():
+        facts = dict(context.lines())
+        assert facts["Status"].startswith("Illustrative"), key
+        assert "bundled sample files" in facts["Source"], key
+        assert "unless an import says otherwise" not in facts["Source"], key
+
+
+def test_no_download_has_an_unrounded_number(offered_downloads):
+    long_decimal = re.compile(r"\.\d{4,}")
+    for key, (frame, context) in offered_downloads.items():
+        text = exports.to_csv(frame, context).decode("utf-8-sig")
+        assert not long_decimal.search(text), (key, long_decimal.search(text))

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -148,9 +149,12 @@ def test_the_report_downloads_follow_the_tables_filter(current_db, open_page, mo
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
 
     def downloaded(app, key: str) -> tuple[list[str], pd.DataFrame]:
-        text = offered[Path(app.download_button(key=key).proto.url).stem].decode("utf-8-sig")
-        comments = [line for line in text.splitlines() if line.startswith("# ")]
-        return comments, pd.read_csv(io.StringIO(text), skiprows=len(comments), dtype=str)
+        """The cover sheet's facts as `label: value` lines, and the table as the CSV gives it."""
+        payload = offered[Path(app.download_button(key=key.replace("_csv", "_xlsx")).proto.url).stem]
+        cover = openpyxl.load_workbook(io.BytesIO(payload))["Cover"]
+        facts = [f"{row[0].value}: {row[1].value}" for row in cover.iter_rows(min_row=2)]
+        text = offered[Path(app.download_button(key=key).proto.url).stem]
+        return facts, pd.read_csv(io.BytesIO(text), dtype=str)
 
     app = upload(open_page(PAGE), *sorted((BAD / "combination").glob("*.csv")))
     everything = report(app)
@@ -163,7 +167,7 @@ def test_the_report_downloads_follow_the_tables_filter(current_db, open_page, mo
     assert rows["row"].tolist() == shown["row"].tolist()
     assert rows["problem"].tolist() == shown["problem"].tolist()
     assert (
-        "# Filters: Uploaded files: departments.csv, members.csv, workshops.csv. Shown: severity error or note; "
+        "Filters: Uploaded files: departments.csv, members.csv, workshops.csv. Shown: severity error or note; "
         "matching 'SG'" in comments
     )
     assert app.download_button(key="data_report_shown_csv").label == "Download the 3 rows shown (CSV)"

@@ -253,9 +253,10 @@ def test_no_shown_count_or_download_cell_is_below_k(bundled, k_of_ten, parameter
             numbers = [value for value in table[heading] if value != SUPPRESSED]
             assert all(value >= 10 for value in numbers), f"{name}: {heading} shows a count below 10"
         context = exports.Context(title=name, filters="none", data_date=pd.Timestamp("2025-07-09").date())
-        csv = pd.read_csv(io.BytesIO(exports.to_csv(table, context)), comment="#", encoding="utf-8-sig")
+        csv = pd.read_csv(io.BytesIO(exports.to_csv(table, context)))
         workbook = pd.read_excel(io.BytesIO(exports.to_xlsx(table, context)), sheet_name="Data")
-        for download, kind in ((csv, "CSV"), (workbook, "XLSX")):
+        ods = pd.read_excel(io.BytesIO(exports.to_ods(table, context)), sheet_name="Data")
+        for download, kind in ((csv, "CSV"), (workbook, "XLSX"), (ods, "ODS")):
             for heading in COUNT_HEADINGS & set(download.columns):
                 numbers = pd.to_numeric(download[heading].replace(SUPPRESSED, np.nan)).dropna()
                 assert (numbers >= 10).all(), f"{name} {kind} download: {heading} shows a count below 10"

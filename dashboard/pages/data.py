@@ -243,26 +243,15 @@ def report_filter_text(severities: list[str], chosen_files: list[str], search: s
 
 
 def report_downloads(frame: pd.DataFrame, filters_text: str, name: str, label: str) -> None:
-    """CSV and XLSX download buttons for one view of the validation report."""
-    context = exports.Context(title=f"Validation report {name}", filters=filters_text, data_date=date.today())
-    left, right = st.columns(2)
-    stem = context.file_stem()
-    left.download_button(
-        f"Download {label} (CSV)",
-        exports.to_csv(frame, context),
-        f"{stem}.csv",
-        "text/csv",
-        key=f"data_report_{name}_csv",
-        on_click="ignore",
+    """CSV, XLSX and ODS download buttons for one view of the validation report."""
+    context = exports.Context(
+        title=f"Validation report {name}",
+        filters=filters_text,
+        data_date=date.today(),
+        status="A validation report on uploaded files, made before any import; not data of the profession.",
+        source="GSE Insight's import checks (dashboard/ingest_checks.py) on the files named in Filters.",
     )
-    right.download_button(
-        f"Download {label} (XLSX)",
-        exports.to_xlsx(frame, context),
-        f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"data_report_{name}_xlsx",
-        on_click="ignore",
-    )
+    layout.download_buttons(frame, context, f"data_report_{name}", label=label)
 
 
 def run_import(plan: ingest.Plan) -> None:
