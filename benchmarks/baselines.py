@@ -99,7 +99,8 @@ def overview_kpis(frames: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame
         "locations": workshops["location_id"].nunique(),
         "suggestions": len(suggestions),
         "miles_travelled": workshops["miles_travelled"].sum(),
-        "scheme_participants": participants["member_id"].nunique(),
+        "participants": participants["status"].isin(["accepted", "completed"]).sum(),
+        "scheme_applicants": participants["member_id"].nunique(),
     }
     return pd.DataFrame([row])
 

@@ -34,11 +34,14 @@ def tour(kpis: dict) -> str | None:
 
 
 def participation(kpis: dict) -> str | None:
-    """'1,712 of 10,954 members (16%) have applied to a leadership or development scheme.'"""
-    members, participants = kpis["members"], kpis["scheme_participants"]
-    if any(pd.isna(count) or disclosure.is_small(count) for count in (members, participants)) or not members:
+    """'2,171 of 11,145 members (19%) have applied to a leadership or development scheme; 1,322 participants.'"""
+    members, applicants, participants = kpis["members"], kpis["scheme_applicants"], kpis["participants"]
+    if (
+        any(pd.isna(count) or disclosure.is_small(count) for count in (members, applicants, participants))
+        or not members
+    ):
         return None
     return (
-        f"{participants:,} of {members:,} members ({participants / members:.0%}) "
-        "have applied to a leadership or development scheme (at any stage, from application to completion)."
+        f"{applicants:,} of {members:,} members ({applicants / members:.0%}) have applied to a leadership or "
+        f"development scheme; {participants:,} applications were accepted or completed (participants)."
     )

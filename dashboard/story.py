@@ -40,8 +40,8 @@ def kpi_slide(kpis: dict, theme_counts: pd.DataFrame, location_suggestions: pd.D
         ("Workshops", f"{kpis['workshops']:,}"),
         ("Locations", f"{kpis['locations']:,}"),
         ("Suggestions", f"{kpis['suggestions']:,}"),
-        ("Miles travelled", f"{kpis['miles_travelled']:,.0f}"),
-        ("Scheme participants", disclosure.format_count(kpis["scheme_participants"])),
+        ("Miles travelled (reported)", f"{kpis['miles_travelled']:,.0f}"),
+        ("Participants", disclosure.format_count(kpis["participants"])),
     )
     notes = [
         findings.tour(kpis),

@@ -1,8 +1,10 @@
 -- The Overview's headline counts: one row.
 -- Parameters: $theme_ids, $nations, $location_ids, $department_ids (lists or NULL), $date_from, $date_to (dates or NULL).
 -- Key: one row.
--- Members and participants follow department and nation (the member's region); workshops, locations and miles follow
--- nation, location and dates; suggestions follow those and theme.
+-- Members, participants and applicants follow department and nation (the member's region); workshops, locations and
+-- miles follow nation, location and dates; suggestions follow those and theme. Words as in dashboard/glossary.py:
+-- participants are applications accepted or completed (as on the Leadership page); applicants are distinct members
+-- with an application at any stage.
 with chosen_members as (
     select
         member_id,
@@ -36,10 +38,16 @@ final as (
         (select count(*) from chosen_suggestions) as suggestions,
         (select coalesce(sum(miles_travelled), 0) from chosen_workshops) as miles_travelled,
         (
+            select count(*)
+            from participation
+            inner join chosen_members using (member_id)
+            where participation.status in ('accepted', 'completed')
+        ) as participants,
+        (
             select count(distinct participation.member_id)
             from participation
             inner join chosen_members using (member_id)
-        ) as scheme_participants
+        ) as scheme_applicants
 )
 
 select * from final

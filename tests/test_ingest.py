@@ -179,7 +179,8 @@ def test_imported_figures_equal_a_pandas_calculation(variant, tmp_path, use_db):
     assert kpis["workshops"] == len(expected["workshops"])
     assert kpis["suggestions"] == len(expected["suggestions"])
     assert kpis["miles_travelled"] == pd.to_numeric(expected["workshops"]["miles_travelled"]).sum()
-    assert kpis["scheme_participants"] == expected["participation"]["member_id"].nunique()
+    assert kpis["scheme_applicants"] == expected["participation"]["member_id"].nunique()
+    assert kpis["participants"] == expected["participation"]["status"].isin(["accepted", "completed"]).sum()
     info = data.build_info()
     assert data.as_date(info["data_date"]).isoformat() == max(
         expected["workshops"]["held_on"].max(), expected["members"]["joined_on"].dropna().max()

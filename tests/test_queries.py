@@ -107,10 +107,11 @@ def test_theme_counts(filters, expected):
                 "locations": 3,
                 "suggestions": 15,
                 "miles_travelled": 1025,
-                "scheme_participants": 6,
+                "participants": 4,
+                "scheme_applicants": 6,
             },
         ),
-        (Filters(department_ids=("SG",)), {"members": 3, "departments": 1, "scheme_participants": 2}),
+        (Filters(department_ids=("SG",)), {"members": 3, "departments": 1, "participants": 2, "scheme_applicants": 2}),
         (
             Filters(nations=("Scotland",)),
             {"members": 3, "workshops": 1, "locations": 1, "suggestions": 4, "miles_travelled": 405},

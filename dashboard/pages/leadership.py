@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, layout, leadership, plaintext
+from dashboard import data, disclosure, filters, glossary, layout, leadership, plaintext
 
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
@@ -87,7 +87,7 @@ layout.kpi_row(
             disclosure.format_count(chosen["members"]),
         ),
         ("Applications", disclosure.format_count(funnel["applications"])),
-        ("Participants (accepted or completed)", disclosure.format_count(funnel["places"])),
+        ("Participants", disclosure.format_count(funnel["places"])),
         ("Completed", disclosure.format_count(funnel["completed"])),
         ("Acceptance rate", leadership.percent(chosen["acceptance_rate"])),
         ("Participants per 100 members", leadership.per_100(chosen["participation_rate"])),
@@ -95,9 +95,10 @@ layout.kpi_row(
     columns=3,
 )
 st.caption(
-    "An application is one member's entry to one scheme in one cohort year; its status is the furthest stage it reached. "
-    "Participants are applications accepted or completed (someone on two schemes counts on each). "
-    "Acceptance rate = (accepted + completed) ÷ all applications, including those still awaiting a decision."
+    " ".join(
+        f"**{term.word}**: {term.meaning}"
+        for term in (glossary.APPLICATIONS, glossary.PARTICIPANTS, glossary.term("Acceptance rate"))
+    )
 )
 
 layout.findings(

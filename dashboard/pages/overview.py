@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, disclosure, filters, layout, story
+from dashboard import data, disclosure, filters, glossary, layout, story
 
 active = filters.current()
 layout.header("GSE Insight", "The Government Science and Engineering profession and its strategy tour, at a glance.")
@@ -16,10 +16,11 @@ at_a_glance = story.kpi_slide(
 )
 layout.kpi_row(list(at_a_glance.kpis), columns=4)
 st.caption(
-    "Members, departments and scheme participants follow the department and nation filters (a member's nation is "
+    "Members, departments and participants follow the department and nation filters (a member's nation is "
     "where they work); workshops, locations and miles follow the nation, location and date filters; suggestions follow "
     "those and the theme filter. The department filter does not apply to workshops or suggestions."
 )
+st.caption(f"**{glossary.PARTICIPANTS.word}**: {glossary.PARTICIPANTS.meaning}")
 st.caption(disclosure.note())
 layout.findings(at_a_glance.notes)
 

@@ -12,8 +12,8 @@ KPI_LABELS = [
     "Workshops",
     "Locations",
     "Suggestions",
-    "Miles travelled",
-    "Scheme participants",
+    "Miles travelled (reported)",
+    "Participants",
 ]
 
 
