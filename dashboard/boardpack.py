@@ -521,7 +521,7 @@ def _slides(count: int) -> str:
     return "slide" if count == 1 else f"{count} slides"
 
 
-def _title(deck, filters: str, data_date: date) -> None:
+def _title(deck, filters: str, data_date: date, about: str) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _rectangle(slide, 0, 0, WIDTH, Inches(3.6), _rgb(charts.DARK_BLUE))
     _text(slide, "GSE Insight", MARGIN, Inches(1.2), CONTENT_WIDTH, Inches(0.9), 44, bold=True, colour=WHITE)
@@ -536,19 +536,22 @@ def _title(deck, filters: str, data_date: date) -> None:
     # A very long list of filters is cut here; the speaker notes keep it whole.
     lines = room // text_height(1, size)
     _text(slide, shortened(filters, CONTENT_WIDTH, size, lines), MARGIN, Inches(5.05), CONTENT_WIDTH, room, size)
-    _text(slide, disclosure.note(), MARGIN, Inches(6.2), CONTENT_WIDTH, Inches(0.6), 14, colour=MUTED)
+    stamp = shortened(f"{about} {disclosure.note()}", CONTENT_WIDTH, 12, 3)
+    _text(slide, stamp, MARGIN, Inches(6.2), CONTENT_WIDTH, Inches(0.8), 12, colour=MUTED)
     slide.notes_slide.notes_text_frame.text = (
-        f"Data as of {data_date:%-d %B %Y}. Filters: {filters}\n{disclosure.note()}"
+        f"Data as of {data_date:%-d %B %Y}. Filters: {filters}\n{about}\n{disclosure.note()}"
     )
 
 
-def build(slides: list[Slide], *, filters: str, data_date: date) -> bytes:
+def build(
+    slides: list[Slide], *, filters: str, data_date: date, status: str = "", source: str = "GSE Insight."
+) -> bytes:
     """The board pack as .pptx bytes: a title slide, then one slide per story slide (and its table's continuations)."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     deck.core_properties.title = f"GSE Insight board pack, data as of {data_date.isoformat()}"
     deck.core_properties.author = "GSE Insight"
-    _title(deck, filters, data_date)
+    _title(deck, filters, data_date, f"Status: {status} Source: {source} See About this data in GSE Insight.")
     for item in slides:
         _story_slides(deck, item)
     source = f"Source: GSE Insight. Data as of {data_date:%-d %B %Y}. {filters}"

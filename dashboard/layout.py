@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import about, data, exports, filters, plaintext
 from dashboard.filters import Filters
 
+ABOUT_PAGE = "dashboard/pages/about.py"
+
 
 def link_notices(allowed: dict[str, Iterable]) -> None:
     """Warn about values in the link that the page's own widgets cannot take (see filters.unknown_in_link).
@@ -31,6 +33,7 @@ def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
     st.caption(f"{text} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
+    st.page_link(ABOUT_PAGE, label="About this data: sources, coverage, methods and glossary", icon=":material/info:")
 
 
 def kpi_row(values: Sequence[tuple[str, str]], columns: int | None = None) -> None:

@@ -164,7 +164,9 @@ def _slide(item: Slide, index: int) -> str:
     return "".join(parts)
 
 
-def build(slides: list[Slide], *, filters: str, data_date: date) -> bytes:
+def build(
+    slides: list[Slide], *, filters: str, data_date: date, status: str = "", source: str = "GSE Insight."
+) -> bytes:
     """The report as UTF-8 HTML bytes that open offline in any browser."""
     when = f"{data_date:%-d %B %Y}"
     contents = "".join(
@@ -181,6 +183,8 @@ def build(slides: list[Slide], *, filters: str, data_date: date) -> bytes:
 <p class="subtitle">The Government Science and Engineering profession and its strategy tour</p>
 <p class="date">Data as of {when}</p>
 <p class="meta">Filters: {escape(filters)}</p>
+<p class="meta">Status: {escape(status)}</p>
+<p class="meta">Source: {escape(source)} Sources, coverage, methods and a glossary: About this data, in GSE Insight.</p>
 <p class="meta">{escape(disclosure.note())}</p>
 <ol class="contents">{contents}</ol></header>
 {body}

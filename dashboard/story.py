@@ -3,6 +3,7 @@
 import pandas as pd
 
 from dashboard import (
+    about,
     attendees,
     boardpack,
     config,
@@ -169,7 +170,10 @@ def html_report(active: Filters) -> bytes:
 
 
 def _cover(active: Filters) -> dict:
+    info = data.build_info()
     return {
         "filters": describe(active, options()),
-        "data_date": data.as_date(data.build_info()["data_date"]),
+        "data_date": data.as_date(info["data_date"]),
+        "status": about.status(info),
+        "source": about.source(info, data.query("imports_history")),
     }

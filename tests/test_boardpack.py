@@ -119,6 +119,22 @@ def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_cs
     assert len(list(leadership_chart.plots[0].categories)) == sum(rate != "[c]" for rate in rates.values())
 
 
+def test_the_pack_and_the_report_state_the_data_status_and_source(bundled_db, use_db, monkeypatch):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    deck = _pack(bundled_db, use_db, monkeypatch)
+    title = " ".join(_texts(deck.slides[0]))
+    notes = deck.slides[0].notes_slide.notes_text_frame.text
+    for text in (title, notes):
+        assert "Status: Illustrative" in text
+        assert "About this data" in text
+    assert "Source: GSE Insight's bundled sample files (data/*.csv)" in notes
+    html = story.html_report(Filters()).decode()
+    assert "Status: Illustrative: synthetic sample data" in html
+    assert "Source: GSE Insight&#x27;s bundled sample files" in html and "About this data" in html
+
+
 def test_board_pack_shows_no_count_below_the_threshold(bundled_db, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
     _assert_presentable(deck)

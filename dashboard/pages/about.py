@@ -1,0 +1,63 @@
+"""About this data: status, sources, coverage, strengths and limitations, methods, revisions, updates, contact, glossary."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import about, data, disclosure, glossary, layout
+
+layout.header(
+    "About this data",
+    "What the data is, where it comes from, what it covers and leaves out, how it is made, and whom to ask.",
+)
+
+info = data.build_info()
+history = data.query("imports_history")
+figures = data.query_one("about_coverage")
+settings = about.read_settings(about.settings_path())
+
+st.header("Status")
+if about.is_bundled(info):
+    st.warning(about.status(info), icon=":material/science:")
+else:
+    st.info(about.status(info), icon=":material/verified:")
+for problem in settings.problems:
+    st.error(problem, icon=":material/error:")
+notice = about.update_notice(settings, date.today())
+if notice:
+    st.warning(notice, icon=":material/schedule:")
+layout.kpi_row(
+    [
+        ("Data as of", f"{about.data_date(info):%-d %b %Y}"),
+        ("Last updated", f"{info['built_at']:%-d %b %Y}"),
+        ("Next update", f"{settings.next_update:%-d %b %Y}" if settings.next_update else "Not planned"),
+    ]
+)
+# The source names uploaded files, which are imported text: shown as plain text, never markdown.
+st.text(f"Source: {about.source(info, history)}")
+if settings.update_frequency:
+    st.text(f"Updated: {settings.update_frequency}")
+
+st.header("Sources")
+st.dataframe(about.table_sources(info, history), hide_index=True)
+st.caption("Each table's columns and rules are in data/README.md; queries/schema.sql enforces them.")
+
+st.header("Coverage")
+st.markdown("\n".join(f"- {line}" for line in about.coverage(figures)))
+
+st.header("Strengths and limitations")
+st.markdown("\n".join(f"- {line}" for line in about.limitations(figures)))
+
+st.header("Methods")
+for name, text in about.METHODS:
+    st.markdown(f"**{name}.** {text}")
+st.caption(disclosure.note())
+
+st.header("Revisions")
+st.markdown(about.revisions(history))
+
+st.header("Contact")
+st.text(settings.contact)
+
+st.header("Glossary", anchor="glossary")
+st.markdown("\n".join(f"- **{term.word}**: {term.meaning}" for term in glossary.TERMS))
