@@ -30,6 +30,8 @@ DECISIONS_VIEW = "review_decisions"  # the name queries/macros.sql reads the tea
 # A query that reads suggestions' themes depends on the review decisions as well as on the database file.
 READS_THEMES = re.compile(r"\b(current|chosen|explored|queued)_suggestions\(")
 NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
+# Set while a deferred download runs (see deferred): the database it reads and its own connection.
+_deferred = threading.local()
 
 
 class DatabaseMissing(RuntimeError):
@@ -63,8 +65,7 @@ def strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
-def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
+def _open(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnection:
     # The stamp is part of the key: after an import renames a new file into place, the next run opens it. The file is
     # attached to a private in-memory database rather than opened with duckdb.connect(path), which would hand back the
     # instance this process already has for that path, still reading the replaced file.
@@ -76,6 +77,9 @@ def _connect(path: str, stamp: tuple[int, int, int]) -> duckdb.DuckDBPyConnectio
     connection.execute("set enable_external_access = false")
     connection.execute("set lock_configuration = true")  # last, so nothing above can be switched back on
     return connection
+
+
+_connect = st.cache_resource(max_entries=3, show_spinner=False)(_open)
 
 
 def _cursor(connection: duckdb.DuckDBPyConnection, decisions: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -146,17 +150,46 @@ def pin() -> Database:
 
 def run_database() -> Database:
     """The database this run reads: the one pinned for it, or (outside a page, or before a pin) the current file."""
+    deferred = getattr(_deferred, "database", None)
+    if deferred is not None:
+        return deferred
     pinned = st.session_state.get(PIN_KEY) if st.runtime.exists() else None
     return pinned or current_database()
 
 
 def run_decisions() -> str:
     """The theme decisions this run reads: those pinned for it, or (outside a page, or before a pin) the current ones."""
-    pinned = st.session_state.get(DECISIONS_PIN_KEY) if st.runtime.exists() else None
+    deferred_decisions = getattr(_deferred, "decisions", None)
+    if deferred_decisions is not None:
+        pinned = deferred_decisions
+    else:
+        pinned = st.session_state.get(DECISIONS_PIN_KEY) if st.runtime.exists() else None
     version = current_decisions() if pinned is None else pinned
     if version not in _snapshots:  # pinned by a run before another session's newer reads pushed it out
         version = current_decisions()
     return version
+
+
+def deferred(build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Wrap a download's builder, made during a page run, so that a click runs it on this run's data without Streamlit.
+
+    Streamlit calls a deferred download's function on a server thread with no script run, where each of its caches and
+    the session state would log "missing ScriptRunContext" (about 110 lines for a board pack). The wrapped builder reads
+    the database and theme decisions this run pinned, uncached, through a connection of its own that it closes when done.
+    """
+    database, decisions = run_database(), run_decisions()
+
+    def run() -> bytes:
+        _deferred.database, _deferred.decisions = database, decisions
+        try:
+            return build()
+        finally:
+            connection = getattr(_deferred, "connection", None)
+            if connection is not None:
+                connection.close()
+            _deferred.__dict__.clear()
+
+    return run
 
 
 @lru_cache(maxsize=8)
@@ -182,16 +215,21 @@ def _hashable(value):
     return value
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _run(
+def _execute(
     name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: str | None
 ) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
-    cursor = _cursor(_connect(database.path, database.stamp), decisions)
+    deferred_run = getattr(_deferred, "database", None) is not None
+    if deferred_run and getattr(_deferred, "connection", None) is None:
+        _deferred.connection = _open(database.path, database.stamp)
+    cursor = _cursor(_deferred.connection if deferred_run else _connect(database.path, database.stamp), decisions)
     try:
         return cursor.execute(sql_text(name), values).df()
     finally:
         cursor.close()
+
+
+_run = st.cache_data(max_entries=512, show_spinner=False)(_execute)
 
 
 def query(name: str, **parameters) -> pd.DataFrame:
@@ -212,6 +250,8 @@ def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
     bound = tuple((key, _hashable(parameters[key])) for key in needed)
     # Only queries that read suggestions' themes are keyed by the decisions: a review does not recompute the rest.
     decisions = run_decisions() if reads_themes(name) else None
+    if getattr(_deferred, "database", None) is not None:
+        return _execute(name, bound, database, decisions)
     return _run(name, bound, database, decisions)
 
 

@@ -81,7 +81,9 @@ def download_buttons(table, context: exports.Context, key: str, label: str = "")
     ):
         column.download_button(
             f"Download {label} ({kind})" if label else f"Download {kind}",
-            (lambda writer=writer: writer(table(), context)) if callable(table) else writer(table, context),
+            data.deferred(lambda writer=writer: writer(table(), context))
+            if callable(table)
+            else writer(table, context),
             f"{stem}.{kind.lower()}",
             mime,
             key=f"{key}_{kind.lower()}",

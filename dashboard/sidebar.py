@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard import data, presentation, story
 from dashboard import filters as filter_state
-from dashboard import presentation, story
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
 
@@ -147,7 +147,7 @@ def draw_sharing(active: Filters) -> None:
         st.button("Presentation mode", key="present_enter", on_click=presentation.enter, icon=":material/slideshow:")
         st.download_button(
             "Download board pack (PowerPoint)",
-            data=lambda: story.board_pack(active),
+            data=data.deferred(lambda: story.board_pack(active)),
             file_name="gse-board-pack.pptx",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             key="present_board_pack",
@@ -156,7 +156,7 @@ def draw_sharing(active: Filters) -> None:
         )
         st.download_button(
             "Download report (HTML)",
-            data=lambda: story.html_report(active),
+            data=data.deferred(lambda: story.html_report(active)),
             file_name="gse-report.html",
             mime="text/html",
             key="present_report",

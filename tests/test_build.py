@@ -151,3 +151,15 @@ def test_overview_kpis_follow_filters(bundled_db, bundled_csvs, use_db):
     defra = data.query_one("overview_kpis", **Filters(department_ids=("DEFRA",)).params())
     assert defra["members"] == (bundled_csvs["members"]["department_id"] == "DEFRA").sum()
     assert isinstance(pd.Timestamp(data.build_info()["data_date"]), pd.Timestamp)
+
+
+def test_a_deferred_download_reads_the_database_of_the_run_that_offered_it(fixture_db, bundled_db, use_db):
+    from dashboard import data
+
+    use_db(fixture_db)
+    build_version = data.deferred(lambda: data.query_one("build_info")["data_version"])
+    use_db(bundled_db)  # an import swaps the file before the click
+    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+        expected = connection.execute("select data_version from build_info").fetchone()[0]
+    assert build_version() == expected
+    assert data.run_database().path == str(bundled_db), "outside the click, the current file again"

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -17,6 +18,7 @@ from pptx import Presentation
 
 from tests.browser.conftest import (
     DOWNLOADS,
+    SERVER_LOG,
     choose,
     chosen,
     everywhere,
@@ -154,13 +156,18 @@ def check_file(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = path.read_bytes().decode("utf-8-sig")
-        rows = [row for row in csv.reader(io.StringIO(text)) if row and not row[0].startswith("#")]
+        rows = list(csv.reader(io.StringIO(text)))
         assert len(rows) >= 2, f"{path.name}: a header and at least one row"
+        assert not rows[0][0].startswith("#"), f"{path.name}: the header is the first row"
         assert all(len(row) == len(rows[0]) for row in rows), f"{path.name}: ragged rows"
-    elif suffix == ".xlsx":
-        workbook = load_workbook(path, read_only=True)
-        assert workbook.sheetnames, path.name
-        assert any(sheet.max_row and sheet.max_row >= 2 for sheet in workbook.worksheets), path.name
+        assert list(pd.read_csv(path).columns) == rows[0], f"{path.name}: pandas' defaults find the header"
+    elif suffix in (".xlsx", ".ods"):
+        # The reader's defaults open the first sheet, which is the table with its header in the first row.
+        table = pd.read_excel(path)
+        assert len(table) >= 1 and not str(table.columns[0]).startswith("Unnamed"), path.name
+        if suffix == ".xlsx":
+            workbook = load_workbook(path)
+            assert workbook.active.title == "Data" and workbook.active.freeze_panes == "A2", path.name
     elif suffix == ".pptx":
         assert len(Presentation(str(path)).slides) >= 1, path.name
     elif suffix == ".html":
@@ -229,4 +236,11 @@ def test_every_download_gives_a_file_that_opens(page, path, download_types):
 
 
 def test_the_app_offers_every_download_type(download_types):
-    assert download_types == {".csv", ".xlsx", ".pptx", ".html"}
+    assert download_types == {".csv", ".xlsx", ".ods", ".pptx", ".html"}
+
+
+def test_downloads_leave_no_warnings_in_the_server_log():
+    # Run after the downloads above: the board pack alone used to log about 110 "missing ScriptRunContext" warnings.
+    log = SERVER_LOG.read_text()
+    assert "missing ScriptRunContext" not in log
+    assert not [line for line in log.splitlines() if " WARNING " in line or "Traceback" in line]
