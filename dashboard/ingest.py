@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import build, config
+from dashboard import build, config, ingest_diff
 from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
 from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
 from dashboard.review import decisions
@@ -178,15 +178,28 @@ def data_version(frames: dict[str, pd.DataFrame]) -> str:
 
 
 def apply_import(
-    plan: Plan, db: Path, *, imported_by: str | None = None, keep_backups: int = build.BACKUPS_KEPT
+    plan: Plan,
+    db: Path,
+    *,
+    imported_by: str | None = None,
+    keep_backups: int = build.BACKUPS_KEPT,
+    allow_large_changes: bool = False,
 ) -> dict[str, int]:
-    """Retrain the classifier, write the new database beside the current one and swap it in; returns the row counts."""
+    """Retrain the classifier, write the new database beside the current one and swap it in; returns the row counts.
+
+    An import that removes or changes too much of a table (ingest_diff.large_changes) raises LargeChange unless
+    allow_large_changes says a person confirmed it.
+    """
     if not plan.ok:
         raise ValueError(f"{len(plan.errors)} problems: nothing imported")
     with import_lock(db):
         stored = build.stored_build(db)
         if (stored["data_version"] if stored else None) != plan.based_on:
             raise ImportBusy("the data changed since this dry run (another import?): run the dry run again")
+        if not allow_large_changes:
+            large = ingest_diff.large_changes(ingest_diff.compare(current_tables(db), plan.frames()))
+            if large:
+                raise ingest_diff.LargeChange(" ".join(large))
         remove_stale_temporaries(db)
         test_stage("validated")
         frames = plan.frames()
@@ -403,6 +416,11 @@ def main(argv: list[str] | None = None) -> int:
         "--restore", nargs="?", const="latest", metavar="BACKUP", help="restore a backup (default: latest)"
     )
     parser.add_argument("--list-backups", action="store_true", help="list the kept previous versions")
+    parser.add_argument(
+        "--allow-large-changes",
+        action="store_true",
+        help="import even if a table loses more than GSE_IMPORT_REMOVAL_LIMIT (default 20%%) of its rows, or every row changes",
+    )
     args = parser.parse_args(argv)
     db = args.db or config.db_path()
     chosen = sum([args.source is not None, args.restore is not None, args.list_backups])
@@ -426,12 +444,26 @@ def main(argv: list[str] | None = None) -> int:
     if not plan.ok:
         print(f"{summary_line(plan)}; nothing was imported.", file=sys.stderr)
         return 1
+    changes = ingest_diff.compare(current_tables(db), plan.frames())
+    print_changes(changes)
+    large = ingest_diff.large_changes(changes)
     if args.dry_run:
         print(f"{summary_line(plan)}; valid. Dry run: nothing was written.", file=sys.stderr)
+        for sentence in large:
+            print(f"would need --allow-large-changes: {sentence}", file=sys.stderr)
         print_counts(summary_frame(plan))
         return 0
+    if large and not args.allow_large_changes:
+        for sentence in large:
+            print(sentence, file=sys.stderr)
+        print(
+            "Nothing was imported; the current database is unchanged. If this is intended, run again with "
+            "--allow-large-changes.",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        apply_import(plan, db, keep_backups=args.keep)
+        apply_import(plan, db, keep_backups=args.keep, allow_large_changes=args.allow_large_changes)
     except WRITE_FAILURES as error:
         print(failure_line(db, error, version_before=plan.based_on), file=sys.stderr)
         return 1
@@ -473,6 +505,12 @@ def failure_line(db: Path, error: BaseException, *, version_before: str | None) 
         outcome = "the new data is in place, but the step after the swap failed"
     detail = " ".join(str(error).split()) or "no details given"
     return f"{db}: {outcome}: {type(error).__name__}: {detail}"
+
+
+def print_changes(changes: dict) -> None:
+    """Per table, the rows an import adds, removes and changes."""
+    for row in ingest_diff.summary(changes).to_dict("records"):
+        print(f"{row['table']:<15}+{row['added']:,} added, -{row['removed']:,} removed, {row['changed']:,} changed")
 
 
 def print_counts(summary: pd.DataFrame) -> None:

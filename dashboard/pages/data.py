@@ -1,6 +1,5 @@
 """Data: what is loaded and how complete it is, and loading the team's own data safely (dry run first, then import)."""
 
-import getpass
 import hashlib
 from datetime import date
 
@@ -16,6 +15,7 @@ from dashboard import (
     exports,
     filters,
     ingest,
+    ingest_diff,
     layout,
     plaintext,
     retraining,
@@ -27,6 +27,7 @@ from dashboard.review import decisions, health
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
 PLAN_KEY = "data_plan"
+CHANGES_KEY = "data_plan_changes"
 DONE_KEY = "data_import_done"
 ROUND_KEY = "data_upload_round"
 
@@ -181,8 +182,65 @@ def upload_and_import() -> None:
     st.dataframe(ingest.summary_frame(plan), hide_index=True, column_config=counts)
     if plan.problems:
         validation_report(plan, uploads)
-    if st.button("Import", type="primary", disabled=not plan.ok, key="data_import", icon=":material/upload:"):
-        run_import(plan)
+    confirmed = True
+    if plan.ok:
+        changes = planned_changes(plan)
+        change_preview(changes)
+        confirmed = large_change_confirmation(changes)
+    if st.button(
+        "Import", type="primary", disabled=not (plan.ok and confirmed), key="data_import", icon=":material/upload:"
+    ):
+        run_import(plan, allow_large_changes=confirmed)
+
+
+def planned_changes(plan: ingest.Plan) -> dict[str, ingest_diff.TableChange]:
+    """The rows each table would gain, lose and change, worked out once per dry run."""
+    cached = st.session_state.get(CHANGES_KEY)
+    if cached and cached[0] is plan:
+        return cached[1]
+    changes = ingest_diff.compare(ingest.current_tables(config.db_path()), plan.frames())
+    st.session_state[CHANGES_KEY] = (plan, changes)
+    return changes
+
+
+def change_preview(changes: dict[str, ingest_diff.TableChange]) -> None:
+    """Row by row, what each table gains, loses and changes, matched by its key."""
+    st.markdown("**Row by row: what each table would gain, lose and change**")
+    summary = ingest_diff.summary(changes)
+    localized = st.column_config.NumberColumn(format="localized")
+    st.dataframe(summary, hide_index=True, column_config=dict.fromkeys(summary.columns[1:], localized))
+    for change in changes.values():
+        kinds = [(kind, getattr(change, kind)) for kind in ("added", "removed", "changed")]
+        if not any(len(rows) for _, rows in kinds):
+            continue
+        with st.expander(
+            f"{change.table}: {len(change.added):,} added, {len(change.removed):,} removed, "
+            f"{len(change.changed):,} changed"
+        ):
+            for kind, rows in kinds:
+                if len(rows):
+                    shown = ingest_diff.preview(change, kind)
+                    more = f" (the first {len(shown):,})" if len(shown) < len(rows) else ""
+                    st.caption(f"{kind.capitalize()}: {len(rows):,} rows{more}")
+                    # Imported values, shown in a table: never markdown.
+                    st.dataframe(shown, hide_index=True, key=f"data_preview_{change.table}_{kind}")
+
+
+def large_change_confirmation(changes: dict[str, ingest_diff.TableChange]) -> bool:
+    """Warn about a large removal or change and ask for the typed phrase; True when none, or when it was typed."""
+    large = ingest_diff.large_changes(changes)
+    if not large:
+        return True
+    phrase = ingest_diff.confirmation_phrase(changes)
+    st.warning(
+        "This import would remove or change much of the data:\n\n"
+        + "\n".join(f"- {sentence}" for sentence in large)
+        + "\n\nCheck the files. The current data is kept as a backup, but pages show the new data as soon as it "
+        "is imported.",
+        icon=":material/warning:",
+    )
+    typed = st.text_input(f"To import anyway, type: {phrase}", key="data_confirm_large", placeholder=phrase)
+    return typed.strip() == phrase
 
 
 def dry_run(uploads: list[Upload]) -> ingest.Plan:
@@ -254,12 +312,20 @@ def report_downloads(frame: pd.DataFrame, filters_text: str, name: str, label: s
     layout.download_buttons(frame, context, f"data_report_{name}", label=label)
 
 
-def run_import(plan: ingest.Plan) -> None:
+def run_import(plan: ingest.Plan, *, allow_large_changes: bool = False) -> None:
     """Write the new database and swap it in; pages see it on their next run."""
     path = config.db_path()
     try:
         with st.spinner("Importing: retraining the theme classifier and writing the new database…"):
-            counts = ingest.apply_import(plan, path, imported_by=current_user())
+            counts = ingest.apply_import(
+                plan, path, imported_by=current_user(), allow_large_changes=allow_large_changes
+            )
+    except ingest_diff.LargeChange as error:
+        st.error(
+            plaintext.markdown(f"Nothing was imported; the current database is unchanged. {error}"),
+            icon=":material/error:",
+        )
+        return
     except ingest.WRITE_FAILURES as error:
         st.error(
             plaintext.markdown(ingest.failure_line(path, error, version_before=plan.based_on)), icon=":material/error:"
@@ -275,11 +341,13 @@ def run_import(plan: ingest.Plan) -> None:
 
 
 def current_user() -> str:
-    """Who is importing: the signed-in user's email when there is sign-in, else the account running the app."""
+    """Who is importing, for the history: the signed-in address, or `local` when sign-in is off."""
     user = st.user
     if getattr(user, "is_logged_in", False) and user.get("email"):
         return str(user.get("email"))
-    return getpass.getuser()
+    # Without sign-in only someone on this machine can reach the page (README "Access"); the account running the
+    # server (often root) would say nothing about who that was.
+    return "local"
 
 
 def import_history() -> None:
@@ -287,11 +355,75 @@ def import_history() -> None:
     st.header("Import history")
     history = ingest.history_table(data.query("imports_history"))
     st.dataframe(history, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
-    kept = build.backups(config.db_path())
-    st.caption(
-        f"{len(kept)} previous version{'s' if len(kept) != 1 else ''} kept as backups. To go back to one, run "
-        "`python -m dashboard.ingest --list-backups` and `python -m dashboard.ingest --restore [BACKUP]` on the server."
+    restore_section()
+
+
+def restore_section() -> None:
+    """The kept earlier versions, and restoring one (the current data becomes a backup in its turn)."""
+    st.header("Restore an earlier version")
+    path = config.db_path()
+    kept = build.backups(path)
+    if not kept:
+        st.caption("No earlier versions are kept yet: each import keeps the version it replaces.")
+        return
+    st.dataframe(backup_table(kept), hide_index=True)
+    name = st.selectbox("Version to restore", [backup.name for backup in kept], key="data_restore_choice")
+    sure = st.checkbox(
+        "Replace the current data with this version (the current data is kept as a backup)", key="data_restore_sure"
     )
+    if st.button("Restore", disabled=not sure, key="data_restore", icon=":material/history:"):
+        run_restore(name)
+    st.caption(
+        "On the server, `python -m dashboard.ingest --list-backups` and `--restore [BACKUP]` do the same. "
+        f"The last {build.BACKUPS_KEPT} versions are kept."
+    )
+
+
+def backup_table(kept) -> pd.DataFrame:
+    """One row per kept version: its file, when it was replaced, where its data came from."""
+    rows = []
+    for backup in kept:
+        stored = build.stored_build(backup)
+        source = stored["source"] if stored else "unreadable"
+        rows.append(
+            {
+                "version": backup.name,
+                "kept since": pd.Timestamp(backup.stat().st_mtime, unit="s").floor("s") if backup.exists() else None,
+                "data": "the illustrative sample data" if source == build.BUNDLED_SOURCE else source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_restore(name: str) -> None:
+    """Restore a kept version; a missing or unreadable file is said plainly and the live database is left as it was."""
+    path = config.db_path()
+    backup = build.backups_folder(path) / name
+    if not backup.is_file():
+        st.error(
+            f"The file of {name} is missing from {build.backups_folder(path).name}, so it cannot be restored. "
+            "Nothing was restored; the current database is unchanged.",
+            icon=":material/error:",
+        )
+        return
+    stored = build.stored_build(path)
+    try:
+        with st.spinner(f"Restoring {name}…"):
+            counts = ingest.restore(backup, path, restored_by=current_user())
+    except ValueError:
+        st.error(
+            f"{name} is not a readable GSE Insight database, so it cannot be restored. Nothing was restored; the "
+            "current database is unchanged.",
+            icon=":material/error:",
+        )
+        return
+    except ingest.WRITE_FAILURES as error:
+        version = stored["data_version"] if stored else None
+        st.error(ingest.failure_line(path, error, version_before=version), icon=":material/error:")
+        return
+    st.session_state.pop(PLAN_KEY, None)
+    st.session_state[DONE_KEY] = f"Restored {name}: {sum(counts.values()):,} rows."
+    st.rerun()
 
 
 auth.require_admin()
