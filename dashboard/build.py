@@ -64,6 +64,7 @@ def build_inputs() -> list[Path]:
     return [
         config.QUERIES_DIR / "schema.sql",
         config.QUERIES_DIR / "typicality.sql",
+        config.QUERIES_DIR / "import_snapshot.sql",
         code / "build.py",
         code / "themes.py",
     ]
@@ -145,6 +146,7 @@ def write_database(
     data_version: str,
     source: str,
     imports: pd.DataFrame | None = None,
+    import_counts: pd.DataFrame | None = None,
     files: Mapping[str, str] | None = None,
     imported_by: str | None = None,
     keep_backups: int = 0,
@@ -183,6 +185,10 @@ def write_database(
                     "row_counts": json.dumps(row_counts),
                 },
             )
+            if import_counts is not None and len(import_counts):
+                connection.register("previous_counts", import_counts)
+                connection.execute("insert into import_counts by name select * from previous_counts")
+            write_snapshot(connection)
             connection.execute("commit")
             connection.execute("checkpoint")
         verify_database(temporary, {table: len(frames[table]) for table in TABLES})
@@ -220,6 +226,23 @@ def load_tables(
     if data_date is None:
         raise NoDataDate(NO_DATA_DATE)
     return data_date
+
+
+def write_snapshot(connection: duckdb.DuckDBPyConnection) -> None:
+    """Record the headline counts of the data in this file under its newest import (queries/import_snapshot.sql)."""
+    newest = connection.execute("select max(import_id) from imports").fetchone()[0]
+    connection.execute((config.QUERIES_DIR / "import_snapshot.sql").read_text(), {"import_id": newest})
+
+
+def import_counts(path: Path) -> pd.DataFrame | None:
+    """The headline counts of every version recorded in a database, carried into the next one (None if it has none)."""
+    if stored_build(path) is None:
+        return None
+    with read_only(path) as connection:
+        present = connection.execute(
+            "select count(*) from duckdb_tables() where table_name = 'import_counts' and database_name = 'source'"
+        ).fetchone()[0]
+        return connection.execute("select * from import_counts order by all").df() if present else None
 
 
 def remove_temporary(temporary: Path) -> None:

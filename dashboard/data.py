@@ -29,7 +29,8 @@ DECISIONS_PIN_KEY = "data_pinned_decisions"  # session state: the review decisio
 DECISIONS_VIEW = "review_decisions"  # the name queries/macros.sql reads the team's latest theme decisions under
 # A query that reads suggestions' themes depends on the review decisions as well as on the database file.
 READS_THEMES = re.compile(r"\b(current|chosen|explored|queued)_suggestions\(")
-NOT_QUERIES = frozenset({"schema", "macros", "typicality"})  # files in queries/ that data.query must not run
+# Files in queries/ that data.query must not run.
+NOT_QUERIES = frozenset({"schema", "macros", "typicality", "import_snapshot"})
 # Set while a deferred download runs (see deferred): the database it reads and its own connection.
 _deferred = threading.local()
 

@@ -211,6 +211,7 @@ def apply_import(
             data_version=version,
             source=f"import of {plan.source}",
             imports=previous_imports(db),
+            import_counts=build.import_counts(db),
             files=plan.hashes,
             imported_by=imported_by or getpass.getuser(),
             keep_backups=keep_backups,
@@ -290,6 +291,11 @@ def restore(
                     connection.execute("delete from imports")
                     connection.register("history", history)
                     connection.execute("insert into imports by name select * from history")
+                    connection.execute("delete from import_counts")
+                    counts_history = build.import_counts(db)
+                    if counts_history is not None and len(counts_history):
+                        connection.register("counts_history", counts_history)
+                        connection.execute("insert into import_counts by name select * from counts_history")
                 connection.execute(
                     """
                     insert into imports
@@ -303,6 +309,7 @@ def restore(
                         "row_counts": json.dumps(row_counts),
                     },
                 )
+                build.write_snapshot(connection)
                 connection.execute("commit")
                 connection.execute("checkpoint")
             build.verify_database(temporary, row_counts)

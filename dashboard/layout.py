@@ -1,10 +1,11 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
 from dashboard import about, data, exports, filters, plaintext
+from dashboard.changes import Change
 from dashboard.filters import Filters
 
 ABOUT_PAGE = "dashboard/pages/about.py"
@@ -36,12 +37,30 @@ def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     st.page_link(ABOUT_PAGE, label="About this data: sources, coverage, methods and glossary", icon=":material/info:")
 
 
-def kpi_row(values: Sequence[tuple[str, str]], columns: int | None = None) -> None:
-    """Rows of labelled KPI cards, `columns` to a row; values are already formatted (and suppressed where needed)."""
+def kpi_row(
+    values: Sequence[tuple[str, str]], columns: int | None = None, changes: Mapping[str, Change] | None = None
+) -> None:
+    """Rows of labelled KPI cards, `columns` to a row; values are already formatted (and suppressed where needed).
+
+    `changes` gives a KPI its change, said with what it is against, and a small trend line where there is one.
+    """
     width = columns or len(values)
+    changes = changes or {}
     for start in range(0, len(values), width):
         for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
-            column.metric(label, value, border=True)
+            change = changes.get(label)
+            if change is None:
+                column.metric(label, value, border=True)
+                continue
+            column.metric(
+                label,
+                value,
+                delta=None if change.delta is None else f"{change.delta:+,}",
+                delta_color="off",
+                delta_description=change.against,
+                chart_data=list(change.trend) or None,
+                border=True,
+            )
 
 
 def findings(sentences: Iterable[str | None]) -> None:

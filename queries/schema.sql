@@ -123,3 +123,15 @@ create table imports (
     files json not null,
     row_counts json not null
 );
+
+-- The headline counts of each loaded version, by department and by theme, carried from import to import like imports:
+-- what "since the last import" compares (queries/import_snapshot.sql writes a version's rows).
+create table import_counts (
+    import_id integer not null,
+    measure varchar not null check (measure in ('members', 'applications', 'participants', 'suggestions')),
+    group_kind varchar not null check (group_kind in ('department', 'theme')),
+    group_key varchar not null,
+    group_label varchar not null,
+    value integer not null check (value >= 0),
+    primary key (import_id, measure, group_kind, group_key)
+);

@@ -24,6 +24,7 @@ VALID = {
     "theme_alternatives": ["('S2', 1, 'cpd', 0.6)"],
     "build_info": ["('abc123', '2025-07-09', '2025-07-10 09:00:00', 'bundled')"],
     "imports": ["(1, '2025-07-10 09:00:00', 'builder', 'bundled', '{}', '{}')"],
+    "import_counts": ["(1, 'members', 'department', 'DEFRA', 'Defra', 1)"],
 }
 
 # (constraint, table, row): each row breaks the named constraint (its name in duckdb_constraints()) and, where the
@@ -275,6 +276,20 @@ BAD_ROWS = [
     ("imports_source_not_null", "imports", "(2, '2025-07-11 09:00:00', 'builder', null, '{}', '{}')"),
     ("imports_files_not_null", "imports", "(2, '2025-07-11 09:00:00', 'builder', 'bundled', null, '{}')"),
     ("imports_row_counts_not_null", "imports", "(2, '2025-07-11 09:00:00', 'builder', 'bundled', '{}', null)"),
+    ("import_counts_import_id_not_null", "import_counts", "(null, 'members', 'department', 'EA', 'EA', 1)"),
+    ("import_counts_measure_check", "import_counts", "(1, 'people', 'department', 'EA', 'EA', 1)"),
+    ("import_counts_measure_not_null", "import_counts", "(1, null, 'department', 'EA', 'EA', 1)"),
+    ("import_counts_group_kind_check", "import_counts", "(1, 'members', 'region', 'EA', 'EA', 1)"),
+    ("import_counts_group_kind_not_null", "import_counts", "(1, 'members', null, 'EA', 'EA', 1)"),
+    ("import_counts_group_key_not_null", "import_counts", "(1, 'members', 'department', null, 'EA', 1)"),
+    ("import_counts_group_label_not_null", "import_counts", "(1, 'members', 'department', 'EA', null, 1)"),
+    ("import_counts_value_check", "import_counts", "(1, 'members', 'department', 'EA', 'EA', -1)"),
+    ("import_counts_value_not_null", "import_counts", "(1, 'members', 'department', 'EA', 'EA', null)"),
+    (
+        "import_counts_import_id_measure_group_kind_group_key_pkey",
+        "import_counts",
+        "(1, 'members', 'department', 'DEFRA', 'Defra again', 2)",
+    ),
 ]
 
 

@@ -2,9 +2,10 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import about, data, disclosure, glossary, layout
+from dashboard import about, changes, data, disclosure, filters, glossary, layout
 
 layout.header(
     "About this data",
@@ -55,6 +56,33 @@ st.caption(disclosure.note())
 
 st.header("Revisions")
 st.markdown(about.revisions(history))
+
+st.header("Since the last import", anchor="since-the-last-import")
+previous = None
+if data.query_one("import_counts_present")["present"]:
+    previous = changes.previous_version(data.query("import_versions"))
+if previous is None:
+    st.markdown(
+        "Only one version of the data is recorded, so there is nothing to compare yet. After the next import this "
+        "section lists what changed: members, applications and participants by department, suggestions by theme."
+    )
+else:
+    st.markdown(
+        f"What changed between the version loaded on {pd.Timestamp(previous['imported_at']):%-d %B %Y} and the "
+        "data now, for the whole data (the filters do not apply). A change is shown only where both counts are."
+    )
+    departments = changes.department_table(
+        data.protected("import_changes_departments", counts=changes.DEPARTMENT_COUNTS, groups=[[]], department_ids=None)
+    )
+    st.subheader("Members, applications and participants by department")
+    st.dataframe(departments, hide_index=True)
+    layout.downloads(
+        departments, "Changes by department since the last import", filters.Filters(), key="about_departments"
+    )
+    themes = changes.theme_table(data.query("import_changes_themes", theme_ids=None))
+    st.subheader("Suggestions by theme")
+    st.dataframe(themes, hide_index=True)
+    layout.downloads(themes, "Suggestions by theme since the last import", filters.Filters(), key="about_themes")
 
 st.header("Contact")
 st.text(settings.contact)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import changes as changes_over_time
 from dashboard import data, disclosure, filters, glossary, layout, story
 
 active = filters.current()
@@ -14,7 +15,33 @@ at_a_glance = story.kpi_slide(
     data.query("theme_counts", **shared),
     data.query("location_suggestions", **shared),
 )
-layout.kpi_row(list(at_a_glance.kpis), columns=4)
+kpis = list(at_a_glance.kpis)
+changes = {}
+if data.query_one("import_counts_present")["present"]:
+    totals = data.query_one(
+        "import_changes_totals", department_ids=shared["department_ids"], theme_ids=shared["theme_ids"]
+    )
+    changes = changes_over_time.import_deltas(active, totals)
+cohort = changes_over_time.cohort_change(
+    data.protected(
+        "overview_cohort_participants",
+        counts=["participants"],
+        margins=["cohort"],
+        department_ids=shared["department_ids"],
+        nations=shared["nations"],
+    )
+)
+if cohort:
+    label, value, change = cohort
+    kpis.append((label, value))
+    changes[label] = change
+layout.kpi_row(kpis, columns=4, changes=changes)
+st.caption(changes_over_time.caption(changes))
+st.page_link(
+    "dashboard/pages/about.py",
+    label="What changed since the last import, by department and theme",
+    icon=":material/difference:",
+)
 st.caption(
     "Members, departments and participants follow the department and nation filters (a member's nation is "
     "where they work); workshops, locations and miles follow the nation, location and date filters; suggestions follow "

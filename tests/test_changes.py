@@ -1,0 +1,108 @@
+"""Change over time: KPI changes with what they are against, and what changed since the last import."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from dashboard import build, config, ingest
+
+OVERVIEW = "dashboard/pages/overview.py"
+ABOUT = "dashboard/pages/about.py"
+
+
+def metric(app, label: str):
+    return next(card for card in app.metric if card.label == label)
+
+
+@pytest.fixture
+def imported_twice(fixture_db, tmp_path, use_db, monkeypatch):
+    """The fixture database, then an import that adds one Scottish Government member and one CPD suggestion."""
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    path = tmp_path / "db" / "gse.duckdb"
+    path.parent.mkdir()
+    shutil.copy(fixture_db, path)
+    use_db(path)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    fixtures = config.ROOT / "tests" / "fixtures"
+    members = (fixtures / "members.csv").read_text()
+    (folder / "members.csv").write_text(members + "M013,SG,G7,Scotland,both,2025-06-01\n")
+    suggestions = pd.read_csv(fixtures / "suggestions.csv", dtype=str, keep_default_na=False)
+    extra = suggestions.iloc[[0]].assign(suggestion_id="S999", theme_id="cpd", text="More CPD budget, please")
+    pd.concat([suggestions, extra]).to_csv(folder / "suggestions.csv", index=False)
+    ingest.apply_import(ingest.plan_path(folder, path), path)
+    return path
+
+
+def test_the_overview_shows_the_latest_cohort_against_the_one_before(bundled_db, bundled_csvs, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(OVERVIEW)
+    assert not app.exception
+    participation = bundled_csvs["participation"]
+    accepted = participation[participation["status"].isin(["accepted", "completed"])]
+    per_year = accepted.groupby("cohort_year").size()
+    latest, previous = per_year.index[-1], per_year.index[-2]
+    card = metric(app, f"Participants, {latest} cohort")
+    assert card.value == f"{per_year[latest]:,}"
+    assert card.proto.delta == f"{per_year[latest] - per_year[previous]:+,}"
+    waiting = (participation["cohort_year"].eq(latest) & participation["status"].eq("applied")).sum()
+    assert card.proto.delta_description == (
+        f"against the {previous} cohort; {waiting:,} of its applications still await a decision"
+    )
+    assert list(card.proto.chart_data) == [float(value) for value in per_year]
+    assert any("against the" in caption.value for caption in app.caption)
+
+
+def test_with_one_version_recorded_no_kpi_claims_a_change_since_an_import(bundled_db, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(OVERVIEW)
+    assert not metric(app, "Members").proto.delta
+
+
+def test_after_an_import_the_kpis_show_their_change_since_it(imported_twice, open_page, fixture_csvs):
+    app = open_page(OVERVIEW)
+    assert not app.exception
+    members = metric(app, "Members")
+    assert members.value == str(len(fixture_csvs["members"]) + 1)
+    assert members.proto.delta == "+1"
+    assert members.proto.delta_description.startswith("since the previous import (")
+    assert metric(app, "Suggestions").proto.delta == "+1"
+    assert metric(app, "Participants").proto.delta == "+0"
+
+
+def test_a_nation_filter_hides_the_changes_the_records_cannot_give(imported_twice, open_page):
+    app = open_page(OVERVIEW, {"nation": "Scotland"})
+    assert not app.exception
+    assert not metric(app, "Members").proto.delta
+    assert not metric(app, "Suggestions").proto.delta
+
+
+def test_the_about_page_lists_what_changed_since_the_last_import(imported_twice, open_page, fixture_csvs):
+    app = open_page(ABOUT)
+    assert not app.exception, [exception.message for exception in app.exception]
+    departments = next(frame.value for frame in app.dataframe if "Members change" in frame.value.columns)
+    by_name = departments.set_index("Department")
+    members = fixture_csvs["members"]
+    names = fixture_csvs["departments"].set_index("department_id")["name"]
+    scottish = (members["department_id"] == "SG").sum()
+    assert by_name.loc[names["SG"], ["Members now", "Members before", "Members change"]].tolist() == [
+        str(scottish + 1),
+        str(scottish),
+        "+1",
+    ]
+    assert set(by_name["Members change"]) == {"+1", "+0"}
+    themes = next(frame.value for frame in app.dataframe if "Suggestions before" in frame.value.columns)
+    cpd = themes.set_index("Theme").loc["CPD"]
+    assert cpd["Change"] == 1
+
+
+def test_a_restore_keeps_the_recorded_counts_and_adds_its_own(imported_twice):
+    ingest.restore(build.backups(imported_twice)[0], imported_twice)
+    with build.read_only(imported_twice) as connection:
+        versions = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
+        members = connection.execute(
+            "select value from import_counts where measure = 'members' and group_key = 'SG' order by import_id"
+        ).fetchall()
+    assert versions == [(1,), (2,), (3,)]
+    assert [value for (value,) in members] == [3, 4, 3], "fixture, import, then the restored fixture"
