@@ -11,6 +11,7 @@ PAGES = [
     "dashboard/pages/overview.py",
     "dashboard/pages/roadtrip.py",
     "dashboard/pages/themes.py",
+    "dashboard/pages/review.py",
     "dashboard/pages/leadership.py",
     "dashboard/pages/profession.py",
     "dashboard/pages/data.py",

@@ -221,6 +221,7 @@ PAGES = [
     ("dashboard/pages/roadtrip.py", {}),
     ("dashboard/pages/roadtrip.py", {"roadtrip_location": "Glasgow"}),
     ("dashboard/pages/themes.py", {}),
+    ("dashboard/pages/review.py", {}),
     ("dashboard/pages/leadership.py", {}),
     ("dashboard/pages/profession.py", {}),
 ]

@@ -1,0 +1,39 @@
+"""In Chromium: a leader reaches About this data from every page, and the Overview's KPIs show their change."""
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import config
+from tests.browser.conftest import exceptions, goto, path_of, rerun, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/roadtrip", "/themes", "/review", "/leadership", "/profession", "/data"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_about_this_data_is_one_click_from_every_page(page, path):
+    goto(page, path)
+    link = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a').filter(has_text="About this data")
+    expect(link).to_have_count(1)
+    with rerun(page):
+        link.click()
+    assert path_of(page) == "/about"
+    expect(page.get_by_role("heading", name="About this data", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
+    assert exceptions(page) == []
+
+
+def test_the_overview_kpis_show_their_change_and_what_it_is_against(page):
+    participation = pd.read_csv(config.DATA_DIR / "participation.csv")
+    accepted = participation[participation["status"].isin(["accepted", "completed"])].groupby("cohort_year").size()
+    latest, previous = accepted.index[-1], accepted.index[-2]
+    goto(page, "/")
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=f"Participants, {latest} cohort")
+    expect(card).to_have_count(1)
+    delta = card.locator('[data-testid="stMetricDelta"]')
+    expect(delta).to_contain_text(f"{accepted[latest] - accepted[previous]:+,}".replace("-", ""))
+    expect(card).to_contain_text(f"against the {previous} cohort")
+    screenshot(page, "overview_kpi_changes")
+    assert exceptions(page) == []
