@@ -12,11 +12,11 @@ MEASURES = ("members", "applications", "participants")
 
 @dataclass(frozen=True)
 class Change:
-    """A KPI's change: the signed amount, what it is against, and a trend to draw where there is one."""
+    """A KPI's change: the signed amount, what it is against, and the trend in words where there is one."""
 
     delta: int | None
     against: str
-    trend: tuple[float, ...] = ()
+    trend: str = ""
 
 
 def previous_version(versions: pd.DataFrame) -> dict | None:
@@ -67,7 +67,12 @@ def cohort_change(cohorts: pd.DataFrame) -> tuple[str, str, Change] | None:
     change = Change(
         _difference(latest["participants"], previous["participants"]),
         f"against the {previous['cohort']} cohort{waiting}",
-        tuple(float(value) for value in years["participants"] if not pd.isna(value)),
+        "Participants by cohort year: "
+        + ", ".join(
+            f"{cohort} {disclosure.format_count(count)}"
+            for cohort, count in zip(years["cohort"], years["participants"], strict=True)
+        )
+        + ".",
     )
     return f"Participants, {latest['cohort']} cohort", disclosure.format_count(latest["participants"]), change
 
@@ -115,4 +120,5 @@ def caption(changes: dict[str, Change]) -> str:
     parts = [
         f"{', '.join(label for label, change in changes.items() if change.against == text)}: {text}" for text in against
     ]
-    return "Changes under the figures. " + "; ".join(parts) + "."
+    trends = " ".join(change.trend for change in changes.values() if change.trend)
+    return "Changes under the figures. " + "; ".join(parts) + "." + (f" {trends}" if trends else "")
