@@ -177,7 +177,7 @@ def limitations(figures: dict) -> list[str]:
         "Strength: every import is checked against the data contract before it is loaded, and every load is recorded.",
         f"Limitation: {unnamed:,} suggestions name no member, so who made them (grade, department) is unknown; the "
         "Profession page compares only the identified contributors with the profession.",
-        f"Limitation: {figures['workshops'] - figures['workshops_with_attendees']:,} workshops did not record "
+        f"Limitation: {_workshops(figures['workshops'] - figures['workshops_with_attendees'])} did not record "
         "attendance, so attendee totals are lower bounds.",
         "Limitation: reported miles include trips home between workshops; the route as the crow flies is a lower "
         "bound on distance.",
@@ -186,6 +186,10 @@ def limitations(figures: dict) -> list[str]:
         "Limitation: disclosure control does not cover the difference between two filtered views; treat an export "
         "that combines several views as needing a second look.",
     ]
+
+
+def _workshops(count: int) -> str:
+    return f"{count:,} workshop{'' if count == 1 else 's'}"
 
 
 METHODS = [

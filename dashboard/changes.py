@@ -63,15 +63,18 @@ def cohort_change(cohorts: pd.DataFrame) -> tuple[str, str, Change] | None:
     if len(years) < 2:
         return None
     latest, previous = years.iloc[-1], years.iloc[-2]
-    waiting = f"; {int(latest['awaiting']):,} of its applications still await a decision" if latest["awaiting"] else ""
+    waiting = (
+        f"{int(latest['awaiting']):,} of the {latest['cohort']} applications still await a decision. "
+        if latest["awaiting"]
+        else ""
+    )
+    counts = zip(years["cohort"], years["participants"], strict=True)
     change = Change(
         _difference(latest["participants"], previous["participants"]),
-        f"against the {previous['cohort']} cohort{waiting}",
-        "Participants by cohort year: "
-        + ", ".join(
-            f"{cohort} {disclosure.format_count(count)}"
-            for cohort, count in zip(years["cohort"], years["participants"], strict=True)
-        )
+        f"against the {previous['cohort']} cohort",
+        waiting
+        + "Participants by cohort year: "
+        + ", ".join(f"{cohort} {disclosure.format_count(count)}" for cohort, count in counts)
         + ".",
     )
     return f"Participants, {latest['cohort']} cohort", disclosure.format_count(latest["participants"]), change

@@ -34,7 +34,7 @@ def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
     st.caption(f"{text} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
-    st.page_link(ABOUT_PAGE, label="About this data: sources, coverage, methods and glossary", icon=":material/info:")
+    st.page_link(ABOUT_PAGE, label="About this data", icon=":material/info:")
 
 
 def kpi_row(

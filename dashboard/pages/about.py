@@ -40,7 +40,15 @@ if settings.update_frequency:
     st.text(f"Updated: {settings.update_frequency}")
 
 st.header("Sources")
-st.dataframe(about.table_sources(info, history), hide_index=True)
+st.dataframe(
+    about.table_sources(info, history),
+    hide_index=True,
+    column_config={
+        "Rows": st.column_config.NumberColumn(format="localized"),
+        "What it holds": st.column_config.TextColumn(width="large"),
+        "Last loaded from": st.column_config.TextColumn(width="large"),
+    },
+)
 st.caption("Each table's columns and rules are in data/README.md; queries/schema.sql enforces them.")
 
 st.header("Coverage")

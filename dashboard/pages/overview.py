@@ -39,7 +39,7 @@ layout.kpi_row(kpis, columns=4, changes=changes)
 st.caption(changes_over_time.caption(changes))
 st.page_link(
     "dashboard/pages/about.py",
-    label="What changed since the last import, by department and theme",
+    label="Changes since the last import",
     icon=":material/difference:",
 )
 st.caption(
