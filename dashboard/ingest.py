@@ -445,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.source}: no such file or folder")
     if not args.source.is_dir() and args.source.suffix.lower() not in {".xlsx", ".csv"}:
         parser.error(f"{args.source}: give a folder of CSV files or an .xlsx workbook")
+    try:
+        ingest_diff.removal_limit()
+    except ValueError as error:
+        parser.error(str(error))
     plan = plan_path(args.source, db)
     for problem in plan.problems:
         print(problem.line(), file=sys.stderr)

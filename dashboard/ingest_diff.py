@@ -36,7 +36,10 @@ def removal_limit() -> float:
     raw = os.environ.get(LIMIT_SETTING, "").strip()
     if not raw:
         return DEFAULT_REMOVAL_LIMIT
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
     if not 0 <= value <= 1:
         raise ValueError(f"{LIMIT_SETTING} must be a share between 0 and 1, not {raw}")
     return value

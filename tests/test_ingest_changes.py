@@ -218,3 +218,11 @@ def current_fixture(fixture_db, tmp_path, use_db) -> tuple[Path, list[Path]]:
     ingest.apply_import(ingest.plan_path(folder, path), path)
     assert rows(path, "members") == 13
     return path, build.backups(path)
+
+
+def test_a_limit_that_is_not_a_share_is_a_usage_error(live_db, few_members, monkeypatch, capsys):
+    monkeypatch.setenv("GSE_IMPORT_REMOVAL_LIMIT", "20%")
+    with pytest.raises(SystemExit) as exited:
+        ingest.main([str(few_members), "--db", str(live_db)])
+    assert exited.value.code == 2
+    assert "GSE_IMPORT_REMOVAL_LIMIT must be a share between 0 and 1, not 20%" in capsys.readouterr().err

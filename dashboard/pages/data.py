@@ -228,7 +228,11 @@ def change_preview(changes: dict[str, ingest_diff.TableChange]) -> None:
 
 def large_change_confirmation(changes: dict[str, ingest_diff.TableChange]) -> bool:
     """Warn about a large removal or change and ask for the typed phrase; True when none, or when it was typed."""
-    large = ingest_diff.large_changes(changes)
+    try:
+        large = ingest_diff.large_changes(changes)
+    except ValueError as error:  # GSE_IMPORT_REMOVAL_LIMIT is not a share: no import until it is fixed
+        st.error(f"{error}. Nothing can be imported until the setting is fixed.", icon=":material/error:")
+        return False
     if not large:
         return True
     phrase = ingest_diff.confirmation_phrase(changes)
