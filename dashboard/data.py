@@ -171,6 +171,11 @@ def run_decisions() -> str:
     return version
 
 
+def in_deferred() -> bool:
+    """Whether this thread is running a deferred download (see deferred), where no Streamlit cache may be used."""
+    return getattr(_deferred, "database", None) is not None
+
+
 def deferred(build: Callable[[], bytes]) -> Callable[[], bytes]:
     """Wrap a download's builder, made during a page run, so that a click runs it on this run's data without Streamlit.
 

@@ -69,7 +69,7 @@ def test_the_board_pack_headline_numbers_use_the_same_words_and_numbers(bundled_
     use_db(bundled_db)
     shared = Filters().params()
     slide = story.kpi_slide(
-        data.query_one("overview_kpis", **shared),
+        story.overview_kpis(Filters()),
         data.query("theme_counts", **shared),
         data.query("location_suggestions", **shared),
     )

@@ -35,6 +35,8 @@ if cohort:
     label, value, change = cohort
     kpis.append((label, value))
     changes[label] = change
+# A change beside a blanked count would say something of it: none is shown there.
+changes = {label: change for label, change in changes.items() if dict(kpis).get(label) != disclosure.SUPPRESSED}
 layout.kpi_row(kpis, columns=4, changes=changes)
 st.caption(changes_over_time.caption(changes))
 st.page_link(
