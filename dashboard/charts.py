@@ -116,3 +116,56 @@ def bar(
     figure.update_xaxes(showgrid=True, title=None)
     figure.update_yaxes(title=None)
     return style(figure, title, height=max(260, 32 * len(frame) + 100))
+
+
+# Room a title line takes at the top of a figure (the house title font and its padding), in pixels.
+TITLE_LINE_PX = 22
+# A rough width of one character of a bar label, in pixels, to keep labels outside the bars inside the figure.
+LABEL_CHAR_PX = 7.5
+
+
+def untitled(figure: go.Figure) -> go.Figure:
+    """The figure without its title, its top margin and height shrunk by the room the title took (changed in place).
+
+    On screen the title is shown above the chart as text, which wraps at any width; a plotly title never wraps.
+    """
+    text = figure.layout.title.text
+    if not text:
+        return figure
+    lines = text.count("<br>") + 1
+    top = figure.layout.margin.t if figure.layout.margin.t is not None else 60
+    # Keep room for a legend or reference-line label above the plot.
+    saved = min(top - 30, TITLE_LINE_PX * lines + 20) if top > 30 else 0
+    figure.layout.title.text = None
+    figure.layout.margin.t = top - saved
+    if figure.layout.height:
+        figure.layout.height = figure.layout.height - saved
+    return figure
+
+
+def outside_right(trace) -> bool:
+    """Whether a trace writes its text labels to the right of its bars or points, past the end of the data."""
+    position = trace.textposition if isinstance(trace.textposition, str) else None
+    if trace.type == "bar":
+        return trace.orientation == "h" and position == "outside"
+    return trace.type == "scatter" and "text" in (trace.mode or "") and bool(position) and position.endswith("right")
+
+
+def fit_labels(figure: go.Figure) -> go.Figure:
+    """Room in the right margin for the labels outside horizontal bars, so none is cut off on a narrow screen.
+
+    The labels have a fixed size in pixels while the plot shrinks with the screen, so the room is kept in the margin,
+    which does not shrink (changed in place).
+    """
+    longest = 0
+    for trace in figure.data:
+        if trace.text is None or not outside_right(trace):
+            continue
+        texts = [trace.text] if isinstance(trace.text, str) else trace.text
+        longest = max([longest, *(len(str(text)) for text in texts)])
+        # A label past the axis range would be cut at the plot's edge; the margin is there to hold it.
+        trace.cliponaxis = False
+    if longest:
+        right = figure.layout.margin.r or 0
+        figure.layout.margin.r = max(right, round(LABEL_CHAR_PX * longest) + 12)
+    return figure

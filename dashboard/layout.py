@@ -1,10 +1,11 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
+import zlib
 from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from dashboard import data, exports, filters, plaintext
+from dashboard import charts, data, exports, filters, plaintext
 from dashboard.filters import Filters
 
 
@@ -17,8 +18,33 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
+# The server cannot know the screen's width, so what changes with it is said in CSS. Streamlit stacks columns below
+# 640 px; on a phone the KPI cards sit two to a row instead, and a part kept for wide or narrow screens shows only there.
+# The rules are fixed text: nothing from the data goes into them.
+RESPONSIVE_CSS = """
+<style>
+[class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
+[class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+@media (max-width: 640px) {
+  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-kpis_"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
+    min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
+  }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.5rem 0.6rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+  [class*="st-key-wide_only_"] { display: none !important; }
+}
+@media (min-width: 641px) {
+  [class*="st-key-narrow_only_"] { display: none !important; }
+}
+</style>
+"""
+
+
 def header(title: str, question: str) -> None:
     """The page title and the one line that says what the page answers."""
+    st.html(RESPONSIVE_CSS)
     st.title(plaintext.markdown(title))
     st.markdown(plaintext.markdown(question))
 
@@ -36,9 +62,12 @@ def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
 def kpi_row(values: Sequence[tuple[str, str]], columns: int | None = None) -> None:
     """Rows of labelled KPI cards, `columns` to a row; values are already formatted (and suppressed where needed)."""
     width = columns or len(values)
-    for start in range(0, len(values), width):
-        for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
-            column.metric(label, value, border=True)
+    # A key from the labels marks the row for the phone layout above and stays unique when a page has two rows.
+    labels = "|".join(label for label, _ in values)
+    with st.container(key=f"kpis_{zlib.crc32(labels.encode()):08x}"):
+        for start in range(0, len(values), width):
+            for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
+                column.metric(label, value, border=True)
 
 
 def findings(sentences: Iterable[str | None]) -> None:
@@ -82,3 +111,30 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def markdown_text(text: str) -> str:
+    """Text shown literally in Markdown: no links, emphasis, maths, icons or HTML from the data inside it."""
+    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+
+
+def chart(figure, key: str, **options):
+    """Draw a plotly figure with its title as bold text above it, which wraps on a phone where a plotly title is cut off.
+
+    The title doubles as the chart's alternative text unless `options` gives one; labels outside bars get room too.
+    """
+    heading = charts.title_text(figure)
+    if heading:
+        st.markdown(f"**{plaintext.markdown(heading)}**")
+    charts.fit_labels(charts.untitled(figure))
+    return st.plotly_chart(figure, key=key, **options)
+
+
+def wide_only(key: str):
+    """A container shown only on screens wider than a phone (a heatmap, say, whose labels need the room)."""
+    return st.container(key=f"wide_only_{key}")
+
+
+def narrow_only(key: str):
+    """A container shown only on a phone-width screen (the sorted table that stands in for a heatmap, say)."""
+    return st.container(key=f"narrow_only_{key}")

@@ -9,7 +9,7 @@ SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts",
 
 def chart(figure, key: str) -> None:
     """Draw a figure, its title doubling as the text a screen reader announces."""
-    st.plotly_chart(figure, key=key, alt=leadership.alt_text(figure))
+    layout.chart(figure, key=key, alt=leadership.alt_text(figure))
 
 
 active = filters.current()
@@ -143,8 +143,16 @@ grid = leadership.heatmap_grid(
     schemes,
     profession=(profession_schemes, profession_members) if active.department_ids else None,
 )
-chart(leadership.heatmap(grid), key="leadership_heatmap")
 heatmap_table = leadership.heatmap_table(grid)
+# A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
+with layout.wide_only("leadership_heatmap"):
+    chart(leadership.heatmap(grid), key="leadership_heatmap")
+with layout.narrow_only("leadership_heatmap"):
+    st.dataframe(
+        leadership.on_screen(heatmap_table),
+        hide_index=True,
+        column_config={"Department": st.column_config.TextColumn(pinned=True)},
+    )
 with st.expander("Table: participants per 100 members by department and scheme"):
     st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
 layout.downloads(

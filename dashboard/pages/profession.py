@@ -88,7 +88,7 @@ layout.findings(
 
 def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 100) -> None:
     """One composition chart with its table and downloads underneath."""
-    st.plotly_chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
+    layout.chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
     table = profession.composition_table(frame, heading)
     with st.expander(f"Table: members by {heading.lower()}"):
         st.dataframe(profession.for_screen(table), hide_index=True)
@@ -122,7 +122,7 @@ st.header("Where members are")
 workshops = profession.workshop_locations(
     data.query("profession_workshop_locations", nations=active.nations or None), attendee_totals
 )
-event = st.plotly_chart(
+event = layout.chart(
     profession.members_map(
         regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
     ),
@@ -149,11 +149,11 @@ st.caption(
     f"held in. {profession.attendance_note(kpis)}"
 )
 voices_table = profession.voices_table(voices)
-st.plotly_chart(profession.voices_chart(voices), key="profession_voices_chart")
+layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
 with st.expander("Table: shares of members, attendees and suggestions"):
     shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
     st.dataframe(profession.for_screen(voices_table[shares]), hide_index=True, height="content")
-st.plotly_chart(profession.ratio_chart(voices), key="profession_ratio_chart")
+layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
 st.dataframe(profession.for_screen(voices_table), hide_index=True, height="content")
 st.caption(
     "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
@@ -170,7 +170,7 @@ if kpis["identified_suggestions"]:
         (contributor_grades, "Grade", "grade", "profession_contributor_grades"),
         (contributor_departments, "Department", "department", "profession_contributor_departments"),
     ):
-        st.plotly_chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
+        layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
         table = profession.contributor_table(frame, heading)
         with st.expander(f"Table: identified contributors by {noun}"):
             st.dataframe(profession.for_screen(table), hide_index=True)

@@ -93,7 +93,7 @@ if selected:
         f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
         f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
     )
-st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
+layout.chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
 with st.expander("Timeline as a table"):
     timeline = roadtrip.timeline_table(stops)
     st.dataframe(timeline, hide_index=True)
@@ -105,7 +105,7 @@ st.subheader(f"What {plaintext.markdown(place)} told us")
 mix_column, voices_column = st.columns([3, 2])
 with mix_column:
     theme_counts = data.query("theme_counts", **focus.params())
-    st.plotly_chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
+    layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
     with st.expander("Theme mix as a table"):
         mix = roadtrip.theme_mix_table(theme_counts)
         st.dataframe(mix, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")})
