@@ -145,6 +145,8 @@ def untitled(figure: go.Figure) -> go.Figure:
 
 def outside_right(trace) -> bool:
     """Whether a trace writes its text labels to the right of its bars or points, past the end of the data."""
+    if trace.type not in ("bar", "scatter"):
+        return False
     position = trace.textposition if isinstance(trace.textposition, str) else None
     if trace.type == "bar":
         return trace.orientation == "h" and position == "outside"
@@ -159,7 +161,7 @@ def fit_labels(figure: go.Figure) -> go.Figure:
     """
     longest = 0
     for trace in figure.data:
-        if trace.text is None or not outside_right(trace):
+        if not outside_right(trace) or trace.text is None:
             continue
         texts = [trace.text] if isinstance(trace.text, str) else trace.text
         longest = max([longest, *(len(str(text)) for text in texts)])

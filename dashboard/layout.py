@@ -25,8 +25,11 @@ RESPONSIVE_CSS = """
 <style>
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+[class*="st-key-kpis_"] [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; }
 @media (max-width: 640px) {
-  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-kpis_"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-kpis_"] > *:has([data-testid="stColumn"]),
+  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { display: contents !important; }
   [class*="st-key-kpis_"] [data-testid="stColumn"] {
     flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;

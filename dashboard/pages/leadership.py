@@ -168,7 +168,7 @@ st.caption(
     "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
 )
 chart(
-    leadership.interval_chart(view, "department_id", ref, leadership.access_title(view, ref), hover="name"),
+    leadership.interval_chart(view, "name", ref, leadership.access_title(view, ref), hover="name"),
     key="leadership_access_chart",
 )
 for sentence in leadership.below_sentences(view, ref):
