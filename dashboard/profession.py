@@ -286,7 +286,17 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
                 zmin=0,
                 zmax=float(shown["members"].max()),
                 colorscale=[[i / (len(charts.SEQUENTIAL) - 1), c] for i, c in enumerate(charts.SEQUENTIAL)],
-                colorbar={"title": {"text": "Members"}, "thickness": 14, "x": 0.98, "xanchor": "right", "len": 0.6},
+                # Under the map, not beside it: on a phone a bar at the side covered East of England.
+                colorbar={
+                    "title": {"text": "Members", "side": "top"},
+                    "orientation": "h",
+                    "thickness": 12,
+                    "len": 0.8,
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": -0.02,
+                    "yanchor": "top",
+                },
                 marker={"line": {"color": "white", "width": 1}},
                 customdata=[
                     [count_text(members), percent(share)]
@@ -336,7 +346,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
         )
     figure.update_layout(
         map={"style": "white-bg", **map_view(list(regions["category"]), boxes)},
-        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         showlegend=True,
     )
     return titled(figure, title, height=MAP_HEIGHT)

@@ -1,5 +1,6 @@
 """Pure builders for the Roadtrip page: the offline UK map, the timeline, the theme mix, tables and findings."""
 
+import html
 import json
 import math
 from functools import cache
@@ -123,7 +124,7 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "position": [float(row["longitude"]), float(row["latitude"])],
                 "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
                 "radius": round(radius, 2),
-                "label": str(row["stops"]),
+                "label": f"{row['stops']} {row['name']}",
                 "stops": str(row["stops"]),
                 "dates": row["dates"],
                 "venues": row["venues"],
@@ -152,9 +153,11 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
     placed, offsets = [], []
     for (x, y, radius), record in zip(stops, records, strict=True):
         half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
+        # Each side at the usual gap first, then above and below one and two lines further out (the names in the
+        # south west are long and close together).
         candidates = [
             (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
-        ]
+        ] + [(0, dy * (radius + LABEL_GAP + half[1] * (1 + 2 * step))) for step in (1, 2) for dy in (-1, 1)]
         boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
         chosen = next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
         placed.append(boxes[chosen])
@@ -358,10 +361,29 @@ def map_alt(locations: pd.DataFrame) -> str:
 def map_key(size_by: str = "suggestions") -> str:
     """What the map's numbers, lines, point sizes and colours mean, in words (the map has no legend of its own)."""
     return (
-        "Numbers are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
+        "Numbers before the names are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
         f"travel. Point area shows {SIZE_MEASURES[size_by].lower()}; colour shows the nation "
         "(England dark blue, Scotland turquoise, Wales dark pink, Northern Ireland orange). "
         "Outlines: Natural Earth (public domain)."
+    )
+
+
+def map_legend_html(nations: list[str] | None = None) -> str:
+    """The map's colour key as HTML: a dot in each nation's colour beside its name (only these fixed names, no data text)."""
+    swatch = (
+        '<span style="display:inline-flex;align-items:center;gap:0.35rem">'
+        '<span style="width:0.85rem;height:0.85rem;border-radius:50%;background:{colour};'
+        'border:1px solid #ffffff;outline:1px solid {colour}"></span>{name}</span>'
+    )
+    keys = "".join(
+        swatch.format(colour=colour, name=html.escape(name))
+        for name, colour in charts.NATION_COLOURS.items()
+        if nations is None or name in nations
+    )
+    return (
+        '<div aria-label="Map key: colour shows the nation" '
+        'style="display:flex;flex-wrap:wrap;gap:0.25rem 1rem;font-size:0.9rem;color:#0b0c0c">'
+        f"<strong>Key:</strong>{keys}</div>"
     )
 
 

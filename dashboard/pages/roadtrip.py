@@ -82,6 +82,7 @@ st.pydeck_chart(
     height=roadtrip.MAP_HEIGHT,
     alt=roadtrip.map_alt(locations),
 )
+st.html(roadtrip.map_legend_html(list(locations["nation"].unique())))
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):
