@@ -26,6 +26,7 @@ WHITE = [255, 255, 255]
 ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
 LABEL_SIZE, LABEL_GAP = 15, 6
+NARROW_MAP_WIDTH = 350  # pixels: the map's width on a 390-pixel phone, less a little for the labels' outline
 # Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
 LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # The timeline at its narrowest on the page (plot area, pixels), the room above the top point, a label's character.
@@ -124,7 +125,9 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "position": [float(row["longitude"]), float(row["latitude"])],
                 "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
                 "radius": round(radius, 2),
-                "label": f"{row['stops']} {row['name']}",
+                # The place without its bracketed detail ("Salisbury", not "Salisbury (Porton Down)"), to keep the
+                # crowded south west legible; the tooltip and the table give the full name.
+                "label": f"{row['stops']} {row['name'].split(' (')[0]}",
                 "stops": str(row["stops"]),
                 "dates": row["dates"],
                 "venues": row["venues"],
@@ -150,6 +153,10 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
         for record in records
     ]
+    # The map is centred on the same point at every width, so a label kept within a phone's width of the centre is
+    # never cut off by the map's edge on a phone.
+    centre = math.radians(INITIAL_VIEW["longitude"]) * pixels
+    edges = (centre - NARROW_MAP_WIDTH / 2, centre + NARROW_MAP_WIDTH / 2)
     placed, offsets = [], []
     for (x, y, radius), record in zip(stops, records, strict=True):
         half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
@@ -159,7 +166,14 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
             (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
         ] + [(0, dy * (radius + LABEL_GAP + half[1] * (1 + 2 * step))) for step in (1, 2) for dy in (-1, 1)]
         boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
-        chosen = next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
+        chosen = next(
+            (
+                index
+                for index, box in enumerate(boxes)
+                if edges[0] <= box[0] and box[2] <= edges[1] and _clear(box, placed, stops)
+            ),
+            next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0),
+        )
         placed.append(boxes[chosen])
         offsets.append([round(candidates[chosen][0]), round(candidates[chosen][1])])
     return offsets
@@ -480,7 +494,8 @@ def timeline_label_places(ordered: pd.DataFrame) -> list[str]:
             above = not above
         placed.append(boxes[above])
         places.append("top center" if above else "bottom center")
-    if places:  # the last label reads leftwards, so the plot's right edge never cuts it
+    if places:  # the first label reads rightwards and the last leftwards, so the plot's edges never cut them
+        places[0] = places[0].replace("center", "right")
         places[-1] = places[-1].replace("center", "left")
     return places
 

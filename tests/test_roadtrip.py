@@ -469,7 +469,7 @@ class TestLabels:
         # Salisbury (150 suggestions) and Bournemouth (136) six days later: the higher one's label above, the other below.
         by_place = dict(zip(ordered["location"], places, strict=False))
         assert by_place["Salisbury (Porton Down)"] == "top center" and by_place["Bournemouth"] == "bottom center"
-        assert places[-1].endswith("left")
+        assert places[0].endswith("right") and places[-1].endswith("left")
         figure = roadtrip.timeline_figure(stops)
         drawn = {
             text: place
@@ -482,7 +482,7 @@ class TestLabels:
     def test_a_close_pair_splits_up_and_down(self):
         _, stops = small_tour()
         pair = stops.head(2).assign(held_on=[date(2025, 3, 4), date(2025, 3, 5)], suggestions=[40, 90])
-        assert roadtrip.timeline_label_places(pair.sort_values("stop")) == ["bottom center", "top left"]
+        assert roadtrip.timeline_label_places(pair.sort_values("stop")) == ["bottom right", "top left"]
 
 
 class TestClicks:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import attendees, config, data, disclosure, filters, layout, plaintext, roadtrip
+from dashboard import attendees, charts, config, data, disclosure, filters, layout, plaintext, roadtrip
 
 MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
 
@@ -94,9 +94,16 @@ if selected:
         f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
         f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
     )
-layout.chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
+timeline = roadtrip.timeline_table(stops)
+timeline_figure = roadtrip.timeline_figure(stops, selected)
+timeline_heading = charts.title_text(timeline_figure)  # read before layout.chart moves the title out of the figure
+# Fourteen labelled points need a wide screen; on a phone the timeline's finding heads its table instead.
+with layout.wide_only("roadtrip_timeline"):
+    layout.chart(timeline_figure, key="roadtrip_timeline")
+with layout.narrow_only("roadtrip_timeline"):
+    st.markdown(f"**{layout.markdown_text(timeline_heading)}**")
+    st.dataframe(timeline[["Stop", "Location", "Suggestions"]], hide_index=True)
 with st.expander("Timeline as a table"):
-    timeline = roadtrip.timeline_table(stops)
     st.dataframe(timeline, hide_index=True)
     layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
 
