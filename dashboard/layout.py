@@ -141,3 +141,12 @@ def wide_only(key: str):
 def narrow_only(key: str):
     """A container shown only on a phone-width screen (the sorted table that stands in for a heatmap, say)."""
     return st.container(key=f"narrow_only_{key}")
+
+
+def nothing_matches(what: str) -> None:
+    """One notice at the top of the page that the filters match no `what`, then stop: no zero KPIs, empty maps or grids."""
+    st.warning(
+        f"No {what} match these filters, so there is nothing to show. Widen or reset the filters in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()

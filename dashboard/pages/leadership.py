@@ -79,6 +79,9 @@ view = leadership.department_view(
 grades = leadership.flag_below(grades, ref)
 regions = leadership.flag_below(regions, ref)
 
+# A blanked count is not zero (it is NaN here), so only a true nothing stops the page.
+if funnel["applications"] == 0:
+    layout.nothing_matches("applications")
 st.caption(disclosure.note())
 layout.kpi_row(
     [

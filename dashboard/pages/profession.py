@@ -44,6 +44,9 @@ kpis = data.query_one("profession_kpis", **member_filters)
 rollup = members.protected_rollup()
 chosen = profession.member_filters(**member_filters)
 member_count = members.or_exact(members.count(rollup, **chosen), kpis["members"])
+# Only a count shown as zero stops the page: a blanked one may be zero or not, and the page must not say which.
+if member_count == 0:
+    layout.nothing_matches("members")
 attendee_totals = attendees.protected_totals()
 voices = profession.voices(data.query("profession_voices"), attendee_totals, rollup)
 flagged = int(voices["under_represented"].fillna(False).sum())
@@ -96,10 +99,6 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
 
 
 st.header("Composition")
-if (
-    isinstance(member_count, int) and member_count == 0
-):  # only when shown: a blank count may be zero or not, and the page must not say which
-    st.info("No member matches these filters.")
 breakdown_block(
     departments,
     "Department",

@@ -20,6 +20,8 @@ layout.header("Roadtrip", "Where did the strategy tour go, whom did we hear from
 layout.filter_caption(active, ignored=["department"])
 
 kpis = data.query_one("roadtrip_kpis", **active.params())
+if not kpis["workshops"]:
+    layout.nothing_matches("workshops")
 route = data.query_one("roadtrip_route_length", **active.params())
 stops = data.query("roadtrip_stops", **active.params())
 locations = data.query("roadtrip_locations", **active.params())

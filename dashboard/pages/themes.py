@@ -31,6 +31,8 @@ by_nation = data.query("theme_by_nation", **shared)
 by_question = data.query("theme_by_question", **shared)
 
 suggestions = int(kpis["suggestions"])
+if not suggestions:
+    layout.nothing_matches("suggestions")
 layout.kpi_row(
     [
         ("Suggestions", f"{suggestions:,}"),
