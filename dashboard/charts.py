@@ -124,6 +124,22 @@ TITLE_LINE_PX = 22
 LABEL_CHAR_PX = 7.5
 
 
+def wrap_label(text: str, width: int = 24) -> str:
+    """An axis label broken into lines of about `width` characters, so a long name leaves room for the plot on a phone.
+
+    Plotly caps the margin it grows for long labels and cuts off the rest; a wrapped label fits that margin. Lines
+    are broken with a newline, which charts.style turns into Plotly's line break along with the rest of the text.
+    """
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
 def untitled(figure: go.Figure) -> go.Figure:
     """The figure without its title, its top margin and height shrunk by the room the title took (changed in place).
 

@@ -150,3 +150,17 @@ def nothing_matches(what: str) -> None:
         icon=":material/filter_alt_off:",
     )
     st.stop()
+
+
+def chart_or_table(figure, table, key: str, *, column_config: dict | None = None, **options) -> None:
+    """A chart that needs the width of a tablet or more; on a phone its title heads `table` (sorted as it should read).
+
+    Both are sent and CSS shows one, as the server cannot know the screen's width.
+    """
+    heading = charts.title_text(figure)
+    with wide_only(key):
+        chart(figure, key=key, **options)
+    with narrow_only(key):
+        if heading:
+            st.markdown(f"**{markdown_text(heading)}**")
+        st.dataframe(table, hide_index=True, column_config=column_config)

@@ -186,13 +186,14 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         ],
         # A blanked count is drawn as an empty bar labelled [c], so the category stays on the chart.
         members=frame["members"].astype(float).fillna(0),
-        label=frame["label"],
+        label=frame["label"].map(charts.wrap_label),
     )
     figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
     figure.update_xaxes(title_text="Members")
     pad_bars(figure, labelled["members"].max())
-    return titled(figure, title, height=max(260, 32 * len(frame) + 100), width=title_width)
+    lines = max((label.count("\n") + 1 for label in labelled["label"]), default=1)
+    return titled(figure, title, height=max(260, max(32, 15 * lines + 6) * len(frame) + 100), width=title_width)
 
 
 def region_bounds(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
@@ -448,7 +449,7 @@ def share_bars(
     for name, column, noun, colour in reversed(series):
         figure.add_trace(
             go.Bar(
-                y=ordered[label],
+                y=ordered[label].map(charts.wrap_label),
                 x=ordered[column].astype(float).fillna(0),
                 orientation="h",
                 name=name,

@@ -7,9 +7,13 @@ from dashboard import data, disclosure, filters, layout, leadership, plaintext
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
 
-def chart(figure, key: str) -> None:
-    """Draw a figure, its title doubling as the text a screen reader announces."""
-    layout.chart(figure, key=key, alt=leadership.alt_text(figure))
+def chart(figure, key: str, table=None) -> None:
+    """Draw a figure, its title doubling as the text a screen reader announces; with `table`, that on a phone instead."""
+    if table is None:
+        layout.chart(figure, key=key, alt=leadership.alt_text(figure))
+    else:
+        pinned = {table.columns[0]: st.column_config.TextColumn(pinned=True)}
+        layout.chart_or_table(figure, table, key=key, column_config=pinned, alt=leadership.alt_text(figure))
 
 
 active = filters.current()
@@ -148,14 +152,7 @@ grid = leadership.heatmap_grid(
 )
 heatmap_table = leadership.heatmap_table(grid)
 # A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
-with layout.wide_only("leadership_heatmap"):
-    chart(leadership.heatmap(grid), key="leadership_heatmap")
-with layout.narrow_only("leadership_heatmap"):
-    st.dataframe(
-        leadership.on_screen(heatmap_table),
-        hide_index=True,
-        column_config={"Department": st.column_config.TextColumn(pinned=True)},
-    )
+chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
 with st.expander("Table: participants per 100 members by department and scheme"):
     st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
 layout.downloads(
@@ -182,7 +179,8 @@ layout.downloads(department_table, f"Acceptance rate by department ({choices})",
 
 st.subheader("From application to completion")
 funnel_table = leadership.funnel_table(funnel)
-chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart")
+# Two panels side by side do not fit a phone, where the stages come as a table.
+chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart", table=leadership.on_screen(funnel_table))
 st.caption(
     "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
 )

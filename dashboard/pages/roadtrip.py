@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import attendees, charts, config, data, disclosure, filters, layout, plaintext, roadtrip
+from dashboard import attendees, config, data, disclosure, filters, layout, plaintext, roadtrip
 
 MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
 
@@ -97,14 +97,10 @@ if selected:
         f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
     )
 timeline = roadtrip.timeline_table(stops)
-timeline_figure = roadtrip.timeline_figure(stops, selected)
-timeline_heading = charts.title_text(timeline_figure)  # read before layout.chart moves the title out of the figure
 # Fourteen labelled points need a wide screen; on a phone the timeline's finding heads its table instead.
-with layout.wide_only("roadtrip_timeline"):
-    layout.chart(timeline_figure, key="roadtrip_timeline")
-with layout.narrow_only("roadtrip_timeline"):
-    st.markdown(f"**{layout.markdown_text(timeline_heading)}**")
-    st.dataframe(timeline[["Stop", "Location", "Suggestions"]], hide_index=True)
+layout.chart_or_table(
+    roadtrip.timeline_figure(stops, selected), timeline[["Stop", "Location", "Suggestions"]], key="roadtrip_timeline"
+)
 with st.expander("Timeline as a table"):
     st.dataframe(timeline, hide_index=True)
     layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")

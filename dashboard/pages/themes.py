@@ -110,20 +110,14 @@ for tab, frame, row, key, place, heading in breakdowns:
             columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
         )
         # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
-        with layout.wide_only(f"themes_heatmap_{place}"):
-            layout.chart(
-                theme_views.share_heatmap(frame, row, title, row_order=order),
-                alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
-                key=f"themes_heatmap_{place}",
-                config={"displayModeBar": False},
-            )
-        with layout.narrow_only(f"themes_heatmap_{place}"):
-            st.markdown(f"**{layout.markdown_text(title)}**")
-            st.dataframe(
-                table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
-                hide_index=True,
-                column_config={"Share": st.column_config.NumberColumn(format="percent")},
-            )
+        layout.chart_or_table(
+            theme_views.share_heatmap(frame, row, title, row_order=order),
+            table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
+            key=f"themes_heatmap_{place}",
+            column_config={"Share": st.column_config.NumberColumn(format="percent")},
+            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
+            config={"displayModeBar": False},
+        )
         st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         with st.expander(f"Table: themes by {place}"):
             st.dataframe(
