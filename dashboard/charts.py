@@ -124,7 +124,7 @@ TITLE_LINE_PX = 22
 LABEL_CHAR_PX = 7.5
 
 
-def wrap_label(text: str, width: int = 24) -> str:
+def wrap_label(text: str, width: int = 20) -> str:
     """An axis label broken into lines of about `width` characters, so a long name leaves room for the plot on a phone.
 
     Plotly caps the margin it grows for long labels and cuts off the rest; a wrapped label fits that margin. Lines

@@ -20,12 +20,16 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
 
 # The server cannot know the screen's width, so what changes with it is said in CSS. Streamlit stacks columns below
 # 640 px; on a phone the KPI cards sit two to a row instead, and a part kept for wide or narrow screens shows only there.
+# KPI values, labels and links wrap or shrink rather than end in an ellipsis.
 # The rules are fixed text: nothing from the data goes into them.
 RESPONSIVE_CSS = """
 <style>
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
 [class*="st-key-kpis_"] [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; }
+[data-testid="stPageLink"] span, label [data-testid="stMarkdownContainer"], label [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 @media (max-width: 640px) {
   [class*="st-key-kpis_"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
   [class*="st-key-kpis_"] > *:has([data-testid="stColumn"]),

@@ -20,13 +20,14 @@ at_a_glance = story.kpi_slide(
     data.query("location_suggestions", **shared),
 )
 layout.kpi_row(list(at_a_glance.kpis), columns=4)
+# The findings come straight after the KPIs, so a phone shows them on its first screen; the notes follow.
+layout.findings(at_a_glance.notes)
 st.caption(
     "Members, departments and scheme participants follow the department and nation filters (a member's nation is "
     "where they work); workshops, locations and miles follow the nation, location and date filters; suggestions follow "
     "those and the theme filter. The department filter does not apply to workshops or suggestions."
 )
 st.caption(disclosure.note())
-layout.findings(at_a_glance.notes)
 
 st.subheader("Explore")
 for page, label, icon in [
