@@ -38,8 +38,11 @@ RESPONSIVE_CSS = """
     flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
   }
-  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.5rem 0.6rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
   [class*="st-key-kpis_"] [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.3rem; }
+  /* Streamlit leaves 6rem above a page for its toolbar, which is under 4rem tall: a phone needs the room. */
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
   [class*="st-key-wide_only_"] { display: none !important; }
 }
 @media (min-width: 641px) {

@@ -88,7 +88,7 @@ def open_drawn(page, path: str) -> None:
     """Open a page and wait until every chart on screen has drawn."""
     goto(page, path)
     for chart in page.locator('[data-testid="stPlotlyChart"]').filter(visible=True).all():
-        chart.locator("svg.main-svg .plot").first.wait_for(state="attached")
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
 
 
 def save_first_screen(page, size: str, path: str) -> None:
