@@ -1,6 +1,7 @@
 """Every page at phone, tablet and desktop sizes: nothing wider than the screen, no chart text cut off.
 
-GSE_DOCS_SCREENSHOTS=1 also writes the phone and desktop first screens to docs/screenshots (small palette PNGs).
+GSE_DOCS_SCREENSHOTS=1 also writes the top of every page on a phone (three screens) and a desktop (two) to
+docs/screenshots, as small palette PNGs.
 """
 
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import SCREENSHOTS, exceptions, goto, new_context
+from tests.browser.conftest import SCREENSHOTS, exceptions, goto, new_context, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ SIZES = {
 }
 PAGES = ["/", "/roadtrip", "/themes", "/review", "/leadership", "/profession", "/data"]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each page the docs show
 
 # What does not fit, measured in the page itself. An element may run past the screen's right edge only inside a
 # box that scrolls or clips within the screen (a table's own scroller, say). Chart text (titles, value labels,
@@ -95,12 +97,13 @@ def save_first_screen(page, size: str, path: str) -> None:
     """The first screen as a PNG in test-artifacts, and with GSE_DOCS_SCREENSHOTS=1 a small copy in docs/screenshots."""
     name = f"{size}-{path.strip('/') or 'overview'}.png"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SCREENSHOTS / f"screen-{name}"
-    page.screenshot(path=str(shot), animations="disabled")
-    if os.environ.get("GSE_DOCS_SCREENSHOTS") == "1" and size in ("phone", "desktop"):
+    page.screenshot(path=str(SCREENSHOTS / f"screen-{name}"), animations="disabled")
+    if os.environ.get("GSE_DOCS_SCREENSHOTS") == "1" and size in DOCS_SCREENS:
         DOCS.mkdir(parents=True, exist_ok=True)
-        with Image.open(shot) as image:
-            image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(DOCS / name, optimize=True)
+        viewport = page.viewport_size
+        with Image.open(screenshot(page, f"full-{name}")) as image:
+            top = image.crop((0, 0, viewport["width"], min(image.height, viewport["height"] * DOCS_SCREENS[size])))
+            top.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(DOCS / name, optimize=True)
 
 
 @pytest.mark.parametrize("path", PAGES)
