@@ -153,10 +153,15 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
         for record in records
     ]
-    # The map is centred on the same point at every width, so a label kept within a phone's width of the centre is
-    # never cut off by the map's edge on a phone.
-    centre = math.radians(INITIAL_VIEW["longitude"]) * pixels
-    edges = (centre - NARROW_MAP_WIDTH / 2, centre + NARROW_MAP_WIDTH / 2)
+    # The map is centred on the same point at every width, so a label kept within a phone's width of the centre, and
+    # within the map's height, is never cut off by the map's edge.
+    centre = math.radians(INITIAL_VIEW["longitude"]) * pixels, -mercator_y(INITIAL_VIEW["latitude"]) * pixels
+    edges = (
+        centre[0] - NARROW_MAP_WIDTH / 2,
+        centre[1] - MAP_HEIGHT / 2 + LABEL_GAP,
+        centre[0] + NARROW_MAP_WIDTH / 2,
+        centre[1] + MAP_HEIGHT / 2 - LABEL_GAP,
+    )
     placed, offsets = [], []
     for (x, y, radius), record in zip(stops, records, strict=True):
         half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
@@ -170,7 +175,11 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
             (
                 index
                 for index, box in enumerate(boxes)
-                if edges[0] <= box[0] and box[2] <= edges[1] and _clear(box, placed, stops)
+                if edges[0] <= box[0]
+                and edges[1] <= box[1]
+                and box[2] <= edges[2]
+                and box[3] <= edges[3]
+                and _clear(box, placed, stops)
             ),
             next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0),
         )
