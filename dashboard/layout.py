@@ -123,11 +123,6 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     )
 
 
-def markdown_text(text: str) -> str:
-    """Text shown literally in Markdown: no links, emphasis, maths, icons or HTML from the data inside it."""
-    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
-
-
 def chart(figure, key: str, **options):
     """Draw a plotly figure with its title as bold text above it, which wraps on a phone where a plotly title is cut off.
 
@@ -169,5 +164,5 @@ def chart_or_table(figure, table, key: str, *, column_config: dict | None = None
         chart(figure, key=key, **options)
     with narrow_only(key):
         if heading:
-            st.markdown(f"**{markdown_text(heading)}**")
+            st.markdown(f"**{plaintext.markdown(heading)}**")
         st.dataframe(table, hide_index=True, column_config=column_config)

@@ -1,7 +1,6 @@
 """The Leadership access page's protected tables, and pure builders for its rates, Wilson intervals, figures, tables
 and key findings."""
 
-import html
 import textwrap
 from statistics import NormalDist
 
@@ -235,13 +234,13 @@ def percent(value) -> str:
 
 
 def tick_label(name: str, width: int = 24) -> str:
-    """A name as an axis label: shown literally and wrapped at `width` characters, so a phone keeps room for the plot."""
-    return _wrap(html.escape(str(name), quote=False), width)
+    """A name as an axis label, wrapped at `width` characters so a phone keeps room for the plot (style escapes it)."""
+    return charts.wrap_label(name, width)
 
 
 def row_height(labels: pd.Series, base: int) -> int:
     """Pixels per row of a chart whose axis labels are `labels` (wrapped by tick_label), so no two labels overlap."""
-    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
     return max(base, 15 * lines + 6)
 
 

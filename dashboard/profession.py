@@ -502,7 +502,7 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
             labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
     figure = go.Figure(
         go.Bar(
-            y=ordered["region"].map(lambda text: charts.wrap_label(plot_text(text))),
+            y=ordered["region"].map(charts.wrap_label),
             x=ordered["representation_ratio"].astype(float).fillna(0),
             orientation="h",
             marker_color=[charts.DARK_PINK if is_flagged else charts.DARK_BLUE for is_flagged in flagged],
