@@ -3,6 +3,7 @@
 import zlib
 from collections.abc import Iterable, Sequence
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, exports, filters, plaintext
@@ -143,6 +144,11 @@ def wide_only(key: str):
 def narrow_only(key: str):
     """A container shown only on a phone-width screen (the sorted table that stands in for a heatmap, say)."""
     return st.container(key=f"narrow_only_{key}")
+
+
+def shown_as_zero(count) -> bool:
+    """Whether a count is a real zero: a blanked count (NA or None) may be zero or not, and must not be told apart."""
+    return count is not None and not pd.isna(count) and count == 0
 
 
 def nothing_matches(what: str) -> None:

@@ -12,7 +12,7 @@ shared = active.params()
 overview_kpis = story.overview_kpis(active)
 # Members follow some filters and workshops others: only when both are none is there nothing at all to show. A blanked
 # member count is not zero (it may or may not be), so it never stops the page.
-if overview_kpis["members"] == 0 and not overview_kpis["workshops"]:
+if layout.shown_as_zero(overview_kpis["members"]) and not overview_kpis["workshops"]:
     layout.nothing_matches("members or workshops")
 at_a_glance = story.kpi_slide(
     overview_kpis,

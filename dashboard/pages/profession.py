@@ -45,7 +45,7 @@ rollup = members.protected_rollup()
 chosen = profession.member_filters(**member_filters)
 member_count = members.or_exact(members.count(rollup, **chosen), kpis["members"])
 # Only a count shown as zero stops the page: a blanked one may be zero or not, and the page must not say which.
-if member_count == 0:
+if layout.shown_as_zero(member_count):
     layout.nothing_matches("members")
 attendee_totals = attendees.protected_totals()
 voices = profession.voices(data.query("profession_voices"), attendee_totals, rollup)

@@ -103,7 +103,7 @@ def save_first_screen(page, size: str, path: str) -> None:
         viewport = page.viewport_size
         with Image.open(screenshot(page, f"full-{name}")) as image:
             top = image.crop((0, 0, viewport["width"], min(image.height, viewport["height"] * DOCS_SCREENS[size])))
-            top.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(DOCS / name, optimize=True)
+            top.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(DOCS / name, optimize=True)
 
 
 @pytest.mark.parametrize("path", PAGES)
