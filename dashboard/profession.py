@@ -188,7 +188,7 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         members=frame["members"].astype(float).fillna(0),
         label=frame["label"].map(charts.wrap_label),
     )
-    figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
+    figure = charts.bar_figure(labelled, x="members", y="label", text="text")
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
     figure.update_xaxes(title_text="Members")
     pad_bars(figure, labelled["members"].max())

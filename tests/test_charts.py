@@ -1,9 +1,10 @@
 """Shared chart builders: titles moved out of a figure for the screen, room for labels, wrapped axis labels."""
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts
+from dashboard import charts, profession
 
 
 def titled_bar(title: str, labels: list[str]) -> go.Figure:
@@ -59,3 +60,12 @@ def test_fit_labels_ignores_labels_inside_bars_and_heatmaps():
 )
 def test_wrap_label_breaks_long_names_between_words(text, lines):
     assert charts.wrap_label(text, 20).split("\n") == lines
+
+
+def test_a_composition_bar_escapes_its_labels_once():
+    frame = pd.DataFrame(
+        {"label": ["Fisheries & Aquaculture Science Centre", "Met Office"], "members": [120, 80], "share": [0.6, 0.4]}
+    )
+    labels = list(profession.composition_bar(frame, "Who works where").data[0].y)
+    # Wrapped with Plotly's line break, the ampersand escaped once (a second pass would show "&amp;amp;" or "&lt;br&gt;").
+    assert labels == ["Met Office", "Fisheries &amp;<br>Aquaculture Science<br>Centre"]
