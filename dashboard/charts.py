@@ -100,6 +100,15 @@ def bar(
     frame: pd.DataFrame, *, x: str, y: str, title: str, text: str | None = None, colour: str = DARK_BLUE
 ) -> go.Figure:
     """A horizontal bar chart, largest at the top, with optional text labels on the bars."""
+    figure = bar_figure(frame, x=x, y=y, text=text, colour=colour)
+    return style(figure, title, height=max(260, 32 * len(frame) + 100))
+
+
+def bar_figure(frame: pd.DataFrame, *, x: str, y: str, text: str | None = None, colour: str = DARK_BLUE) -> go.Figure:
+    """The bars of `bar` before the house style, for a builder that styles the figure its own way.
+
+    Style a figure once only: style makes its text literal, and a second pass would show the first one's escapes.
+    """
     ordered = frame.iloc[::-1]
     figure = go.Figure(
         go.Bar(
@@ -115,4 +124,75 @@ def bar(
     )
     figure.update_xaxes(showgrid=True, title=None)
     figure.update_yaxes(title=None)
-    return style(figure, title, height=max(260, 32 * len(frame) + 100))
+    return figure
+
+
+# Room a title line takes at the top of a figure (the house title font and its padding), in pixels.
+TITLE_LINE_PX = 22
+# A rough width of one character of a bar label, in pixels, to keep labels outside the bars inside the figure.
+LABEL_CHAR_PX = 7.5
+
+
+def wrap_label(text: str, width: int = 20) -> str:
+    """An axis label broken into lines of about `width` characters, so a long name leaves room for the plot on a phone.
+
+    Plotly caps the margin it grows for long labels and cuts off the rest; a wrapped label fits that margin. Lines
+    are broken with a newline, which charts.style turns into Plotly's line break along with the rest of the text.
+    """
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
+def untitled(figure: go.Figure) -> go.Figure:
+    """The figure without its title, its top margin and height shrunk by the room the title took (changed in place).
+
+    On screen the title is shown above the chart as text, which wraps at any width; a plotly title never wraps.
+    """
+    text = figure.layout.title.text
+    if not text:
+        return figure
+    lines = text.count("<br>") + 1
+    top = figure.layout.margin.t if figure.layout.margin.t is not None else 60
+    # Keep room for a legend or reference-line label above the plot.
+    saved = min(top - 30, TITLE_LINE_PX * lines + 20) if top > 30 else 0
+    figure.layout.title.text = None
+    figure.layout.margin.t = top - saved
+    if figure.layout.height:
+        figure.layout.height = figure.layout.height - saved
+    return figure
+
+
+def outside_right(trace) -> bool:
+    """Whether a trace writes its text labels to the right of its bars or points, past the end of the data."""
+    if trace.type not in ("bar", "scatter"):
+        return False
+    position = trace.textposition if isinstance(trace.textposition, str) else None
+    if trace.type == "bar":
+        return trace.orientation == "h" and position == "outside"
+    return trace.type == "scatter" and "text" in (trace.mode or "") and bool(position) and position.endswith("right")
+
+
+def fit_labels(figure: go.Figure) -> go.Figure:
+    """Room in the right margin for the labels outside horizontal bars, so none is cut off on a narrow screen.
+
+    The labels have a fixed size in pixels while the plot shrinks with the screen, so the room is kept in the margin,
+    which does not shrink (changed in place).
+    """
+    longest = 0
+    for trace in figure.data:
+        if not outside_right(trace) or trace.text is None:
+            continue
+        texts = [trace.text] if isinstance(trace.text, str) else trace.text
+        longest = max([longest, *(len(str(text)) for text in texts)])
+        # A label past the axis range would be cut at the plot's edge; the margin is there to hold it.
+        trace.cliponaxis = False
+    if longest:
+        right = figure.layout.margin.r or 0
+        figure.layout.margin.r = max(right, round(LABEL_CHAR_PX * longest) + 12)
+    return figure

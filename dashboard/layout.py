@@ -1,10 +1,12 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import about, data, exports, filters, plaintext
+from dashboard import about, charts, data, exports, filters, plaintext
 from dashboard.changes import Change
 from dashboard.filters import Filters
 
@@ -20,8 +22,43 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
+# The server cannot know the screen's width, so what changes with it is said in CSS. Streamlit stacks columns below
+# 640 px; on a phone the KPI cards sit two to a row instead, and a part kept for wide or narrow screens shows only there.
+# KPI values, labels and links wrap or shrink rather than end in an ellipsis.
+# The rules are fixed text: nothing from the data goes into them.
+RESPONSIVE_CSS = """
+<style>
+[class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
+[class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+[class*="st-key-kpis_"] [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; }
+[data-testid="stPageLink"] span, label [data-testid="stMarkdownContainer"], label [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+@media (max-width: 640px) {
+  [class*="st-key-kpis_"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-kpis_"] > *:has([data-testid="stColumn"]),
+  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { display: contents !important; }
+  [class*="st-key-kpis_"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
+    min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
+  }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.3rem; }
+  /* Streamlit leaves 6rem above a page for its toolbar, which is under 4rem tall: a phone needs the room. */
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+  [class*="st-key-wide_only_"] { display: none !important; }
+}
+@media (min-width: 641px) {
+  [class*="st-key-narrow_only_"] { display: none !important; }
+}
+</style>
+"""
+
+
 def header(title: str, question: str) -> None:
     """The page title and the one line that says what the page answers."""
+    st.html(RESPONSIVE_CSS)
     st.title(plaintext.markdown(title))
     st.markdown(plaintext.markdown(question))
 
@@ -47,20 +84,23 @@ def kpi_row(
     """
     width = columns or len(values)
     changes = changes or {}
-    for start in range(0, len(values), width):
-        for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
-            change = changes.get(label)
-            if change is None:
-                column.metric(label, value, border=True)
-                continue
-            column.metric(
-                label,
-                value,
-                delta=None if change.delta is None else f"{change.delta:+,}",
-                delta_color="off",
-                delta_description=change.against,
-                border=True,
-            )
+    # A key from the labels marks the row for the phone layout above and stays unique when a page has two rows.
+    labels = "|".join(label for label, _ in values)
+    with st.container(key=f"kpis_{zlib.crc32(labels.encode()):08x}"):
+        for start in range(0, len(values), width):
+            for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
+                change = changes.get(label)
+                if change is None:
+                    column.metric(label, value, border=True)
+                    continue
+                column.metric(
+                    label,
+                    value,
+                    delta=None if change.delta is None else f"{change.delta:+,}",
+                    delta_color="off",
+                    delta_description=change.against,
+                    border=True,
+                )
 
 
 def findings(sentences: Iterable[str | None]) -> None:
@@ -118,3 +158,53 @@ def downloads(frame, title: str, active: Filters, key: str) -> None:
     """
     context = download_context(title, filters.in_words(active))
     download_buttons(frame if callable(frame) else lambda: frame, context, key)
+
+
+def chart(figure, key: str, **options):
+    """Draw a plotly figure with its title as bold text above it, which wraps on a phone where a plotly title is cut off.
+
+    The title doubles as the chart's alternative text unless `options` gives one; labels outside bars get room too.
+    """
+    heading = charts.title_text(figure)
+    if heading:
+        st.markdown(f"**{plaintext.markdown(heading)}**")
+    charts.fit_labels(charts.untitled(figure))
+    return st.plotly_chart(figure, key=key, **options)
+
+
+def wide_only(key: str):
+    """A container shown only on screens wider than a phone (a heatmap, say, whose labels need the room)."""
+    return st.container(key=f"wide_only_{key}")
+
+
+def narrow_only(key: str):
+    """A container shown only on a phone-width screen (the sorted table that stands in for a heatmap, say)."""
+    return st.container(key=f"narrow_only_{key}")
+
+
+def shown_as_zero(count) -> bool:
+    """Whether a count is a real zero: a blanked count (NA or None) may be zero or not, and must not be told apart."""
+    return count is not None and not pd.isna(count) and count == 0
+
+
+def nothing_matches(what: str) -> None:
+    """One notice at the top of the page that the filters match no `what`, then stop: no zero KPIs, empty maps or grids."""
+    st.warning(
+        f"No {what} match these filters, so there is nothing to show. Widen or reset the filters in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()
+
+
+def chart_or_table(figure, table, key: str, *, column_config: dict | None = None, **options) -> None:
+    """A chart that needs the width of a tablet or more; on a phone its title heads `table` (sorted as it should read).
+
+    Both are sent and CSS shows one, as the server cannot know the screen's width.
+    """
+    heading = charts.title_text(figure)
+    with wide_only(key):
+        chart(figure, key=key, **options)
+    with narrow_only(key):
+        if heading:
+            st.markdown(f"**{plaintext.markdown(heading)}**")
+        st.dataframe(table, hide_index=True, column_config=column_config)

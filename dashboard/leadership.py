@@ -233,15 +233,26 @@ def percent(value) -> str:
     return disclosure.SUPPRESSED if value is None or pd.isna(value) else f"{value:.0%}"
 
 
+def tick_label(name: str, width: int = 24) -> str:
+    """A name as an axis label, wrapped at `width` characters so a phone keeps room for the plot (style escapes it)."""
+    return charts.wrap_label(name, width)
+
+
+def row_height(labels: pd.Series, base: int) -> int:
+    """Pixels per row of a chart whose axis labels are `labels` (wrapped by tick_label), so no two labels overlap."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(base, 15 * lines + 6)
+
+
 def participation_title(view: pd.DataFrame, ref: dict, scheme: str) -> str:
-    """'Participation in the Future Leaders Scheme ranges from 0.4 (EA) to 5.6 (DSIT) per 100 members'."""
+    """'Participation in the Future Leaders Scheme ranges from 0.4 (Environment Agency) to 5.6 (...) per 100 members'."""
     shown = view.dropna(subset=["participation_rate"])
     if len(shown) < 2:
         return f"Participants in {scheme} per 100 members: {per_100(ref['participation_rate'])} profession-wide"
     top, bottom = shown.iloc[0], shown.iloc[-1]
     return (
-        f"Participation in {scheme} ranges from {per_100(bottom['participation_rate'])} ({bottom['department_id']}) to "
-        f"{per_100(top['participation_rate'])} ({top['department_id']}) per 100 members"
+        f"Participation in {scheme} ranges from {per_100(bottom['participation_rate'])} ({bottom['name']}) to "
+        f"{per_100(top['participation_rate'])} ({top['name']}) per 100 members"
     )
 
 
@@ -252,7 +263,7 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=shown["participation_rate"],
-            y=shown["department_id"],
+            y=shown["name"].map(tick_label),
             orientation="h",
             marker_color=charts.DARK_BLUE,
             text=[
@@ -266,13 +277,13 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
             name="Participants per 100 members",
         )
     )
-    _add_blanked(figure, hidden["department_id"])
+    _add_blanked(figure, hidden["name"].map(tick_label))
     _add_reference(figure, ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}")
-    order = [*shown["department_id"], *hidden["department_id"]]
+    order = [*shown["name"].map(tick_label), *hidden["name"].map(tick_label)]
     figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
     figure.update_xaxes(title_text="Participants per 100 members (label: rate and count)", rangemode="tozero")
     figure.update_layout(showlegend=False)
-    return titled(figure, title, height=max(300, 26 * len(view) + 120))
+    return titled(figure, title, height=max(300, row_height(pd.Series(order), 26) * len(view) + 120))
 
 
 def _add_blanked(figure: go.Figure, labels: pd.Series) -> None:
@@ -336,6 +347,7 @@ def interval_chart(
     Rows whose interval lies wholly below the profession-wide rate are drawn as pink downward triangles and say
     'below' in their label, so colour is not the only sign.
     """
+    frame = frame.assign(**{label: frame[label].map(tick_label)})
     shown = frame[frame["acceptance_rate"].notna()]
     hidden = frame[frame["acceptance_rate"].isna()]
     figure = go.Figure()
@@ -391,7 +403,7 @@ def interval_chart(
     figure.update_xaxes(title_text="Share of applications accepted", tickformat=".0%", range=[0, 1.12])
     # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
     figure.update_layout(showlegend=False)
-    return titled(figure, title, height=max(300, 28 * len(frame) + 190), width=title_width)
+    return titled(figure, title, height=max(300, row_height(frame[label], 28) * len(frame) + 190), width=title_width)
 
 
 def below_sentences(view: pd.DataFrame, ref: dict) -> list[str]:

@@ -186,13 +186,14 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         ],
         # A blanked count is drawn as an empty bar labelled [c], so the category stays on the chart.
         members=frame["members"].astype(float).fillna(0),
-        label=frame["label"],
+        label=frame["label"].map(charts.wrap_label),
     )
-    figure = charts.bar(labelled, x="members", y="label", text="text", title=title)
+    figure = charts.bar_figure(labelled, x="members", y="label", text="text")
     figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
     figure.update_xaxes(title_text="Members")
     pad_bars(figure, labelled["members"].max())
-    return titled(figure, title, height=max(260, 32 * len(frame) + 100), width=title_width)
+    lines = max((label.count("\n") + 1 for label in labelled["label"]), default=1)
+    return titled(figure, title, height=max(260, max(32, 15 * lines + 6) * len(frame) + 100), width=title_width)
 
 
 def region_bounds(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
@@ -286,7 +287,17 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
                 zmin=0,
                 zmax=float(shown["members"].max()),
                 colorscale=[[i / (len(charts.SEQUENTIAL) - 1), c] for i, c in enumerate(charts.SEQUENTIAL)],
-                colorbar={"title": {"text": "Members"}, "thickness": 14, "x": 0.98, "xanchor": "right", "len": 0.6},
+                # Under the map, not beside it: on a phone a bar at the side covered East of England.
+                colorbar={
+                    "title": {"text": "Members", "side": "top"},
+                    "orientation": "h",
+                    "thickness": 12,
+                    "len": 0.8,
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": -0.02,
+                    "yanchor": "top",
+                },
                 marker={"line": {"color": "white", "width": 1}},
                 customdata=[
                     [count_text(members), percent(share)]
@@ -336,7 +347,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
         )
     figure.update_layout(
         map={"style": "white-bg", **map_view(list(regions["category"]), boxes)},
-        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         showlegend=True,
     )
     return titled(figure, title, height=MAP_HEIGHT)
@@ -438,7 +449,7 @@ def share_bars(
     for name, column, noun, colour in reversed(series):
         figure.add_trace(
             go.Bar(
-                y=ordered[label],
+                y=ordered[label].map(charts.wrap_label),
                 x=ordered[column].astype(float).fillna(0),
                 orientation="h",
                 name=name,
@@ -491,7 +502,7 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
             labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
     figure = go.Figure(
         go.Bar(
-            y=ordered["region"],
+            y=ordered["region"].map(charts.wrap_label),
             x=ordered["representation_ratio"].astype(float).fillna(0),
             orientation="h",
             marker_color=[charts.DARK_PINK if is_flagged else charts.DARK_BLUE for is_flagged in flagged],

@@ -1,5 +1,6 @@
 """Pure builders for the Roadtrip page: the offline UK map, the timeline, the theme mix, tables and findings."""
 
+import html
 import json
 import math
 from functools import cache
@@ -25,6 +26,7 @@ WHITE = [255, 255, 255]
 ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
 LABEL_SIZE, LABEL_GAP = 15, 6
+NARROW_MAP_WIDTH = 350  # pixels: the map's width on a 390-pixel phone, less a little for the labels' outline
 # Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
 LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # The timeline at its narrowest on the page (plot area, pixels), the room above the top point, a label's character.
@@ -123,7 +125,9 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
                 "position": [float(row["longitude"]), float(row["latitude"])],
                 "colour": charts.hex_to_rgb(charts.NATION_COLOURS[row["nation"]]),
                 "radius": round(radius, 2),
-                "label": str(row["stops"]),
+                # The place without its bracketed detail ("Salisbury", not "Salisbury (Porton Down)"), to keep the
+                # crowded south west legible; the tooltip and the table give the full name.
+                "label": f"{row['stops']} {row['name'].split(' (')[0]}",
                 "stops": str(row["stops"]),
                 "dates": row["dates"],
                 "venues": row["venues"],
@@ -149,14 +153,36 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
         for record in records
     ]
+    # The map is centred on the same point at every width, so a label kept within a phone's width of the centre, and
+    # within the map's height, is never cut off by the map's edge.
+    centre = math.radians(INITIAL_VIEW["longitude"]) * pixels, -mercator_y(INITIAL_VIEW["latitude"]) * pixels
+    edges = (
+        centre[0] - NARROW_MAP_WIDTH / 2,
+        centre[1] - MAP_HEIGHT / 2 + LABEL_GAP,
+        centre[0] + NARROW_MAP_WIDTH / 2,
+        centre[1] + MAP_HEIGHT / 2 - LABEL_GAP,
+    )
     placed, offsets = [], []
     for (x, y, radius), record in zip(stops, records, strict=True):
         half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
+        # Each side at the usual gap first, then above and below one and two lines further out (the names in the
+        # south west are long and close together).
         candidates = [
             (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
-        ]
+        ] + [(0, dy * (radius + LABEL_GAP + half[1] * (1 + 2 * step))) for step in (1, 2) for dy in (-1, 1)]
         boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
-        chosen = next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
+        chosen = next(
+            (
+                index
+                for index, box in enumerate(boxes)
+                if edges[0] <= box[0]
+                and edges[1] <= box[1]
+                and box[2] <= edges[2]
+                and box[3] <= edges[3]
+                and _clear(box, placed, stops)
+            ),
+            next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0),
+        )
         placed.append(boxes[chosen])
         offsets.append([round(candidates[chosen][0]), round(candidates[chosen][1])])
     return offsets
@@ -358,10 +384,29 @@ def map_alt(locations: pd.DataFrame) -> str:
 def map_key(size_by: str = "suggestions") -> str:
     """What the map's numbers, lines, point sizes and colours mean, in words (the map has no legend of its own)."""
     return (
-        "Numbers are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
+        "Numbers before the names are the stops in date order; arrows and the light-to-dark shading of each line show the direction of "
         f"travel. Point area shows {SIZE_MEASURES[size_by].lower()}; colour shows the nation "
         "(England dark blue, Scotland turquoise, Wales dark pink, Northern Ireland orange). "
         "Outlines: Natural Earth (public domain)."
+    )
+
+
+def map_legend_html(nations: list[str] | None = None) -> str:
+    """The map's colour key as HTML: a dot in each nation's colour beside its name (only these fixed names, no data text)."""
+    swatch = (
+        '<span style="display:inline-flex;align-items:center;gap:0.35rem">'
+        '<span style="width:0.85rem;height:0.85rem;border-radius:50%;background:{colour};'
+        'border:1px solid #ffffff;outline:1px solid {colour}"></span>{name}</span>'
+    )
+    keys = "".join(
+        swatch.format(colour=colour, name=html.escape(name))
+        for name, colour in charts.NATION_COLOURS.items()
+        if nations is None or name in nations
+    )
+    return (
+        '<div aria-label="Map key: colour shows the nation" '
+        'style="display:flex;flex-wrap:wrap;gap:0.25rem 1rem;font-size:0.9rem;color:#0b0c0c">'
+        f"<strong>Key:</strong>{keys}</div>"
     )
 
 
@@ -458,7 +503,8 @@ def timeline_label_places(ordered: pd.DataFrame) -> list[str]:
             above = not above
         placed.append(boxes[above])
         places.append("top center" if above else "bottom center")
-    if places:  # the last label reads leftwards, so the plot's right edge never cuts it
+    if places:  # the first label reads rightwards and the last leftwards, so the plot's edges never cut them
+        places[0] = places[0].replace("center", "right")
         places[-1] = places[-1].replace("center", "left")
     return places
 

@@ -135,7 +135,7 @@ def leadership_slide(active: Filters) -> Slide:
         section="Leadership access",
         headline=title,
         table=table[["Department", "Participants", "Applications", "Acceptance rate (%)"]],
-        figure=leadership.interval_chart(view, "department_id", ref, title, hover="name"),
+        figure=leadership.interval_chart(view, "name", ref, title, hover="name"),
         series=Series(
             categories=tuple(ordered["department_id"]),
             values=tuple(None if pd.isna(rate) else round(100 * float(rate), 1) for rate in ordered["acceptance_rate"]),

@@ -159,3 +159,27 @@ def test_a_link_from_the_filter_widgets_opens_the_same_view(page, fixture_db, us
     for restored, original in zip(after["tables"], before["tables"], strict=True):
         pd.testing.assert_frame_equal(restored, original)
     assert after["charts"] == before["charts"]
+
+
+# Scottish Government staff working in Wales, at workshops in London held in Wales: no member and no workshop matches.
+NOTHING_MATCHES = {"nation": ["Wales"], "location": ["London"], "department": ["Scottish Government"]}
+
+
+@pytest.mark.parametrize(
+    ("page", "what"),
+    [(PAGES[0], "members or workshops"), (PAGES[1], "workshops"), (PAGES[2], "suggestions"), (PAGES[4], "members")],
+)
+def test_a_filter_that_matches_nothing_says_so_once_and_shows_no_zeros(
+    page, what, fixture_db, use_db, open_page, monkeypatch
+):
+    # With disclosure control on, no members is a blanked count like any other under 10: it may be zero or not.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    app = open_page(page, query=NOTHING_MATCHES)
+    assert not app.exception, [exception.message for exception in app.exception]
+    notices = [warning.value for warning in app.warning if "match these filters" in warning.value]
+    assert notices == [
+        f"No {what} match these filters, so there is nothing to show. Widen or reset the filters in the sidebar."
+    ]
+    assert not app.metric
+    assert not app.get("plotly_chart") and not app.get("deck_gl_json_chart")

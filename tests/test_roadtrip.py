@@ -347,7 +347,8 @@ class TestDeck:
         assert [point["colour"] for point in points] == [
             charts.hex_to_rgb(charts.NATION_COLOURS[nation]) for nation in ("England", "Scotland", "Wales")
         ]
-        assert [point["label"] for point in points] == ["1, 4", "2", "3"]
+        # The stop numbers, then the place's name, so the map reads without its tooltips.
+        assert [point["label"] for point in points] == ["1, 4 London", "2 Glasgow", "3 Cardiff"]
         london = points[0]
         assert london["position"] == [-0.1278, 51.5074]
         assert (london["venues"], london["hosts"], london["dates"]) == (
@@ -468,7 +469,7 @@ class TestLabels:
         # Salisbury (150 suggestions) and Bournemouth (136) six days later: the higher one's label above, the other below.
         by_place = dict(zip(ordered["location"], places, strict=False))
         assert by_place["Salisbury (Porton Down)"] == "top center" and by_place["Bournemouth"] == "bottom center"
-        assert places[-1].endswith("left")
+        assert places[0].endswith("right") and places[-1].endswith("left")
         figure = roadtrip.timeline_figure(stops)
         drawn = {
             text: place
@@ -481,7 +482,7 @@ class TestLabels:
     def test_a_close_pair_splits_up_and_down(self):
         _, stops = small_tour()
         pair = stops.head(2).assign(held_on=[date(2025, 3, 4), date(2025, 3, 5)], suggestions=[40, 90])
-        assert roadtrip.timeline_label_places(pair.sort_values("stop")) == ["bottom center", "top left"]
+        assert roadtrip.timeline_label_places(pair.sort_values("stop")) == ["bottom right", "top left"]
 
 
 class TestClicks:
@@ -569,6 +570,14 @@ class TestAttendees:
 
 
 class TestFiguresAndWords:
+    def test_map_key_shows_each_nation_on_the_map_in_its_colour(self):
+        key = roadtrip.map_legend_html(["Wales", "England"])
+        # The Analysis Function colours, written out here rather than read from the code under test.
+        assert "background:#12436D" in key and "England" in key
+        assert "background:#801650" in key and "Wales" in key
+        assert "Scotland" not in key and "Northern Ireland" not in key
+        assert "<script" not in key and "href" not in key
+
     def test_key_finding(self):
         locations, _ = small_tour()
         kpis = {"workshops": 4, "locations": 3, "reported_miles": 935.0}

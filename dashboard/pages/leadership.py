@@ -7,9 +7,13 @@ from dashboard import data, disclosure, filters, glossary, layout, leadership, p
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
 
-def chart(figure, key: str) -> None:
-    """Draw a figure, its title doubling as the text a screen reader announces."""
-    st.plotly_chart(figure, key=key, alt=leadership.alt_text(figure))
+def chart(figure, key: str, table=None) -> None:
+    """Draw a figure, its title doubling as the text a screen reader announces; with `table`, that on a phone instead."""
+    if table is None:
+        layout.chart(figure, key=key, alt=leadership.alt_text(figure))
+    else:
+        pinned = {table.columns[0]: st.column_config.TextColumn(pinned=True)}
+        layout.chart_or_table(figure, table, key=key, column_config=pinned, alt=leadership.alt_text(figure))
 
 
 active = filters.current()
@@ -79,6 +83,9 @@ view = leadership.department_view(
 grades = leadership.flag_below(grades, ref)
 regions = leadership.flag_below(regions, ref)
 
+# A blanked count is not zero (it is NaN here), so only a true nothing stops the page.
+if funnel["applications"] == 0:
+    layout.nothing_matches("applications")
 st.caption(disclosure.note())
 layout.kpi_row(
     [
@@ -144,8 +151,9 @@ grid = leadership.heatmap_grid(
     schemes,
     profession=(profession_schemes, profession_members) if active.department_ids else None,
 )
-chart(leadership.heatmap(grid), key="leadership_heatmap")
 heatmap_table = leadership.heatmap_table(grid)
+# A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
+chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
 with st.expander("Table: participants per 100 members by department and scheme"):
     st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
 layout.downloads(
@@ -161,7 +169,7 @@ st.caption(
     "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
 )
 chart(
-    leadership.interval_chart(view, "department_id", ref, leadership.access_title(view, ref), hover="name"),
+    leadership.interval_chart(view, "name", ref, leadership.access_title(view, ref), hover="name"),
     key="leadership_access_chart",
 )
 for sentence in leadership.below_sentences(view, ref):
@@ -172,7 +180,8 @@ layout.downloads(department_table, f"Acceptance rate by department ({choices})",
 
 st.subheader("From application to completion")
 funnel_table = leadership.funnel_table(funnel)
-chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart")
+# Two panels side by side do not fit a phone, where the stages come as a table.
+chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart", table=leadership.on_screen(funnel_table))
 st.caption(
     "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
 )

@@ -10,8 +10,13 @@ layout.header("GSE Insight", "The Government Science and Engineering profession 
 layout.filter_caption(active)
 
 shared = active.params()
+overview_kpis = story.overview_kpis(active)
+# Members follow some filters and workshops others: only when both are none is there nothing at all to show. A blanked
+# member count is not zero (it may or may not be), so it never stops the page.
+if layout.shown_as_zero(overview_kpis["members"]) and not overview_kpis["workshops"]:
+    layout.nothing_matches("members or workshops")
 at_a_glance = story.kpi_slide(
-    story.overview_kpis(active),
+    overview_kpis,
     data.query("theme_counts", **shared),
     data.query("location_suggestions", **shared),
 )
@@ -39,6 +44,8 @@ if cohort:
 changes = {label: change for label, change in changes.items() if dict(kpis).get(label) != disclosure.SUPPRESSED}
 layout.kpi_row(kpis, columns=4, changes=changes)
 st.caption(changes_over_time.caption(changes))
+# The findings come straight after the KPIs, so a phone shows them on its first screen; the notes follow.
+layout.findings(at_a_glance.notes)
 st.page_link(
     "dashboard/pages/about.py",
     label="Changes since the last import",
@@ -51,7 +58,6 @@ st.caption(
 )
 st.caption(f"**{glossary.PARTICIPANTS.word}**: {glossary.PARTICIPANTS.meaning}")
 st.caption(disclosure.note())
-layout.findings(at_a_glance.notes)
 
 st.subheader("Explore")
 for page, label, icon in [

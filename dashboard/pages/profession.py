@@ -44,6 +44,9 @@ kpis = data.query_one("profession_kpis", **member_filters)
 rollup = members.protected_rollup()
 chosen = profession.member_filters(**member_filters)
 member_count = members.or_exact(members.count(rollup, **chosen), kpis["members"])
+# Only a count shown as zero stops the page: a blanked one may be zero or not, and the page must not say which.
+if layout.shown_as_zero(member_count):
+    layout.nothing_matches("members")
 attendee_totals = attendees.protected_totals()
 voices = profession.voices(data.query("profession_voices"), attendee_totals, rollup)
 flagged = int(voices["under_represented"].fillna(False).sum())
@@ -88,7 +91,7 @@ layout.findings(
 
 def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 100) -> None:
     """One composition chart with its table and downloads underneath."""
-    st.plotly_chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
+    layout.chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
     table = profession.composition_table(frame, heading)
     with st.expander(f"Table: members by {heading.lower()}"):
         st.dataframe(profession.for_screen(table), hide_index=True)
@@ -96,10 +99,6 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
 
 
 st.header("Composition")
-if (
-    isinstance(member_count, int) and member_count == 0
-):  # only when shown: a blank count may be zero or not, and the page must not say which
-    st.info("No member matches these filters.")
 breakdown_block(
     departments,
     "Department",
@@ -122,7 +121,7 @@ st.header("Where members are")
 workshops = profession.workshop_locations(
     data.query("profession_workshop_locations", nations=active.nations or None), attendee_totals
 )
-event = st.plotly_chart(
+event = layout.chart(
     profession.members_map(
         regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
     ),
@@ -149,11 +148,11 @@ st.caption(
     f"held in. {profession.attendance_note(kpis)}"
 )
 voices_table = profession.voices_table(voices)
-st.plotly_chart(profession.voices_chart(voices), key="profession_voices_chart")
+layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
 with st.expander("Table: shares of members, attendees and suggestions"):
     shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
     st.dataframe(profession.for_screen(voices_table[shares]), hide_index=True, height="content")
-st.plotly_chart(profession.ratio_chart(voices), key="profession_ratio_chart")
+layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
 st.dataframe(profession.for_screen(voices_table), hide_index=True, height="content")
 st.caption(
     "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
@@ -170,7 +169,7 @@ if kpis["identified_suggestions"]:
         (contributor_grades, "Grade", "grade", "profession_contributor_grades"),
         (contributor_departments, "Department", "department", "profession_contributor_departments"),
     ):
-        st.plotly_chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
+        layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
         table = profession.contributor_table(frame, heading)
         with st.expander(f"Table: identified contributors by {noun}"):
             st.dataframe(profession.for_screen(table), hide_index=True)

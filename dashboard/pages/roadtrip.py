@@ -20,6 +20,8 @@ layout.header("Roadtrip", "Where did the strategy tour go, whom did we hear from
 layout.filter_caption(active, ignored=["department"])
 
 kpis = data.query_one("roadtrip_kpis", **active.params())
+if not kpis["workshops"]:
+    layout.nothing_matches("workshops")
 route = data.query_one("roadtrip_route_length", **active.params())
 stops = data.query("roadtrip_stops", **active.params())
 locations = data.query("roadtrip_locations", **active.params())
@@ -82,6 +84,7 @@ st.pydeck_chart(
     height=roadtrip.MAP_HEIGHT,
     alt=roadtrip.map_alt(locations),
 )
+st.html(roadtrip.map_legend_html(list(locations["nation"].unique())))
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):
@@ -93,9 +96,12 @@ if selected:
         f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
         f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
     )
-st.plotly_chart(roadtrip.timeline_figure(stops, selected), key="roadtrip_timeline")
+timeline = roadtrip.timeline_table(stops)
+# Fourteen labelled points need a wide screen; on a phone the timeline's finding heads its table instead.
+layout.chart_or_table(
+    roadtrip.timeline_figure(stops, selected), timeline[["Stop", "Location", "Suggestions"]], key="roadtrip_timeline"
+)
 with st.expander("Timeline as a table"):
-    timeline = roadtrip.timeline_table(stops)
     st.dataframe(timeline, hide_index=True)
     layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
 
@@ -105,7 +111,7 @@ st.subheader(f"What {plaintext.markdown(place)} told us")
 mix_column, voices_column = st.columns([3, 2])
 with mix_column:
     theme_counts = data.query("theme_counts", **focus.params())
-    st.plotly_chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
+    layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
     with st.expander("Theme mix as a table"):
         mix = roadtrip.theme_mix_table(theme_counts)
         st.dataframe(mix, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")})

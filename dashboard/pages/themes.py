@@ -31,6 +31,8 @@ by_nation = data.query("theme_by_nation", **shared)
 by_question = data.query("theme_by_question", **shared)
 
 suggestions = int(kpis["suggestions"])
+if not suggestions:
+    layout.nothing_matches("suggestions")
 layout.kpi_row(
     [
         ("Suggestions", f"{suggestions:,}"),
@@ -65,7 +67,7 @@ if not suggestions:
 
 st.subheader("Themes")
 bar_figure = theme_views.theme_bar(theme_counts)
-st.plotly_chart(
+layout.chart(
     bar_figure,
     alt=f"Bar chart of suggestions per theme. {charts.title_text(bar_figure)}. The table below has the numbers.",
     key=BAR_KEY,
@@ -104,16 +106,19 @@ for tab, frame, row, key, place, heading in breakdowns:
     with tab:
         title = theme_views.heatmap_title(frame, key, row, theme_counts, place)
         order = list(dict.fromkeys(frame[row]))
-        st.plotly_chart(
-            theme_views.share_heatmap(frame, row, title, row_order=order),
-            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
-            key=f"themes_heatmap_{place}",
-            config={"displayModeBar": False},
-        )
-        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         table = frame[[row, "label", "suggestions", "share"]].rename(
             columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
         )
+        # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
+        layout.chart_or_table(
+            theme_views.share_heatmap(frame, row, title, row_order=order),
+            table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
+            key=f"themes_heatmap_{place}",
+            column_config={"Share": st.column_config.NumberColumn(format="percent")},
+            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
+            config={"displayModeBar": False},
+        )
+        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         with st.expander(f"Table: themes by {place}"):
             st.dataframe(
                 table, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")}

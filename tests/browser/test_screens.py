@@ -1,0 +1,164 @@
+"""Every page at phone, tablet and desktop sizes: nothing wider than the screen, no chart text cut off.
+
+GSE_DOCS_SCREENSHOTS=1 also writes the top of every page on a phone (three screens) and a desktop (two) to
+docs/screenshots, as small palette PNGs.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import SCREENSHOTS, exceptions, goto, new_context, screenshot
+
+pytestmark = pytest.mark.browser
+
+SIZES = {
+    "phone": (390, 844),
+    "tablet-portrait": (768, 1024),
+    "tablet-landscape": (1024, 768),
+    "desktop": (1440, 900),
+}
+PAGES = ["/", "/roadtrip", "/themes", "/review", "/leadership", "/profession", "/data"]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each page the docs show
+
+# What does not fit, measured in the page itself. An element may run past the screen's right edge only inside a
+# box that scrolls or clips within the screen (a table's own scroller, say). Chart text (titles, value labels,
+# annotations, tick labels) must lie within its chart's SVG. Text cut short with an ellipsis counts as cut off.
+MISFITS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const describe = (el) => `${el.getAttribute('data-testid') || el.tagName.toLowerCase()}: ${
+    (el.textContent || '').trim().slice(0, 60)}`;
+  const insideScroller = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow) && up.getBoundingClientRect().right <= width + 1) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const found = {pageScroll: document.documentElement.scrollWidth - width, wide: [], chartText: [], ellipsis: []};
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    if ((box.right > width + 1 || box.width > width + 1) && !insideScroller(el)) found.wide.push(describe(el));
+    const style = getComputedStyle(el);
+    if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT'
+        && (el.textContent || '').trim()) {
+      found.ellipsis.push(describe(el));
+    }
+  }
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    const svg = chart.querySelector('svg.main-svg');
+    if (!svg || !svg.getBoundingClientRect().width) continue;
+    const edge = svg.getBoundingClientRect();
+    const texts = chart.querySelectorAll(
+      '.gtitle, .g-gtitle text, .textpoint text, text.bartext, .annotation-text, .xtick text, .ytick text'
+    );
+    for (const text of texts) {
+      const box = text.getBoundingClientRect();
+      if (!box.width) continue;
+      if (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1) {
+        found.chartText.push(`${text.textContent.slice(0, 60)} (${Math.round(box.left)} to ${Math.round(box.right)}, `
+          + `chart ${Math.round(edge.left)} to ${Math.round(edge.right)})`);
+      }
+    }
+  }
+  return found;
+}
+"""
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def sized(request, browser, app_url):
+    """A page in a browser window of one of the four sizes, shared by the pages opened in it."""
+    width, height = SIZES[request.param]
+    outside: list[str] = []
+    context = new_context(browser, app_url, outside, viewport={"width": width, "height": height})
+    try:
+        yield request.param, context.new_page()
+    finally:
+        context.close()
+    assert not outside, f"the app tried to reach outside this machine: {sorted(set(outside))}"
+
+
+def open_drawn(page, path: str) -> None:
+    """Open a page and wait until every chart on screen has drawn."""
+    goto(page, path)
+    for chart in page.locator('[data-testid="stPlotlyChart"]').filter(visible=True).all():
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
+
+
+def save_first_screen(page, size: str, path: str) -> None:
+    """The first screen as a PNG in test-artifacts, and with GSE_DOCS_SCREENSHOTS=1 a small copy in docs/screenshots."""
+    name = f"{size}-{path.strip('/') or 'overview'}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"screen-{name}"), animations="disabled")
+    if os.environ.get("GSE_DOCS_SCREENSHOTS") == "1" and size in DOCS_SCREENS:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        viewport = page.viewport_size
+        with Image.open(screenshot(page, f"full-{name}")) as image:
+            top = image.crop((0, 0, viewport["width"], min(image.height, viewport["height"] * DOCS_SCREENS[size])))
+            top.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(DOCS / name, optimize=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_the_screen(sized, path):
+    size, page = sized
+    open_drawn(page, path)
+    assert exceptions(page) == []
+    misfits = page.evaluate(MISFITS)
+    save_first_screen(page, size, path)
+    assert misfits == {"pageScroll": 0, "wide": [], "chartText": [], "ellipsis": []}, (size, path)
+
+
+def cards(page):
+    """The KPI cards' boxes, in page order."""
+    return [card.bounding_box() for card in page.locator('[data-testid="stMetric"]').all()]
+
+
+@pytest.mark.parametrize("path", ["/", "/roadtrip", "/themes", "/leadership", "/profession"])
+def test_kpis_sit_two_to_a_row_on_a_phone(sized, path):
+    size, page = sized
+    if size != "phone":
+        pytest.skip("phone layout")
+    open_drawn(page, path)
+    boxes = cards(page)
+    assert len(boxes) >= 4
+    width = page.viewport_size["width"]
+    for left, right in zip(boxes[0::2], boxes[1::2], strict=False):
+        assert abs(left["y"] - right["y"]) < 2, "the cards of a pair are side by side"
+        assert left["x"] < right["x"] and right["x"] + right["width"] <= width
+        assert left["width"] < width / 2
+
+
+def test_the_overview_findings_are_on_a_phones_first_screen(sized):
+    size, page = sized
+    if size != "phone":
+        pytest.skip("phone layout")
+    open_drawn(page, "/")
+    heading = page.get_by_role("heading", name="Key findings").bounding_box()
+    first = page.locator('[data-testid="stMain"] li').first.bounding_box()
+    assert first["y"] + first["height"] <= page.viewport_size["height"]
+    assert heading["y"] < first["y"]
+
+
+@pytest.mark.parametrize(
+    ("path", "chart_key"),
+    [("/themes", "themes_heatmap_location"), ("/leadership", "leadership_heatmap"), ("/roadtrip", "roadtrip_timeline")],
+)
+def test_a_chart_that_needs_the_width_gives_way_to_its_table_on_a_phone(sized, path, chart_key):
+    size, page = sized
+    open_drawn(page, path)
+    chart = page.locator(f".st-key-wide_only_{chart_key}")
+    table = page.locator(f".st-key-narrow_only_{chart_key}")
+    if size == "phone":
+        assert not chart.is_visible()
+        assert table.locator('[data-testid="stDataFrame"]').is_visible()
+    else:
+        assert chart.locator('[data-testid="stPlotlyChart"]').is_visible()
+        assert not table.is_visible()
