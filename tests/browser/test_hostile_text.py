@@ -103,8 +103,9 @@ def assert_text_only(page, view: str) -> None:
         chart.locator("svg.main-svg").first.wait_for(state="attached")
     offenders = page.evaluate(OUTSIDE_REFERENCES)
     assert offenders == [], f"{view}: {offenders}"
-    # The Data page shows counts and the import history, no data text.
-    if view != "/data":
+    # The Data page shows counts and the import history, no data text; About this data, after a single build, has no
+    # changes since an import to list by department or theme, so it names none.
+    if view not in ("/data", "/about"):
         assert "evil.example" in page.inner_text("body"), f"{view} showed no hostile text, so it checked nothing"
 
 
