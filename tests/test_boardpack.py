@@ -99,7 +99,7 @@ def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_cs
     assert picture.image.content_type == "image/png" and picture.height > Inches(4)
     description = picture._element.nvPicPr.cNvPr.get("descr")
     assert description.startswith("Map of the UK with 12 tour locations, numbered in date order from York")
-    assert any(text.startswith("Numbers are the stops in date order") for text in _texts(roadtrip_slide))
+    assert any(text.startswith("Numbers before the names are the stops in date order") for text in _texts(roadtrip_slide))
     stops = _only_table(sections["ROADTRIP: TABLE"][0])
     header = [cell.text for cell in stops.rows[0].cells]
     miles_column = header.index("Miles travelled (reported)")
@@ -315,7 +315,7 @@ def test_report_shows_the_map_as_a_described_picture(bundled_db, use_db, monkeyp
     picture = Image.open(BytesIO(base64.b64decode(found[0])))
     assert picture.format == "PNG" and picture.height == 2 * report.MAP_HEIGHT
     assert found[1].startswith("Map of the UK with 12 tour locations")
-    assert "Numbers are the stops in date order" in html
+    assert "Numbers before the names are the stops in date order" in html
 
 
 def test_a_pack_for_any_one_department_builds_and_shows_no_small_count(bundled_db, bundled_csvs, use_db, monkeypatch):

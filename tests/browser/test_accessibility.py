@@ -129,7 +129,11 @@ CHARTS_AND_TABLES = """
   '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], [data-testid="stDataFrame"], ' +
   '[data-testid="stTable"], [data-testid="stMarkdownContainer"] table'
 )].map((element) => {
-  const title = element.querySelector(".gtitle");
+  // A chart's title is the bold line drawn just above it (layout.chart), or one inside the figure.
+  const container = element.closest('[data-testid="stElementContainer"]');
+  const above = container && container.previousElementSibling;
+  const title = (above && above.querySelector('[data-testid="stMarkdownContainer"] strong'))
+    || element.querySelector(".gtitle");
   const kind = element.matches('[data-testid="stPlotlyChart"]') ? "chart"
     : element.matches('[data-testid="stDeckGlJsonChart"]') ? "map" : "table";
   return {kind, title: title ? title.textContent.trim() : ""};
