@@ -31,6 +31,10 @@ RESPONSIVE_CSS = """
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
 [class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
 [class*="st-key-kpis_"] [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; }
+[class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"],
+[class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 [data-testid="stPageLink"] span, label [data-testid="stMarkdownContainer"], label [data-testid="stMarkdownContainer"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
@@ -42,11 +46,17 @@ RESPONSIVE_CSS = """
     flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
   }
-  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.3rem 0.5rem; }
   [class*="st-key-kpis_"] [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
-  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.3rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.2rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetricDelta"] { font-size: 0.75rem; }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"] { font-size: 0.7rem; }
   /* Streamlit leaves 6rem above a page for its toolbar, which is under 4rem tall: a phone needs the room. */
-  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
+  /* A smaller title and tighter KPI cards keep the first finding on a phone's first screen. */
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-top: 0; }
+  [class*="st-key-kpis_"] [data-testid="stMetric"] { gap: 0; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.75rem; }
   [class*="st-key-wide_only_"] { display: none !important; }
 }
 @media (min-width: 641px) {
@@ -129,16 +139,14 @@ def download_context(title: str, filters_text: str) -> exports.Context:
 def download_buttons(table, context: exports.Context, key: str, label: str = "") -> None:
     """CSV, XLSX and ODS buttons for a table: a DataFrame is written now, a function that returns one only on a click."""
     stem = context.file_stem()
-    for column, (kind, writer, mime) in zip(
-        st.columns(3),
-        [
-            ("CSV", exports.to_csv, "text/csv"),
-            ("XLSX", exports.to_xlsx, exports.XLSX_TYPE),
-            ("ODS", exports.to_ods, exports.ODS_TYPE),
-        ],
-        strict=True,
+    # A row that wraps, not three columns: a column narrower than its label cuts the label short on a tablet.
+    row = st.container(horizontal=True, wrap=True)
+    for kind, writer, mime in (
+        ("CSV", exports.to_csv, "text/csv"),
+        ("XLSX", exports.to_xlsx, exports.XLSX_TYPE),
+        ("ODS", exports.to_ods, exports.ODS_TYPE),
     ):
-        column.download_button(
+        row.download_button(
             f"Download {label} ({kind})" if label else f"Download {kind}",
             data.deferred(lambda writer=writer: writer(table(), context))
             if callable(table)

@@ -99,7 +99,9 @@ def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_cs
     assert picture.image.content_type == "image/png" and picture.height > Inches(4)
     description = picture._element.nvPicPr.cNvPr.get("descr")
     assert description.startswith("Map of the UK with 12 tour locations, numbered in date order from York")
-    assert any(text.startswith("Numbers before the names are the stops in date order") for text in _texts(roadtrip_slide))
+    assert any(
+        text.startswith("Numbers before the names are the stops in date order") for text in _texts(roadtrip_slide)
+    )
     stops = _only_table(sections["ROADTRIP: TABLE"][0])
     header = [cell.text for cell in stops.rows[0].cells]
     miles_column = header.index("Miles travelled (reported)")

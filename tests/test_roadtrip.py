@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import attendees, charts, data, disclosure, roadtrip
+from dashboard import attendees, charts, config, data, disclosure, roadtrip
 from dashboard.disclosure import TOTAL
 from dashboard.filters import Filters
 
@@ -751,3 +751,15 @@ def test_page_shows_the_attendees_protected_once_for_every_page(bundled_db, use_
     assert metrics(app)["Attendees"] == "174"  # Scotland's 75 and Wales's 99, both shown on the Profession page
     app.multiselect(key="nation").set_value(["Northern Ireland"]).run()
     assert metrics(app)["Attendees"] == "[c]"
+
+
+def test_the_roadtrip_pages_map_key_is_the_builders_for_every_nation():
+    import ast
+
+    page = ast.parse((config.ROOT / "dashboard" / "pages" / "roadtrip.py").read_text())
+    (constant,) = [
+        node.value.value
+        for node in page.body
+        if isinstance(node, ast.Assign) and [ast.unparse(target) for target in node.targets] == ["MAP_LEGEND"]
+    ]
+    assert constant == roadtrip.map_legend_html()

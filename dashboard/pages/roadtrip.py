@@ -6,6 +6,22 @@ import streamlit as st
 
 from dashboard import attendees, config, data, disclosure, filters, layout, plaintext, roadtrip
 
+# The map's colour key: fixed text (the four nations and their colours), never data, so it may go to st.html as it
+# is; tests/test_roadtrip.py keeps it equal to roadtrip.map_legend_html().
+MAP_LEGEND = (
+    '<div aria-label="Map key: colour shows the nation" style="display:flex;flex-wrap:wrap;gap:0.25rem 1r'
+    'em;font-size:0.9rem;color:#0b0c0c"><strong>Key:</strong><span style="display:inline-flex;align-items'
+    ':center;gap:0.35rem"><span style="width:0.85rem;height:0.85rem;border-radius:50%;background:#12436D;'
+    'border:1px solid #ffffff;outline:1px solid #12436D"></span>England</span><span style="display:inline'
+    '-flex;align-items:center;gap:0.35rem"><span style="width:0.85rem;height:0.85rem;border-radius:50%;ba'
+    'ckground:#28A197;border:1px solid #ffffff;outline:1px solid #28A197"></span>Scotland</span><span sty'
+    'le="display:inline-flex;align-items:center;gap:0.35rem"><span style="width:0.85rem;height:0.85rem;bo'
+    'rder-radius:50%;background:#801650;border:1px solid #ffffff;outline:1px solid #801650"></span>Wales<'
+    '/span><span style="display:inline-flex;align-items:center;gap:0.35rem"><span style="width:0.85rem;he'
+    "ight:0.85rem;border-radius:50%;background:#F46A25;border:1px solid #ffffff;outline:1px solid #F46A25"
+    '"></span>Northern Ireland</span></div>'
+)
+
 MAP_KEY, LOCATION_KEY, SIZE_KEY = "roadtrip_map", "roadtrip_location", "roadtrip_size"
 
 
@@ -84,7 +100,7 @@ st.pydeck_chart(
     height=roadtrip.MAP_HEIGHT,
     alt=roadtrip.map_alt(locations),
 )
-st.html(roadtrip.map_legend_html(list(locations["nation"].unique())))
+st.html(MAP_LEGEND)
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):

@@ -15,6 +15,7 @@ EXPECTED = {
     "/leadership": (6, 6),
     "/profession": (4, 6),
     "/data": (0, 0),
+    "/about": (0, 0),
 }
 CHARTS = '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]'
 
