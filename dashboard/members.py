@@ -8,24 +8,10 @@ import streamlit as st
 
 from dashboard import data, disclosure
 from dashboard.disclosure import TOTAL
+from dashboard.ingest_checks import GRADES, REGIONS  # the contract's lists, in the order pages show them
 
-GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = ("science", "engineering", "both", "interest")
 NATION_OF = {"Wales": "Wales", "Scotland": "Scotland", "Northern Ireland": "Northern Ireland"}  # else England
-REGIONS = (
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-    "Wales",
-    "Scotland",
-    "Northern Ireland",
-)
 LONDON, REST_OF_UK = "London", "Rest of the UK"
 REST_REGIONS = frozenset(REGIONS) - {LONDON}
 # The member_rollup tables: each is department x category with row and column totals. They share their department
