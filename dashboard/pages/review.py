@@ -121,14 +121,13 @@ if conflict:
         keep.button("Keep theirs", key="review_keep_theirs", on_click=keep_theirs)
         replace.button("Replace with mine", key="review_replace", on_click=replace_theirs, args=(conflict,))
 
-queue_names = {value: name for value, name in views.QUEUE_NAMES.items()}
 workshop_choices = theme_views.workshop_labels(data.query("suggestion_workshops")).set_index("workshop_id")["label"]
 question_choices = data.query("suggestion_questions")["question"]
 layout.link_notices(
     {
         THEMES: labels,
         LOCATIONS: location_choices,
-        QUEUES: queue_names.values(),
+        QUEUES: views.QUEUE_NAMES.values(),
         WORKSHOPS: workshop_choices,
         QUESTIONS: question_choices,
     }
@@ -158,7 +157,12 @@ chosen_questions = middle.multiselect(
     "Questions", question_choices, key=QUESTIONS, bind="query-params", placeholder="All questions"
 )
 chosen_queues = right.pills(
-    "Show", list(queue_names), format_func=queue_names.get, selection_mode="multi", key=QUEUES, bind="query-params"
+    "Show",
+    list(views.QUEUE_NAMES),
+    format_func=views.QUEUE_NAMES.get,
+    selection_mode="multi",
+    key=QUEUES,
+    bind="query-params",
 )
 queue_filter = {
     **review_parameters,
