@@ -12,7 +12,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard import disclosure
+from dashboard import disclosure, ods
 
 # OWASP CSV injection: a cell starting with one of these is taken by Excel as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +29,7 @@ SHARE_WORDS = ("share", "proportion")
 DATA_SHEET = "Data"
 COVER_SHEET = "Cover"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_TYPE = ods.MIME
 MAX_COLUMN_WIDTH = 60
 
 
@@ -215,15 +215,4 @@ def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
 
 def to_ods(frame: pd.DataFrame, context: Context) -> bytes:
     """An OpenDocument spreadsheet with the same two sheets as the XLSX (the table first, frozen header, then the cover)."""
-    rows = sheet_rows(frame)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="odf") as writer:
-        # pandas writes a str cell as an ODF string cell, never a formula; the apostrophes match the XLSX anyway.
-        pd.DataFrame(rows[1:], columns=range(len(rows[0]))).to_excel(
-            writer, sheet_name=DATA_SHEET, index=False, header=rows[0] or False, freeze_panes=(1, 0)
-        )
-        cover = cover_rows(context)
-        pd.DataFrame(cover[1:], columns=[0, 1]).to_excel(
-            writer, sheet_name=COVER_SHEET, index=False, header=[cover[0][0], ""]
-        )
-    return buffer.getvalue()
+    return ods.workbook([(DATA_SHEET, sheet_rows(frame)), (COVER_SHEET, cover_rows(context))], frozen_header=(DATA_SHEET,))

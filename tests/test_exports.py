@@ -3,11 +3,14 @@
 import csv
 import io
 import re
+import zipfile
 from datetime import date
 
 import openpyxl
 import pandas as pd
 import pytest
+from odf.config import ConfigItem, ConfigItemMapEntry
+from odf.opendocument import load as load_ods
 
 from dashboard import config, exports, theme_views
 
@@ -283,3 +286,27 @@ def test_no_download_has_an_unrounded_number(offered_downloads):
     for key, (frame, context) in offered_downloads.items():
         text = exports.to_csv(frame, context).decode("utf-8-sig")
         assert not long_decimal.search(text), (key, long_decimal.search(text))
+
+
+def test_the_ods_keeps_every_cell_as_written_and_freezes_the_header_row():
+    # Read back with odfpy, a reader independent of the writer. A writer that collapsed spaces, dropped a line of a
+    # two-line cell, stored numbers as text or froze column A instead of row 1 (as pandas' odf writer does) fails.
+    text = "  two leading, two  inside,\nand a second line "
+    frame = pd.DataFrame({"Suggestion": [text, "=1+1"], "Suggestions": [12, 3], "Share": [0.25, 0.5]})
+    data = exports.to_ods(frame, exports.Context(title="Themes", filters="None.", data_date=DATA_DATE))
+    read = pd.read_excel(io.BytesIO(data), sheet_name="Data")
+    assert read["Suggestion"].tolist() == [text, "'=1+1"]
+    assert read["Suggestions"].tolist() == [12, 3] and read["Share"].tolist() == [0.25, 0.5]
+    assert read["Suggestions"].dtype.kind in "if", "numbers are numbers, not text"
+    # pandas' reader drops tabs, so read the one tab the way ODF writes it (a literal tab would collapse to a space).
+    tabbed = exports.to_ods(pd.DataFrame({"a": ["x\ty"]}), exports.Context(title="T", filters="", data_date=DATA_DATE))
+    assert "x<text:tab/>y" in zipfile.ZipFile(io.BytesIO(tabbed)).read("content.xml").decode()
+    document = load_ods(io.BytesIO(data))
+    settings = {
+        (entry.getAttribute("name"), item.getAttribute("name")): str(item)
+        for entry in document.settings.getElementsByType(ConfigItemMapEntry)
+        for item in entry.getElementsByType(ConfigItem)
+    }
+    assert settings[("Data", "VerticalSplitMode")] == "2" and settings[("Data", "VerticalSplitPosition")] == "1"
+    assert settings.get(("Data", "HorizontalSplitMode"), "0") == "0", "no column is frozen"
+    assert ("Cover", "VerticalSplitMode") not in settings
