@@ -215,4 +215,6 @@ def to_xlsx(frame: pd.DataFrame, context: Context) -> bytes:
 
 def to_ods(frame: pd.DataFrame, context: Context) -> bytes:
     """An OpenDocument spreadsheet with the same two sheets as the XLSX (the table first, frozen header, then the cover)."""
-    return ods.workbook([(DATA_SHEET, sheet_rows(frame)), (COVER_SHEET, cover_rows(context))], frozen_header=(DATA_SHEET,))
+    return ods.workbook(
+        [(DATA_SHEET, sheet_rows(frame)), (COVER_SHEET, cover_rows(context))], frozen_header=(DATA_SHEET,)
+    )
