@@ -86,6 +86,31 @@ def test_word_piece_counts_equal_countvectorizer_counts(bundled_model):
         counts.transform("one string")
 
 
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_word_piece_counts_fit_equals_countvectorizer_fit(bundled_db, min_df):
+    tagged, _taxonomy = themes.training_data(bundled_db)
+    # Repeated texts and odd ones: the document frequencies that min_df prunes by count each text once.
+    texts = [*tagged["text"][:300], *tagged["text"][:50], *ODD_TEXTS, *ODD_TEXTS]
+    options = {"preprocessor": themes.normalise, "analyzer": "char_wb", "ngram_range": (2, 5), "min_df": min_df}
+    fast = themes.WordPieceCounts(**options)
+    reference = CountVectorizer(**options)
+    fast_counts, reference_counts = fast.fit_transform(texts), reference.fit_transform(texts)
+    assert fast.vocabulary_ == reference.vocabulary_
+    assert fast_counts.shape == reference_counts.shape
+    assert (fast_counts != reference_counts).nnz == 0
+    assert (themes.WordPieceCounts(**options).fit(texts).transform(texts) != reference_counts).nnz == 0
+
+
+def test_repeated_texts_get_the_same_theme_and_probability(bundled_model):
+    model, _taxonomy = bundled_model
+    texts = ["Fund my chartership fees", "A mentor outside my line management chain", "Fund my chartership fees"]
+    theme_ids, probabilities = themes.predict_ranked(model, texts, top=3)
+    alone_ids, alone_probabilities = themes.predict_ranked(model, texts[1:2], top=3)
+    assert list(theme_ids[0]) == list(theme_ids[2]) and list(theme_ids[1]) == list(alone_ids[0])
+    assert np.array_equal(probabilities[0], probabilities[2]) and np.allclose(probabilities[1], alone_probabilities[0])
+    assert theme_ids[0][0] == "cpd" and theme_ids[1][0] == "mentoring"
+
+
 def test_character_features_equal_tfidfvectorizer(bundled_db):
     tagged, taxonomy = themes.training_data(bundled_db)
     texts = [*tagged["text"], *themes.taxonomy_rows(taxonomy)[0]]
