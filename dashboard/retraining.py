@@ -110,22 +110,26 @@ def missing_examples(training: pd.DataFrame, taxonomy: pd.DataFrame) -> list[str
 
 
 def compared_scores(
-    training: pd.DataFrame, previous_ids: set[str], taxonomy: pd.DataFrame, folds: int = themes.FOLDS
+    training: pd.DataFrame,
+    previous_ids: set[str],
+    taxonomy: pd.DataFrame,
+    folds: int = themes.FOLDS,
+    features=None,
 ) -> tuple[float, float]:
     """Cross-validated macro-F1 of the previous model's training and of the new one, on the same folds.
 
     Each fold's test suggestions are scored by a model that learnt from the other folds: 'before' from those among the
     suggestions the previous model learnt from, 'after' from all of them. For speed the features (TF-IDF, which sees
     no themes) are fitted once on every text and the SVM is not calibrated: calibration sets the probabilities, and
-    hardly ever the chosen theme.
+    hardly ever the chosen theme. `features`, already fitted on these texts (the new model's), saves fitting them again.
     """
     from sklearn.metrics import f1_score
     from sklearn.svm import LinearSVC
 
     extra_texts, extra_labels = themes.taxonomy_rows(taxonomy)
-    features = themes.make_model().steps[0][1]
     with themes.one_blas_thread():
-        matrix = features.fit_transform(list(training["text"]) + extra_texts)
+        texts = list(training["text"]) + extra_texts
+        matrix = themes.make_model().steps[0][1].fit_transform(texts) if features is None else features.transform(texts)
         rows, extra = matrix[: len(training)], matrix[len(training) :]
         labels = training["theme_id"].to_numpy()
         fold = themes.fold_numbers(training, folds)
@@ -134,6 +138,10 @@ def compared_scores(
         for number in range(folds):
             test = fold == number
             for name, learn in (("before", ~test & was_known), ("after", ~test)):
+                if name == "after" and was_known.all():
+                    # Nothing new since the previous model (no review decisions): the same fit, so the same answers.
+                    predicted["after"][test] = predicted["before"][test]
+                    continue
                 model = LinearSVC(C=0.5, random_state=themes.SEED)
                 model.fit(_stack(rows[learn], extra), np.concatenate([labels[learn], extra_labels]))
                 predicted[name][test] = model.predict(rows[test])
@@ -175,8 +183,11 @@ def retrain(db: Path, *, by: str, store_path: Path | None = None, folds: int = t
         previous_ids = _training_ids(previous, tables, store_path)
         # Stratified folds need a theme with at least as many suggestions as folds: a small import gets fewer.
         folds = min(folds, int(training["theme_id"].value_counts().max()))
-        before, after = compared_scores(training, previous_ids, taxonomy, folds) if folds >= 2 else (None, None)
         model = themes.train(training["text"], training["theme_id"], taxonomy)
+        # The new model's TF-IDF was fitted on these same texts (merged where identical): scoring reuses it.
+        before, after = (
+            compared_scores(training, previous_ids, taxonomy, folds, features=model[0]) if folds >= 2 else (None, None)
+        )
         made_at = datetime.now(UTC).replace(tzinfo=None)
         payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         version = f"retrain-{made_at:%Y%m%d-%H%M%S}-{hashlib.sha256(payload).hexdigest()[:6]}"
