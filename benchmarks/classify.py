@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(
         summary(
-            f"train on {len(tagged):,} hand-tagged suggestions + {len(frames['themes'])} theme descriptions", training
+            f"train on {len(tagged):,} hand-tagged suggestions + the {len(frames['themes'])} themes' descriptions and seeds",
+            training,
         )
     )
     model = themes.train(tagged["text"], tagged["theme_id"], frames["themes"])
