@@ -3,6 +3,7 @@
 import io
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -272,3 +273,19 @@ def test_cross_validation_keeps_identical_texts_in_one_fold(fixture_csvs):
     assert len(results) == len(tagged)
     assert results["confidence"].between(0, 1).all()
     assert set(results["predicted"]) <= set(fixture_csvs["themes"]["theme_id"])
+
+
+def test_benchmark_varies_each_text_by_one_word_out_and_one_in():
+    from benchmarks import classify as classify_benchmark
+
+    texts = pd.Series(["more mentoring for new starters please", "more mentoring for new starters please", "pay us"])
+    varied = classify_benchmark.distinct_texts(texts, seed=3)
+    assert varied == classify_benchmark.distinct_texts(texts, seed=3)
+    assert len(varied) == 3 and varied[0] != varied[1]
+    vocabulary = {"more", "mentoring", "for", "new", "starters", "please", "pay", "us"}
+    for original, new in zip(texts, varied, strict=True):
+        before, after = original.split(), new.split()
+        # Four or more words lose one and gain one; shorter texts only gain one.
+        assert len(after) == (len(before) if len(before) >= 4 else len(before) + 1)
+        assert set(after) <= vocabulary
+        assert (Counter(before) - Counter(after)).total() <= 1 and (Counter(after) - Counter(before)).total() <= 1
