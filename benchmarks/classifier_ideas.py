@@ -7,6 +7,7 @@ model only) and on tests/data/heldout_suggestions.csv, the older held-out set, a
 """
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 
@@ -62,6 +63,23 @@ def svm(c: float = 0.5, class_weight=None, folds: int = 5):
 
 def training_rows(tagged: pd.DataFrame, taxonomy: pd.DataFrame, seeds: str = "none", taxonomy_copies: int = 1):
     """The training texts and labels: hand-tagged suggestions, the taxonomy rows, and seed phrases if asked for."""
+    texts, labels = _training_rows(tagged, taxonomy, seeds, taxonomy_copies)
+    if seeds == "rows x3":
+        seed_frame = pd.read_csv(config.ROOT / "dashboard" / "theme_seeds.csv")
+        texts += list(seed_frame["phrase"]) * 2
+        labels += list(seed_frame["theme_id"]) * 2
+    if seeds == "rows + description items":
+        # Each comma- or "and"-separated item of a theme's description as a row of its own.
+        for theme_id, description in zip(taxonomy["theme_id"], taxonomy["description"], strict=True):
+            for item in re.split(r",| and ", description.rstrip(".")):
+                if item.strip():
+                    texts.append(item.strip())
+                    labels.append(theme_id)
+    return texts, labels
+
+
+def _training_rows(tagged: pd.DataFrame, taxonomy: pd.DataFrame, seeds: str, taxonomy_copies: int):
+    """The training texts and labels: hand-tagged suggestions, the taxonomy rows, and seed phrases if asked for."""
     texts, labels = list(tagged["text"]), list(tagged["theme_id"])
     # The label and description alone: themes.taxonomy_rows adds the seed phrases now, which is one of the ideas here.
     extra_texts, extra_labels = list(taxonomy["label"] + ". " + taxonomy["description"]), list(taxonomy["theme_id"])
@@ -69,7 +87,7 @@ def training_rows(tagged: pd.DataFrame, taxonomy: pd.DataFrame, seeds: str = "no
     labels += extra_labels * taxonomy_copies
     if seeds != "none":
         seed_frame = pd.read_csv(config.ROOT / "dashboard" / "theme_seeds.csv")
-        if seeds == "rows":
+        if seeds != "joined":
             texts += list(seed_frame["phrase"])
             labels += list(seed_frame["theme_id"])
         else:
@@ -125,6 +143,8 @@ IDEAS: dict[str, Callable] = {
         seeds="rows", stop_words="english", model=lambda: svm(folds=3)
     ),
     "seeds rows + stop words + chars capped at 20,000": idea(seeds="rows", stop_words="english", max_chars=20_000),
+    "seeds rows x3 + stop words": idea(seeds="rows x3", stop_words="english"),
+    "seeds rows + description items + stop words": idea(seeds="rows + description items", stop_words="english"),
 }
 
 
