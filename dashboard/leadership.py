@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import charts, data, disclosure, members
+from dashboard import charts, data, disclosure, findings, members
 from dashboard.disclosure import TOTAL
 
 CONFIDENCE = 0.95
@@ -329,14 +329,27 @@ def titled(figure: go.Figure, title: str, *, height: int, width: int = 90, top: 
 
 
 def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> str:
-    """'2 departments have acceptance rates clearly below the profession-wide 55%' (or none)."""
+    """'2 departments have acceptance rates clearly below the profession-wide 55%' (or none, or too few to show)."""
     below = int(view["below"].sum())
     rate = percent(ref["acceptance_rate"])
+    shown = int(view["acceptance_rate"].notna().sum())
+    if not shown:  # every rate is suppressed: no finding can be read from them
+        return too_small_to_show(view, label)
     if below == 0:
+        if shown < len(view):
+            return f"None of the {findings.plural(shown, label)} large enough to show is clearly below the profession-wide {rate}"
         return f"No {label}'s acceptance rate is clearly below the profession-wide {rate}"
-    noun = label if below == 1 else f"{label}s"
     verb = "has an acceptance rate" if below == 1 else "have acceptance rates"
-    return f"{below} {noun} {verb} clearly below the profession-wide {rate}"
+    return f"{findings.plural(below, label)} {verb} clearly below the profession-wide {rate}"
+
+
+def too_small_to_show(view: pd.DataFrame, label: str = "department") -> str:
+    """'The numbers for the Met Office are too small to show an acceptance rate' (for a blanked view)."""
+    if len(view) == 1 and label == "department":
+        return f"The numbers for {view['name'].iloc[0]} are too small to show an acceptance rate"
+    if view.empty:
+        return f"No {label} matches the filters"
+    return f"The numbers for the chosen {label}s are too small to show an acceptance rate"
 
 
 def interval_chart(
@@ -475,7 +488,7 @@ def funnel_title(funnel: dict, scheme: str) -> str:
     applied, places, completed = (funnel.get(key) for key in ("applications", "places", "completed"))
     if _blank(applied) or not applied:
         return f"Applications to {scheme}: too few to show"
-    text = f"Of {int(applied):,} applications to {scheme}"
+    text = f"Of {findings.plural(int(applied), 'application')} to {scheme}"
     if _blank(places):
         return text + ", the number accepted is too small to show"
     text += f", {places / applied:.0%} were accepted"
@@ -499,22 +512,12 @@ def cohort_frame(cohorts: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_title(cohorts: pd.DataFrame, scheme: str) -> str:
-    """'Applications to the Future Leaders Scheme rose from 95 in 2021 to 120 in 2025'."""
+    """'Applications to all schemes rose from 459 in 2021 to a peak of 530 in 2023, then fell to 488 in 2025'."""
     shown = cohorts.dropna(subset=["applications"])
     if len(shown) < 2:
         return f"Applications to {scheme} by cohort year"
-    first, last = shown.iloc[0], shown.iloc[-1]
-    change = (
-        "rose"
-        if last["applications"] > first["applications"]
-        else "fell"
-        if last["applications"] < first["applications"]
-        else "held"
-    )
-    return (
-        f"Applications to {scheme} {change} from {int(first['applications']):,} in {int(first['cohort_year'])} "
-        f"to {int(last['applications']):,} in {int(last['cohort_year'])}"
-    )
+    years = shown.assign(cohort_year=shown["cohort_year"].astype(int))
+    return f"Applications to {scheme} {findings.trend(years, 'applications', 'cohort_year')}"
 
 
 def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
@@ -567,7 +570,8 @@ def awaiting_sentence(funnel: dict, cohorts: pd.DataFrame) -> str | None:
     years = [int(year) for year in shown.loc[shown["awaiting"] > 0, "cohort_year"]]
     where = f" (to the {years[0]} cohort)" if len(years) == 1 and shown["awaiting"].sum() == awaiting else ""
     return (
-        f"{int(awaiting):,} applications still await a decision{where}: they count as applications but not yet as "
+        f"{findings.plural(int(awaiting), 'application')} still {'awaits' if awaiting == 1 else 'await'} a decision"
+        f"{where}: they count as applications but not yet as "
         "acceptances, so recent acceptance rates will rise."
     )
 
@@ -825,10 +829,13 @@ def _shown(table: pd.DataFrame, rates: dict[str, str]) -> pd.DataFrame:
 
 
 def participation_sentence(view: pd.DataFrame, chosen: dict, scheme: str, scope: str = "the profession") -> str | None:
-    """'Across the profession, 11.9 in every 100 members took part in all schemes; DSIT had the most (21.6).'"""
+    """'Across the profession, there were 11.9 participants per 100 members in all schemes together; DSIT had the most
+    (21.6) and EA the fewest (3.2).'"""
     if chosen["participation_rate"] is None:
         return None
-    text = f"Across {scope}, {per_100(chosen['participation_rate'])} in every 100 members took part in {scheme}"
+    # "took part in all schemes" would read as "took part in every scheme": say what the rate counts.
+    where = "all schemes together" if scheme == "all schemes" else scheme
+    text = f"Across {scope}, there were {per_100(chosen['participation_rate'])} participants per 100 members in {where}"
     shown = view.dropna(subset=["participation_rate"])
     if len(shown) >= 2:
         top, bottom = shown.iloc[0], shown.iloc[-1]
@@ -840,12 +847,22 @@ def participation_sentence(view: pd.DataFrame, chosen: dict, scheme: str, scope:
 
 
 def access_sentence(view: pd.DataFrame, ref: dict) -> str | None:
-    """'Environment Agency and Ministry of Defence are accepted clearly less often than the profession (55%).'"""
+    """'Environment Agency and Ministry of Defence have acceptance rates clearly below the profession-wide 55%.'"""
     if ref["acceptance_rate"] is None:
         return None
+    shown = view[view["acceptance_rate"].notna()]
+    if shown.empty:  # a finding read from blanks would be no finding: say why there is none
+        return too_small_to_show(view) + "."
     below = view[view["below"]].sort_values("upper")
     rate = percent(ref["acceptance_rate"])
     if below.empty:
+        if len(shown) < len(view):
+            return (
+                f"None of the {findings.plural(len(shown), 'department')} with numbers large enough to show has "
+                f"applications accepted clearly less often than the profession-wide {rate}; "
+                f"{findings.plural(len(view) - len(shown), 'department')} "
+                f"{'has' if len(view) - len(shown) == 1 else 'have'} numbers too small to show."
+            )
         return f"No department's applications are accepted clearly less often than the profession-wide {rate}."
     names = list(below["name"])
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -863,7 +880,7 @@ def hidden_sentence(view: pd.DataFrame) -> str | None:
 
 
 def trend_sentence(cohorts: pd.DataFrame, scheme: str) -> str | None:
-    """'Applications to all schemes rose from 402 in 2021 to 515 in 2025.'"""
+    """'Applications to all schemes rose from 459 in 2021 to a peak of 530 in 2023, then fell to 488 in 2025.'"""
     if cohorts.dropna(subset=["applications"]).shape[0] < 2:
         return None
     return trend_title(cohorts, scheme) + "."

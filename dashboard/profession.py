@@ -9,7 +9,7 @@ from numbers import Number
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import attendees, charts, config, disclosure, members, plaintext
+from dashboard import attendees, charts, config, disclosure, findings, members, plaintext
 
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 BACKGROUNDS = {"science": "Science", "engineering": "Engineering", "both": "Both", "interest": "Interest"}
@@ -484,10 +484,17 @@ def voices_chart(frame: pd.DataFrame) -> go.Figure:
     return share_bars(ordered, "region", series, voices_title(frame), bar_height=60)
 
 
+def _regions(count: int, verb: bool = True) -> str:
+    """'12 regions and nations are' or '1 region or nation is' (the verb agreeing with the count), or without it."""
+    if count == 1:
+        return "1 region or nation is" if verb else "1 region or nation"
+    return f"{count} regions and nations are" if verb else f"{count} regions and nations"
+
+
 def voices_title(frame: pd.DataFrame) -> str:
     """'5 of 12 regions and nations are under-represented in the suggestions'."""
     flagged = int(frame["under_represented"].fillna(False).sum())
-    return f"{flagged} of {len(frame)} regions and nations are under-represented in the suggestions"
+    return f"{flagged} of {_regions(len(frame))} under-represented in the suggestions"
 
 
 def ratio_chart(frame: pd.DataFrame) -> go.Figure:
@@ -531,7 +538,7 @@ def ratio_title(frame: pd.DataFrame) -> str:
     ratios = frame["representation_ratio"].astype(float)
     flagged = int(frame["under_represented"].fillna(False).sum())
     if not ratios.notna().any() or ratios.max() <= 0:
-        return f"Representation ratio: {flagged} of {len(frame)} regions and nations fall below 0.8"
+        return f"Representation ratio: {flagged} of {_regions(len(frame), verb=False)} fall below 0.8"
     top = frame.loc[ratios.idxmax()]
     return (
         f"{top['region']} gave {top['representation_ratio']:.1f} times its share of members in suggestions; "
@@ -576,9 +583,13 @@ def attendance_note(kpis: dict) -> str:
     """How workshops without a recorded attendance are treated."""
     missing, total = kpis["workshops_without_attendance"], kpis["workshops"]
     if not missing:
-        return f"All {total} workshops recorded their attendance."
+        return (
+            "The workshop recorded its attendance."
+            if total == 1
+            else f"All {total} workshops recorded their attendance."
+        )
     return (
-        f"{missing} of {total} workshops recorded no attendance: they count for suggestions but add nothing to their "
+        f"{missing} of {findings.plural(int(total), 'workshop')} recorded no attendance: they count for suggestions but add nothing to their "
         "region's attendees or to the total, so attendee shares are shares of recorded attendance."
     )
 
@@ -589,9 +600,9 @@ def identified(kpis: dict) -> str | None:
     if not total:
         return None
     if not named:
-        return f"None of the {total:,} suggestions carries a member ID, so contributors cannot be compared with the profession."
+        return f"None of the {findings.plural(int(total), 'suggestion')} carries a member ID, so contributors cannot be compared with the profession."
     return (
-        f"{named:,} of {total:,} suggestions ({percent(named / total)}) carry a member ID, from "
+        f"{named:,} of {findings.plural(int(total), 'suggestion')} ({percent(named / total)}) carry a member ID, from "
         f"{disclosure.format_count(kpis['identified_contributors'])} identified contributors."
     )
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dashboard import attendees, charts, config
+from dashboard import attendees, charts, config, findings
 
 NATIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_nations.geojson"
 SIZE_MEASURES = {"suggestions": "Suggestions", "attendees": "Attendees"}
@@ -580,14 +580,17 @@ def key_finding(kpis: dict, route: dict, locations: pd.DataFrame) -> str | None:
     if not kpis["workshops"]:
         return None
     sentence = (
-        f"{kpis['workshops']:,} workshop{'s' if kpis['workshops'] != 1 else ''} in "
-        f"{kpis['locations']:,} location{'s' if kpis['locations'] != 1 else ''} "
-        f"over {kpis['reported_miles']:,.0f} reported miles"
+        f"{findings.plural(int(kpis['workshops']), 'workshop')} in {findings.plural(int(kpis['locations']), 'location')} "
+        f"over {findings.plural(round(kpis['reported_miles'] or 0), 'reported mile')}"
     )
     if route["legs"]:
         sentence += f" (a {route['route_miles']:,.0f}-mile route as the crow flies)"
     counted = locations[locations["suggestions"] > 0]
-    if not counted.empty:
+    # With one place in view, "produced the most" compares it with nothing.
+    if len(counted) == 1:
+        only = counted.iloc[0]
+        sentence += f"; {only['name']} produced {findings.plural(int(only['suggestions']), 'suggestion')}"
+    elif len(counted) > 1:
         top = counted.sort_values(["suggestions", "first_stop"], ascending=[False, True]).iloc[0]
         sentence += f"; {top['name']} produced the most suggestions ({top['suggestions']:,})"
     return sentence + "."

@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import charts, findings
 
 # Page sizes the explorer offers: the only values ever bound as the query's limit.
 PAGE_SIZES = (10, 25, 50, 100)
@@ -57,6 +57,9 @@ def theme_bar_title(theme_counts: pd.DataFrame) -> str:
     counted = theme_counts[theme_counts["suggestions"] > 0]
     if counted.empty:
         return "No suggestions match the filters"
+    if len(counted) == 1:  # "the most common theme (100%)" would only restate the filter
+        only = counted.iloc[0]
+        return f"All {findings.plural(int(only['suggestions']), 'suggestion')} in view are about {only['label']}"
     ranked = counted.sort_values(["suggestions", "label"], ascending=[False, True])
     top = ranked.iloc[0]
     tied = ranked[ranked["suggestions"] == top["suggestions"]]
@@ -129,6 +132,27 @@ def share_table(frame: pd.DataFrame, row: str) -> pd.DataFrame:
     return table.reindex(columns=sorted(frame["label"].unique()))
 
 
+def comparable(frame: pd.DataFrame) -> bool:
+    """Whether a heatmap of theme shares compares anything: it needs two or more themes with suggestions.
+
+    With one theme in view every cell is 100% (with one place too, the grid is a single cell): a chart of that only
+    restates the filter.
+    """
+    return frame.loc[frame["suggestions"] > 0, "label"].nunique() >= 2
+
+
+def single_theme_sentence(frame: pd.DataFrame, place: str) -> str:
+    """What the page says in place of a heatmap that would compare nothing."""
+    counted = frame[frame["suggestions"] > 0]
+    if counted.empty:
+        return f"No suggestions match the filters, so there are no theme shares by {place} to compare."
+    label = counted["label"].iloc[0]
+    return (
+        f"Every suggestion in view is about {label}, so its share is 100% in each {place}: there is nothing to "
+        "compare. Choose more themes to compare their shares."
+    )
+
+
 def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[str] | None = None) -> go.Figure:
     """Theme shares per `row` (location, nation or question) as a heatmap with the percentage written in every cell."""
     table = share_table(frame, row)
@@ -146,7 +170,9 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
             colorscale=[
                 [position / (len(charts.SEQUENTIAL) - 1), colour] for position, colour in enumerate(charts.SEQUENTIAL)
             ],
+            # A share is at most 100%: a colour bar that runs past it would show values that cannot occur.
             zmin=0,
+            zmax=1,
             texttemplate="%{z:.0%}",
             hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>",
             colorbar={"title": "Share", "tickformat": ".0%"},
@@ -220,7 +246,7 @@ def review_sentence(kpis: dict) -> str | None:
         return None
     review = int(kpis["needs_review"] or 0)
     return (
-        f"{auto:,} of {int(kpis['suggestions']):,} suggestions carry an unreviewed classifier tag; "
+        f"{auto:,} of {findings.plural(int(kpis['suggestions']), 'suggestion')} carry an unreviewed classifier tag; "
         f"{review:,} of those ({review / auto:.0%}) have low confidence and need a person to check them."
     )
 
@@ -282,8 +308,10 @@ def reliance_sentence(theme_counts: pd.DataFrame) -> str | None:
     if not themed:
         return None
     if not unreviewed:
+        if themed == 1:
+            return "The one theme in view is coded by hand or checked by a reviewer."
         return f"All {themed:,} themes are coded by hand or checked by a reviewer."
-    return f"{unreviewed:,} of {themed:,} themes are unreviewed classifier tags."
+    return f"{unreviewed:,} of {findings.plural(themed, 'theme')} {'is an unreviewed classifier tag' if themed == 1 else 'are unreviewed classifier tags'}."
 
 
 def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:

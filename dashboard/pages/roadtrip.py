@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import attendees, config, data, disclosure, filters, layout, plaintext, roadtrip
+from dashboard import attendees, config, data, disclosure, filters, findings, layout, plaintext, roadtrip
 
 # The map's colour key: fixed text (the four nations and their colours), never data, so it may go to st.html as it
 # is; tests/test_roadtrip.py keeps it equal to roadtrip.map_legend_html().
@@ -58,7 +58,8 @@ layout.kpi_row(
     columns=4,
 )
 st.caption(
-    f"Attendees add up the {kpis['workshops_with_attendees']} of {kpis['workshops']} workshops that recorded them. "
+    f"Attendees add up the {kpis['workshops_with_attendees']} of {findings.plural(int(kpis['workshops']), 'workshop')} "
+    "that recorded them. "
     "Reported miles are what the team travelled to reach each workshop; the route is the great-circle distance from "
     "stop to stop in date order."
 )

@@ -109,15 +109,18 @@ for tab, frame, row, key, place, heading in breakdowns:
         table = frame[[row, "label", "suggestions", "share"]].rename(
             columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
         )
-        # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
-        layout.chart_or_table(
-            theme_views.share_heatmap(frame, row, title, row_order=order),
-            table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
-            key=f"themes_heatmap_{place}",
-            column_config={"Share": st.column_config.NumberColumn(format="percent")},
-            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
-            config={"displayModeBar": False},
-        )
+        if not theme_views.comparable(frame):
+            st.markdown(plaintext.markdown(theme_views.single_theme_sentence(frame, place)))
+        else:
+            # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
+            layout.chart_or_table(
+                theme_views.share_heatmap(frame, row, title, row_order=order),
+                table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
+                key=f"themes_heatmap_{place}",
+                column_config={"Share": st.column_config.NumberColumn(format="percent")},
+                alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
+                config={"displayModeBar": False},
+            )
         st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         with st.expander(f"Table: themes by {place}"):
             st.dataframe(
