@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_MARK
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
@@ -36,10 +38,15 @@ SMALLEST = 12  # points: nothing in the pack is set smaller
 HEADLINE_SIZES = (28, 26, 24, 22, 20)
 HEADLINE_TOP = Inches(0.68)
 LINE_SPACING = 1.2
-# A chart's title and margins, and the room each bar takes, when a chart has only a few bars.
-CHART_CHROME, BAR_PITCH = Inches(0.9), Inches(0.5)
+# The room each bar takes, when a chart has only a few bars.
+BAR_PITCH = Inches(0.5)
 CELL_PADDING_X, CELL_PADDING_Y = Inches(0.08), Inches(0.04)
-MAP_PIXELS = 1100  # the map picture's height: 200 dots an inch at the height a slide gives it
+# PowerPoint's mark for a decorative shape (Office 2019 and later), which screen readers and its checker skip.
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+TITLE_ONLY = 5  # the default template's "Title Only" layout: a title placeholder and nothing else
+MAP_PIXELS = 800  # the map picture's height: 150 dots an inch at the height a slide gives it
+MAP_SHARE = 0.58  # of the content's width, beside the map's key and findings  # the map picture's height: 200 dots an inch at the height a slide gives it
 
 # Arial advance widths in thousandths of an em (the Helvetica metrics Arial copies), to lay tables and headlines out
 # without a font file: a slide is laid out the same on every machine.
@@ -125,8 +132,28 @@ def _text(slide, lines, left, top, width, height, size: float, *, bold=False, co
     return box
 
 
+def _title_text(slide, text: str, left, top, width, height, size: float, *, colour=TEXT) -> None:
+    """The slide's title, in its title placeholder: what PowerPoint's outline, its accessibility checker and screen
+    readers take as the slide's title. The layout puts it first in the reading order."""
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = left, top, width, height
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.line_spacing = 1.0
+    run = paragraph.add_run()
+    run.text = text
+    _style(run.font, size, bold=True, colour=colour)
+
+
 def _rectangle(slide, left, top, width, height, colour: RGBColor):
+    """A filled rectangle, marked decorative: it only frames or colours what the text says."""
     shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    decorative(shape)
     shape.fill.solid()
     shape.fill.fore_color.rgb = colour
     shape.line.fill.background()
@@ -175,7 +202,7 @@ def _headline(slide, section: str, headline: str) -> int:
     )
     size = headline_size(headline)
     height = text_height(line_count(headline, CONTENT_WIDTH, size, bold=True), size)
-    _text(slide, headline, MARGIN, HEADLINE_TOP, CONTENT_WIDTH, height, size, bold=True)
+    _title_text(slide, headline, MARGIN, HEADLINE_TOP, CONTENT_WIDTH, height, size)
     return content_top(headline)
 
 
@@ -212,29 +239,144 @@ def charted(series: Series) -> tuple[list[tuple[str, float]], list[str]]:
     return shown, left_out
 
 
-def _chart(slide, series: Series, left, top, width, height) -> int:
-    """A native bar chart, no taller than its bars need; returns where it (and its caption) ends."""
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a native chart: its category as written on the axis, value, interval and mark."""
+
+    category: str
+    value: float
+    minus: float | None = None
+    plus: float | None = None
+    marked: bool = False
+
+
+def bars(series: Series) -> list[Bar]:
+    """The bars a chart shows, top first: suppressed values left out, marked ones named so (colour is not enough)."""
+    found = []
+    for index, (category, value) in enumerate(zip(series.categories, series.values, strict=True)):
+        if value is None or pd.isna(value):
+            continue
+        marked = bool(series.marked[index]) if series.marked else False
+        found.append(
+            Bar(
+                f"{category} ({series.marked_label})" if marked and series.marked_label else category,
+                value,
+                _blank_none(series.minus[index]) if series.minus else None,
+                _blank_none(series.plus[index]) if series.plus else None,
+                marked,
+            )
+        )
+    return found
+
+
+def _blank_none(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _number(value: float, number_format: str) -> str:
+    return f"{value:,.1f}" if "." in number_format else f"{value:,.0f}"
+
+
+def chart_alt(series: Series) -> str:
+    """What a chart shows, in words, for readers who cannot see it: its title, then every bar's value."""
+    parts = []
+    for bar in bars(series):
+        text = f"{bar.category} {_number(bar.value, series.number_format)}"
+        if bar.minus is not None and bar.plus is not None:
+            low = _number(bar.value - bar.minus, series.number_format)
+            high = _number(bar.value + bar.plus, series.number_format)
+            text += f" (95% interval {low} to {high})"
+        parts.append(text)
+    _, left_out = charted(series)
+    alt = f"Bar chart: {series.title or series.name}. {series.name}: {'; '.join(parts)}."
+    if series.reference is not None:
+        alt += f" Reference line: {series.reference_label or _number(series.reference, series.number_format)}."
+    if left_out:
+        alt += f" Not charted, as too small to show: {', '.join(left_out)}."
+    return alt
+
+
+def wrapped(text: str, width: int, size: float, *, bold: bool = False) -> list[str]:
+    """`text` broken into lines that fit `width` EMU at `size` points (a chart title does not wrap itself everywhere)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        trial = f"{line} {word}".strip()
+        if line and text_width(trial, size, bold=bold) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line]
+
+
+def decorative(shape) -> None:
+    """Mark a shape as decorative, so screen readers and the accessibility checker pass over it."""
+    properties = _properties(shape)
+    extensions = properties.find(qn("a:extLst"))
+    if extensions is None:
+        extensions = etree.SubElement(properties, qn("a:extLst"))
+    extension = etree.SubElement(extensions, qn("a:ext"), uri=DECORATIVE_URI)
+    etree.SubElement(extension, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
+
+
+def describe(shape, text: str) -> None:
+    """Alt text for a picture, chart or table (python-pptx has no API for it yet)."""
+    _properties(shape).set("descr", text)
+
+
+def _properties(shape):
+    """The shape's cNvPr element, where its name, alt text and decorative mark live."""
+    return shape._element.xpath("./*[1]/p:cNvPr")[0]
+
+
+def chart_caption(series: Series) -> str:
+    """What the chart's marks mean, and which categories it leaves out as suppressed."""
+    notes = [series.key] if series.key else []
+    left_out = charted(series)[1]
+    if left_out:
+        notes.append(f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}.")
+    return " ".join(notes)
+
+
+def _chart(slide, series: Series, left, top, width, height, *, caption: bool = True) -> int:
+    """A native bar chart, no taller than its bars need; returns where it (and its caption) ends.
+
+    It carries what the screen's chart shows: a title stating the finding, each value's 95% interval as error bars,
+    marked bars in another colour and named so, and a dashed reference line with its label.
+    """
     # Suppressed values ([c]) are left out of the chart and named under it; the table shows them as [c].
-    shown, left_out = charted(series)
+    shown, left_out = bars(series), charted(series)[1]
     if not shown:  # PowerPoint cannot draw a chart of nothing: say why there is none
         reason = f"every value is suppressed ({disclosure.SUPPRESSED})" if left_out else "nothing matches the filters"
         _text(slide, f"{series.name}: no chart, as {reason}.", left, top, width, Inches(0.6), 16, colour=MUTED)
         return top + Inches(0.6)
-    caption = f"Not charted ({disclosure.SUPPRESSED}, suppressed): {', '.join(left_out)}." if left_out else ""
+    # The caption goes under the chart, unless the slide sets it beside the chart (`caption=False`).
+    caption = chart_caption(series) if caption else ""
     caption_height = text_height(line_count(caption, width, SMALLEST), SMALLEST) + Inches(0.15) if caption else 0
+    # Narrower than the chart: LibreOffice wraps a chart title well inside the chart's width.
+    title_lines = wrapped(series.title or series.name, int(width * 0.75), 14, bold=True)
+    title_height = text_height(len(title_lines), 14) + Inches(0.2)
+    # Room above the plot for the reference line's label.
+    reference_room = Inches(0.35) if series.reference is not None else 0
+    chrome = title_height + reference_room + Inches(0.2)
     # A few bars are drawn at a bar's natural thickness, not stretched to fill the slide.
-    height = min(height - caption_height, CHART_CHROME + BAR_PITCH * max(len(shown), 1))
+    height = min(height - caption_height, chrome + BAR_PITCH * len(shown))
     if caption:
         _text(slide, caption, left, top + height + Inches(0.15), width, caption_height, SMALLEST, colour=MUTED)
+    intervals = any(bar.minus is not None for bar in shown)
+    # Bottom bar first: PowerPoint draws the first category at the bottom.
+    ordered = list(reversed(shown))
     data = CategoryChartData(number_format=series.number_format)
-    data.categories = [category for category, _ in reversed(shown)]
-    data.add_series(series.name, [value for _, value in reversed(shown)])
+    data.categories = [bar.category for bar in ordered]
+    data.add_series(series.name, [bar.value for bar in ordered])
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
+    frame.name = "Chart"
+    describe(frame, chart_alt(series))
     # "Edit Data" opens the embedded workbook, where a category such as `=HYPERLINK(...)` must stay text: replace
     # python-pptx's workbook with one written by the downloads' neutraliser (same sheet, same cells).
-    frame.chart_part.chart_workbook.update_from_xlsx_blob(
-        exports.sheet_xlsx([[None, series.name], *([category, value] for category, value in reversed(shown))])
-    )
+    header = [None, series.name, *(["Below (95% interval)", "Above (95% interval)"] if intervals else [])]
+    rows = [[bar.category, bar.value, *([bar.minus, bar.plus] if intervals else [])] for bar in ordered]
+    frame.chart_part.chart_workbook.update_from_xlsx_blob(exports.sheet_xlsx([header, *rows]))
     chart = frame.chart
     chart.has_legend = False
     chart.font.name = FONT
@@ -242,29 +384,113 @@ def _chart(slide, series: Series, left, top, width, height) -> int:
     chart.font.color.rgb = TEXT
     chart.has_title = True
     title = chart.chart_title.text_frame
-    title.text = series.name
-    _style(title.paragraphs[0].runs[0].font, 14, bold=True)
+    title.text = "\n".join(title_lines)
+    for paragraph in title.paragraphs:
+        for run in paragraph.runs:
+            _style(run.font, 14, bold=True)
     plot = chart.plots[0]
     plot.gap_width = 50
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = series.number_format
-    labels.number_format_is_linked = False
-    labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    _style(labels.font, SMALLEST)
-    fill = plot.series[0].format.fill
+    pitch = (height - chrome) / len(shown)
+    # The interval's line runs past a bar's end, where its label would sit: the label goes inside the bar's base, when
+    # the bar is thick enough to hold it (the table has every value either way).
+    plot.has_data_labels = not intervals or pitch >= Inches(0.3)
+    if plot.has_data_labels:
+        labels = plot.data_labels
+        labels.number_format = series.number_format
+        labels.number_format_is_linked = False
+        if intervals:
+            labels.position = XL_LABEL_POSITION.INSIDE_BASE
+            _style(labels.font, SMALLEST, bold=True, colour=WHITE)
+        else:
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
+            _style(labels.font, SMALLEST)
+    bar_series = plot.series[0]
+    fill = bar_series.format.fill
     fill.solid()
     fill.fore_color.rgb = _rgb(charts.DARK_BLUE)
+    for index, bar in enumerate(ordered):
+        if bar.marked:
+            point = bar_series.points[index].format.fill
+            point.solid()
+            point.fore_color.rgb = _rgb(charts.DARK_PINK)
+    if intervals:
+        _error_bars(bar_series, ordered, series.number_format)
+    top_value = series.maximum or max(bar.value + (bar.plus or 0) for bar in shown) * 1.15
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.visible = False
-    # Room for the data label on the longest bar.
-    chart.value_axis.maximum_scale = max((value for _, value in shown), default=1) * 1.15
+    chart.value_axis.maximum_scale = top_value
     chart.value_axis.minimum_scale = 0
     axis = chart.category_axis
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.format.line.color.rgb = MID_GREY
-    _style(axis.tick_labels.font, 14 if len(shown) <= 12 else SMALLEST)
+    label_size = 14 if len(shown) <= 12 else SMALLEST
+    _style(axis.tick_labels.font, label_size)
+    # Every bar named: a viewer left to itself drops every other name when the bars are close.
+    skip = etree.Element(qn("c:tickLblSkip"), val="1")
+    axis._element.find(qn("c:noMultiLvlLbl")).addprevious(skip)
+    # The plot's place is fixed, not left to the viewer, so the reference line can be drawn where its value lies.
+    label_width = max(text_width(bar.category, label_size) for bar in shown) + Inches(0.2)
+    plot_left = min(label_width / width, 0.5)
+    plot_top = (title_height + reference_room) / height
+    plot_width = 1 - plot_left - (0.02 if intervals else 0.08)
+    plot_height = 1 - plot_top - Inches(0.1) / height
+    _plot_layout(chart, plot_left, plot_top, plot_width, plot_height)
+    if series.reference is not None:
+        x = left + int(width * (plot_left + plot_width * series.reference / top_value))
+        line = slide.shapes.add_connector(
+            MSO_CONNECTOR.STRAIGHT, x, top + int(height * plot_top) - Inches(0.05), x, top + height - Inches(0.05)
+        )
+        line.line.color.rgb = TEXT
+        line.line.width = Pt(1.5)
+        line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        decorative(line)  # its value is in the label beside it and in the chart's alt text
+        label = series.reference_label
+        label_width = text_width(label, SMALLEST) + Inches(0.1)
+        _text(
+            slide, label, min(x + Inches(0.05), left + width - label_width),
+            top + int(height * plot_top) - Inches(0.32), label_width, Inches(0.25), SMALLEST, bold=True,
+        )  # fmt: skip
     return top + height + caption_height
+
+
+def _plot_layout(chart, left: float, top: float, width: float, height: float) -> None:
+    """Place the chart's plot area (inside its axes) at fractions of the chart's size."""
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    old = plot_area.find(qn("c:layout"))
+    if old is not None:
+        plot_area.remove(old)
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    etree.SubElement(manual, qn("c:layoutTarget"), val="inner")
+    etree.SubElement(manual, qn("c:xMode"), val="edge")
+    etree.SubElement(manual, qn("c:yMode"), val="edge")
+    for name, value in (("x", left), ("y", top), ("w", width), ("h", height)):
+        etree.SubElement(manual, qn(f"c:{name}"), val=f"{value:.4f}")
+    plot_area.insert(0, layout)
+
+
+def _error_bars(bar_series, ordered: list[Bar], number_format: str) -> None:
+    """Each bar's 95% interval as custom error bars, read from the embedded workbook's columns C and D."""
+    error_bars = etree.Element(qn("c:errBars"))
+    etree.SubElement(error_bars, qn("c:errBarType"), val="both")
+    etree.SubElement(error_bars, qn("c:errValType"), val="cust")
+    etree.SubElement(error_bars, qn("c:noEndCap"), val="0")
+    for tag, column, values in (
+        ("c:plus", "D", [bar.plus for bar in ordered]),
+        ("c:minus", "C", [bar.minus for bar in ordered]),
+    ):
+        reference = etree.SubElement(etree.SubElement(error_bars, qn(tag)), qn("c:numRef"))
+        etree.SubElement(reference, qn("c:f")).text = f"Sheet1!${column}$2:${column}${len(values) + 1}"
+        cache = etree.SubElement(reference, qn("c:numCache"))
+        etree.SubElement(cache, qn("c:formatCode")).text = number_format
+        etree.SubElement(cache, qn("c:ptCount"), val=str(len(values)))
+        for index, value in enumerate(values):
+            point = etree.SubElement(cache, qn("c:pt"), idx=str(index))
+            etree.SubElement(point, qn("c:v")).text = repr(float(value or 0))
+    line = etree.SubElement(etree.SubElement(error_bars, qn("c:spPr")), qn("a:ln"), w=str(Pt(1.5)))
+    etree.SubElement(etree.SubElement(line, qn("a:solidFill")), qn("a:srgbClr"), val="0B0C0C")
+    # The schema puts error bars after the data labels and trendlines, before the categories.
+    bar_series._element.find(qn("c:cat")).addprevious(error_bars)
 
 
 def cell_text(value, column: pd.Series) -> str:
@@ -381,6 +607,8 @@ def _table(slide, layout: TableLayout, rows: range, left, top) -> None:
     shape = slide.shapes.add_table(
         len(rows) + 1, len(layout.header), left, top, sum(layout.widths), layout.height(rows)
     )
+    shape.name = "Table"
+    describe(shape, f"Table of {len(rows)} rows, by {layout.header[0].lower()}: {', '.join(layout.header)}.")
     table = shape.table
     table.first_row = True
     table.horz_banding = False
@@ -447,7 +675,7 @@ def _notes(slide, item: Slide) -> None:
 
 def _story_slides(deck, item: Slide) -> None:
     """One story slide, and continuation slides when its table is too long to sit on it."""
-    blank = deck.slide_layouts[6]
+    blank = deck.slide_layouts[TITLE_ONLY]
     slide = deck.slides.add_slide(blank)
     top = _headline(slide, item.section, item.headline)
     room = CONTENT_BOTTOM - top
@@ -474,7 +702,7 @@ def _story_slides(deck, item: Slide) -> None:
         # beside it, and the whole table follows on the next slides.
         if item.series is not None:
             width = (CONTENT_WIDTH - GUTTER) * 3 // 5
-            _chart(slide, item.series, MARGIN, top, width, room)
+            _chart(slide, item.series, MARGIN, top, width, room, caption=False)
         else:
             width = _map(slide, item, top, room)
         if not item.table.empty:
@@ -482,7 +710,8 @@ def _story_slides(deck, item: Slide) -> None:
             later = CONTENT_BOTTOM - content_top(_continued(item, layout))
             pages = layout.pages(later, later)
             findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
-        _aside(slide, item.deck_key, findings, MARGIN + width + GUTTER, top, CONTENT_WIDTH - width - GUTTER, room)
+        key = item.deck_key if item.series is None else chart_caption(item.series)
+        _aside(slide, key, findings, MARGIN + width + GUTTER, top, CONTENT_WIDTH - width - GUTTER, room)
     elif not item.table.empty:
         layout = table_layout(item.table, CONTENT_WIDTH)
         pages = layout.pages(room, CONTENT_BOTTOM - content_top(_continued(item, layout)))
@@ -495,7 +724,7 @@ def _story_slides(deck, item: Slide) -> None:
 
 
 def _aside(slide, key: str, findings: list[str], left, top, width, height) -> None:
-    """Beside a picture: its key (what the colours and sizes mean), then the key findings."""
+    """Beside a picture or chart: its key (what the colours, sizes and lines mean), then the key findings."""
     if key:
         key_height = text_height(line_count(key, width, 14), 14)
         _text(slide, key, left, top, width, key_height, 14, colour=MUTED)
@@ -505,11 +734,15 @@ def _aside(slide, key: str, findings: list[str], left, top, width, height) -> No
 
 def _map(slide, item: Slide, top, height) -> int:
     """The slide's map as a picture drawn offline from its deck, described for screen readers; returns its width."""
-    picture = slide.shapes.add_picture(
-        io.BytesIO(mapimage.png(item.deck, height=MAP_PIXELS)), MARGIN, top, height=height
+    # The map takes more than half the slide's width, fitted to the tour's places (not the whole of the UK), so that
+    # the places and their names are large.
+    width = (CONTENT_WIDTH - GUTTER) * MAP_SHARE
+    pixels = mapimage.png(
+        item.deck, height=MAP_PIXELS, width=round(MAP_PIXELS * width / height), fit_points=True, padding=0.13
     )
+    picture = slide.shapes.add_picture(io.BytesIO(pixels), MARGIN, top, width=width, height=height)
     picture.name = "Map"
-    picture._element.nvPicPr.cNvPr.set("descr", item.deck_alt)  # python-pptx has no API for alt text yet
+    describe(picture, item.deck_alt)
     return picture.width
 
 
@@ -522,9 +755,14 @@ def _slides(count: int) -> str:
 
 
 def _title(deck, filters: str, data_date: date, about: str) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    _rectangle(slide, 0, 0, WIDTH, Inches(3.6), _rgb(charts.DARK_BLUE))
-    _text(slide, "GSE Insight", MARGIN, Inches(1.2), CONTENT_WIDTH, Inches(0.9), 44, bold=True, colour=WHITE)
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    # The title is the blue band itself, its text inset: a rectangle behind it would come before it in reading order.
+    _title_text(slide, "GSE Insight", 0, 0, WIDTH, Inches(3.6), 44, colour=WHITE)
+    band = slide.shapes.title
+    band.fill.solid()
+    band.fill.fore_color.rgb = _rgb(charts.DARK_BLUE)
+    band.text_frame.margin_left = band.text_frame.margin_right = MARGIN
+    band.text_frame.margin_top = Inches(1.2)
     _text(
         slide, "Board pack: the Government Science and Engineering profession and its strategy tour",
         MARGIN, Inches(2.2), CONTENT_WIDTH, Inches(0.9), 24, colour=WHITE,

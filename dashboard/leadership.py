@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import charts, data, disclosure, findings, members
 from dashboard.disclosure import TOTAL
+from dashboard.slides import Series
 
 CONFIDENCE = 0.95
 ALL_SCHEMES = "all"
@@ -417,6 +418,49 @@ def interval_chart(
     # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
     figure.update_layout(showlegend=False)
     return titled(figure, title, height=max(300, row_height(frame[label], 28) * len(frame) + 190), width=title_width)
+
+
+def access_series(ordered: pd.DataFrame, ref: dict) -> Series:
+    """The access chart's numbers for the board pack's native chart: rates with their 95% intervals, the departments
+    wholly below marked, and the profession-wide rate as a reference line (as interval_chart draws them)."""
+
+    def hundredths(values: pd.Series) -> tuple[float | None, ...]:
+        return tuple(None if pd.isna(value) else round(100 * float(value), 1) for value in values)
+
+    rate = percent(ref["acceptance_rate"])
+    below = ordered[ordered["below"].astype(bool)]
+    shown = int(ordered["acceptance_rate"].notna().sum())
+    if not shown:
+        finding = "too few applications to show"
+    elif below.empty:
+        finding = f"none clearly below the profession-wide {rate}"
+    else:
+        finding = f"{findings.plural(len(below), 'department')} clearly below the profession-wide {rate}"
+    rates = hundredths(ordered["acceptance_rate"])
+    return Series(
+        categories=tuple(ordered["department_id"]),
+        values=rates,
+        name="Acceptance rate (%)",
+        number_format="0.0",
+        title=f"Acceptance rate (%) and 95% interval: {finding}",
+        minus=tuple(
+            None if value is None or low is None else round(value - low, 1)
+            for value, low in zip(rates, hundredths(ordered["lower"]), strict=True)
+        ),
+        plus=tuple(
+            None if value is None or high is None else round(high - value, 1)
+            for value, high in zip(rates, hundredths(ordered["upper"]), strict=True)
+        ),
+        marked=tuple(bool(flag) for flag in ordered["below"]),
+        marked_label="below",
+        reference=None if ref["acceptance_rate"] is None else round(100 * ref["acceptance_rate"], 1),
+        reference_label=f"Profession-wide {rate}",
+        maximum=100.0,
+        key=(
+            "Black lines: each rate's 95% interval. Dashed line: the profession-wide rate. Dark pink bars, marked "
+            "(below): the whole interval is below it."
+        ),
+    )
 
 
 def below_sentences(view: pd.DataFrame, ref: dict) -> list[str]:

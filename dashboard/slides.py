@@ -15,6 +15,18 @@ class Series:
     values: tuple[float | None, ...]
     name: str
     number_format: str = "#,##0"
+    title: str = ""  # the chart's title, stating its finding ('name' when empty)
+    # A 95% interval around each value, as on screen: the distance below and above it (None where there is none).
+    minus: tuple[float | None, ...] = ()
+    plus: tuple[float | None, ...] = ()
+    # Values marked as on screen (a different colour, and `marked_label` after the category name, so colour is not
+    # the only sign), and a reference line across the bars with its label.
+    marked: tuple[bool, ...] = ()
+    marked_label: str = ""
+    reference: float | None = None
+    reference_label: str = ""
+    maximum: float | None = None  # the value axis's end, when the values have a natural top (100%)
+    key: str = ""  # what the marks, lines and colours mean, written under the chart
 
 
 @dataclass(frozen=True)

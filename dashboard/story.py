@@ -81,6 +81,7 @@ def themes_slide(theme_counts: pd.DataFrame) -> Slide:
             categories=tuple(ordered["label"]),
             values=tuple(float(v) for v in ordered["suggestions"]),
             name="Suggestions",
+            title=theme_views.chart_title(theme_counts),
         ),
         notes=tuple(
             note for note in [findings.top_theme(theme_counts), theme_views.reliance_sentence(theme_counts)] if note
@@ -136,12 +137,7 @@ def leadership_slide(active: Filters) -> Slide:
         headline=title,
         table=table[["Department", "Participants", "Applications", "Acceptance rate (%)"]],
         figure=leadership.interval_chart(view, "name", ref, title, hover="name"),
-        series=Series(
-            categories=tuple(ordered["department_id"]),
-            values=tuple(None if pd.isna(rate) else round(100 * float(rate), 1) for rate in ordered["acceptance_rate"]),
-            name="Acceptance rate (%)",
-            number_format="0.0",
-        ),
+        series=leadership.access_series(ordered, ref),
         notes=tuple(note for note in notes if note),
     )
 

@@ -68,6 +68,23 @@ def theme_bar_title(theme_counts: pd.DataFrame) -> str:
     return f"{top['label']} is the most common theme ({top['share']:.0%} of suggestions)"
 
 
+def chart_title(theme_counts: pd.DataFrame) -> str:
+    """The pack's chart title, stating its finding in other words than the slide's headline:
+    'Suggestions per theme: CPD leads with 352 of 1,470, then Skills and tools (221)'."""
+    counted = theme_counts[theme_counts["suggestions"] > 0]
+    if len(counted) < 2:
+        return theme_bar_title(theme_counts)
+    ranked = counted.sort_values(["suggestions", "label"], ascending=[False, True])
+    first, second = ranked.iloc[0], ranked.iloc[1]
+    total = int(counted["suggestions"].sum())
+    if first["suggestions"] == second["suggestions"]:
+        return f"Suggestions per theme: {first['label']} and {second['label']} lead with {int(first['suggestions']):,} each of {total:,}"
+    return (
+        f"Suggestions per theme: {first['label']} leads with {int(first['suggestions']):,} of {total:,}, "
+        f"then {second['label']} ({int(second['suggestions']):,})"
+    )
+
+
 # How solid each bar is: the parts of a theme's count by how each suggestion got its theme (theme_counts.sql columns).
 SOLIDITY = (
     ("by_hand", "Coded by hand", charts.DARK_BLUE),
