@@ -707,19 +707,21 @@ def _story_slides(deck, item: Slide) -> None:
             width = _map(slide, item, top, room)
         if not item.table.empty:
             layout = table_layout(item.table, CONTENT_WIDTH)
-            later = CONTENT_BOTTOM - content_top(_continued(item, layout))
+            later = CONTENT_BOTTOM - content_top(_continued(item, layout, WIDEST_PART))
             pages = layout.pages(later, later)
             findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
         key = item.deck_key if item.series is None else chart_caption(item.series)
         _aside(slide, key, findings, MARGIN + width + GUTTER, top, CONTENT_WIDTH - width - GUTTER, room)
     elif not item.table.empty:
         layout = table_layout(item.table, CONTENT_WIDTH)
-        pages = layout.pages(room, CONTENT_BOTTOM - content_top(_continued(item, layout)))
+        pages = layout.pages(room, CONTENT_BOTTOM - content_top(_continued(item, layout, WIDEST_PART)))
         _table(slide, layout, pages.pop(0), MARGIN, top)
     for number, rows in enumerate(pages, start=1):
         slide = deck.slides.add_slide(blank)
         part = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
-        _table(slide, layout, rows, MARGIN, _headline(slide, f"{item.section}: table{part}", _continued(item, layout)))
+        # Each continuation's title is its own ("... (2 of 3)"): the outline and the checker tell slides apart by title.
+        top = _headline(slide, f"{item.section}: table{part}", _continued(item, layout, part))
+        _table(slide, layout, rows, MARGIN, top)
         _notes(slide, item)
 
 
@@ -746,8 +748,11 @@ def _map(slide, item: Slide, top, height) -> int:
     return picture.width
 
 
-def _continued(item: Slide, layout: TableLayout) -> str:
-    return f"{item.section} by {layout.header[0].lower()}"
+def _continued(item: Slide, layout: TableLayout, part: str = "") -> str:
+    return f"{item.section} by {layout.header[0].lower()}{part}"
+
+
+WIDEST_PART = " (88 of 88)"  # the room a continuation's part number may take in its title
 
 
 def _slides(count: int) -> str:

@@ -14,6 +14,14 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def article(count: int) -> str:
+    """'a' or 'an' before a number as it is read aloud: 'an 11-mile route', 'an 812-mile route', 'a 1,869-mile route'."""
+    leading = count
+    while leading >= 1000:
+        leading //= 1000
+    return "an" if str(leading).startswith("8") or leading in (11, 18) else "a"
+
+
 def top_theme(theme_counts: pd.DataFrame) -> str | None:
     """'CPD is the most common theme: 24% of suggestions.' (or, with one theme in view, how many it has)."""
     counted = theme_counts[theme_counts["suggestions"] > 0]

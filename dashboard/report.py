@@ -1,8 +1,13 @@
 """The HTML report: one self-contained file (plotly.js inlined) with the story's slides, printable on A4 landscape."""
 
 import base64
+import os
+import shutil
+import subprocess
+import tempfile
 from datetime import date
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +27,24 @@ PAIRED_FIGURE_WIDTH = 620
 CROWDED_ROW_HEIGHT = 28
 WHOLE_TABLE_ROWS = 20
 MAP_HEIGHT = 540  # CSS pixels: the map and its key fit one printed page under the headline
+
+# Debian's Chromium prints the PDF; GSE_CHROMIUM names another binary.
+CHROMIUM = "/usr/bin/chromium"
+PDF_TIMEOUT = 60  # seconds: a PDF that takes longer is an error, not a hung download
+# Offline and quiet: no network, no first-run work, no background services; the sandbox needs a user namespace that
+# containers often lack.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-extensions",
+    "--proxy-server=127.0.0.1:9",  # a closed port: nothing the report asks for can reach the network
+    "--no-pdf-header-footer",
+)
 
 MARGIN_FONT = "font: 10pt Arial, Helvetica, sans-serif; color: #505a5f;"
 STYLE = """
@@ -62,6 +85,7 @@ tr, table.whole, .findings { break-inside: avoid; }
 @page { @bottom-right { content: counter(page) " / " counter(pages); font: 10pt Arial, Helvetica, sans-serif; color: #505a5f; } }
 @media print {
   body { padding: 0; max-width: none; }
+  .modebar-container { display: none !important; }
   .slide { break-before: page; margin-top: 0; padding-top: 10px; border-top-width: 4px; }
   h2 { font-size: 22px; margin-bottom: 10px; }
 }
@@ -190,3 +214,39 @@ def build(
 {body}
 </body></html>"""
     return page.encode("utf-8")
+
+
+class PdfUnavailable(RuntimeError):
+    """The PDF cannot be made here: Chromium is missing or failed."""
+
+
+def chromium() -> str | None:
+    """The Chromium that prints the PDF, or None when there is none."""
+    wanted = os.environ.get("GSE_CHROMIUM", CHROMIUM)
+    found = shutil.which(wanted)
+    return found if found and Path(found).is_file() else None
+
+
+def pdf(html: bytes) -> bytes:
+    """The report printed to PDF by headless Chromium, offline, on A4 landscape pages as its CSS asks.
+
+    Raises PdfUnavailable, with a message a reader can act on, when Chromium is missing or fails.
+    """
+    binary = chromium()
+    if binary is None:
+        raise PdfUnavailable(
+            f"The PDF report needs Chromium, which is not installed on this server "
+            f"({os.environ.get('GSE_CHROMIUM', CHROMIUM)} not found). Download the HTML report and print it to PDF "
+            "from your browser instead, or ask the administrator to install Debian's chromium package."
+        )
+    with tempfile.TemporaryDirectory(prefix="gse-pdf-") as folder:
+        page, out = Path(folder, "report.html"), Path(folder, "report.pdf")
+        page.write_bytes(html)
+        command = [binary, *CHROMIUM_ARGS, f"--user-data-dir={folder}/profile", f"--print-to-pdf={out}", page.as_uri()]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=True, cwd=folder)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            raise PdfUnavailable(f"Chromium could not print the PDF report ({type(error).__name__}).") from error
+        if not out.exists() or not out.read_bytes().startswith(b"%PDF"):
+            raise PdfUnavailable("Chromium did not write the PDF report.")
+        return out.read_bytes()

@@ -584,7 +584,8 @@ def key_finding(kpis: dict, route: dict, locations: pd.DataFrame) -> str | None:
         f"over {findings.plural(round(kpis['reported_miles'] or 0), 'reported mile')}"
     )
     if route["legs"]:
-        sentence += f" (a {route['route_miles']:,.0f}-mile route as the crow flies)"
+        miles = round(route["route_miles"])
+        sentence += f" ({findings.article(miles)} {miles:,}-mile route as the crow flies)"
     counted = locations[locations["suggestions"] > 0]
     # With one place in view, "produced the most" compares it with nothing.
     if len(counted) == 1:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, presentation, story
+from dashboard import data, presentation, report, story
 from dashboard import filters as filter_state
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
@@ -13,6 +13,8 @@ from dashboard.filters import NATIONS, Filters
 THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
 # The data's first and last workshop dates as this session last saw them.
 DATE_BOUNDS_KEY = "filters_date_bounds"
+# The PDF report made on this session's request, with the view it was made for: ((filters, file name), bytes).
+PDF_KEY = "present_pdf_made"
 
 
 def url_notices(choices: dict, first: date, last: date) -> list[str]:
@@ -142,13 +144,19 @@ def draw() -> Filters:
 
 def draw_sharing(active: Filters) -> None:
     """Presentation mode and the board pack downloads, for the view the filters describe."""
+    choices = filter_state.options()
+    data_date = as_date(data.build_info()["data_date"])
+
+    def name(kind: str, extension: str) -> str:
+        return story.file_name(kind, extension, active, data_date, choices)
+
     with st.sidebar:
         st.header("Present and share")
         st.button("Presentation mode", key="present_enter", on_click=presentation.enter, icon=":material/slideshow:")
         st.download_button(
             "Download board pack (PowerPoint)",
             data=data.deferred(lambda: story.board_pack(active)),
-            file_name="gse-board-pack.pptx",
+            file_name=name("board-pack", "pptx"),
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             key="present_board_pack",
             on_click="ignore",
@@ -157,10 +165,45 @@ def draw_sharing(active: Filters) -> None:
         st.download_button(
             "Download report (HTML)",
             data=data.deferred(lambda: story.html_report(active)),
-            file_name="gse-report.html",
+            file_name=name("report", "html"),
             mime="text/html",
             key="present_report",
             on_click="ignore",
             icon=":material/description:",
         )
+        pdf_download(active, name("report", "pdf"))
         st.caption("Copy the page's address to share this exact view: the filters are in the link.")
+
+
+def pdf_download(active: Filters, file_name: str) -> None:
+    """The report as a PDF: made on request, then downloaded.
+
+    Chromium takes seconds to start and print, longer than a browser keeps a click's permission to download, so the
+    PDF is made in a page run first (with a spinner) and the download button then hands over bytes already made.
+    """
+    if report.chromium() is None:
+        st.button("Make PDF report", key="present_pdf_make", disabled=True, icon=":material/picture_as_pdf:")
+        st.caption("The PDF needs Chromium on the server, which is not installed: print the HTML report instead.")
+        return
+    made = st.session_state.get(PDF_KEY)
+    if made is not None and made[0] != (active, file_name):
+        made = None  # made for other filters or data: not this view's PDF
+    if made is None:
+        if not st.button("Make PDF report", key="present_pdf_make", icon=":material/picture_as_pdf:"):
+            return
+        with st.spinner("Printing the report to PDF..."):
+            try:
+                made = ((active, file_name), story.pdf_report(active))
+            except report.PdfUnavailable as error:
+                st.error(str(error), icon=":material/error:")
+                return
+        st.session_state[PDF_KEY] = made
+    st.download_button(
+        "Download report (PDF)",
+        data=made[1],
+        file_name=file_name,
+        mime="application/pdf",
+        key="present_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

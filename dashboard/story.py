@@ -1,5 +1,8 @@
 """The board story: the slides that presentation mode, the PowerPoint board pack and the HTML report all show."""
 
+import re
+import unicodedata
+
 import pandas as pd
 
 from dashboard import (
@@ -19,6 +22,8 @@ from dashboard import (
 from dashboard.filters import Filters, describe, options
 from dashboard.slides import Series, Slide
 
+# A download's name is kept short enough for any file system and mail client.
+FILE_NAME_LENGTH, SLUG_LENGTH = 120, 30
 # The columns of the workshop table that fit a slide: where, when, and how far.
 STOP_COLUMNS = ("Stop", "Date", "Location", "Nation", "Venue", "Suggestions", "Attendees", "Miles travelled (reported)")
 
@@ -163,6 +168,43 @@ def board_pack(active: Filters) -> bytes:
 def html_report(active: Filters) -> bytes:
     """The self-contained HTML report for the active filters."""
     return report.build(slides(active), **_cover(active))
+
+
+def file_name(kind: str, extension: str, active: Filters, data_date, choices: dict, meeting: str = "") -> str:
+    """A download's name that says what it holds: 'gse-board-pack-2025-07-09-cpd-bournemouth.pptx'.
+
+    The meeting (when given) or the data date, then each filter's values (a count when there are more than two), in
+    lowercase letters, digits and hyphens only, so the name is safe on every system and in every mail client.
+    """
+    parts = [f"gse-{kind}", _slug(meeting) if meeting.strip() else f"{data_date:%Y-%m-%d}"]
+    named = (
+        ("themes", active.theme_ids, choices["themes"].set_index("theme_id")["label"]),
+        ("nations", active.nations, None),
+        ("locations", active.location_ids, choices["locations"].set_index("location_id")["name"]),
+        ("departments", active.department_ids, None),  # departments by their short codes: 'ea', 'mod'
+    )
+    for noun, chosen, names in named:
+        if len(chosen) > 2:
+            parts.append(f"{len(chosen)}-{noun}")
+        else:
+            parts += [_slug(value if names is None else names.get(value, value)) for value in chosen]
+    if active.date_from:
+        parts.append(f"from-{active.date_from:%Y-%m-%d}")
+    if active.date_to:
+        parts.append(f"to-{active.date_to:%Y-%m-%d}")
+    stem = "-".join(part for part in parts if part)[:FILE_NAME_LENGTH].rstrip("-")
+    return f"{stem}.{extension}"
+
+
+def _slug(text: str) -> str:
+    """Lowercase ASCII letters and digits, the rest one hyphen: 'Skills and tools' -> 'skills-and-tools'."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:SLUG_LENGTH].rstrip("-")
+
+
+def pdf_report(active: Filters) -> bytes:
+    """The HTML report printed to PDF by headless Chromium (report.PdfUnavailable when it cannot be)."""
+    return report.pdf(html_report(active))
 
 
 def _cover(active: Filters) -> dict:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.util import Inches, Pt
 
 from dashboard import boardpack, charts, report
@@ -75,14 +75,14 @@ def _sections(deck) -> dict[str, list]:
     """The pack's slides after the title, by their section label."""
     sections: dict[str, list] = {}
     for slide in list(deck.slides)[1:]:
-        sections.setdefault(_texts(slide)[0], []).append(slide)
+        sections.setdefault(_section(slide), []).append(slide)
     return sections
 
 
 def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
     # The title, the four story slides; the roadtrip's and the leadership's tables follow on continuation slides.
-    order = [_texts(slide)[0] for slide in list(deck.slides)[1:]]
+    order = [_section(slide) for slide in list(deck.slides)[1:]]
     assert order[:5] == ["AT A GLANCE", "ROADTRIP", "ROADTRIP: TABLE", "SUGGESTION THEMES", "LEADERSHIP ACCESS"]
     assert len(order) > 5 and all(section.startswith("LEADERSHIP ACCESS: TABLE") for section in order[5:])
     sections = _sections(deck)
@@ -163,6 +163,15 @@ def _texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text]
 
 
+def _section(slide) -> str:
+    """The slide's section label: its first text after the title (the title placeholder holds the headline)."""
+    return next(
+        shape.text_frame.text
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text and not shape.is_placeholder
+    )
+
+
 def _only_table(slide):
     (table,) = [shape.table for shape in slide.shapes if shape.has_table]
     return table
@@ -194,7 +203,8 @@ def _assert_presentable(deck) -> None:
             if shape.has_chart:
                 chart = shape.chart
                 plot = chart.plots[0]
-                assert chart.font.size >= Pt(12) and plot.data_labels.font.size >= Pt(12)
+                assert chart.font.size >= Pt(12)
+                assert not plot.has_data_labels or plot.data_labels.font.size >= Pt(12)
                 assert chart.category_axis.tick_labels.font.size >= Pt(12)
                 assert None not in list(plot.series[0].values)
                 assert plot.series[0].format.fill.fore_color.rgb == RGBColor.from_string(charts.DARK_BLUE[1:])
@@ -237,7 +247,7 @@ def test_every_slide_fits_has_readable_type_and_a_footer():
     )
     _assert_presentable(deck)
     # The 40-row table is too long to sit beside its chart: it follows whole on continuation slides.
-    continued = [slide for slide in deck.slides if _texts(slide)[0].startswith("DEPARTMENTS: TABLE")]
+    continued = [slide for slide in deck.slides if _section(slide).startswith("DEPARTMENTS: TABLE")]
     assert len(continued) >= 2
     rows = [row.cells[0].text for slide in continued for row in list(_only_table(slide).rows)[1:]]
     assert rows == list(long.table["Department"])
@@ -376,9 +386,56 @@ def test_pack_charts_hold_the_numbers_the_pages_draw(bundled_db, use_db, monkeyp
             if trace.mode == "markers" and trace.error_x.array is not None
             for department, rate in zip(trace.y, trace.x, strict=True)
         }
-        pack_chart = next(shape.chart for shape in sections["LEADERSHIP ACCESS"][0].shapes if shape.has_chart)
-        plot = pack_chart.plots[0]
-        assert dots and dict(zip(plot.categories, plot.series[0].values, strict=True)) == dots
+        slide = sections["LEADERSHIP ACCESS"][0]
+        frame = next(shape for shape in slide.shapes if shape.has_chart)
+        plot = frame.chart.plots[0]
+        bars = dict(zip(plot.categories, plot.series[0].values, strict=True))
+        assert dots and {category.removesuffix(" (below)"): value for category, value in bars.items()} == dots
+        # The page's highlighting: the departments drawn as pink triangles are the ones marked "(below)", in pink.
+        below = {
+            department
+            for trace in leadership.interval_chart(view, "department_id", ref, "", hover="name").data
+            if trace.mode == "markers" and trace.marker.color == charts.DARK_PINK
+            for department in trace.y
+        }
+        marked = {category.removesuffix(" (below)") for category in bars if category.endswith(" (below)")}
+        assert marked == below
+        pink = {
+            index
+            for index, point in enumerate(plot.series[0].points)
+            if point.format.fill.type is not None
+            and point.format.fill.fore_color.rgb == RGBColor.from_string(charts.DARK_PINK[1:])
+        }
+        assert {list(bars)[index].removesuffix(" (below)") for index in pink} == below
+        # The page's 95% intervals, as the chart's error bars (to the 0.1 the pack rounds to).
+        intervals = {
+            department: (round(100 * (rate - low), 1), round(100 * (high - rate), 1))
+            for department, rate, low, high in zip(
+                view["department_id"], view["acceptance_rate"], view["lower"], view["upper"], strict=True
+            )
+            if pd.notna(rate)
+        }
+        minus, plus = (_error_values(frame.chart, side) for side in ("minus", "plus"))
+        for category, low, high in zip(bars, minus, plus, strict=True):
+            expected = intervals[category.removesuffix(" (below)")]
+            assert abs(low - expected[0]) <= 0.11 and abs(high - expected[1]) <= 0.11, category
+        # The page's reference line: the profession-wide rate, drawn where that value lies on the chart's axis.
+        rate = 100 * ref["acceptance_rate"]
+        assert f"Profession-wide {ref['acceptance_rate']:.0%}" in _texts(slide)
+        (line,) = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.LINE]
+        layout = {
+            name: float(frame.chart._chartSpace.xpath(f".//c:plotArea/c:layout/c:manualLayout/c:{name}/@val")[0])
+            for name in ("x", "w")
+        }
+        axis_end = frame.chart.value_axis.maximum_scale
+        expected_x = frame.left + frame.width * (layout["x"] + layout["w"] * rate / axis_end)
+        assert abs(line.begin_x - expected_x) < Inches(0.02) and line.begin_x == line.end_x
+
+
+def _error_values(chart, side: str) -> list[float]:
+    """The chart's error bar lengths on one side, in category order (PowerPoint's: bottom bar first)."""
+    points = chart._chartSpace.xpath(f".//c:ser/c:errBars/c:{side}/c:numRef/c:numCache/c:pt")
+    return [float(point.xpath("./c:v")[0].text) for point in sorted(points, key=lambda p: int(p.get("idx")))]
 
 
 def _reference_inputs(params: dict) -> dict:
@@ -392,8 +449,11 @@ def _reference_inputs(params: dict) -> dict:
     }
 
 
-# A count of people written in a sentence: "7 members", "11 of 110 members", "3 participants".
-PEOPLE_IN_WORDS = re.compile(r"\b(\d[\d,]*) (?:of [\d,]+ )?(?:members|participants|applications|people|attendees)\b")
+# A count of people written in a sentence: "7 members", "11 of 110 members", "3 participants" (not the rate "11.9
+# participants per 100 members").
+PEOPLE_IN_WORDS = re.compile(
+    r"(?<![\d.])\b(\d[\d,]*) (?:of [\d,]+ )?(?:members|participants|applications|people|attendees)\b"
+)
 
 
 @pytest.mark.parametrize("department_ids", [(), ("IPO",), ("GOSCIENCE", "MHCLG"), ("DSTL",)])
@@ -494,3 +554,70 @@ def test_a_pack_built_from_hostile_data_has_only_inert_workbooks(tmp_path, use_d
     with zipfile.ZipFile(BytesIO(pack)) as archive:
         relationships = [archive.read(name).decode() for name in archive.namelist() if name.endswith(".rels")]
     assert not [rels for rels in relationships if "relationships/hyperlink" in rels]
+
+
+DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+
+
+def assert_accessible(deck) -> None:
+    """What PowerPoint's accessibility checker asks: every slide has a title, first in its reading order; every
+    picture, chart and table has alt text; every other shape without text is marked decorative."""
+    titles = []
+    for number, slide in enumerate(deck.slides, start=1):
+        title = slide.shapes.title
+        assert title is not None and title.text_frame.text.strip(), f"slide {number} has no title"
+        assert title.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE), number
+        assert slide.shapes[0].shape_id == title.shape_id, f"slide {number}: the title is not read first"
+        titles.append(title.text_frame.text)
+        for shape in slide.shapes:
+            properties = shape._element.xpath("./*[1]/p:cNvPr")[0]
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE or shape.has_chart or shape.has_table:
+                assert (properties.get("descr") or "").strip(), f"slide {number}: {shape.name} has no alt text"
+            elif not (shape.has_text_frame and shape.text_frame.text.strip()):
+                assert properties.findall(f".//{DECORATIVE}"), (
+                    f"slide {number}: {shape.name} is neither text nor decorative"
+                )
+    # Two slides with one title are told apart by PowerPoint's checker only if the titles differ.
+    assert len(set(titles)) == len(titles), [title for title in titles if titles.count(title) > 1]
+
+
+def test_hand_made_slides_are_accessible():
+    long = Slide(
+        section="Departments",
+        headline="Department 39 has the most members",
+        table=pd.DataFrame({"Department": [f"Department {i}" for i in range(40)], "Members": ["120"] * 40}),
+        series=Series(categories=tuple(f"D{i}" for i in range(40)), values=(100.0,) * 40, name="Members"),
+    )
+    deck = Presentation(BytesIO(boardpack.build([*SLIDES, long], filters="No filters", data_date=date(2025, 7, 9))))
+    assert_accessible(deck)
+    # The headline is the title: the outline reads the story.
+    assert [slide.shapes.title.text_frame.text for slide in list(deck.slides)[1:3]] == [
+        "The tour held 14 workshops",
+        "EA lags behind",
+    ]
+    chart = next(shape for shape in deck.slides[2].shapes if shape.has_chart)
+    descr = chart._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+    # The alt text gives every bar's value and names the suppressed one.
+    assert "MOD 90" in descr and "EA 40" in descr and "IPO" in descr
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"theme_ids": ("cpd",), "location_ids": ("bournemouth",)},
+        {"nations": ("Wales",)},
+        {"department_ids": ("IPO",)},
+        {"department_ids": ("EA", "MOD")},
+        {"location_ids": ("belfast",)},
+    ],
+    ids=str,
+)
+def test_every_slide_of_the_exported_pack_has_a_title_and_alt_text(bundled_db, use_db, monkeypatch, filters):
+    deck = _pack(bundled_db, use_db, monkeypatch, **filters)
+    assert_accessible(deck)
+    # Each story slide's title is its headline, which the speaker notes open with.
+    for slide in list(deck.slides)[1:]:
+        assert slide.notes_slide.notes_text_frame.text.startswith(slide.shapes.title.text_frame.text) or (
+            ": table" in _section(slide).lower()
+        )
