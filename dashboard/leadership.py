@@ -338,7 +338,8 @@ def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> st
         return too_small_to_show(view, label)
     if below == 0:
         if shown < len(view):
-            return f"None of the {findings.plural(shown, label)} large enough to show is clearly below the profession-wide {rate}"
+            which = f"the one {label}" if shown == 1 else f"none of the {shown:,} {label}s"
+            return f"Of those large enough to show, {which} is clearly below the profession-wide {rate}"
         return f"No {label}'s acceptance rate is clearly below the profession-wide {rate}"
     verb = "has an acceptance rate" if below == 1 else "have acceptance rates"
     return f"{findings.plural(below, label)} {verb} clearly below the profession-wide {rate}"
@@ -561,7 +562,10 @@ def trend_title(cohorts: pd.DataFrame, scheme: str) -> str:
     if len(shown) < 2:
         return f"Applications to {scheme} by cohort year"
     years = shown.assign(cohort_year=shown["cohort_year"].astype(int))
-    return f"Applications to {scheme} {findings.trend(years, 'applications', 'cohort_year')}"
+    # A year blanked by disclosure control is named, so the trend is not read as running over every year.
+    blanked = [str(int(year)) for year in cohorts.loc[cohorts["applications"].isna(), "cohort_year"]]
+    hidden = f" ({', '.join(blanked)}: too small to show)" if blanked else ""
+    return f"Applications to {scheme} {findings.trend(years, 'applications', 'cohort_year')}{hidden}"
 
 
 def trend_chart(cohorts: pd.DataFrame, title: str) -> go.Figure:
@@ -901,9 +905,13 @@ def access_sentence(view: pd.DataFrame, ref: dict) -> str | None:
     rate = percent(ref["acceptance_rate"])
     if below.empty:
         if len(shown) < len(view):
+            which = (
+                f"{shown['name'].iloc[0]}'s applications are not"
+                if len(shown) == 1
+                else f"None of the {len(shown):,} departments with numbers large enough to show has applications"
+            )
             return (
-                f"None of the {findings.plural(len(shown), 'department')} with numbers large enough to show has "
-                f"applications accepted clearly less often than the profession-wide {rate}; "
+                f"{which} accepted clearly less often than the profession-wide {rate}; "
                 f"{findings.plural(len(view) - len(shown), 'department')} "
                 f"{'has' if len(view) - len(shown) == 1 else 'have'} numbers too small to show."
             )
