@@ -583,7 +583,7 @@ class TestFiguresAndWords:
         kpis = {"workshops": 4, "locations": 3, "reported_miles": 935.0}
         route = {"legs": 3, "route_miles": 812.4}
         assert roadtrip.key_finding(kpis, route, locations) == (
-            "4 workshops in 3 locations over 935 reported miles (a 812-mile route as the crow flies); "
+            "4 workshops in 3 locations over 935 reported miles (an 812-mile route as the crow flies); "
             "London produced the most suggestions (100)."
         )
         assert roadtrip.key_finding({"workshops": 0, "locations": 0, "reported_miles": 0}, route, locations) is None
@@ -640,7 +640,7 @@ class TestPage:
         assert shown["Route as the crow flies (km)"] == f"{route_length(stops, EARTH_RADIUS_KM):,.0f}"
         finding = next(markdown.value for markdown in app.markdown if "workshops in" in markdown.value)
         assert finding == (
-            "- 4 workshops in 3 locations over 1,025 reported miles (a 859-mile route as the crow flies); "
+            "- 4 workshops in 3 locations over 1,025 reported miles (an 859-mile route as the crow flies); "
             "London produced the most suggestions (8)."
         )
 
