@@ -621,3 +621,91 @@ def test_every_slide_of_the_exported_pack_has_a_title_and_alt_text(bundled_db, u
         assert slide.notes_slide.notes_text_frame.text.startswith(slide.shapes.title.text_frame.text) or (
             ": table" in _section(slide).lower()
         )
+
+
+def _choices() -> dict:
+    return {
+        "themes": pd.DataFrame(
+            {"theme_id": ["cpd", "skills", "evil"], "label": ["CPD", "Skills and tools", "<b>=1+1"]}
+        ),
+        "locations": pd.DataFrame({"location_id": ["bournemouth", "ni"], "name": ["Bournemouth", "Dún Laoghaire / x"]}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, "gse-board-pack-2025-07-09.pptx"),
+        ({"theme_ids": ("cpd",), "nations": ("Scotland",)}, "gse-board-pack-2025-07-09-cpd-scotland.pptx"),
+        (
+            {"theme_ids": ("cpd",), "location_ids": ("bournemouth",)},
+            "gse-board-pack-2025-07-09-cpd-bournemouth.pptx",
+        ),
+        (
+            {"theme_ids": ("skills", "evil"), "location_ids": ("ni",), "department_ids": ("EA", "MOD", "DSTL")},
+            "gse-board-pack-2025-07-09-skills-and-tools-b-1-1-dun-laoghaire-x-3-departments.pptx",
+        ),
+        (
+            {"nations": ("Wales",), "date_from": date(2025, 3, 1), "date_to": date(2025, 6, 30)},
+            "gse-board-pack-2025-07-09-wales-from-2025-03-01-to-2025-06-30.pptx",
+        ),
+    ],
+)
+def test_a_download_is_named_for_its_date_and_filters_in_safe_characters(filters, expected):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    name = story.file_name("board-pack", "pptx", Filters(**filters), date(2025, 7, 9), _choices())
+    assert name == expected
+    assert re.fullmatch(r"[a-z0-9-]+\.pptx", name) and len(name) <= 125
+
+
+def test_a_meeting_names_the_download_instead_of_the_date():
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    name = story.file_name("report", "pdf", Filters(), date(2025, 7, 9), _choices(), meeting="Board, 12 March 2026")
+    assert name == "gse-report-board-12-march-2026.pdf"
+
+
+def test_the_pdf_report_is_printed_offline_on_a4_landscape(bundled_db, use_db, monkeypatch):
+    from dashboard import story
+    from dashboard.filters import Filters
+
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    use_db(bundled_db)
+    pdf = story.pdf_report(Filters(theme_ids=("cpd",), location_ids=("bournemouth",)))
+    assert pdf.startswith(b"%PDF-")
+    # Every page is A4 landscape (297 x 210 mm is 842 x 595 points), and there is a page per slide and the cover.
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(boxes) >= 5
+    assert all(abs(float(width) - 841.9) < 1 and abs(float(height) - 595.3) < 1 for width, height in boxes)
+
+
+def test_the_pdf_report_says_clearly_when_chromium_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("GSE_CHROMIUM", str(tmp_path / "no-chromium-here"))
+    assert report.chromium() is None
+    with pytest.raises(report.PdfUnavailable, match="needs Chromium, which is not installed"):
+        report.pdf(b"<html></html>")
+
+
+def test_the_sidebar_makes_the_pdf_on_request_and_then_offers_it(fixture_db, use_db, open_page):
+    use_db(fixture_db)
+    app = open_page(query={"theme": ["CPD"]})
+    assert not app.exception
+    make = app.button(key="present_pdf_make")
+    assert not make.disabled
+    make.click().run()
+    assert not app.exception and not app.error
+    # The PDF was made in that run: its download button now hands over the bytes.
+    downloads = [element for element in app.get("download_button") if element.proto.id.endswith("present_pdf")]
+    assert len(downloads) == 1 and downloads[0].proto.label == "Download report (PDF)"
+
+
+def test_the_sidebar_says_why_there_is_no_pdf_without_chromium(fixture_db, use_db, open_page, monkeypatch, tmp_path):
+    monkeypatch.setenv("GSE_CHROMIUM", str(tmp_path / "absent"))
+    use_db(fixture_db)
+    app = open_page()
+    assert not app.exception
+    assert app.button(key="present_pdf_make").disabled
+    assert any("needs Chromium on the server" in caption.value for caption in app.sidebar.caption)
