@@ -646,7 +646,9 @@ def _kpis(slide, kpis: tuple[tuple[str, str], ...], top) -> int:
         _rectangle(slide, left, box_top, box_width, box_height, LIGHT_GREY)
         _rectangle(slide, left, box_top, Inches(0.08), box_height, _rgb(charts.DARK_BLUE))
         inner = box_width - Inches(0.45)
-        _text(slide, label, left + Inches(0.25), box_top + Inches(0.15), inner, Inches(0.3), 16, colour=MUTED)
+        # On one line, so a long label ("Miles travelled (reported)") never runs into its value.
+        label_size = next((size for size in (16, 14) if line_count(label, inner, size) == 1), SMALLEST)
+        _text(slide, label, left + Inches(0.25), box_top + Inches(0.15), inner, Inches(0.3), label_size, colour=MUTED)
         size = fitted_size([value], inner, Inches(0.7), (36, 32, 28, 24), bold=True)
         _text(slide, value, left + Inches(0.25), box_top + Inches(0.5), inner, Inches(0.7), size, bold=True)
     rows = math.ceil(len(kpis) / per_row)
@@ -709,7 +711,8 @@ def _story_slides(deck, item: Slide) -> None:
             layout = table_layout(item.table, CONTENT_WIDTH)
             later = CONTENT_BOTTOM - content_top(_continued(item, layout, WIDEST_PART))
             pages = layout.pages(later, later)
-            findings.append(f"The table of all {len(layout.rows)} rows follows on the next {_slides(len(pages))}.")
+            rows = "The table" if len(layout.rows) == 1 else f"The table of all {len(layout.rows):,} rows"
+            findings.append(f"{rows} follows on the next {_slides(len(pages))}.")
         key = item.deck_key if item.series is None else chart_caption(item.series)
         _aside(slide, key, findings, MARGIN + width + GUTTER, top, CONTENT_WIDTH - width - GUTTER, room)
     elif not item.table.empty:

@@ -12,7 +12,9 @@ SUPERSAMPLE = 3
 PADDING = 0.04  # of the picture's height, on every side of the drawing
 ARC_STEPS = 16
 BLACK = [0, 0, 0]
-MIN_SPAN = 1.5  # degrees of longitude either side of the middle, the least a map fitted to its points shows
+# Degrees of longitude and latitude either side of the middle: the least a map fitted to its points shows, about the
+# tour's own extent, so one place alone is not drawn as a giant dot.
+MIN_SPAN = (3.5, 2.5)
 
 
 def _mercator(position) -> tuple[float, float]:
@@ -190,8 +192,8 @@ def png(
         longitudes, latitudes = [float(p[0]) for p in positions], [float(p[1]) for p in positions]
         middle = ((max(longitudes) + min(longitudes)) / 2, (max(latitudes) + min(latitudes)) / 2)
         positions += [
-            (middle[0] - MIN_SPAN, middle[1] - MIN_SPAN / 2),
-            (middle[0] + MIN_SPAN, middle[1] + MIN_SPAN / 2),
+            (middle[0] - MIN_SPAN[0], middle[1] - MIN_SPAN[1]),
+            (middle[0] + MIN_SPAN[0], middle[1] + MIN_SPAN[1]),
         ]
     canvas = Canvas(positions, deck.initial_view_state.zoom, height, width, padding)
     for layer in layers:
