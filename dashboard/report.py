@@ -103,9 +103,15 @@ def _figure(item: Slide, index: int, width: int = FIGURE_WIDTH) -> str:
     figure.update_layout(width=width, height=height, autosize=False)
     categories = _categories(figure)
     if categories:  # squeezed to fit the page, plotly would otherwise drop every other category name
-        figure.update_yaxes(tickmode="array", tickvals=categories, ticktext=categories)
+        names = categories
+        lines = max(name.count("<br>") + 1 for name in categories)
+        if height / len(categories) < CROWDED_ROW_HEIGHT * lines:
+            # A name wrapped for a phone takes two or three rows' height and runs into its neighbours: on the page's
+            # width it fits on one line.
+            names = [name.replace("<br>", " ") for name in categories]
+        figure.update_yaxes(tickmode="array", tickvals=categories, ticktext=names, automargin=True)
         if height / len(categories) < CROWDED_ROW_HEIGHT:
-            figure.update_yaxes(tickfont_size=12)
+            figure.update_yaxes(tickfont_size=12 if len(categories) * 14 <= height else 11)
             figure.update_traces(textfont_size=12)
     # Room on the right for the value written beyond the longest bar.
     figure.update_layout(margin={"r": max(figure.layout.margin.r or 0, 60)})
