@@ -271,7 +271,7 @@ def review_sentence(kpis: dict) -> str | None:
 def question_sentence(by_question: pd.DataFrame) -> str | None:
     """'Answers to "What CPD does GSE need?" are mostly about CPD (54%).'"""
     recorded = by_question[(by_question["question"] != NOT_RECORDED) & (by_question["suggestions"] > 0)]
-    if recorded.empty:
+    if recorded["label"].nunique() < 2:  # with one theme in view every answer is "mostly" about it: no finding
         return None
     top = recorded.sort_values(["share", "question_suggestions"], ascending=[False, False]).iloc[0]
     return f'Answers to "{top["question"]}" are most often about {top["label"]} ({top["share"]:.0%} of them).'

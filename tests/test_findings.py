@@ -58,6 +58,7 @@ def page_inputs(filters: Filters) -> dict:
         "theme_counts": data.query("theme_counts", **shared),
         "by_location": data.query("theme_by_location", **shared),
         "by_nation": data.query("theme_by_nation", **shared),
+        "by_question": data.query("theme_by_question", **shared),
         "location_suggestions": data.query("location_suggestions", **shared),
         "kpis": data.query_one("roadtrip_kpis", **shared),
         "route": data.query_one("roadtrip_route_length", **shared),
@@ -83,6 +84,7 @@ def test_one_theme_in_view_is_never_the_most_common(bundled, bundled_csvs, theme
         )
     else:
         assert findings.top_theme(theme_counts) is None
+    assert theme_views.question_sentence(inputs["by_question"]) is None
     # A heatmap of one theme's shares is 100% in every cell: the page says so instead of drawing it.
     for frame in (inputs["by_location"], inputs["by_nation"]):
         assert not theme_views.comparable(frame)

@@ -121,7 +121,7 @@ for tab, frame, row, key, place, heading in breakdowns:
                 alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
                 config={"displayModeBar": False},
             )
-        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
+            st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         with st.expander(f"Table: themes by {place}"):
             st.dataframe(
                 table, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")}
