@@ -13,7 +13,8 @@ from dashboard.filters import NATIONS, Filters
 THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
 # The data's first and last workshop dates as this session last saw them.
 DATE_BOUNDS_KEY = "filters_date_bounds"
-# The PDF report made on this session's request, with the view it was made for: ((filters, file name), bytes).
+# The PDF report made on this session's request, with the view it was made for: ((filters, file name), bytes), or
+# the message saying why it could not be made.
 PDF_KEY = "present_pdf_made"
 
 
@@ -179,25 +180,28 @@ def pdf_download(active: Filters, file_name: str) -> None:
     """The report as a PDF: made on request, then downloaded.
 
     Chromium takes seconds to start and print, longer than a browser keeps a click's permission to download, so the
-    PDF is made in a page run first (with a spinner) and the download button then hands over bytes already made.
+    PDF is made when "Make PDF report" is clicked (in the button's callback, before the page reruns) and the download
+    button then hands over bytes already made.
     """
     if report.chromium() is None:
         st.button("Make PDF report", key="present_pdf_make", disabled=True, icon=":material/picture_as_pdf:")
         st.caption("The PDF needs Chromium on the server, which is not installed: print the HTML report instead.")
         return
     made = st.session_state.get(PDF_KEY)
-    if made is not None and made[0] != (active, file_name):
-        made = None  # made for other filters or data: not this view's PDF
-    if made is None:
-        if not st.button("Make PDF report", key="present_pdf_make", icon=":material/picture_as_pdf:"):
-            return
-        with st.spinner("Printing the report to PDF..."):
-            try:
-                made = ((active, file_name), story.pdf_report(active))
-            except report.PdfUnavailable as error:
-                st.error(str(error), icon=":material/error:")
-                return
-        st.session_state[PDF_KEY] = made
+    if isinstance(made, str):  # the last attempt failed: say why, once
+        st.error(made, icon=":material/error:")
+        del st.session_state[PDF_KEY]
+        made = None
+    if made is None or made[0] != (active, file_name):  # none yet, or made for other filters or data
+        st.button(
+            "Make PDF report",
+            key="present_pdf_make",
+            on_click=make_pdf,
+            args=(active, file_name),
+            icon=":material/picture_as_pdf:",
+            help="Prints the report to a PDF on the server; this takes a few seconds.",
+        )
+        return
     st.download_button(
         "Download report (PDF)",
         data=made[1],
@@ -207,3 +211,11 @@ def pdf_download(active: Filters, file_name: str) -> None:
         on_click="ignore",
         icon=":material/picture_as_pdf:",
     )
+
+
+def make_pdf(active: Filters, file_name: str) -> None:
+    """The button's callback: print this view's report to PDF and keep it (or why it failed) for the page run."""
+    try:
+        st.session_state[PDF_KEY] = ((active, file_name), story.pdf_report(active))
+    except report.PdfUnavailable as error:
+        st.session_state[PDF_KEY] = str(error)

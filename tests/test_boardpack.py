@@ -700,6 +700,21 @@ def test_the_sidebar_makes_the_pdf_on_request_and_then_offers_it(fixture_db, use
     # The PDF was made in that run: its download button now hands over the bytes.
     downloads = [element for element in app.get("download_button") if element.proto.id.endswith("present_pdf")]
     assert len(downloads) == 1 and downloads[0].proto.label == "Download report (PDF)"
+    assert "present_pdf_make" not in [button.key for button in app.button]
+    # Other filters: that PDF is not theirs, so it is offered to be made again.
+    app.multiselect(key="theme").set_value([]).run()
+    assert "present_pdf_make" in [button.key for button in app.button]
+
+
+def test_the_sidebar_says_why_a_pdf_failed(fixture_db, use_db, open_page, monkeypatch):
+    monkeypatch.setenv("GSE_CHROMIUM", "/bin/false")  # there, but prints nothing
+    use_db(fixture_db)
+    app = open_page()
+    app.button(key="present_pdf_make").click().run()
+    assert not app.exception
+    assert [error.value for error in app.sidebar.error] == [
+        "Chromium could not print the PDF report (CalledProcessError)."
+    ]
 
 
 def test_the_sidebar_says_why_there_is_no_pdf_without_chromium(fixture_db, use_db, open_page, monkeypatch, tmp_path):
