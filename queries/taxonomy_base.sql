@@ -6,4 +6,4 @@ select
     label,
     description
 from themes
-order by theme_id
+order by label
