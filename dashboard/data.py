@@ -330,6 +330,11 @@ def taxonomy() -> taxonomy_changes.Taxonomy:
     return taxonomy_changes.apply(query("taxonomy_base"), _snapshots[run_decisions()].taxonomy)
 
 
+def run_snapshot() -> store.Snapshot:
+    """The team's store as this run reads it."""
+    return _snapshots[run_decisions()]
+
+
 def candidate_decisions() -> pd.DataFrame:
     """Every admin decision on an emerging theme (queries/store/candidate_decisions.sql), as this run reads the store."""
     return _snapshots[run_decisions()].candidates

@@ -206,8 +206,12 @@ class Snapshot:
     latest: pd.DataFrame  # queries/store/latest_decisions.sql
     log: pd.DataFrame  # queries/store/decision_log.sql, every decision
     second_codes: pd.DataFrame  # queries/store/second_codes.sql, every blind second coding
-    taxonomy: pd.DataFrame = field(default_factory=pd.DataFrame)  # queries/store/taxonomy_events.sql, every change to the taxonomy
-    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # queries/store/candidate_decisions.sql, every decision on an emerging theme
+    taxonomy: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # queries/store/taxonomy_events.sql, every change to the taxonomy
+    candidates: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # queries/store/candidate_decisions.sql, every decision on an emerging theme
 
 
 def snapshot(path: Path | None = None) -> Snapshot:

@@ -199,10 +199,22 @@ else:
         st.text(f"Theme now: {views.current_words(row, labels)}. Why here: {views.QUEUE_NAMES[row['queue']]}.")
         st.text_area("Note (optional, saved with the decision)", key=NOTE, max_chars=decisions.NOTE_LIMIT, height=68)
         current = row["theme_id"] if isinstance(row["theme_id"], str) else None
+        proposed = row.get("proposed_theme_id") if isinstance(row.get("proposed_theme_id"), str) else None
+        if proposed:
+            st.text(f"Proposed by an admin (an emerging theme): {labels.get(proposed, proposed)}.")
         confirm_column, none_column = st.columns(2)
-        if current:
+        if proposed:
             confirm_column.button(
-                f"Confirm {labels.get(current, current)}",
+                plaintext.markdown(f"Confirm {labels.get(proposed, proposed)}"),
+                key=f"review_confirm_{sid}",
+                type="primary",
+                shortcut="Y",
+                on_click=submit,
+                args=([decisions.Choice(sid, seen, "change", proposed)], request_id),
+            )
+        elif current:
+            confirm_column.button(
+                plaintext.markdown(f"Confirm {labels.get(current, current)}"),
                 key=f"review_confirm_{sid}",
                 type="primary",
                 shortcut="Y",

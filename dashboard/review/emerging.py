@@ -95,7 +95,9 @@ def find(pool: pd.DataFrame, *, seed: int = SEED, smallest: int = SMALLEST) -> l
         found.append(
             Candidate(
                 key=hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:12],
-                top_terms=tuple(terms[index] for index in np.argsort(-model.components_[topic], kind="stable")[:TOP_TERMS]),
+                top_terms=tuple(
+                    terms[index] for index in np.argsort(-model.components_[topic], kind="stable")[:TOP_TERMS]
+                ),
                 suggestion_ids=ids,
                 examples=tuple(chosen["text"].astype(str).head(EXAMPLES)),
                 locations=tuple((str(place), int(number)) for place, number in places.items()),
@@ -121,9 +123,7 @@ def new_candidates(pool: pd.DataFrame, decided: pd.DataFrame, *, seed: int = SEE
     return [candidate for candidate in find(pool, seed=seed) if decided.empty or not decided_before(candidate, decided)]
 
 
-def decision_row(
-    candidate: Candidate, action: str, theme_id: str | None, *, who: str, request_id: str, now
-) -> dict:
+def decision_row(candidate: Candidate, action: str, theme_id: str | None, *, who: str, request_id: str, now) -> dict:
     """The store row (candidate_decisions) for an admin's decision on a candidate."""
     return {
         "request_id": request_id,

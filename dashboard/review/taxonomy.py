@@ -229,3 +229,76 @@ def history_table(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
         },
         columns=["When (UTC)", "Change", "Theme", "New label", "Suggestions went to", "By"],
     )
+
+
+def current_admin():
+    """The signed-in admin of this session, decided afresh from the sign-in; PermissionError for anyone else."""
+    from dashboard import auth
+
+    verdict = auth.current_verdict()
+    if verdict.viewer is None or not verdict.viewer.is_admin:
+        raise PermissionError("Only the dashboard's administrators can change the taxonomy.")
+    return verdict.viewer
+
+
+def _context():
+    from dashboard import data
+
+    current = data.taxonomy()
+    held = data.query("theme_health").set_index("theme_id")["suggestions"].astype(int).to_dict()
+    return current, held, set(current.names)
+
+
+def record(action: str, *, request_id: str, **change) -> int | None:
+    """Make one change to the taxonomy as the signed-in admin; returns its event id (None for a double click).
+
+    Raises PermissionError, TaxonomyError, store.TaxonomyConflict (another admin changed it since) or store.StoreBusy.
+    """
+    from dashboard import store
+
+    admin = current_admin()
+    current, held, taken = _context()
+    row = plan(action, current, held=held, who=admin.name, request_id=request_id, taken=taken, **change)
+    return store.append_taxonomy(row)
+
+
+def decide_candidate(
+    candidate, action: str, *, request_id: str, theme_id: str | None = None, label: object = None, description=None
+) -> str | None:
+    """Promote a candidate theme (a new theme), merge it into a theme in use, or dismiss it, as the signed-in admin.
+
+    A promote or merge proposes the theme for the candidate's suggestions, which go to the review queue. Returns the
+    theme proposed (None for a dismissal).
+    """
+    from dashboard import store
+    from dashboard.review import emerging
+
+    admin = current_admin()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    current, held, taken = _context()
+    if action == "promote":
+        row = plan(
+            "add",
+            current,
+            held=held,
+            who=admin.name,
+            request_id=request_id,
+            label=label,
+            description=description,
+            taken=taken,
+            now=now,
+        )
+        theme_id = row["theme_id"]
+    elif action == "merge":
+        if theme_id not in current.labels():
+            raise TaxonomyError("Choose the theme in use to merge the candidate into.")
+        row = None
+    elif action == "dismiss":
+        row, theme_id = None, None
+    else:
+        raise TaxonomyError(f"{action!r} is not a decision on a candidate theme: promote, merge or dismiss.")
+    decision = emerging.decision_row(
+        candidate, action, theme_id, who=admin.name, request_id=f"{request_id}:candidate", now=now
+    )
+    store.append_taxonomy(row, decision)
+    return theme_id
