@@ -2,12 +2,14 @@
 
 import hashlib
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 SEED = 0
@@ -16,9 +18,12 @@ MOST_CANDIDATES = 12
 TOP_TERMS = 6
 EXAMPLES = 3
 # A candidate found again is the one decided on before when it shares this share of its suggestions with it
-# (Jaccard), or this many of its top terms: dismissed candidates do not come back.
+# (Jaccard), or SAME_TERMS of its LEADING_TERMS top terms: dismissed candidates do not come back.
 SAME_MEMBERS = 0.5
-SAME_TERMS = 3
+LEADING_TERMS = 3
+SAME_TERMS = 2
+# A term under this share of its group's strongest term's weight says little about the group, so it is not shown.
+WEAKEST_TERM = 0.1
 
 
 class EmergingError(ValueError):
@@ -70,7 +75,7 @@ def find(pool: pd.DataFrame, *, seed: int = SEED, smallest: int = SMALLEST) -> l
             f"Only {len(pool):,} suggestion{'s' if len(pool) != 1 else ''} to look in: at least {2 * smallest} are "
             "needed to find a theme among them. Nothing was grouped."
         )
-    vectoriser = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.4, sublinear_tf=True, ngram_range=(1, 2))
+    vectoriser = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.6, sublinear_tf=True, ngram_range=(1, 2))
     try:
         weights = vectoriser.fit_transform(pool["text"].astype(str))
     except ValueError:  # no term occurs in two suggestions
@@ -80,7 +85,10 @@ def find(pool: pd.DataFrame, *, seed: int = SEED, smallest: int = SMALLEST) -> l
     if count < 2:
         return []
     model = NMF(n_components=count, init="nndsvd", random_state=seed, max_iter=500)
-    membership = model.fit_transform(weights)
+    with warnings.catch_warnings():
+        # Each suggestion goes to its strongest group: that settles long before the factors fully converge.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        membership = model.fit_transform(weights)
     strongest = membership.argmax(axis=1)
     found = []
     for topic in range(count):
@@ -106,14 +114,20 @@ def find(pool: pd.DataFrame, *, seed: int = SEED, smallest: int = SMALLEST) -> l
     return sorted(found, key=lambda candidate: (-candidate.size, candidate.top_terms))
 
 
+def top_terms(weights: np.ndarray, terms: Sequence[str]) -> tuple[str, ...]:
+    """A group's strongest terms, strongest first: at most TOP_TERMS, none under WEAKEST_TERM of the strongest."""
+    order = np.argsort(-weights, kind="stable")[:TOP_TERMS]
+    return tuple(terms[index] for index in order if weights[index] >= WEAKEST_TERM * weights[order[0]])
+
+
 def decided_before(candidate: Candidate, decided: pd.DataFrame) -> bool:
     """Whether an admin has already decided on this candidate (queries/store/candidate_decisions.sql), found again."""
-    members, terms = set(candidate.suggestion_ids), set(candidate.top_terms)
+    members, terms = set(candidate.suggestion_ids), set(candidate.top_terms[:LEADING_TERMS])
     for row in decided.itertuples():
         before = set(row.suggestion_ids)
         if len(members & before) / len(members | before) >= SAME_MEMBERS:
             return True
-        if len(terms & set(row.top_terms)) >= SAME_TERMS:
+        if len(terms & set(list(row.top_terms)[:LEADING_TERMS])) >= SAME_TERMS:
             return True
     return False
 
