@@ -100,16 +100,18 @@ def follow_old_labels(key: str, old_labels: Mapping[str, str], labels: Mapping[s
     """Point a link's theme values that name a theme's old label (renamed, merged or retired) at its theme now.
 
     `old_labels` maps a label no theme has now to the theme id it leads to, and `labels` theme ids to labels now. Call
-    it before the widget bound to `key` is drawn: the URL is rewritten and the widget's value set (a bound widget reads
-    the link only when it has no value), so the shared link opens the theme it meant; a notice for each value says so.
+    it before the widget bound to `key` is drawn, so the shared link opens the theme it meant; a notice for each value
+    says so.
     """
     values = st.query_params.get_all(key)
     followed = [value for value in values if value in old_labels and old_labels[value] in labels]
     if not followed:
         return []
     now = list(dict.fromkeys(labels[old_labels[value]] if value in followed else value for value in values))
-    st.query_params[key] = now
+    st.query_params[key] = now  # so the unknown-value notice that follows does not count the old label
     by_label = {label: theme_id for theme_id, label in labels.items()}
+    # The bound widget has read the link already; its value is what opens the theme. (Streamlit then leaves the
+    # parameter out of the address until the filter is next changed.)
     st.session_state[key] = [by_label[label] for label in now if label in by_label]
     return [
         f"The link's theme “{value}” is now “{labels[old_labels[value]]}”: showing that."
