@@ -79,6 +79,23 @@ if outcome:
 current = data.taxonomy()
 labels = current.labels()
 held = data.query("theme_health").set_index("theme_id")["suggestions"].astype(int)
+events = data.run_snapshot().taxonomy
+decided = data.candidate_decisions()
+pool = data.query(
+    "emerging_pool", review_below=themes.REVIEW_THRESHOLD, proposed_ids=emerging.proposed_ids(decided) or None
+)
+try:
+    found, problem = candidates(pool, decided), None
+except emerging.EmergingError as nothing:
+    found, problem = [], str(nothing)
+layout.kpi_row(
+    [
+        ("Themes in use", f"{len(current.themes):,}"),
+        ("Added by the team", f"{int((current.themes['origin'] == 'added').sum()):,}"),
+        ("Changes made", f"{len(events):,}"),
+        ("Candidate themes", f"{len(found):,}"),
+    ]
+)
 
 st.header("Themes now")
 themes_now = pd.DataFrame(
@@ -100,22 +117,12 @@ st.caption(
     "suggestions go to the review queue with that theme proposed), or dismiss it: a dismissed group is not offered "
     "again. The shared filters do not apply."
 )
-decided = data.candidate_decisions()
-pool = data.query(
-    "emerging_pool", review_below=themes.REVIEW_THRESHOLD, proposed_ids=emerging.proposed_ids(decided) or None
-)
-try:
-    found = candidates(pool, decided)
-except emerging.EmergingError as nothing:
-    found = []
-    st.info(plaintext.markdown(str(nothing)), icon=":material/search_off:")
+if problem:
+    st.info(plaintext.markdown(problem), icon=":material/search_off:")
+elif not found:
+    st.success(f"No new candidate themes among the {len(pool):,} suggestions looked at.", icon=":material/task_alt:")
 else:
-    if not found:
-        st.success(
-            f"No new candidate themes among the {len(pool):,} suggestions looked at.", icon=":material/task_alt:"
-        )
-    else:
-        st.caption(f"{len(found):,} candidate{'s' if len(found) != 1 else ''} among {len(pool):,} suggestions.")
+    st.caption(f"{len(found):,} candidate{'s' if len(found) != 1 else ''} among {len(pool):,} suggestions.")
 for number, candidate in enumerate(found[:SHOWN_CANDIDATES], start=1):
     key = candidate.key
     with st.container(border=True, key=f"taxonomy_candidate_{number}"):
@@ -228,7 +235,6 @@ with retire_tab:
     )
 
 st.header("History")
-events = data.run_snapshot().taxonomy
 if events.empty:
     st.caption("No changes yet: the taxonomy is the data's own.")
 else:
