@@ -7,7 +7,7 @@ import pandas as pd
 from dashboard.theme_views import UNTHEMED
 
 QUEUE_NAMES = {
-    "proposed": "Proposed theme",
+    "proposed": "Proposed",
     "flagged": "Flagged",
     "changed text": "Text changed",
     "audit sample": "Audit sample",
