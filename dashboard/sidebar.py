@@ -121,11 +121,11 @@ def draw() -> Filters:
         st.button(
             "Reset filters", key="filters_reset", on_click=reset, args=((first, last),), icon=":material/restart_alt:"
         )
-        for notice in followed:
-            # The labels are the team's words: plain text, never markup.
-            st.info(plaintext.markdown(notice), icon=":material/link:")
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
+    for notice in followed:
+        # Above the page, not in the sidebar, which a phone keeps closed. Labels are plain text, never markup.
+        st.info(plaintext.markdown(notice), icon=":material/link:")
     date_from, date_to = (*dates, None, None)[:2]
     if date_from and date_to and date_from > date_to:
         # Only a hand-edited link can give an end before the start; read it the way round it must have meant.

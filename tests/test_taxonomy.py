@@ -254,7 +254,7 @@ def test_a_link_naming_an_old_label_opens_the_theme_it_became(db, open_page):
     app = open_page("dashboard/pages/overview.py", {"theme": "Mentoring"})
     assert not app.exception
     assert app.multiselect(key="theme").value == ["mentoring"]
-    notices = [info.value for info in app.sidebar.info]
+    notices = [info.value for info in app.main.info]
     assert any("“Mentoring” is now “Mentoring and coaching”" in notice for notice in notices)
     assert not [warning.value for warning in app.sidebar.warning]  # not dropped as unknown
     app.switch_page("dashboard/pages/themes.py")
