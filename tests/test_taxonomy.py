@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import data, store
 from dashboard.review import decisions, emerging, health, taxonomy
-from tests.test_review import raw
+from tests.test_review import decide, raw
 
 NO_FILTERS = {"theme_ids": None, "nations": None, "location_ids": None, "date_from": None, "date_to": None}
 BASE = pd.DataFrame(
@@ -262,3 +262,17 @@ def test_a_link_naming_an_old_label_opens_the_theme_it_became(db, open_page):
     assert app.multiselect(key="theme").value == ["mentoring"]
     counted = data.query("theme_counts", **{**NO_FILTERS, "theme_ids": ("mentoring",)})
     assert counted["label"].tolist() == ["Mentoring and coaching"]
+
+
+def test_a_retire_sends_its_suggestions_where_it_says_and_agreement_follows_the_merge(db):
+    before = raw_counts(db)
+    tags = raw(
+        db, "select suggestion_id, theme_id from suggestions where theme_source = 'auto' and theme_id = 'mentoring'"
+    )
+    decide(db, tags.at[0, "suggestion_id"], "confirm")
+    taxonomy.record("retire", request_id=taxonomy.new_request_id(), theme_id="mentoring", into="inclusion")
+    after = counts_now()
+    assert "Mentoring" not in after and after["Inclusion"] == before["Inclusion"] + before["Mentoring"]
+    pairs = data.query("review_agreement")
+    assert pairs[["classifier_theme_id", "reviewer_theme_id"]].values.tolist() == [["inclusion", "inclusion"]]
+    assert store.snapshot().taxonomy["into_theme_id"].tolist() == ["inclusion"]
