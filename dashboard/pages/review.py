@@ -256,7 +256,7 @@ else:
         state = data.query("review_suggestions", suggestion_ids=(sid,)).iloc[0].to_dict()
         log = data.decision_log(sid)
         st.text(views.state_sentence(state, labels))
-        st.dataframe(views.history_table(log, state, labels), hide_index=True)
+        st.dataframe(views.history_table(log, state, {**data.taxonomy().names, **labels}), hide_index=True)
 
 st.subheader("Several at once")
 bulk_area = st.container()
@@ -387,7 +387,8 @@ else:
 
 st.subheader("Decision log")
 st.caption("Every decision ever made, oldest first. Decisions are never changed or deleted: a new one supersedes.")
-whole_log = views.log_table(data.decision_log(), labels)
+# Every theme's latest label, merged and retired ones too: the log names themes as they were.
+whole_log = views.log_table(data.decision_log(), data.taxonomy().names)
 with st.expander(f"Table: {len(whole_log):,} decision{'s' if len(whole_log) != 1 else ''}"):
     if whole_log.empty:
         st.caption("No decisions yet.")
