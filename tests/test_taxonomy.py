@@ -276,3 +276,17 @@ def test_a_retire_sends_its_suggestions_where_it_says_and_agreement_follows_the_
     pairs = data.query("review_agreement")
     assert pairs[["classifier_theme_id", "reviewer_theme_id"]].values.tolist() == [["inclusion", "inclusion"]]
     assert store.snapshot().taxonomy["into_theme_id"].tolist() == ["inclusion"]
+
+
+def test_the_taxonomy_page_stops_offering_a_dismissed_candidate(db, open_page):
+    app = open_page("dashboard/pages/taxonomy.py")
+    assert not app.exception
+    shown = {metric.label: metric.value for metric in app.metric}
+    first_terms = next(text.value for text in app.text if text.value.startswith("Top terms: "))
+    app.button(key=next(b.key for b in app.button if b.key.startswith("taxonomy_dismiss_"))).click().run()
+    assert not app.exception
+    assert any("It will not be offered again" in success.value for success in app.success)
+    after = {metric.label: metric.value for metric in app.metric}
+    assert int(after["Candidate themes"]) == int(shown["Candidate themes"]) - 1
+    assert first_terms not in [text.value for text in app.text]
+    assert store.snapshot().candidates["action"].tolist() == ["dismiss"]
