@@ -120,9 +120,11 @@ def _taxonomy_on(
     found = _taxonomies.get(key)
     if found is None:
         base = cursor.execute(sql_text("taxonomy_base")).df()
-        found = _taxonomies[key] = (connection, taxonomy_changes.apply(base, _snapshots[decisions].taxonomy))
-        while len(_taxonomies) > 8:
-            _taxonomies.pop(next(iter(_taxonomies)), None)
+        found = (connection, taxonomy_changes.apply(base, _snapshots[decisions].taxonomy))
+        with _snapshots_lock:  # sessions run on threads of their own
+            _taxonomies[key] = found
+            while len(_taxonomies) > 8:
+                _taxonomies.pop(next(iter(_taxonomies)), None)
     return found[1]
 
 
