@@ -11,7 +11,7 @@ import streamlit as st
 # The secrets.toml section that holds the access settings (documented in .streamlit/secrets.example.toml).
 SECTION = "gse"
 # url_path of each page only admins may open, and of each only reviewers (and admins) may.
-ADMIN_PAGES = frozenset({"data"})
+ADMIN_PAGES = frozenset({"data", "taxonomy"})
 REVIEWER_PAGES = frozenset({"review"})
 # Who reviews when sign-in is off (the app serves only its own machine): the person at it.
 LOCAL_REVIEWER = "local"

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, disclosure, store
+from dashboard.review import taxonomy as taxonomy_changes
 
 # Hardened: nothing outside the database file can be read, written, installed or re-enabled. The app's own connection
 # (_connect) applies the same settings to an attached file; other read-only openers pass this to duckdb.connect.
@@ -27,8 +28,8 @@ QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 PIN_KEY = "data_pinned_database"  # session state: the database this page run reads (see pin)
 DECISIONS_PIN_KEY = "data_pinned_decisions"  # session state: the review decisions this page run reads (see pin)
 DECISIONS_VIEW = "review_decisions"  # the name queries/macros.sql reads the team's latest theme decisions under
-# A query that reads suggestions' themes depends on the review decisions as well as on the database file.
-READS_THEMES = re.compile(r"\b(current|chosen|explored|queued)_suggestions\(")
+# A query that reads suggestions' themes, or the taxonomy, depends on the team's store as well as on the database file.
+READS_THEMES = re.compile(r"\b(current|chosen|explored|queued)_suggestions\(|\b(current_themes|theme_moves)\b")
 # Files in queries/ that data.query must not run.
 NOT_QUERIES = frozenset({"schema", "macros", "typicality", "import_snapshot"})
 # Set while a deferred download runs (see deferred): the database it reads and its own connection.
@@ -91,8 +92,40 @@ def _cursor(connection: duckdb.DuckDBPyConnection, decisions: str | None = None)
     cursor = connection.cursor()
     cursor.execute("set search_path = 'gse.main,memory.main'")
     if decisions is not None:
-        cursor.register(DECISIONS_VIEW, _snapshots[decisions].latest)
+        state = _snapshots[decisions]
+        cursor.register(DECISIONS_VIEW, state.latest)
+        # The taxonomy with the team's changes, under the names queries/macros.sql gives the data's own themes.
+        if len(state.taxonomy):
+            current = _taxonomy_on(connection, cursor, decisions)
+            cursor.register("current_themes", current.themes)
+            if len(current.moves):
+                cursor.register("theme_moves", current.moves)
+        if len(state.candidates):
+            moves = _taxonomy_on(connection, cursor, decisions).moves if len(state.taxonomy) else None
+            proposed = taxonomy_changes.proposals(state.candidates, moves)
+            if len(proposed):
+                cursor.register("theme_proposals", proposed)
     return cursor
+
+
+# The taxonomy in force for each (connection, store version) read lately; the connection is kept with it so that its
+# id is not reused while the entry lives.
+_taxonomies: dict[tuple[int, str], tuple[duckdb.DuckDBPyConnection, taxonomy_changes.Taxonomy]] = {}
+
+
+def _taxonomy_on(
+    connection: duckdb.DuckDBPyConnection, cursor: duckdb.DuckDBPyConnection, decisions: str
+) -> taxonomy_changes.Taxonomy:
+    key = (id(connection), decisions)
+    found = _taxonomies.get(key)
+    if found is None:
+        base = cursor.execute(sql_text("taxonomy_base")).df()
+        found = (connection, taxonomy_changes.apply(base, _snapshots[decisions].taxonomy))
+        with _snapshots_lock:  # sessions run on threads of their own
+            _taxonomies[key] = found
+            while len(_taxonomies) > 8:
+                _taxonomies.pop(next(iter(_taxonomies)), None)
+    return found[1]
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -292,6 +325,21 @@ def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
     """The team's theme decisions, oldest first: one suggestion's, or (None) all of them, as this run reads the store."""
     log = _snapshots[run_decisions()].log
     return log if suggestion_id is None else log[log["suggestion_id"] == suggestion_id]
+
+
+def taxonomy() -> taxonomy_changes.Taxonomy:
+    """The theme taxonomy this run reads: the data's themes with the team's changes (dashboard/review/taxonomy.py)."""
+    return taxonomy_changes.apply(query("taxonomy_base"), _snapshots[run_decisions()].taxonomy)
+
+
+def run_snapshot() -> store.Snapshot:
+    """The team's store as this run reads it."""
+    return _snapshots[run_decisions()]
+
+
+def candidate_decisions() -> pd.DataFrame:
+    """Every admin decision on an emerging theme (queries/store/candidate_decisions.sql), as this run reads the store."""
+    return _snapshots[run_decisions()].candidates
 
 
 def second_codes() -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The shared filter state: one frozen value built from the sidebar widgets, which are bound to the URL."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -94,3 +94,26 @@ def unknown_in_link(allowed: dict[str, Iterable]) -> list[str]:
             noun = key.split("_", 1)[-1].replace("_", " ")
             notices.append(f"Ignored {len(dropped)} unknown {noun} value(s) in the link.")
     return notices
+
+
+def follow_old_labels(key: str, old_labels: Mapping[str, str], labels: Mapping[str, str]) -> list[str]:
+    """Point a link's theme values that name a theme's old label (renamed, merged or retired) at its theme now.
+
+    `old_labels` maps a label no theme has now to the theme id it leads to, and `labels` theme ids to labels now. Call
+    it before the widget bound to `key` is drawn, so the shared link opens the theme it meant; a notice for each value
+    says so.
+    """
+    values = st.query_params.get_all(key)
+    followed = [value for value in values if value in old_labels and old_labels[value] in labels]
+    if not followed:
+        return []
+    now = list(dict.fromkeys(labels[old_labels[value]] if value in followed else value for value in values))
+    st.query_params[key] = now  # so the unknown-value notice that follows does not count the old label
+    by_label = {label: theme_id for theme_id, label in labels.items()}
+    # The bound widget has read the link already; its value is what opens the theme. (Streamlit then leaves the
+    # parameter out of the address until the filter is next changed.)
+    st.session_state[key] = [by_label[label] for label in now if label in by_label]
+    return [
+        f"The link's theme “{value}” is now “{labels[old_labels[value]]}”: showing that."
+        for value in dict.fromkeys(followed)
+    ]

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, presentation, report, story
+from dashboard import data, plaintext, presentation, report, story
 from dashboard import filters as filter_state
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
@@ -88,9 +88,11 @@ def draw() -> Filters:
     """Draw the sidebar filters and return the chosen filter state."""
     choices = filter_state.options()
     first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
+    themes = choices["themes"].set_index("theme_id")["label"]
+    # Before the notices and the widget: a link naming a theme's old label opens the theme it became.
+    followed = filter_state.follow_old_labels(THEMES, data.taxonomy().old_labels, themes.to_dict())
     notices = url_notices(choices, first, last)
     follow_date_bounds(first, last)
-    themes = choices["themes"].set_index("theme_id")["label"]
     locations = choices["locations"].set_index("location_id")
     departments = choices["departments"].set_index("department_id")["name"]
     with st.sidebar:
@@ -124,6 +126,9 @@ def draw() -> Filters:
         )
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
+    for notice in followed:
+        # Above the page, not in the sidebar, which a phone keeps closed. Labels are plain text, never markup.
+        st.info(plaintext.markdown(notice), icon=":material/link:")
     date_from, date_to = (*dates, None, None)[:2]
     if date_from and date_to and date_from > date_to:
         # Only a hand-edited link can give an end before the start; read it the way round it must have meant.

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -202,10 +202,16 @@ def writes() -> int:
 class Snapshot:
     """One state of the store, read in one transaction: its version, the latest decision per suggestion, and the log."""
 
-    version: str  # "store id:newest decision id:newest coding id": it names one state of one store file
+    version: str  # "store id:newest decision id:newest coding id:…": it names one state of one store file
     latest: pd.DataFrame  # queries/store/latest_decisions.sql
     log: pd.DataFrame  # queries/store/decision_log.sql, every decision
     second_codes: pd.DataFrame  # queries/store/second_codes.sql, every blind second coding
+    taxonomy: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # queries/store/taxonomy_events.sql, every change to the taxonomy
+    candidates: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # queries/store/candidate_decisions.sql, every decision on an emerging theme
 
 
 def snapshot(path: Path | None = None) -> Snapshot:
@@ -213,12 +219,17 @@ def snapshot(path: Path | None = None) -> Snapshot:
     than both reads."""
     with connection(path) as store:
         store.execute("begin transaction")
-        store_id, _, latest, latest_code = store.execute(sql("store_version")).fetchone()
+        store_id, _, latest, latest_code, latest_event, latest_candidate = store.execute(
+            sql("store_version")
+        ).fetchone()
         latest_frame = store.execute(sql("latest_decisions")).df()
         log = store.execute(sql("decision_log"), {"suggestion_id": None}).df()
         codes = store.execute(sql("second_codes")).df()
+        events = store.execute(sql("taxonomy_events")).df()
+        candidates = store.execute(sql("candidate_decisions")).df()
         store.execute("commit")
-    return Snapshot(f"{store_id}:{latest}:{latest_code}", latest_frame, log, codes)
+    version = f"{store_id}:{latest}:{latest_code}:{latest_event}:{latest_candidate}"
+    return Snapshot(version, latest_frame, log, codes, events, candidates)
 
 
 def latest_decisions(path: Path | None = None) -> tuple[str, pd.DataFrame]:
@@ -337,6 +348,53 @@ def append_run(row: dict, path: Path | None = None) -> None:
     with connection(path) as store:
         store.execute(sql("insert_classifier_run"), row)
     _WRITES[0] += 1
+
+
+class TaxonomyConflict(Exception):
+    """Another admin changed the taxonomy after the writer looked: nothing was written."""
+
+
+def append_taxonomy(event: dict | None, candidate: dict | None = None, path: Path | None = None) -> int | None:
+    """Append a change to the taxonomy and/or a decision on an emerging theme, in one transaction.
+
+    event holds the columns of taxonomy_events but the id, and names the newest event its writer saw (supersedes): if
+    another change has landed since, nothing is written and TaxonomyConflict is raised. A request id already written (a
+    double click) writes nothing again. Returns the new event's id (None for a candidate decision alone).
+    """
+    if event is None and candidate is None:
+        raise ValueError("nothing to write")
+    with connection(path) as store:
+        store.execute("begin transaction")
+        try:
+            request_id = (event or candidate)["request_id"]
+            if store.execute(sql("taxonomy_requests_seen"), {"request_id": request_id}).fetchone()[0]:
+                store.execute("commit")
+                return None
+            event_id = None
+            if event is not None:
+                newest = store.execute("select coalesce(max(event_id), 0) from taxonomy_events").fetchone()[0]
+                if newest != event["supersedes"]:
+                    raise TaxonomyConflict(
+                        "Someone changed the taxonomy after you looked at it; nothing was changed. Look again and retry."
+                    )
+                store.execute(sql("insert_taxonomy_event"), event)
+                event_id = store.execute("select max(event_id) from taxonomy_events").fetchone()[0]
+            if candidate is not None:
+                store.execute(sql("insert_candidate_decision"), candidate)
+            store.execute("commit")
+            _WRITES[0] += 1
+            return event_id
+        except duckdb.ConstraintException as refused:
+            store.execute("rollback")
+            if "supersedes" in str(refused):
+                raise TaxonomyConflict(
+                    "Someone changed the taxonomy after you looked at it; nothing was changed. Look again and retry."
+                ) from None
+            raise ValueError(f"The team's store refused the change: {refused}") from None
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                store.execute("rollback")
+            raise
 
 
 def _heads(store: duckdb.DuckDBPyConnection, suggestion_ids: Sequence[str]) -> list[dict]:

@@ -297,7 +297,7 @@ def training_data(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         with connect(path) as connection:
             tagged = connection.execute((config.QUERIES_DIR / "suggestion_training.sql").read_text()).df()
-            taxonomy = connection.execute((config.QUERIES_DIR / "theme_options.sql").read_text()).df()
+            taxonomy = connection.execute((config.QUERIES_DIR / "taxonomy_base.sql").read_text()).df()
     except duckdb.Error as error:
         raise InputError(f"{path}: not a readable GSE Insight database ({error}).") from None
     if tagged.empty:

@@ -54,7 +54,7 @@ final as (
         participation_figures.first_cohort,
         participation_figures.last_cohort,
         (select count(*) from schemes) as schemes,
-        (select count(*) from themes) as themes
+        (select count(*) from current_themes) as themes
     from workshop_figures
     cross join suggestion_figures
     cross join member_figures

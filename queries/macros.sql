@@ -33,16 +33,44 @@ create table review_decisions (
     base_source varchar
 );
 
+-- The taxonomy as it stands, and where the suggestions of merged and retired themes went (current_theme_id NULL:
+-- Unthemed). These stand for the data's own themes, unchanged, until dashboard/data.py puts the taxonomy with the
+-- team's changes applied (dashboard/review/taxonomy.py) on a query's cursor under the same names.
+create view current_themes as
+    select
+        theme_id,
+        label,
+        description
+    from gse.themes;
+
+create table theme_moves (
+    theme_id varchar,
+    current_theme_id varchar
+);
+
+-- The theme proposed for a suggestion by an admin's decision on an emerging theme (the latest such proposal per
+-- suggestion), with when: empty until dashboard/data.py puts the team's proposals on a query's cursor.
+create table theme_proposals (
+    suggestion_id varchar,
+    proposed_theme_id varchar,
+    proposed_at timestamp
+);
+
 -- Every suggestion with its current theme: its latest review decision while that still applies, else the database's
 -- own tag (the file's hand-coded theme, or the classifier's). A decision stops applying when the suggestion's text
 -- changes (stale: back to the queue), or when an import brings a hand-coded theme the reviewer did not see (the file is
 -- the newer word: superseded). theme_source is then 'reviewed', and a reviewer's "none of these" leaves theme_id NULL
--- (Unthemed). tagged_theme_id and tagged_source keep the database's own tag; review_state says what became of the
--- latest decision ('applies', 'stale', 'superseded' or NULL for none).
+-- (Unthemed). A theme merged or retired since goes to the theme it went to (theme_moves). tagged_theme_id and
+-- tagged_source keep the database's own tag; review_state says what became of the latest decision ('applies',
+-- 'stale', 'superseded' or NULL for none).
 create macro current_suggestions() as table
     select
         suggestions.* replace (
-            case when decided.applies then decided.theme_after else suggestions.theme_id end as theme_id,
+            case
+                when moved.theme_id is not null then moved.current_theme_id
+                when decided.applies then decided.theme_after
+                else suggestions.theme_id
+            end as theme_id,
             case when decided.applies then 'reviewed' else suggestions.theme_source end as theme_source
         ),
         suggestions.theme_id as tagged_theme_id,
@@ -69,7 +97,9 @@ create macro current_suggestions() as table
             ) as applies
         from review_decisions
         inner join gse.suggestions as tagged using (suggestion_id)
-    ) as decided using (suggestion_id);
+    ) as decided using (suggestion_id)
+    left join theme_moves as moved
+        on moved.theme_id = case when decided.applies then decided.theme_after else suggestions.theme_id end;
 
 -- The suggestions made at those workshops and matching the theme filter, with their workshop's date and location.
 create macro chosen_suggestions(theme_ids, nations, location_ids, date_from, date_to) as table
@@ -107,22 +137,37 @@ create macro explored_suggestions(
 
 -- The explored suggestions, each with the part of the theme review queue it is in (NULL for none): 'flagged' (a
 -- machine tag with confidence under review_below), 'changed text' (its decision went stale), or 'audit sample' (about
--- audit_percent % of the confident machine tags, chosen by an md5 hash of the id, the same every run).
+-- audit_percent % of the confident machine tags, chosen by an md5 hash of the id, the same every run); before all
+-- of them 'proposed', a suggestion an admin proposed for a new or other theme (an emerging theme) that no decision
+-- has settled since, with the theme proposed (proposed_theme_id).
 create macro queued_suggestions(
     theme_ids, nations, location_ids, date_from, date_to,
     explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, review_below, audit_percent
 ) as table
     select
-        *,
+        * exclude (proposal, proposed),
+        case when proposed then proposal end as proposed_theme_id,
         case
+            when proposed then 'proposed'
             when theme_source = 'auto' and confidence < review_below then 'flagged'
             when review_state = 'stale' then 'changed text'
             when theme_source = 'auto' and md5_number('audit:' || suggestion_id) % 100 < audit_percent
                 then 'audit sample'
         end as queue
-    from explored_suggestions(
-        theme_ids, nations, location_ids, date_from, date_to,
-        explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, null, review_below
+    from (
+        select
+            explored.*,
+            proposals.proposed_theme_id as proposal,
+            coalesce(
+                proposals.proposed_theme_id is not null
+                and (explored.review_state is distinct from 'applies' or explored.decided_at < proposals.proposed_at),
+                false
+            ) as proposed
+        from explored_suggestions(
+            theme_ids, nations, location_ids, date_from, date_to,
+            explorer_theme_ids, explorer_location_ids, workshop_ids, questions, search_pattern, null, review_below
+        ) as explored
+        left join theme_proposals as proposals using (suggestion_id)
     );
 
 -- A member's nation from their ITL1 region (England has nine regions; the other nations are regions themselves).

@@ -1,5 +1,5 @@
 -- What a retrain learns from: every suggestion whose current theme a person chose, hand-coded in the file or a review
--- decision that applies (not "none of these"), with where it came from. One row per suggestion.
+-- decision that applies (not "none of these", nor a theme the team added), with where it came from. One row per suggestion.
 -- Parameters: none.
 -- Key: suggestion_id.
 with final as (
@@ -10,7 +10,9 @@ with final as (
         theme_source as origin
     from current_suggestions()
     where theme_source in ('manual', 'reviewed')
-        and theme_id is not null
+        -- The classifier learns the data's own themes: a theme the team added is coded by reviewers (its few examples
+        -- would be a class the model barely knows, and the database's tags may only name the data's themes).
+        and theme_id in (select theme_id from gse.themes)
 )
 
 select * from final

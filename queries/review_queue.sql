@@ -2,9 +2,10 @@
 -- page at a time. Flagged tags (confidence under $review_below) come first, least confident first; then suggestions
 -- whose decision went stale because their text changed; then a seeded audit sample of about $audit_percent % of the
 -- confident machine tags, so that confident errors are found too. Each row carries the classifier's three likeliest
--- themes. Reviewed suggestions leave the queue.
+-- themes. Before them all, suggestions an admin proposed for an emerging theme, with the theme proposed
+-- (proposed_theme_id). Reviewed suggestions leave the queue.
 -- Parameters: as suggestion_matches.sql (shared and explorer filters, $search_pattern, $review_below), and
--- $audit_percent (0-100), $queues (a list of 'flagged', 'changed text', 'audit sample', or NULL for all),
+-- $audit_percent (0-100), $queues (a list of 'proposed', 'flagged', 'changed text', 'audit sample', or NULL for all),
 -- $page_size (rows, or NULL for all), $page_offset (rows to skip, or NULL).
 -- Key: suggestion_id.
 -- Example: {"review_below": 0.5, "audit_percent": 5, "page_size": 10, "page_offset": 0}
@@ -27,13 +28,22 @@ queued as (
 alternatives as (
     select
         suggestion_id,
+        -- A merged or retired theme's place goes to the theme it went to.
         max(theme_id) filter (where theme_rank = 1) as theme_1,
         max(probability) filter (where theme_rank = 1) as probability_1,
         max(theme_id) filter (where theme_rank = 2) as theme_2,
         max(probability) filter (where theme_rank = 2) as probability_2,
         max(theme_id) filter (where theme_rank = 3) as theme_3,
         max(probability) filter (where theme_rank = 3) as probability_3
-    from theme_alternatives
+    from (
+        select
+            theme_alternatives.suggestion_id,
+            theme_alternatives.theme_rank,
+            theme_alternatives.probability,
+            coalesce(theme_moves.current_theme_id, theme_alternatives.theme_id) as theme_id
+        from theme_alternatives
+        left join theme_moves using (theme_id)
+    )
     group by suggestion_id
 ),
 
@@ -47,7 +57,8 @@ final as (
         queued.held_on,
         queued.question,
         queued.theme_id,
-        themes.label as theme,
+        current_themes.label as theme,
+        queued.proposed_theme_id,
         queued.theme_source,
         queued.confidence,
         queued.tagged_theme_id,
@@ -59,10 +70,10 @@ final as (
         alternatives.probability_2,
         alternatives.theme_3,
         alternatives.probability_3,
-        case queued.queue when 'flagged' then 1 when 'changed text' then 2 else 3 end as queue_order,
+        case queued.queue when 'proposed' then 0 when 'flagged' then 1 when 'changed text' then 2 else 3 end as queue_order,
         md5(queued.suggestion_id) as audit_order
     from queued
-    left join themes using (theme_id)
+    left join current_themes using (theme_id)
     left join alternatives using (suggestion_id)
 )
 

@@ -14,6 +14,7 @@ with explored as (
 final as (
     select
         count(*) filter (where queue is not null and ($queues is null or list_contains($queues, queue))) as waiting,
+        count(*) filter (where queue = 'proposed') as proposed,
         count(*) filter (where queue = 'flagged') as flagged,
         count(*) filter (where queue = 'changed text') as changed_text,
         count(*) filter (where queue = 'audit sample') as audit_sample

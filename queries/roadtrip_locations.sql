@@ -50,14 +50,14 @@ suggestion_counts as (
 theme_ranks as (
     select
         chosen_suggestions.location_id,
-        themes.label,
+        current_themes.label,
         row_number() over (
             partition by chosen_suggestions.location_id
-            order by count(*) desc, themes.label
+            order by count(*) desc, current_themes.label
         ) as theme_rank
     from chosen_suggestions
-    inner join themes using (theme_id)
-    group by chosen_suggestions.location_id, themes.label
+    inner join current_themes using (theme_id)
+    group by chosen_suggestions.location_id, current_themes.label
 ),
 
 final as (

@@ -48,11 +48,11 @@ final as (
         ranked.question,
         ranked.location,
         ranked.held_on,
-        themes.label as theme,
+        current_themes.label as theme,
         ranked.theme_rank,
         ranked.rank_in_theme
     from ranked
-    inner join themes using (theme_id)
+    inner join current_themes using (theme_id)
 )
 
 select * from final

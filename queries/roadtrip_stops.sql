@@ -31,14 +31,14 @@ chosen_suggestions as (
 theme_ranks as (
     select
         chosen_suggestions.workshop_id,
-        themes.label,
+        current_themes.label,
         row_number() over (
             partition by chosen_suggestions.workshop_id
-            order by count(*) desc, themes.label
+            order by count(*) desc, current_themes.label
         ) as theme_rank
     from chosen_suggestions
-    inner join themes using (theme_id)
-    group by chosen_suggestions.workshop_id, themes.label
+    inner join current_themes using (theme_id)
+    group by chosen_suggestions.workshop_id, current_themes.label
 ),
 
 suggestion_counts as (

@@ -12,7 +12,7 @@ with final as (
         suggestions.suggestion_id,
         suggestions.text,
         suggestions.theme_id,
-        themes.label as theme,
+        current_themes.label as theme,
         suggestions.theme_source,
         suggestions.confidence,
         suggestions.needs_review,
@@ -25,7 +25,7 @@ with final as (
         $theme_ids, $nations, $location_ids, $date_from, $date_to,
         $explorer_theme_ids, $explorer_location_ids, $workshop_ids, $questions, $search_pattern, $review_only, $review_below
     ) as suggestions
-    left join themes using (theme_id)
+    left join current_themes using (theme_id)
 )
 
 select * from final

@@ -6,7 +6,7 @@ with chosen_themes as (
     select
         theme_id,
         label
-    from themes
+    from current_themes
     where $theme_ids is null or list_contains($theme_ids, theme_id)
 ),
 

@@ -11,16 +11,16 @@ with chosen_suggestions as (
 
 counted as (
     select
-        themes.theme_id,
-        themes.label,
+        current_themes.theme_id,
+        current_themes.label,
         count(chosen_suggestions.theme_id) as suggestions,
         count(*) filter (where chosen_suggestions.theme_source = 'manual') as by_hand,
         count(*) filter (where chosen_suggestions.theme_source = 'reviewed') as reviewed,
         count(*) filter (where chosen_suggestions.theme_source = 'auto') as unreviewed
-    from themes
+    from current_themes
     left join chosen_suggestions using (theme_id)
-    where $theme_ids is null or list_contains($theme_ids, themes.theme_id)
-    group by themes.theme_id, themes.label
+    where $theme_ids is null or list_contains($theme_ids, current_themes.theme_id)
+    group by current_themes.theme_id, current_themes.label
 ),
 
 final as (

@@ -13,11 +13,11 @@ with held as (
 
 final as (
     select
-        themes.theme_id,
-        themes.label,
+        current_themes.theme_id,
+        current_themes.label,
         coalesce(held.suggestions, 0) as suggestions,
         (select count(*) from current_suggestions()) as all_suggestions
-    from themes
+    from current_themes
     left join held using (theme_id)
 )
 

@@ -5,5 +5,5 @@ select
     theme_id,
     label,
     description
-from themes
+from current_themes
 order by label

@@ -10,14 +10,14 @@ with candidates as (
     select
         typicality.suggestion_id,
         typicality.theme_id,
-        themes.label,
+        current_themes.label,
         suggestions.text,
         suggestions.location,
         typicality.score
     from typicality
     inner join chosen_suggestions($theme_ids, $nations, $location_ids, $date_from, $date_to) as suggestions
         using (suggestion_id)
-    inner join themes on themes.theme_id = typicality.theme_id
+    inner join current_themes on current_themes.theme_id = typicality.theme_id
     -- A suggestion a reviewer has moved to another theme is no longer quoted as typical of the one it was tagged with.
     where length(suggestions.text) <= coalesce($quote_length, 2000)
         and suggestions.theme_id is not distinct from typicality.theme_id

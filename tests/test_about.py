@@ -15,6 +15,7 @@ PAGES = [
     "dashboard/pages/leadership.py",
     "dashboard/pages/profession.py",
     "dashboard/pages/data.py",
+    "dashboard/pages/taxonomy.py",
 ]
 ABOUT = "dashboard/pages/about.py"
 

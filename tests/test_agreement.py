@@ -225,7 +225,7 @@ def test_an_older_store_gains_the_second_codes_table_and_keeps_its_decisions(tmp
             {"hash": "c" * 64},
         )
     state = store.snapshot(path)
-    assert state.version == "old-store:1:0"
+    assert state.version == "old-store:1:0:0:0"
     assert state.latest["suggestion_id"].tolist() == ["S1"] and state.second_codes.empty
     store.append_second_codes([coding("S1", "skills", "cpd")], path)
-    assert store.snapshot(path).version == "old-store:1:1"
+    assert store.snapshot(path).version == "old-store:1:1:0:0"

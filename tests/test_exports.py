@@ -227,6 +227,7 @@ PAGES = [
     ("dashboard/pages/review.py", {}),
     ("dashboard/pages/leadership.py", {}),
     ("dashboard/pages/profession.py", {}),
+    ("dashboard/pages/taxonomy.py", {}),
 ]
 
 

@@ -20,6 +20,7 @@ PAGES = [
     "dashboard/pages/profession.py",
     "dashboard/pages/about.py",
     "dashboard/pages/data.py",
+    "dashboard/pages/taxonomy.py",
 ]
 
 

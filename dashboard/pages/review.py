@@ -199,10 +199,22 @@ else:
         st.text(f"Theme now: {views.current_words(row, labels)}. Why here: {views.QUEUE_NAMES[row['queue']]}.")
         st.text_area("Note (optional, saved with the decision)", key=NOTE, max_chars=decisions.NOTE_LIMIT, height=68)
         current = row["theme_id"] if isinstance(row["theme_id"], str) else None
+        proposed = row.get("proposed_theme_id") if isinstance(row.get("proposed_theme_id"), str) else None
+        if proposed:
+            st.text(f"Proposed by an admin (an emerging theme): {labels.get(proposed, proposed)}.")
         confirm_column, none_column = st.columns(2)
-        if current:
+        if proposed:
             confirm_column.button(
-                f"Confirm {labels.get(current, current)}",
+                plaintext.markdown(f"Confirm {labels.get(proposed, proposed)}"),
+                key=f"review_confirm_{sid}",
+                type="primary",
+                shortcut="Y",
+                on_click=submit,
+                args=([decisions.Choice(sid, seen, "change", proposed)], request_id),
+            )
+        elif current:
+            confirm_column.button(
+                plaintext.markdown(f"Confirm {labels.get(current, current)}"),
                 key=f"review_confirm_{sid}",
                 type="primary",
                 shortcut="Y",
@@ -244,7 +256,7 @@ else:
         state = data.query("review_suggestions", suggestion_ids=(sid,)).iloc[0].to_dict()
         log = data.decision_log(sid)
         st.text(views.state_sentence(state, labels))
-        st.dataframe(views.history_table(log, state, labels), hide_index=True)
+        st.dataframe(views.history_table(log, state, {**data.taxonomy().names, **labels}), hide_index=True)
 
 st.subheader("Several at once")
 bulk_area = st.container()
@@ -375,7 +387,8 @@ else:
 
 st.subheader("Decision log")
 st.caption("Every decision ever made, oldest first. Decisions are never changed or deleted: a new one supersedes.")
-whole_log = views.log_table(data.decision_log(), labels)
+# Every theme's latest label, merged and retired ones too: the log names themes as they were.
+whole_log = views.log_table(data.decision_log(), data.taxonomy().names)
 with st.expander(f"Table: {len(whole_log):,} decision{'s' if len(whole_log) != 1 else ''}"):
     if whole_log.empty:
         st.caption("No decisions yet.")

@@ -150,9 +150,8 @@ with st.expander("Theme decision log: every review decision, oldest first"):
     st.caption(
         "Decisions are never changed or deleted; a suggestion's theme is its latest decision that still applies."
     )
-    decision_log = review_views.log_table(
-        data.decision_log(), data.query("theme_options").set_index("theme_id")["label"]
-    )
+    # Every theme's latest label, merged and retired ones too: the log names themes as they were.
+    decision_log = review_views.log_table(data.decision_log(), data.taxonomy().names)
     if decision_log.empty:
         st.caption("No review decisions yet.")
     else:

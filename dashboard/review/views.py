@@ -6,7 +6,12 @@ import pandas as pd
 
 from dashboard.theme_views import UNTHEMED
 
-QUEUE_NAMES = {"flagged": "Flagged", "changed text": "Text changed", "audit sample": "Audit sample"}
+QUEUE_NAMES = {
+    "proposed": "Proposed",
+    "flagged": "Flagged",
+    "changed text": "Text changed",
+    "audit sample": "Audit sample",
+}
 ACTION_WORDS = {"confirm": "Confirmed", "change": "Changed", "none": "None of these"}
 SOURCE_WORDS = {"manual": "Hand-coded in the imported file", "auto": "Classifier"}
 

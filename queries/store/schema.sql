@@ -91,3 +91,44 @@ create table if not exists classifier_runs (
     data_version_before varchar not null,
     data_version_after varchar not null
 );
+
+create sequence if not exists taxonomy_event_ids start 1;
+
+-- One row per change to the theme taxonomy (dashboard/review/taxonomy.py): a theme added, renamed, merged into
+-- another, or retired. The taxonomy the pages show is the analytic database's themes with these applied in order
+-- (taxonomy.apply). 'merge' and 'retire' send the theme's suggestions to into_theme_id (a retire of a theme that holds
+-- none may name no destination). Changes are serialised: supersedes is the newest event its writer saw (0 for none),
+-- and its unique key lets only one of two admins who saw the same taxonomy land a change.
+create table if not exists taxonomy_events (
+    event_id bigint primary key default nextval('taxonomy_event_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    supersedes bigint not null unique check (supersedes >= 0),
+    action varchar not null check (action in ('add', 'rename', 'merge', 'retire')),
+    theme_id varchar not null check (regexp_full_match(theme_id, '[a-z][a-z_]{1,31}')),
+    label varchar check (length(trim(label)) between 1 and 80),
+    description varchar check (length(description) <= 500),
+    into_theme_id varchar,
+    made_by varchar not null check (length(trim(made_by)) > 0),
+    made_at timestamp not null,
+    check ((action in ('add', 'rename')) = (label is not null)),
+    check (action <> 'merge' or into_theme_id is not null),
+    check (into_theme_id is distinct from theme_id)
+);
+
+create sequence if not exists candidate_decision_ids start 1;
+
+-- One row per admin decision on an emerging theme (dashboard/review/emerging.py): a cluster of "none of these" and
+-- low-confidence suggestions promoted to a new theme, merged into an existing one (either way its suggestions go to the
+-- review queue with theme_id proposed), or dismissed (theme_id NULL). top_terms and suggestion_ids describe the
+-- candidate as it was shown, so that the same candidate, found again, is recognised and not offered again.
+create table if not exists candidate_decisions (
+    candidate_decision_id bigint primary key default nextval('candidate_decision_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    action varchar not null check (action in ('promote', 'merge', 'dismiss')),
+    theme_id varchar,
+    top_terms varchar[] not null,
+    suggestion_ids varchar[] not null check (len(suggestion_ids) > 0),
+    decided_by varchar not null check (length(trim(decided_by)) > 0),
+    decided_at timestamp not null,
+    check ((action = 'dismiss') = (theme_id is null))
+);

@@ -98,7 +98,7 @@ def guarded_page(browser, app_url: str) -> Iterator:
 
 
 # URL paths of the pages, as st.Page url_path gives them; "/" is the Overview.
-PAGE_PATHS = ["/", "/roadtrip", "/themes", "/leadership", "/profession", "/about", "/data"]
+PAGE_PATHS = ["/", "/roadtrip", "/themes", "/leadership", "/profession", "/about", "/data", "/taxonomy"]
 
 
 @pytest.fixture(scope="session", params=PAGE_PATHS)

@@ -16,6 +16,7 @@ EXPECTED = {
     "/profession": (4, 6),
     "/data": (0, 0),
     "/about": (0, 0),
+    "/taxonomy": (4, 0),
 }
 CHARTS = '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]'
 
