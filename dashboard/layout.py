@@ -2,6 +2,7 @@
 
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -204,8 +205,8 @@ def nothing_matches(what: str) -> None:
     st.stop()
 
 
-def chart_or_table(figure, table, key: str, *, column_config: dict | None = None, **options) -> None:
-    """A chart that needs the width of a tablet or more; on a phone its title heads `table` (sorted as it should read).
+def chart_or_table(figure, rows, key: str, *, column_config: dict | None = None, **options) -> None:
+    """A chart that needs the width of a tablet or more; on a phone its title heads a table of `rows` (sorted to read).
 
     Both are sent and CSS shows one, as the server cannot know the screen's width.
     """
@@ -215,4 +216,56 @@ def chart_or_table(figure, table, key: str, *, column_config: dict | None = None
     with narrow_only(key):
         if heading:
             st.markdown(f"**{plaintext.markdown(heading)}**")
-        st.dataframe(table, hide_index=True, column_config=column_config)
+        table(rows, column_config=column_config)
+
+
+# The browser grid sizes a column from its first rows only, so a longer name further down ("Salisbury (Porton Down)",
+# tenth on the tour) was cut short. Text columns get a width from their longest value instead, up to a cap that keeps
+# the key columns of a table on a phone's screen; the rest are reached by scrolling the table sideways.
+CHARACTER_PX = 7.5
+CELL_PADDING_PX = 28
+TEXT_WIDTH_PX = (60, 320)
+DATE_FORMAT = "D MMMM YYYY"  # "9 July 2025", as the pages' text says it; the cell keeps its date, so it sorts by date
+MISSING = "–"
+
+
+def text_width(values: pd.Series, label: str, widest: int = TEXT_WIDTH_PX[1]) -> int:
+    """Pixels for a text column to show its longest value (or its label) in full, within TEXT_WIDTH_PX."""
+    longest = max([len(label), *(len(str(value)) for value in values.dropna())])
+    return int(min(widest, max(TEXT_WIDTH_PX[0], longest * CHARACTER_PX + CELL_PADDING_PX)))
+
+
+def table_columns(frame: pd.DataFrame, column_config: Mapping | None = None, widest: Mapping | None = None) -> dict:
+    """Column settings for a screen table: dates written out, text columns wide enough; `column_config` wins.
+
+    `widest` caps given text columns lower (a long suggestion wraps in its row instead of filling a phone's screen).
+    """
+    settings: dict = {}
+    widest = widest or {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            settings[name] = st.column_config.DatetimeColumn(format=f"{DATE_FORMAT}, HH:mm")
+        elif _holds_dates(column):
+            settings[name] = st.column_config.DateColumn(format=DATE_FORMAT)
+        elif pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            cap = widest.get(name, TEXT_WIDTH_PX[1])
+            settings[name] = st.column_config.TextColumn(width=text_width(column, str(name), cap))
+    settings.update(column_config or {})
+    return settings
+
+
+def _holds_dates(column: pd.Series) -> bool:
+    values = column.dropna()
+    return (
+        not values.empty
+        and pd.api.types.is_object_dtype(column)
+        and all(isinstance(v, date) and not isinstance(v, datetime) for v in values)
+    )
+
+
+def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: Mapping | None = None, **options):
+    """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none."""
+    options.setdefault("hide_index", True)
+    options.setdefault("placeholder", MISSING)
+    return st.dataframe(frame, column_config=table_columns(frame, column_config, widest), **options)

@@ -40,9 +40,8 @@ if settings.update_frequency:
     st.text(f"Updated: {settings.update_frequency}")
 
 st.header("Sources")
-st.dataframe(
+layout.table(
     about.table_sources(info, history),
-    hide_index=True,
     column_config={
         "Rows": st.column_config.NumberColumn(format="localized"),
         "What it holds": st.column_config.TextColumn(width="large"),
@@ -83,13 +82,13 @@ else:
         data.protected("import_changes_departments", counts=changes.DEPARTMENT_COUNTS, groups=[[]], department_ids=None)
     )
     st.subheader("Members, applications and participants by department")
-    st.dataframe(departments, hide_index=True)
+    layout.table(departments)
     layout.downloads(
         departments, "Changes by department since the last import", filters.Filters(), key="about_departments"
     )
     themes = changes.theme_table(data.query("import_changes_themes", theme_ids=None))
     st.subheader("Suggestions by theme")
-    st.dataframe(themes, hide_index=True)
+    layout.table(themes)
     layout.downloads(themes, "Suggestions by theme since the last import", filters.Filters(), key="about_themes")
 
 st.header("Contact")

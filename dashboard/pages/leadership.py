@@ -134,7 +134,7 @@ chart(
     key="leadership_participation_chart",
 )
 with st.expander("Table: participation and access by department"):
-    st.dataframe(leadership.on_screen(department_table), hide_index=True)
+    layout.table(leadership.on_screen(department_table))
 layout.downloads(
     department_table, f"Participation and access by department ({choices})", active, key="leadership_departments"
 )
@@ -155,7 +155,7 @@ heatmap_table = leadership.heatmap_table(grid)
 # A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
 chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
 with st.expander("Table: participants per 100 members by department and scheme"):
-    st.dataframe(leadership.on_screen(heatmap_table), hide_index=True)
+    layout.table(leadership.on_screen(heatmap_table))
 layout.downloads(
     heatmap_table,
     f"Participants per 100 members by department and scheme ({every_scheme})",
@@ -175,7 +175,7 @@ chart(
 for sentence in leadership.below_sentences(view, ref):
     st.markdown(f"- {plaintext.markdown(sentence)}")
 with st.expander("Table: acceptance rate by department"):
-    st.dataframe(leadership.on_screen(department_table), hide_index=True)
+    layout.table(leadership.on_screen(department_table))
 layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
 
 st.subheader("From application to completion")
@@ -186,14 +186,14 @@ st.caption(
     "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
 )
 with st.expander("Table: applications by stage"):
-    st.dataframe(leadership.on_screen(funnel_table), hide_index=True)
+    layout.table(leadership.on_screen(funnel_table))
 layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key="leadership_funnel")
 
 st.subheader("Trend by cohort year")
 cohort_table = leadership.cohort_table(cohorts)
 chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
 with st.expander("Table: applications by cohort year and stage"):
-    st.dataframe(leadership.on_screen(cohort_table), hide_index=True)
+    layout.table(leadership.on_screen(cohort_table))
 layout.downloads(cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download")
 
 st.subheader("By grade and by region")
@@ -210,7 +210,7 @@ with grade_side:
         key="leadership_grade_chart",
     )
     with st.expander("Table: by grade"):
-        st.dataframe(leadership.on_screen(grade_table), hide_index=True)
+        layout.table(leadership.on_screen(grade_table))
     layout.downloads(
         grade_table, f"Participation and access by grade ({choices})", active, key="leadership_grades_download"
     )
@@ -221,7 +221,7 @@ with region_side:
         key="leadership_region_chart",
     )
     with st.expander("Table: London and the rest of the UK"):
-        st.dataframe(leadership.on_screen(region_table), hide_index=True)
+        layout.table(leadership.on_screen(region_table))
     layout.downloads(
         region_table,
         f"Participation and access, London and the rest of the UK ({choices})",
@@ -231,7 +231,7 @@ with region_side:
 
 st.subheader("All departments and schemes")
 detail = leadership.detail_table(department_schemes, departments, schemes)
-st.dataframe(leadership.on_screen(detail), hide_index=True)
+layout.table(leadership.on_screen(detail))
 layout.downloads(
     detail, f"Applications and participants by department and scheme ({every_scheme})", active, key="leadership_detail"
 )

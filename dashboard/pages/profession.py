@@ -94,7 +94,7 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
     layout.chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
     table = profession.composition_table(frame, heading)
     with st.expander(f"Table: members by {heading.lower()}"):
-        st.dataframe(profession.for_screen(table), hide_index=True)
+        layout.table(profession.for_screen(table))
     layout.downloads(table, f"Members by {heading.lower()}{suffix}", active, key=key)
 
 
@@ -138,7 +138,7 @@ for point in event.selection.points if event else []:
         st.info(profession.region_detail(point["location"], regions, voices), icon=":material/location_on:")
 region_table = profession.composition_table(regions, "Region or nation")
 with st.expander("Table: members by region or nation"):
-    st.dataframe(profession.for_screen(region_table), hide_index=True, height="content")
+    layout.table(profession.for_screen(region_table), height="content")
 layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
 
 st.header("Whose voices the tour heard")
@@ -151,9 +151,9 @@ voices_table = profession.voices_table(voices)
 layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
 with st.expander("Table: shares of members, attendees and suggestions"):
     shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
-    st.dataframe(profession.for_screen(voices_table[shares]), hide_index=True, height="content")
+    layout.table(profession.for_screen(voices_table[shares]), height="content")
 layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
-st.dataframe(profession.for_screen(voices_table), hide_index=True, height="content")
+layout.table(profession.for_screen(voices_table), height="content")
 st.caption(
     "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
     "under-represented; a region with no suggestions has a ratio of 0."
@@ -172,5 +172,5 @@ if kpis["identified_suggestions"]:
         layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
         table = profession.contributor_table(frame, heading)
         with st.expander(f"Table: identified contributors by {noun}"):
-            st.dataframe(profession.for_screen(table), hide_index=True)
+            layout.table(profession.for_screen(table))
         layout.downloads(table, f"Identified contributors by {noun} (whole profession)", active, key=key)

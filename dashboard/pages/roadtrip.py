@@ -106,7 +106,7 @@ st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists
 
 with st.expander("Map as a table"):
     map_table = roadtrip.map_table(locations)
-    st.dataframe(map_table, hide_index=True)
+    layout.table(map_table)
     layout.downloads(map_table, "Roadtrip locations", active, key="roadtrip_map_download")
 if selected:
     st.caption(
@@ -119,7 +119,7 @@ layout.chart_or_table(
     roadtrip.timeline_figure(stops, selected), timeline[["Stop", "Location", "Suggestions"]], key="roadtrip_timeline"
 )
 with st.expander("Timeline as a table"):
-    st.dataframe(timeline, hide_index=True)
+    layout.table(timeline)
     layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
 
 focus = replace(active, location_ids=(selected,)) if selected else active
@@ -131,7 +131,7 @@ with mix_column:
     layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
     with st.expander("Theme mix as a table"):
         mix = roadtrip.theme_mix_table(theme_counts)
-        st.dataframe(mix, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+        layout.table(mix, column_config={"Share": st.column_config.NumberColumn(format="percent")})
         layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
 with voices_column:
     st.markdown("**Three representative suggestions**")
@@ -162,9 +162,8 @@ st.subheader("Every workshop" if not selected else f"Workshops in {plaintext.mar
 workshops = roadtrip.workshop_table(stops, attendee_totals)
 if selected:
     workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)
-st.dataframe(
+layout.table(
     workshops,
-    hide_index=True,
     # Every workshop in view at once: the table is the map's text alternative, so nothing hides behind a scroll.
     height="content",
     key="roadtrip_workshops",

@@ -88,9 +88,8 @@ theme_table = theme_counts[["label", "suggestions", "share", "by_hand", "reviewe
     }
 )
 with st.expander("Table: suggestions per theme"):
-    st.dataframe(
+    layout.table(
         theme_table,
-        hide_index=True,
         column_config={"Share": st.column_config.NumberColumn(format="percent")},
     )
     layout.downloads(theme_table, "Suggestions per theme", active, key="themes_counts_download")
@@ -123,9 +122,7 @@ for tab, frame, row, key, place, heading in breakdowns:
             )
             st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
         with st.expander(f"Table: themes by {place}"):
-            st.dataframe(
-                table, hide_index=True, column_config={"Share": st.column_config.NumberColumn(format="percent")}
-            )
+            layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
             layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
 
 st.subheader("In their own words")
@@ -155,7 +152,7 @@ with st.expander("Theme decision log: every review decision, oldest first"):
     if decision_log.empty:
         st.caption("No review decisions yet.")
     else:
-        st.dataframe(decision_log, hide_index=True)
+        layout.table(decision_log)
         layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
 
 
@@ -164,7 +161,7 @@ def theme_history(suggestion_id: str, labels) -> None:
     state = data.query("review_suggestions", suggestion_ids=(suggestion_id,)).iloc[0].to_dict()
     st.markdown(f"**History of suggestion {plaintext.markdown(suggestion_id)}**")
     st.text(review_views.state_sentence(state, labels))
-    st.dataframe(review_views.history_table(data.decision_log(suggestion_id), state, labels), hide_index=True)
+    layout.table(review_views.history_table(data.decision_log(suggestion_id), state, labels))
 
 
 @st.fragment
@@ -264,12 +261,13 @@ def suggestion_explorer() -> None:
             st.caption(f"Showing {first:,} to {offset + len(rows):,} of {matches:,}.")
             shown = theme_views.explorer_table(rows).drop(columns="Confidence")
             # st.dataframe, not st.table: st.table renders its cells as Markdown, so a URL a member wrote would become
-            # a live link. Tall rows let a long suggestion wrap; one page is at most 100 rows.
-            picked = st.dataframe(
+            # a live link. Tall rows let a long suggestion wrap; one page is at most 100 rows. The theme and a narrow
+            # suggestion come first so that both fit a phone's screen; the other columns are a sideways scroll away.
+            picked = layout.table(
                 shown,
-                hide_index=True,
                 row_height=84,
-                column_config={"Suggestion": st.column_config.TextColumn(width="large")},
+                column_order=["Theme", "Suggestion", *shown.columns.drop(["Theme", "Suggestion"])],
+                widest={"Theme": 100, "Suggestion": 190},
                 key="themes_explorer_table",
                 on_select="rerun",
                 selection_mode="single-row",
