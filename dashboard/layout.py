@@ -224,7 +224,9 @@ def chart_or_table(figure, rows, key: str, *, column_config: dict | None = None,
 # the key columns of a table on a phone's screen; the rest are reached by scrolling the table sideways.
 CHARACTER_PX = 7.5
 CELL_PADDING_PX = 28
-TEXT_WIDTH_PX = (60, 320)
+TEXT_WIDTH_PX = (60, 240)
+# The grid wraps text only in rows taller than 4rem (64 px); this leaves room for a long name on three lines.
+WRAPPED_ROW_PX = 66
 DATE_FORMAT = "D MMMM YYYY"  # "9 July 2025", as the pages' text says it; the cell keeps its date, so it sorts by date
 MISSING = "–"
 
@@ -251,8 +253,28 @@ def table_columns(frame: pd.DataFrame, column_config: Mapping | None = None, wid
         elif pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
             cap = widest.get(name, TEXT_WIDTH_PX[1])
             settings[name] = st.column_config.TextColumn(width=text_width(column, str(name), cap))
-    settings.update(column_config or {})
+    for name, given in (column_config or {}).items():
+        # A page's own setting (say, a pinned first column) keeps the width worked out here unless it sets one.
+        if isinstance(given, Mapping):
+            settings[name] = {
+                **settings.get(name, {}),
+                **{key: value for key, value in given.items() if value is not None},
+            }
+        else:
+            settings[name] = given
     return settings
+
+
+def needs_wrapping(frame: pd.DataFrame, widest: Mapping | None = None) -> bool:
+    """Whether a text column holds a value longer than its width shows on one line."""
+    widest = widest or {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            cap = widest.get(name, TEXT_WIDTH_PX[1])
+            if any(len(str(value)) * CHARACTER_PX + CELL_PADDING_PX > cap for value in column.dropna()):
+                return True
+    return False
 
 
 def _holds_dates(column: pd.Series) -> bool:
@@ -268,4 +290,6 @@ def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: 
     """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none."""
     options.setdefault("hide_index", True)
     options.setdefault("placeholder", MISSING)
+    if "row_height" not in options and needs_wrapping(frame, widest):
+        options["row_height"] = WRAPPED_ROW_PX
     return st.dataframe(frame, column_config=table_columns(frame, column_config, widest), **options)

@@ -358,7 +358,7 @@ def import_history() -> None:
     """Every import into the current database, newest first."""
     st.header("Import history")
     history = ingest.history_table(data.query("imports_history"))
-    st.dataframe(history, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
+    layout.table(history, column_config={"rows": st.column_config.NumberColumn(format="localized")})
     restore_section()
 
 

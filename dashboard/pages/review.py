@@ -272,8 +272,10 @@ with bulk_area:
             on_select="rerun",
             selection_mode="multi-row",
             key=f"{TABLE}_{page}",
+            # A suggestion 200 px wide wraps in a taller row and leaves the next column in view on a phone.
+            row_height=layout.WRAPPED_ROW_PX,
             column_config={
-                "Suggestion": st.column_config.TextColumn(width="large"),
+                "Suggestion": st.column_config.TextColumn(width=200),
                 "Confidence": st.column_config.NumberColumn(format="percent"),
             },
         )
