@@ -26,7 +26,7 @@ WHITE = [255, 255, 255]
 ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
 LABEL_SIZE, LABEL_GAP = 15, 6
-NARROW_MAP_WIDTH = 350  # pixels: the map's width on a 390-pixel phone, less a little for the labels' outline
+NARROW_MAP_WIDTH = 358  # pixels: the map's width on a 390-pixel phone (the label estimate's slack covers the outline)
 # Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
 LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 # The timeline at its narrowest on the page (plot area, pixels), the room above the top point, a label's character.
@@ -164,28 +164,44 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
     )
     placed, offsets = [], []
     for (x, y, radius), record in zip(stops, records, strict=True):
-        half = (0.3 * LABEL_SIZE * len(record["label"]) + 2, LABEL_SIZE / 2)
-        # Each side at the usual gap first, then above and below one and two lines further out (the names in the
-        # south west are long and close together).
-        candidates = [
-            (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
-        ] + [(0, dy * (radius + LABEL_GAP + half[1] * (1 + 2 * step))) for step in (1, 2) for dy in (-1, 1)]
-        boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
-        chosen = next(
-            (
-                index
-                for index, box in enumerate(boxes)
-                if edges[0] <= box[0]
-                and edges[1] <= box[1]
-                and box[2] <= edges[2]
-                and box[3] <= edges[3]
-                and _clear(box, placed, stops)
-            ),
-            next((index for index, box in enumerate(boxes) if _clear(box, placed, stops)), 0),
-        )
+        # A name that fits nowhere on one line within a phone's map (Bournemouth, at the south coast's crowded east
+        # end) tries again under its number, on two narrower lines.
+        stacked = record["label"].replace(" ", "\n", 1)
+        boxes, candidates = _label_candidates(x, y, radius, record["label"])
+        inside = [index for index, box in enumerate(boxes) if _within(box, edges) and _clear(box, placed, stops)]
+        if not inside and stacked != record["label"]:
+            stacked_boxes, stacked_candidates = _label_candidates(x, y, radius, stacked)
+            stacked_inside = [
+                index for index, box in enumerate(stacked_boxes) if _within(box, edges) and _clear(box, placed, stops)
+            ]
+            if stacked_inside:
+                record["label"], boxes, candidates, inside = stacked, stacked_boxes, stacked_candidates, stacked_inside
+        chosen = inside[0] if inside else next((i for i, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
         placed.append(boxes[chosen])
         offsets.append([round(candidates[chosen][0]), round(candidates[chosen][1])])
     return offsets
+
+
+def label_half_size(label: str) -> tuple[float, float]:
+    """Half the width and height, in pixels, of a map label of one or more lines (an estimate from its characters)."""
+    lines = label.split("\n")
+    return 0.3 * LABEL_SIZE * max(len(line) for line in lines) + 2, LABEL_SIZE * len(lines) / 2
+
+
+def _label_candidates(x: float, y: float, radius: float, label: str) -> tuple[list[tuple], list[tuple]]:
+    """The boxes and offsets where a label may sit around a stop, in order of preference."""
+    half = label_half_size(label)
+    # Each side at the usual gap first, then above and below one and two lines further out (the names in the
+    # south west are long and close together).
+    candidates = [
+        (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
+    ] + [(0, dy * (radius + LABEL_GAP + half[1] + LABEL_SIZE * step)) for step in (1, 2) for dy in (-1, 1)]
+    boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
+    return boxes, candidates
+
+
+def _within(box: tuple, edges: tuple) -> bool:
+    return edges[0] <= box[0] and edges[1] <= box[1] and box[2] <= edges[2] and box[3] <= edges[3]
 
 
 def _clear(box: tuple, placed: list[tuple], stops: list[tuple]) -> bool:

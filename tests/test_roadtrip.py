@@ -436,8 +436,10 @@ def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
     """Where a stop's number sits on screen at the opening zoom, worked out from the offset alone."""
     x = math.radians(record["position"][0]) * pixels + record["label_offset"][0]
     y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels + record["label_offset"][1]
-    half_width = 0.3 * roadtrip.LABEL_SIZE * len(record["label"]) + 2
-    return x - half_width, y - roadtrip.LABEL_SIZE / 2, x + half_width, y + roadtrip.LABEL_SIZE / 2
+    lines = record["label"].split("\n")
+    half_width = 0.3 * roadtrip.LABEL_SIZE * max(len(line) for line in lines) + 2
+    half_height = roadtrip.LABEL_SIZE * len(lines) / 2
+    return x - half_width, y - half_height, x + half_width, y + half_height
 
 
 class TestLabels:
@@ -461,6 +463,20 @@ class TestLabels:
         offsets = {record["name"]: record["label_offset"] for record in records}
         assert offsets["Cardiff"] != offsets["Newport"]
         assert offsets["York"][0] == 0 and offsets["York"][1] < 0
+
+    def test_every_label_fits_a_phones_map(self, bundled_db, use_db):
+        locations, stops = bundled_tour(bundled_db, use_db)
+        records = roadtrip.stop_records(locations, roadtrip.location_attendees(stops, attendees.protected_totals()))
+        pixels = 512 * 2 ** roadtrip.INITIAL_VIEW["zoom"] / (2 * math.pi)
+        centre = math.radians(roadtrip.INITIAL_VIEW["longitude"]) * pixels
+        phone_map = 390 - 2 * 16  # a 390-pixel screen less the page's padding either side
+        for record in records:
+            left, _, right, _ = label_box(record, pixels)
+            assert centre - phone_map / 2 <= left and right <= centre + phone_map / 2, record["label"]
+        # Bournemouth's name fits only under its number, on a second line.
+        labels = {record["name"]: record["label"] for record in records}
+        assert labels["Bournemouth"] == "11\nBournemouth"
+        assert labels["York"] == "1 York"
 
     def test_timeline_labels_do_not_overlap(self, bundled_db, use_db):
         _, stops = bundled_tour(bundled_db, use_db)
