@@ -231,28 +231,42 @@ DATE_FORMAT = "D MMMM YYYY"  # "9 July 2025", as the pages' text says it; the ce
 MISSING = "–"
 
 
-def text_width(values: pd.Series, label: str, widest: int = TEXT_WIDTH_PX[1]) -> int:
+def _present(column: pd.Series) -> list:
+    """A column's values without the missing ones, as plain Python objects (one pass, no pandas copies)."""
+    return [value for value in column.tolist() if value is not None and value is not pd.NA and value == value]
+
+
+def text_width(values: list, label: str, widest: int = TEXT_WIDTH_PX[1]) -> int:
     """Pixels for a text column to show its longest value (or its label) in full, within TEXT_WIDTH_PX."""
-    longest = max([len(label), *(len(str(value)) for value in values.dropna())])
+    longest = max([len(label), *(len(str(value)) for value in values)])
     return int(min(widest, max(TEXT_WIDTH_PX[0], longest * CHARACTER_PX + CELL_PADDING_PX)))
 
 
-def table_columns(frame: pd.DataFrame, column_config: Mapping | None = None, widest: Mapping | None = None) -> dict:
-    """Column settings for a screen table: dates written out, text columns wide enough; `column_config` wins.
+def table_settings(
+    frame: pd.DataFrame, column_config: Mapping | None = None, widest: Mapping | None = None
+) -> tuple[dict, bool]:
+    """Column settings for a screen table (dates written out, text columns wide enough; `column_config` wins), and
+    whether a text column holds a value too long for one line at its width, so that rows must be tall enough to wrap.
 
     `widest` caps given text columns lower (a long suggestion wraps in its row instead of filling a phone's screen).
     """
     settings: dict = {}
+    wraps = False
     widest = widest or {}
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_datetime64_any_dtype(column):
             settings[name] = st.column_config.DatetimeColumn(format=f"{DATE_FORMAT}, HH:mm")
-        elif _holds_dates(column):
+            continue
+        if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+            continue
+        values = _present(column)
+        if values and all(isinstance(value, date) and not isinstance(value, datetime) for value in values):
             settings[name] = st.column_config.DateColumn(format=DATE_FORMAT)
-        elif pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            cap = widest.get(name, TEXT_WIDTH_PX[1])
-            settings[name] = st.column_config.TextColumn(width=text_width(column, str(name), cap))
+            continue
+        cap = widest.get(name, TEXT_WIDTH_PX[1])
+        settings[name] = st.column_config.TextColumn(width=text_width(values, str(name), cap))
+        wraps = wraps or any(len(str(value)) * CHARACTER_PX + CELL_PADDING_PX > cap for value in values)
     for name, given in (column_config or {}).items():
         # A page's own setting (say, a pinned first column) keeps the width worked out here unless it sets one.
         if isinstance(given, Mapping):
@@ -262,34 +276,14 @@ def table_columns(frame: pd.DataFrame, column_config: Mapping | None = None, wid
             }
         else:
             settings[name] = given
-    return settings
-
-
-def needs_wrapping(frame: pd.DataFrame, widest: Mapping | None = None) -> bool:
-    """Whether a text column holds a value longer than its width shows on one line."""
-    widest = widest or {}
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            cap = widest.get(name, TEXT_WIDTH_PX[1])
-            if any(len(str(value)) * CHARACTER_PX + CELL_PADDING_PX > cap for value in column.dropna()):
-                return True
-    return False
-
-
-def _holds_dates(column: pd.Series) -> bool:
-    values = column.dropna()
-    return (
-        not values.empty
-        and pd.api.types.is_object_dtype(column)
-        and all(isinstance(v, date) and not isinstance(v, datetime) for v in values)
-    )
+    return settings, wraps
 
 
 def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: Mapping | None = None, **options):
     """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none."""
     options.setdefault("hide_index", True)
     options.setdefault("placeholder", MISSING)
-    if "row_height" not in options and needs_wrapping(frame, widest):
+    settings, wraps = table_settings(frame, column_config, widest)
+    if wraps and "row_height" not in options:
         options["row_height"] = WRAPPED_ROW_PX
-    return st.dataframe(frame, column_config=table_columns(frame, column_config, widest), **options)
+    return st.dataframe(frame, column_config=settings, **options)
