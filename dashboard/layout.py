@@ -1,7 +1,7 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -287,3 +287,12 @@ def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: 
     if wraps and "row_height" not in options:
         options["row_height"] = WRAPPED_ROW_PX
     return st.dataframe(frame, column_config=settings, **options)
+
+
+def sections(parts: Sequence[tuple[str, Callable[[], None]]], key: str) -> None:
+    """Tabs that each draw one part of a page, running only the chosen one; the chosen tab is bound to the link."""
+    tabs = st.tabs([label for label, _ in parts], key=key, on_change="rerun", bind="query-params")
+    for tab, (_, draw) in zip(tabs, parts, strict=True):
+        if tab.open:
+            with tab:
+                draw()

@@ -488,7 +488,7 @@ def test_heatmap_shades_against_the_whole_profession_when_departments_are_chosen
 
 def test_with_grades_chosen_london_and_the_rest_are_blank_and_the_page_says_why(bundled, open_page, k_of_ten):
     # Members are protected as department by grade and by region tables: none crosses a grade with London.
-    app = open_page(LEADERSHIP, query={"leadership_grades": "G7"})
+    app = open_page(LEADERSHIP, query={"leadership_grades": "G7", "leadership_section": "Grade and region"})
     assert not app.exception, [exception.message for exception in app.exception]
     assert any("members in London and in the rest of the UK are [c]" in caption.value for caption in app.caption)
     regions = leadership.protected_tables(with_defaults({"grades": ("G7",)}))["regions"]

@@ -461,7 +461,7 @@ def test_page_shows_the_attendees_protected_once_for_every_page(bundled_db, use_
     # The same rollup as the Roadtrip page at k=35: Northern Ireland and Yorkshire are blanked, Scotland's 75 stays.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "35")
     use_db(bundled_db)
-    app = open_page(PAGE)
+    app = open_page(PAGE, query={"profession_section": "Whose voices"})
     assert not app.exception, [exception.message for exception in app.exception]
     table = table_with(app, "Attendees (recorded)").set_index("Region or nation")
     assert table.loc[["Northern Ireland", "Yorkshire and The Humber"], "Attendees (recorded)"].eq("[c]").all()
@@ -484,7 +484,9 @@ def test_department_filter_changes_the_composition(fixture_db, fixture_csvs, use
     }
     departments = table_with(app, "Department")["Department"].tolist()
     assert departments == ["Scottish Government"]
-    # The voices table is the whole profession's whatever the filter: all 12 regions, London still 4 members.
+    # The voices table (its own tab) is the whole profession's whatever the filter: all 12 regions, London still 4 members.
+    app = open_page(PAGE, query={"department": "Scottish Government", "profession_section": "Whose voices"})
+    assert metrics(app)["Members"] == str(len(scottish))
     voices = table_with(app, "Representation ratio").set_index("Region or nation")
     assert len(voices) == 12
     assert voices.loc["London", "Members"] == "4"
@@ -513,7 +515,7 @@ def test_page_runs_with_default_disclosure_and_filters(db, use_db, open_page, re
 def test_page_says_what_the_shared_filters_do(fixture_db, use_db, open_page):
     """The voices section tells the reader it ignores the filters."""
     use_db(fixture_db)
-    app = open_page(PAGE)
+    app = open_page(PAGE, query={"profession_section": "Whose voices"})
     assert any("whatever the filters" in caption.value for caption in app.caption)
 
 

@@ -122,116 +122,160 @@ department_table = leadership.department_table(view)
 choices = leadership.choices_text(scheme, chosen_years, chosen_grades)
 every_scheme = leadership.choices_text("every scheme", chosen_years, chosen_grades)
 
-st.subheader("Participation by department")
-if scheme_id is None:
-    st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
-elif owner:
+
+def participation_section() -> None:
+    """Participation per 100 members, department by department."""
+    st.subheader("Participation by department")
+    if scheme_id is None:
+        st.caption("All schemes includes the departmental schemes, which only their own department's staff can join.")
+    elif owner:
+        st.caption(
+            f"This scheme is open to {plaintext.markdown(scheme_names.at[scheme_id, 'department_name'])} staff only, so there is no comparison across departments."
+        )
+    chart(
+        leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
+        key="leadership_participation_chart",
+    )
+    with st.expander("Table: participation and access by department"):
+        layout.table(leadership.on_screen(department_table))
+    layout.downloads(
+        department_table, f"Participation and access by department ({choices})", active, key="leadership_departments"
+    )
+
+
+def by_scheme_section() -> None:
+    """Participants per 100 members for every department and scheme."""
+    st.subheader("Department by scheme")
     st.caption(
-        f"This scheme is open to {plaintext.markdown(scheme_names.at[scheme_id, 'department_name'])} staff only, so there is no comparison across departments."
+        "Participants per 100 members for every scheme (the scheme picker does not apply here). Shading compares each cell "
+        "with its scheme's profession-wide rate: darker is higher; an empty cell means the scheme is not open to that department."
     )
-chart(
-    leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
-    key="leadership_participation_chart",
-)
-with st.expander("Table: participation and access by department"):
-    layout.table(leadership.on_screen(department_table))
-layout.downloads(
-    department_table, f"Participation and access by department ({choices})", active, key="leadership_departments"
-)
-
-st.subheader("Department by scheme")
-st.caption(
-    "Participants per 100 members for every scheme (the scheme picker does not apply here). Shading compares each cell "
-    "with its scheme's profession-wide rate: darker is higher; an empty cell means the scheme is not open to that department."
-)
-grid = leadership.heatmap_grid(
-    department_schemes,
-    department_members,
-    departments,
-    schemes,
-    profession=(profession_schemes, profession_members) if active.department_ids else None,
-)
-heatmap_table = leadership.heatmap_table(grid)
-# A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
-chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
-with st.expander("Table: participants per 100 members by department and scheme"):
-    layout.table(leadership.on_screen(heatmap_table))
-layout.downloads(
-    heatmap_table,
-    f"Participants per 100 members by department and scheme ({every_scheme})",
-    active,
-    key="leadership_heatmap_download",
-)
-
-st.subheader("Access: how often applications are accepted")
-st.caption(
-    "Each dot is a department's acceptance rate; the bar is its 95% Wilson interval, the range the rate would likely "
-    "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
-)
-chart(
-    leadership.interval_chart(view, "name", ref, leadership.access_title(view, ref), hover="name"),
-    key="leadership_access_chart",
-)
-for sentence in leadership.below_sentences(view, ref):
-    st.markdown(f"- {plaintext.markdown(sentence)}")
-with st.expander("Table: acceptance rate by department"):
-    layout.table(leadership.on_screen(department_table))
-layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
-
-st.subheader("From application to completion")
-funnel_table = leadership.funnel_table(funnel)
-# Two panels side by side do not fit a phone, where the stages come as a table.
-chart(leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart", table=leadership.on_screen(funnel_table))
-st.caption(
-    "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
-)
-with st.expander("Table: applications by stage"):
-    layout.table(leadership.on_screen(funnel_table))
-layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key="leadership_funnel")
-
-st.subheader("Trend by cohort year")
-cohort_table = leadership.cohort_table(cohorts)
-chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
-with st.expander("Table: applications by cohort year and stage"):
-    layout.table(leadership.on_screen(cohort_table))
-layout.downloads(cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download")
-
-st.subheader("By grade and by region")
-if chosen_grades:
-    # Members are protected as department by grade and department by region tables, and neither crosses the two.
-    st.caption("With grades chosen, members in London and in the rest of the UK are [c], and so are their rates.")
-grade_side, region_side = st.columns(2)
-with grade_side:
-    grade_table = leadership.breakdown_table(grades, "grade", "Grade")
-    chart(
-        leadership.interval_chart(
-            grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade"), title_width=45
-        ),
-        key="leadership_grade_chart",
+    grid = leadership.heatmap_grid(
+        department_schemes,
+        department_members,
+        departments,
+        schemes,
+        profession=(profession_schemes, profession_members) if active.department_ids else None,
     )
-    with st.expander("Table: by grade"):
-        layout.table(leadership.on_screen(grade_table))
+    heatmap_table = leadership.heatmap_table(grid)
+    # A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
+    chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
+    with st.expander("Table: participants per 100 members by department and scheme"):
+        layout.table(leadership.on_screen(heatmap_table))
     layout.downloads(
-        grade_table, f"Participation and access by grade ({choices})", active, key="leadership_grades_download"
-    )
-with region_side:
-    region_table = leadership.breakdown_table(regions, "area", "Where members work")
-    chart(
-        leadership.interval_chart(regions, "area", ref, leadership.region_title(regions), title_width=45),
-        key="leadership_region_chart",
-    )
-    with st.expander("Table: London and the rest of the UK"):
-        layout.table(leadership.on_screen(region_table))
-    layout.downloads(
-        region_table,
-        f"Participation and access, London and the rest of the UK ({choices})",
+        heatmap_table,
+        f"Participants per 100 members by department and scheme ({every_scheme})",
         active,
-        key="leadership_regions_download",
+        key="leadership_heatmap_download",
     )
 
-st.subheader("All departments and schemes")
-detail = leadership.detail_table(department_schemes, departments, schemes)
-layout.table(leadership.on_screen(detail))
-layout.downloads(
-    detail, f"Applications and participants by department and scheme ({every_scheme})", active, key="leadership_detail"
+
+def access_section() -> None:
+    """Acceptance rates by department, with their 95% intervals."""
+    st.subheader("Access: how often applications are accepted")
+    st.caption(
+        "Each dot is a department's acceptance rate; the bar is its 95% Wilson interval, the range the rate would likely "
+        "fall in by chance. A pink triangle marks a department whose whole interval lies below the profession-wide rate."
+    )
+    chart(
+        leadership.interval_chart(view, "name", ref, leadership.access_title(view, ref), hover="name"),
+        key="leadership_access_chart",
+    )
+    for sentence in leadership.below_sentences(view, ref):
+        st.markdown(f"- {plaintext.markdown(sentence)}")
+    with st.expander("Table: acceptance rate by department"):
+        layout.table(leadership.on_screen(department_table))
+    layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
+
+
+def funnel_section() -> None:
+    """Applications from applied to completed."""
+    st.subheader("From application to completion")
+    funnel_table = leadership.funnel_table(funnel)
+    # Two panels side by side do not fit a phone, where the stages come as a table.
+    chart(
+        leadership.funnel_chart(funnel, scheme), key="leadership_funnel_chart", table=leadership.on_screen(funnel_table)
+    )
+    st.caption(
+        "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
+    )
+    with st.expander("Table: applications by stage"):
+        layout.table(leadership.on_screen(funnel_table))
+    layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key="leadership_funnel")
+
+
+def trend_section() -> None:
+    """Applications and participants by cohort year."""
+    st.subheader("Trend by cohort year")
+    cohort_table = leadership.cohort_table(cohorts)
+    chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
+    with st.expander("Table: applications by cohort year and stage"):
+        layout.table(leadership.on_screen(cohort_table))
+    layout.downloads(
+        cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download"
+    )
+
+
+def grade_and_region_section() -> None:
+    """Participation and access by grade and in London against the rest of the UK."""
+    st.subheader("By grade and by region")
+    if chosen_grades:
+        # Members are protected as department by grade and department by region tables, and neither crosses the two.
+        st.caption("With grades chosen, members in London and in the rest of the UK are [c], and so are their rates.")
+    grade_side, region_side = st.columns(2)
+    with grade_side:
+        grade_table = leadership.breakdown_table(grades, "grade", "Grade")
+        chart(
+            leadership.interval_chart(
+                grades, "grade", ref, leadership.breakdown_title(grades, "grade", "grade"), title_width=45
+            ),
+            key="leadership_grade_chart",
+        )
+        with st.expander("Table: by grade"):
+            layout.table(leadership.on_screen(grade_table))
+        layout.downloads(
+            grade_table, f"Participation and access by grade ({choices})", active, key="leadership_grades_download"
+        )
+    with region_side:
+        region_table = leadership.breakdown_table(regions, "area", "Where members work")
+        chart(
+            leadership.interval_chart(regions, "area", ref, leadership.region_title(regions), title_width=45),
+            key="leadership_region_chart",
+        )
+        with st.expander("Table: London and the rest of the UK"):
+            layout.table(leadership.on_screen(region_table))
+        layout.downloads(
+            region_table,
+            f"Participation and access, London and the rest of the UK ({choices})",
+            active,
+            key="leadership_regions_download",
+        )
+
+
+def detail_section() -> None:
+    """Applications and participants for every department and scheme."""
+    st.subheader("All departments and schemes")
+    detail = leadership.detail_table(department_schemes, departments, schemes)
+    layout.table(leadership.on_screen(detail))
+    layout.downloads(
+        detail,
+        f"Applications and participants by department and scheme ({every_scheme})",
+        active,
+        key="leadership_detail",
+    )
+
+
+# One section at a time: a tab runs only when it is chosen, so the KPIs and findings above come first and a filter change
+# redraws one section's charts, not seven. The chosen tab is in the link.
+layout.sections(
+    [
+        ("By department", participation_section),
+        ("Department by scheme", by_scheme_section),
+        ("Acceptance", access_section),
+        ("Application to completion", funnel_section),
+        ("Trend", trend_section),
+        ("Grade and region", grade_and_region_section),
+        ("Every scheme", detail_section),
+    ],
+    key="leadership_section",
 )

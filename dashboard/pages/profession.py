@@ -98,79 +98,103 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
     layout.downloads(table, f"Members by {heading.lower()}{suffix}", active, key=key)
 
 
-st.header("Composition")
-breakdown_block(
-    departments,
-    "Department",
-    profession.largest(departments, "department", "is the largest"),
-    "profession_departments",
-)
-left, right = st.columns(2)
-with left:
-    breakdown_block(grade_mix, "Grade", profession.largest(grade_mix, "grade"), "profession_grades", title_width=45)
-with right:
+def composition_section() -> None:
+    """Members by department, grade and background."""
+    st.header("Composition")
     breakdown_block(
-        background_mix,
-        "Background",
-        profession.largest(background_mix, "background"),
-        "profession_backgrounds",
-        title_width=45,
+        departments,
+        "Department",
+        profession.largest(departments, "department", "is the largest"),
+        "profession_departments",
+    )
+    left, right = st.columns(2)
+    with left:
+        breakdown_block(grade_mix, "Grade", profession.largest(grade_mix, "grade"), "profession_grades", title_width=45)
+    with right:
+        breakdown_block(
+            background_mix,
+            "Background",
+            profession.largest(background_mix, "background"),
+            "profession_backgrounds",
+            title_width=45,
+        )
+
+
+def where_section() -> None:
+    """Members by region or nation, on a map and in a table."""
+    st.header("Where members are")
+    workshops = profession.workshop_locations(
+        data.query("profession_workshop_locations", nations=active.nations or None), attendee_totals
+    )
+    event = layout.chart(
+        profession.members_map(
+            regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
+        ),
+        on_select="rerun",
+        selection_mode="points",
+        key="profession_map",
+    )
+    st.caption(
+        "Regions and nations are shaded by members (colour bar); orange dots are workshop locations. Click a region for "
+        "its figures. Outlines: Natural Earth (public domain), made with Natural Earth."
+    )
+    for point in event.selection.points if event else []:
+        if point.get("location") in set(regions["category"]):
+            st.info(profession.region_detail(point["location"], regions, voices), icon=":material/location_on:")
+    region_table = profession.composition_table(regions, "Region or nation")
+    with st.expander("Table: members by region or nation"):
+        layout.table(profession.for_screen(region_table), height="content")
+    layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
+
+
+def voices_section() -> None:
+    """The tour's voices against the profession's members, region by region."""
+    st.header("Whose voices the tour heard")
+    st.caption(
+        "This section compares the whole profession with the whole tour, whatever the filters: most suggestions name no "
+        "member, so they cannot be split by department, grade or background. A workshop counts for the region it was "
+        f"held in. {profession.attendance_note(kpis)}"
+    )
+    voices_table = profession.voices_table(voices)
+    layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
+    with st.expander("Table: shares of members, attendees and suggestions"):
+        shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
+        layout.table(profession.for_screen(voices_table[shares]), height="content")
+    layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
+    layout.table(profession.for_screen(voices_table), height="content")
+    st.caption(
+        "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
+        "under-represented; a region with no suggestions has a ratio of 0."
+    )
+    layout.downloads(
+        voices_table, "Voices coverage by region (whole profession, all workshops)", active, "profession_voices"
     )
 
-st.header("Where members are")
-workshops = profession.workshop_locations(
-    data.query("profession_workshop_locations", nations=active.nations or None), attendee_totals
-)
-event = layout.chart(
-    profession.members_map(
-        regions, workshops, profession.largest(regions, "region or nation", "holds the most members of any")
-    ),
-    on_select="rerun",
-    selection_mode="points",
-    key="profession_map",
-)
-st.caption(
-    "Regions and nations are shaded by members (colour bar); orange dots are workshop locations. Click a region for "
-    "its figures. Outlines: Natural Earth (public domain), made with Natural Earth."
-)
-for point in event.selection.points if event else []:
-    if point.get("location") in set(regions["category"]):
-        st.info(profession.region_detail(point["location"], regions, voices), icon=":material/location_on:")
-region_table = profession.composition_table(regions, "Region or nation")
-with st.expander("Table: members by region or nation"):
-    layout.table(profession.for_screen(region_table), height="content")
-layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
 
-st.header("Whose voices the tour heard")
-st.caption(
-    "This section compares the whole profession with the whole tour, whatever the filters: most suggestions name no "
-    "member, so they cannot be split by department, grade or background. A workshop counts for the region it was "
-    f"held in. {profession.attendance_note(kpis)}"
-)
-voices_table = profession.voices_table(voices)
-layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
-with st.expander("Table: shares of members, attendees and suggestions"):
-    shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
-    layout.table(profession.for_screen(voices_table[shares]), height="content")
-layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
-layout.table(profession.for_screen(voices_table), height="content")
-st.caption(
-    "Representation ratio = share of suggestions ÷ share of members. Below 0.8 the region or nation is flagged as "
-    "under-represented; a region with no suggestions has a ratio of 0."
-)
-layout.downloads(
-    voices_table, "Voices coverage by region (whole profession, all workshops)", active, "profession_voices"
-)
+def contributors_section() -> None:
+    """Identified contributors against the profession, by grade and by department."""
+    st.header("Identified contributors")
+    st.markdown(plaintext.markdown(profession.identified(kpis) or "There are no suggestions yet."))
+    if kpis["identified_suggestions"]:
+        for frame, heading, noun, key in (
+            (contributor_grades, "Grade", "grade", "profession_contributor_grades"),
+            (contributor_departments, "Department", "department", "profession_contributor_departments"),
+        ):
+            layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
+            table = profession.contributor_table(frame, heading)
+            with st.expander(f"Table: identified contributors by {noun}"):
+                layout.table(profession.for_screen(table))
+            layout.downloads(table, f"Identified contributors by {noun} (whole profession)", active, key=key)
 
-st.subheader("Identified contributors")
-st.markdown(plaintext.markdown(profession.identified(kpis) or "There are no suggestions yet."))
-if kpis["identified_suggestions"]:
-    for frame, heading, noun, key in (
-        (contributor_grades, "Grade", "grade", "profession_contributor_grades"),
-        (contributor_departments, "Department", "department", "profession_contributor_departments"),
-    ):
-        layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
-        table = profession.contributor_table(frame, heading)
-        with st.expander(f"Table: identified contributors by {noun}"):
-            layout.table(profession.for_screen(table))
-        layout.downloads(table, f"Identified contributors by {noun} (whole profession)", active, key=key)
+
+# One section at a time: a tab runs only when it is chosen, so the KPIs and findings above come first and a filter change
+# redraws one section's charts, not eight. The chosen tab is in the link.
+layout.sections(
+    [
+        ("Composition", composition_section),
+        ("Where members are", where_section),
+        ("Whose voices", voices_section),
+        ("Identified contributors", contributors_section),
+    ],
+    key="profession_section",
+)

@@ -149,7 +149,11 @@ def test_the_overview_findings_are_on_a_phones_first_screen(sized):
 
 @pytest.mark.parametrize(
     ("path", "chart_key"),
-    [("/themes", "themes_heatmap_location"), ("/leadership", "leadership_heatmap"), ("/roadtrip", "roadtrip_timeline")],
+    [
+        ("/themes", "themes_heatmap_location"),
+        ("/leadership?leadership_section=Department+by+scheme", "leadership_heatmap"),
+        ("/roadtrip", "roadtrip_timeline"),
+    ],
 )
 def test_a_chart_that_needs_the_width_gives_way_to_its_table_on_a_phone(sized, path, chart_key):
     size, page = sized
