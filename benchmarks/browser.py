@@ -49,6 +49,21 @@ FINISHED = """
   return performance.now();
 }
 """
+# The headline: the KPI cards and the key findings are on the page (a page with neither counts once its run has ended).
+# Charts further down may still be drawing; this is what a leader sees first.
+HEADLINE = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
+  const finished = app.getAttribute("data-test-script-state") === "notRunning" && window.__gseScriptRuns;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  const metrics = main.querySelectorAll('[data-testid="stMetric"]').length;
+  const findings = [...main.querySelectorAll("h2")].some((h) => h.textContent.trim() === "Key findings");
+  if ((metrics && findings) || finished) return performance.now();
+  return false;
+}
+"""
 CHARTS = """
 () => ({
   plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
@@ -68,6 +83,7 @@ class Load:
     plotly: int = 0
     decks: int = 0
     exceptions: int = 0
+    headline_ms: float | None = None
 
 
 @dataclass
@@ -145,9 +161,10 @@ def load_once(browser, url: str) -> Load:
     page.on("websocket", watch)
     try:
         page.goto(url)
+        headline = page.wait_for_function(HEADLINE, timeout=APP_TIMEOUT_MS, polling="raf").json_value()
         ms = page.wait_for_function(FINISHED, timeout=APP_TIMEOUT_MS, polling="raf").json_value()
         shown = page.evaluate(CHARTS)
-        return Load(ms=ms, received=counted["received"], sent=counted["sent"], **shown)
+        return Load(ms=ms, received=counted["received"], sent=counted["sent"], headline_ms=headline, **shown)
     finally:
         context.close()
 
