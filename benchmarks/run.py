@@ -1,6 +1,7 @@
 """Benchmark harness: page runs, queries against a pandas baseline, browser loads and server memory at several scales.
 
-python -m benchmarks.run [--scale 1 10 50] [--repeats 5] [--quick] [--no-browser] [--work-dir DIR] [--report PATH]
+python -m benchmarks.run [--scale 1 10 50] [--repeats 5] [--quick] [--no-browser] [--sessions 20] [--work-dir DIR]
+    [--report PATH]
 
 For each scale it generates the synthetic data (dashboard.sample_data --scale N) and builds it into a database in a
 temporary folder (or --work-dir, where an up-to-date database is reused), then measures. It prints the results and
@@ -77,6 +78,7 @@ TARGETS = {
     "bytes": Target("bytes to the browser per page load (MB)", 1.0, 1.0, "MB"),
     "speedup": Target("DuckDB speed-up over pandas, slowest query of any page", 1.0, 5.0, "x", higher_is_better=True),
     "rss": Target("server peak RSS, one session (MB)", 400, 1500, "MB"),
+    "sessions": Target("20 sessions at once: p95 server time per page run (ms)", 2000, 2000, "ms"),
 }
 
 
@@ -98,6 +100,7 @@ class ScaleResults:
     baseline_matches: dict[str, bool] = field(default_factory=dict)
     pandas_read_s: float | None = None
     browser: dict | None = None
+    sessions: dict | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -323,6 +326,8 @@ class Settings:
     query_repeats: int
     browser: bool
     work_dir: Path
+    sessions: int = 0
+    session_seconds: float = 60
 
 
 def measure_scale(csv_dir: Path, db_path: Path, pages: list[Page], settings: Settings, results) -> ScaleResults:
@@ -342,8 +347,23 @@ def measure_scale(csv_dir: Path, db_path: Path, pages: list[Page], settings: Set
         for title, loads in measured.loads.items():
             if any(load.exceptions for load in loads):
                 results.errors.append(f"{title}: the browser showed an exception")
+    if settings.sessions:
+        results.sessions = measure_sessions(db_path, settings.sessions, settings.session_seconds)
+        results.errors.extend(results.sessions.get("error_messages", []))
     print(f"measured {results.scale}", file=sys.stderr)
     return results
+
+
+def measure_sessions(db_path: Path, sessions: int, seconds: float) -> dict:
+    """benchmarks.sessions in its own process, whose clients lower their priority below this one's."""
+    command = [sys.executable, "-m", "benchmarks.sessions", "--sessions", str(sessions), "--seconds", str(seconds)]
+    done = subprocess.run(
+        [*command, "--db", str(db_path), "--json"], cwd=config.ROOT, capture_output=True, text=True, check=False
+    )
+    try:
+        return json.loads(done.stdout[done.stdout.index("{") :])
+    except ValueError:
+        return {"errors": 1, "error_messages": [f"benchmarks.sessions failed: {done.stderr[-500:]}"]}
 
 
 def median(values: list[float]) -> float | None:
@@ -395,7 +415,10 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
         "bytes": None,
         "speedup": worst(speedups, highest=False),
         "rss": None,
+        "sessions": None,
     }
+    if results.sessions and results.sessions.get("p95_ms") is not None:
+        verdicts["sessions"] = (results.sessions["p95_ms"], f"{results.sessions['sessions']} sessions")
     if results.browser:
         loads = {title: values for title, values in results.browser["loads"].items() if values}
         hello = median([load["ms"] for load in loads.pop("hello", [])])
@@ -468,7 +491,11 @@ as (min–max). MB is 10^6 bytes.
   Plotly chart, since the browser then loads and starts plotly.js. The first load of each page after the server
   starts is shown apart, not in the medians.
 - **Server peak RSS**: `VmHWM` from `/proc/<pid>/status` of the `streamlit run` process after all the browser loads
-  (one session at a time)."""
+  (one session at a time).
+- **Sessions at once** (`benchmarks.sessions`, `--sessions 20`): twenty websocket clients that speak Streamlit's
+  protocol but draw nothing, in one process at nice 19, each asking for a random page on a random shared link, then
+  pausing about a second. Server time per page run = the script's run time, as the server reports it in its page
+  profile message (`browser.gatherUsageStats` on for that server only; the clients send it nowhere)."""
 
 
 def targets_table(all_results: list[ScaleResults]) -> list[str]:
@@ -556,6 +583,8 @@ def scale_tables(results: ScaleResults) -> list[str]:
         lines.append(f"| {name} | {', '.join(users.get(name, [])) or '–'} | " + " | ".join(cells) + " |")
     if results.browser:
         lines += browser_table(results.browser)
+    if results.sessions:
+        lines += sessions_table(results.sessions)
     if results.errors:
         lines += ["", "### Errors", ""] + [f"- {error}" for error in results.errors]
     return [*lines, ""]
@@ -592,6 +621,33 @@ def browser_table(browser: dict) -> list[str]:
         f"Server peak RSS (VmHWM): {browser['server_peak_rss'] / MB:,.0f} MB; RSS at the end: "
         f"{browser['server_rss_after'] / MB:,.0f} MB.",
     ]
+    return lines
+
+
+def sessions_table(sessions: dict) -> list[str]:
+    """Many sessions at once: server time per page run, overall and by page."""
+    if sessions.get("p95_ms") is None:
+        return []
+    lines = [
+        "",
+        f"### {sessions['sessions']} sessions at once (benchmarks.sessions)",
+        "",
+        f"{sessions['seconds']:.0f} s, a pause of about {sessions['think_s']} s between a session's runs; "
+        f"{sessions['runs']} page runs, {sessions['errors']} errors. Server CPU {sessions['server_cpu_s']} s, the "
+        f"clients' {sessions['clients_cpu_s']} s; server peak RSS {sessions['server_peak_rss_mb']} MB; load average "
+        f"at the end {', '.join(str(value) for value in sessions['load_average'])}.",
+        "",
+        "| page | runs | server time p50 (ms) | p95 (ms) | max (ms) |",
+        "|---|---|---|---|---|",
+        f"| every page | {sessions['runs']} | {sessions['p50_ms']:,.0f} | {sessions['p95_ms']:,.0f} "
+        f"| {sessions['max_ms']:,.0f} |",
+    ]
+    for page, numbers in sessions["by_page"].items():
+        lines.append(
+            f"| {page} | {numbers['runs']} | {numbers['p50_ms']:,.0f} | {numbers['p95_ms']:,.0f} "
+            f"| {numbers['max_ms']:,.0f} |"
+        )
+    lines.append(f"\nRound trip as the clients saw it, p95: {sessions['round_trip_p95_ms']:,.0f} ms.")
     return lines
 
 
@@ -660,6 +716,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", type=Path, help=f"write the report here (default {REPORT.relative_to(config.ROOT)})"
     )
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions to time (0: none; default 20)")
+    parser.add_argument("--session-seconds", type=float, default=60, help="how long the sessions run (default 60)")
     parser.add_argument("--no-report", action="store_true", help="print only")
     parser.add_argument("--json", type=Path, help="also write the raw measures as JSON")
     args = parser.parse_args(argv)
@@ -676,7 +734,14 @@ def main(argv: list[str] | None = None) -> int:
     pages = discover_pages()
     all_results = []
     with tempfile.TemporaryDirectory(prefix="gse-bench-") as temporary:
-        settings = Settings(args.repeats, args.query_repeats, browser, args.work_dir or Path(temporary))
+        settings = Settings(
+            args.repeats,
+            args.query_repeats,
+            browser,
+            args.work_dir or Path(temporary),
+            0 if args.quick else args.sessions,
+            args.session_seconds,
+        )
         settings.work_dir.mkdir(parents=True, exist_ok=True)
         if args.db:
             all_results.append(measure_scale(args.data, args.db, pages, settings, ScaleResults(scale="given")))
