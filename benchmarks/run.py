@@ -296,7 +296,7 @@ def measure_queries(csv_dir: Path, repeats: int, change: Filters, results: Scale
         times = results.queries.setdefault(name, {})
         for label, filters in (("all", Filters()), ("filtered", change)):
             parameters = query_parameters(name, filters)
-            bound = tuple((key, data._hashable(value)) for key, value in parameters.items())
+            bound = tuple((key, data.hashable(value)) for key, value in parameters.items())
             try:
                 for _ in range(repeats):
                     times.setdefault(f"duckdb_{label}", []).append(

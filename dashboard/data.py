@@ -248,7 +248,8 @@ def _bindable(value):
     return value
 
 
-def _hashable(value):
+def hashable(value):
+    """A parameter value as a cache key part: lists and sets become tuples."""
     if isinstance(value, (list, set, frozenset)):
         return tuple(sorted(value)) if isinstance(value, (set, frozenset)) else tuple(value)
     return value
@@ -286,7 +287,7 @@ def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
     missing = [key for key in needed if key not in parameters]
     if missing:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(missing)}")
-    bound = tuple((key, _hashable(parameters[key])) for key in needed)
+    bound = tuple((key, hashable(parameters[key])) for key in needed)
     # Only queries that read suggestions' themes are keyed by the decisions: a review does not recompute the rest.
     decisions = run_decisions() if reads_themes(name) else None
     if getattr(_deferred, "database", None) is not None:

@@ -7,6 +7,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import charts, data, disclosure, findings, members
@@ -78,6 +79,16 @@ def page_links(frames: dict[str, pd.DataFrame], parameters: dict) -> list[disclo
 def protected_tables(parameters: dict) -> dict[str, pd.DataFrame]:
     """The page's tables of people for these choices: applications through disclosure control together (see
     PAGE_TABLES), members from the protected member rollup (member_tables)."""
+    # Cached per choices, data version and threshold: the page asks twice a run (the choices, and the profession-wide
+    # reference, which a department filter does not change), and the linear-programming check costs 20-60 ms a call.
+    protect = _protected_tables.__wrapped__ if data.in_deferred() else _protected_tables
+    chosen = tuple(sorted((key, data.hashable(value)) for key, value in parameters.items()))
+    return protect(chosen, data.run_database(), disclosure.threshold())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _protected_tables(parameters: tuple, database: data.Database, k: int) -> dict[str, pd.DataFrame]:
+    parameters = dict(parameters)
     tables = data.protected_together(PAGE_TABLES, page_links, **parameters)
     counted = member_tables(parameters)
     tables["members"] = counted["members"]
