@@ -27,7 +27,6 @@ layout.filter_caption(active, ignored=["department"])
 kpis = data.query_one("suggestion_kpis", **shared, review_below=themes.REVIEW_THRESHOLD)
 theme_counts = data.query("theme_counts", **shared)
 by_location = data.query("theme_by_location", **shared)
-by_nation = data.query("theme_by_nation", **shared)
 by_question = data.query("theme_by_question", **shared)
 
 suggestions = int(kpis["suggestions"])
@@ -95,35 +94,45 @@ with st.expander("Table: suggestions per theme"):
     layout.downloads(theme_table, "Suggestions per theme", active, key="themes_counts_download")
 
 st.subheader("Where and in answer to what")
-place_tab, nation_tab, question_tab = st.tabs(["By location", "By nation", "By question"])
-breakdowns = (
-    (place_tab, by_location, "name", "location_id", "location", "Location"),
-    (nation_tab, by_nation, "nation", "nation", "nation", "Nation"),
-    (question_tab, by_question, "question", "question", "question", "Question"),
-)
-for tab, frame, row, key, place, heading in breakdowns:
-    with tab:
-        title = theme_views.heatmap_title(frame, key, row, theme_counts, place)
-        order = list(dict.fromkeys(frame[row]))
-        table = frame[[row, "label", "suggestions", "share"]].rename(
-            columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
+
+
+def breakdown(frame, row: str, key: str, place: str, heading: str) -> None:
+    """One breakdown's heatmap (a sorted table on a phone), with its table and downloads underneath."""
+    title = theme_views.heatmap_title(frame, key, row, theme_counts, place)
+    order = list(dict.fromkeys(frame[row]))
+    table = frame[[row, "label", "suggestions", "share"]].rename(
+        columns={row: heading, "label": "Theme", "suggestions": "Suggestions", "share": "Share"}
+    )
+    if not theme_views.comparable(frame):
+        st.markdown(plaintext.markdown(theme_views.single_theme_sentence(frame, place)))
+    else:
+        # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
+        layout.chart_or_table(
+            theme_views.share_heatmap(frame, row, title, row_order=order),
+            table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
+            key=f"themes_heatmap_{place}",
+            column_config={"Share": st.column_config.NumberColumn(format="percent")},
+            alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
+            config={"displayModeBar": False},
         )
-        if not theme_views.comparable(frame):
-            st.markdown(plaintext.markdown(theme_views.single_theme_sentence(frame, place)))
-        else:
-            # A phone is too narrow for the grid's labels: there the same shares come as a table, largest first.
-            layout.chart_or_table(
-                theme_views.share_heatmap(frame, row, title, row_order=order),
-                table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
-                key=f"themes_heatmap_{place}",
-                column_config={"Share": st.column_config.NumberColumn(format="percent")},
-                alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
-                config={"displayModeBar": False},
-            )
-            st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
-        with st.expander(f"Table: themes by {place}"):
-            layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
-            layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
+        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
+    with st.expander(f"Table: themes by {place}"):
+        layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+        layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
+
+
+# Only the chosen tab's heatmap is built and sent.
+layout.sections(
+    [
+        ("By location", lambda: breakdown(by_location, "name", "location_id", "location", "Location")),
+        (
+            "By nation",
+            lambda: breakdown(data.query("theme_by_nation", **shared), "nation", "nation", "nation", "Nation"),
+        ),
+        ("By question", lambda: breakdown(by_question, "question", "question", "question", "Question")),
+    ],
+    key="themes_where",
+)
 
 st.subheader("In their own words")
 st.markdown(
