@@ -3,6 +3,7 @@
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -76,12 +77,12 @@ def header(title: str, question: str) -> None:
 
 def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     """Say which filters are active in words, which this page ignores, and when the data is from."""
-    info = data.build_info()
+    data_date = data_facts(data.run_database())[0]
     text = f"**Filters:** {plaintext.markdown(filters.in_words(active))}"
     ignored = list(ignored)
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."
-    st.caption(f"{text} Data as of {data.as_date(info['data_date']):%-d %B %Y}.")
+    st.caption(f"{text} Data as of {data_date:%-d %B %Y}.")
     st.page_link(ABOUT_PAGE, label="About this data", icon=":material/info:")
 
 
@@ -127,14 +128,20 @@ def findings(sentences: Iterable[str | None]) -> None:
 
 def download_context(title: str, filters_text: str) -> exports.Context:
     """The facts a download states about itself: title, filters, data date, and the loaded data's status and source."""
-    info = data.build_info()
-    return exports.Context(
-        title=title,
-        filters=filters_text,
-        data_date=data.as_date(info["data_date"]),
-        status=about.status(info),
-        source=about.source(info, data.query("imports_history")),
-    )
+    data_date, status, source = data_facts(data.run_database())
+    return exports.Context(title=title, filters=filters_text, data_date=data_date, status=status, source=source)
+
+
+@lru_cache(maxsize=8)
+def data_facts(database: data.Database) -> tuple:
+    """The data date, status and source of one version of the database, which every download's cover states.
+
+    Worked out once per version, not per download: a page has up to nine downloads, and two cached queries each
+    cost 10-20 ms to copy out of Streamlit's cache. A version never changes, so nothing goes stale.
+    """
+    info = data.query_in(database, "build_info").to_dict("records")[0]
+    history = data.query_in(database, "imports_history")
+    return data.as_date(info["data_date"]), about.status(info), about.source(info, history)
 
 
 def download_buttons(table, context: exports.Context, key: str, label: str = "") -> None:

@@ -223,10 +223,25 @@ PAGES = [
     ("dashboard/pages/overview.py", {}),
     ("dashboard/pages/roadtrip.py", {}),
     ("dashboard/pages/roadtrip.py", {"roadtrip_location": "Glasgow"}),
-    ("dashboard/pages/themes.py", {}),
+    *(("dashboard/pages/themes.py", {"themes_where": tab}) for tab in ("By location", "By nation", "By question")),
     ("dashboard/pages/review.py", {}),
-    ("dashboard/pages/leadership.py", {}),
-    ("dashboard/pages/profession.py", {}),
+    # Leadership's and Profession's sections are tabs that run only when chosen: each is opened by its link.
+    *(
+        ("dashboard/pages/leadership.py", {"leadership_section": tab})
+        for tab in (
+            "By department",
+            "Department by scheme",
+            "Acceptance",
+            "Application to completion",
+            "Trend",
+            "Grade and region",
+            "Every scheme",
+        )
+    ),
+    *(
+        ("dashboard/pages/profession.py", {"profession_section": tab})
+        for tab in ("Composition", "Where members are", "Whose voices", "Identified contributors")
+    ),
     ("dashboard/pages/taxonomy.py", {}),
 ]
 
