@@ -1,0 +1,247 @@
+"""Board stories: the store's versions (append-only, concurrent saves, duplicates, approvals) and their bad input."""
+
+import json
+import re
+import threading
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import store, stories
+from dashboard.filters import Filters
+from dashboard.slides import Series, Slide
+
+ANN, BEN = "ann@go-science.gov.uk", "ben@go-science.gov.uk"
+MARCH = date(2027, 3, 12)
+
+
+def version(story_id=None, seen=0, who=ANN, request=None, specs=None, **changes) -> store.NewStoryVersion:
+    """A story version as the store takes it, made by the model's own planner."""
+    fields = {
+        "story_id": story_id,
+        "seen_version": seen,
+        "meeting": "Board, March 2027",
+        "meeting_date": MARCH,
+        "summary": "",
+        "specs": specs if specs is not None else [stories.SlideSpec(kind="themes", title="What members asked for")],
+        "who": who,
+        "request_id": request or f"request-{story_id}-{seen}-{who}",
+    }
+    return stories.plan(**{**fields, **changes})
+
+
+def rows(path) -> pd.DataFrame:
+    """Every row of story_versions, read straight from the file."""
+    store.close_all()
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select * from story_versions order by version_id").df()
+
+
+def test_a_new_story_and_an_edit_append_versions_with_who_and_when(fresh_store):
+    first = version()
+    assert store.append_story_version(first) == 1
+    second = version(first.story_id, seen=1, who=BEN, meeting="Board, 12 March 2027")
+    assert store.append_story_version(second) == 2
+    table = rows(fresh_store)
+    assert table["version"].tolist() == [1, 2]
+    assert table["action"].tolist() == ["create", "edit"]
+    assert table["saved_by"].tolist() == [ANN, BEN]
+    # Append-only: the first version is still there as it was written.
+    assert table["meeting"].tolist() == ["Board, March 2027", "Board, 12 March 2027"]
+    history = stories.history(first.story_id)
+    assert history["version"].tolist() == [2, 1]
+
+
+def test_two_editors_at_once_one_lands_and_the_other_is_told_who_saved_first(fresh_store):
+    first = version()
+    store.append_story_version(first)
+    outcomes, gate = {}, threading.Barrier(2)
+
+    def save(who: str) -> None:
+        row = version(first.story_id, seen=1, who=who, summary=f"{who}'s summary")
+        gate.wait()
+        try:
+            outcomes[who] = store.append_story_version(row)
+        except store.StoryConflict as conflict:
+            outcomes[who] = conflict
+
+    threads = [threading.Thread(target=save, args=(who,)) for who in (ANN, BEN)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    landed = [who for who, outcome in outcomes.items() if outcome == 2]
+    refused = [outcome for outcome in outcomes.values() if isinstance(outcome, store.StoryConflict)]
+    assert len(landed) == 1 and len(refused) == 1
+    assert landed[0] in str(refused[0]) and "version 2" in str(refused[0])
+    table = rows(fresh_store)
+    assert table["version"].tolist() == [1, 2]
+    assert table["summary"].tolist()[-1] == f"{landed[0]}'s summary"
+
+
+def test_a_stale_save_is_refused_even_long_after(fresh_store):
+    first = version()
+    store.append_story_version(first)
+    store.append_story_version(version(first.story_id, seen=1, who=BEN))
+    with pytest.raises(store.StoryConflict, match=BEN):
+        store.append_story_version(version(first.story_id, seen=1, who=ANN, request="ann-late-save"))
+    assert len(rows(fresh_store)) == 2
+
+
+def test_the_database_itself_refuses_two_versions_with_the_same_number(fresh_store):
+    first = version()
+    store.append_story_version(first)
+    with store.connection(fresh_store) as connection, pytest.raises(duckdb.ConstraintException):
+        values = {**first.__dict__, "request_id": "sneaky-second-version-1"}
+        connection.execute(store.sql("insert_story_version"), values)
+
+
+def test_a_double_click_saves_once(fresh_store):
+    first = version(request="double-click-1")
+    assert store.append_story_version(first) == 1
+    assert store.append_story_version(first) == 1
+    assert len(rows(fresh_store)) == 1
+
+
+def test_a_duplicate_is_a_new_story_that_names_its_source(fresh_store):
+    first = version(summary="March's summary", specs=[stories.SlideSpec(kind="themes", commentary="Said in March")])
+    store.append_story_version(first)
+    source = stories.load(first.story_id)
+    copy = version(None, meeting="Board, April 2027", summary=source.summary, specs=source.slides, action="duplicate",
+                   duplicated_from=f"{source.story_id}:1", request="duplicate-1")  # fmt: skip
+    assert store.append_story_version(copy) == 1
+    table = rows(fresh_store)
+    assert len(set(table["story_id"])) == 2
+    assert table["duplicated_from"].fillna("").tolist() == ["", f"{first.story_id}:1"]
+    april = stories.load(copy.story_id)
+    assert april.meeting == "Board, April 2027" and april.slides[0].commentary == "Said in March"
+    assert stories.load(first.story_id).meeting == "Board, March 2027"
+
+
+def frozen_slide(members: str) -> Slide:
+    """A rendered slide with a table, a chart's numbers and KPIs, as an approval freezes it."""
+    return Slide(
+        section="At a glance",
+        headline=f"{members} members",
+        table=pd.DataFrame({"Measure": ["Members", "Workshops"], "Value": [members, "14"], "Count": [1, 2]}),
+        series=Series(categories=("A", "B"), values=(1.0, None), name="Suggestions"),
+        kpis=(("Members", members),),
+        notes=(f"{members} members", "Filters: No filters: all data."),
+        commentary="**Up** on last year",
+    )
+
+
+def test_an_approval_freezes_its_numbers_and_later_edits_start_a_new_version(fresh_store):
+    first = version()
+    store.append_story_version(first)
+    snapshot = json.dumps([stories.slide_json(frozen_slide("4,210"))])
+    approval = version(first.story_id, seen=1, who=BEN, action="approve", snapshot=snapshot,
+                       data_date=date(2027, 3, 1), data_version="abc", request="approve-1")  # fmt: skip
+    assert store.append_story_version(approval) == 2
+    approved = stories.latest_approved(first.story_id)
+    assert approved.approved and approved.status == "Approved for Board, March 2027"
+    slide = stories.snapshot_slides(approved)[0]
+    assert slide.headline == "4,210 members" and slide.kpis == (("Members", "4,210"),)
+    assert slide.table["Value"].tolist() == ["4,210", "14"] and slide.table["Count"].tolist() == [1, 2]
+    assert slide.series.values == (1.0, None)
+    # An edit after the approval is version 3, a draft; the approval stays as it was.
+    store.append_story_version(version(first.story_id, seen=2, summary="April changes", request="after-approval"))
+    current = stories.load(first.story_id)
+    assert (current.version, current.approved, current.status) == (3, False, "Draft")
+    assert stories.latest_approved(first.story_id).version == 2
+    heads = stories.heads()
+    assert heads.loc[0, "approved_by"] == BEN and heads.loc[0, "approved_version"] == 2
+    history = stories.history(first.story_id)
+    assert history[history["action"] == "approve"]["saved_by"].tolist() == [BEN]
+
+
+def test_an_approval_must_carry_its_snapshot(fresh_store):
+    first = version()
+    store.append_story_version(first)
+    with pytest.raises(ValueError, match="refused"):
+        store.append_story_version(version(first.story_id, seen=1, action="approve", request="empty-approval"))
+
+
+@pytest.mark.parametrize(
+    "commentary",
+    [
+        "x" * 20_000,
+        '=HYPERLINK("http://evil")' * 1000,
+    ],
+)
+def test_commentary_over_the_limit_is_refused_with_a_clear_message(commentary):
+    spec = stories.SlideSpec(kind="themes", commentary=commentary)
+    with pytest.raises(
+        stories.StoryError, match=r"commentary on slide 1 has [\d,]+ characters; it holds at most 2,000"
+    ):
+        version(specs=[spec])
+
+
+def test_bad_commentary_is_kept_as_text():
+    hostile = (
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> ![tracker](https://evil.example/p.png) "
+        "[click](javascript:alert(3)) =SUM(A1) +1 -2 @cmd 🚀 مرحبا بالعالم # not a heading"
+    )
+    row = version(specs=[stories.SlideSpec(kind="themes", commentary=hostile + "\x00")])
+    kept = json.loads(row.slides)[0]["commentary"]
+    assert kept == hostile  # control character taken out, everything else as written: emoji and Arabic included
+    shown = stories.safe_markdown(hostile)
+    # Every <, [ and ] is escaped, so nothing can become a tag, an image or a link.
+    assert not re.search(r"(?<!\\)[<\[\]]", shown)
+    assert shown.count("\\<") == 3 and "\\[tracker\\]" in shown
+    assert "https://" not in shown  # a word joiner stops the autolink
+    assert "🚀" in shown and "مرحبا" in shown
+
+
+def test_safe_markdown_keeps_lists_bold_and_italics_only():
+    text = "Three points:\n- **Members** up\n* *slightly* fewer workshops\n1. Next\n\n# Heading\n> quote"
+    assert stories.safe_markdown(text).splitlines() == [
+        "Three points:  ",
+        "- **Members** up",
+        "- *slightly* fewer workshops",
+        "1. Next",
+        "",
+        "\\# Heading  ",
+        "\\> quote",
+    ]
+    assert stories.plain("**Members** up, *slightly*") == "Members up, slightly"
+
+
+def test_saved_filters_that_an_import_removed_are_named_not_fatal():
+    choices = {
+        "themes": pd.DataFrame({"theme_id": ["cpd"], "label": ["CPD"]}),
+        "locations": pd.DataFrame({"location_id": ["glasgow"], "name": ["Glasgow"]}),
+        "departments": pd.DataFrame({"department_id": ["dsit"], "name": ["DSIT"]}),
+    }
+    saved = stories.filters_json(Filters(location_ids=("york", "glasgow"), department_ids=("gone",)))
+    active, notices = stories.filters_from_json(saved, choices)
+    assert active == Filters(location_ids=("glasgow",))
+    assert any("location york" in notice and "shows the rest" in notice for notice in notices)
+    assert any("department gone" in notice and "every department" in notice for notice in notices)
+    broken, notices = stories.filters_from_json({"date_from": "not a date"}, choices)
+    assert broken.date_from is None and "could not be read" in notices[0]
+
+
+def test_a_slide_of_an_unknown_kind_says_so_instead_of_crashing():
+    choices = {
+        "themes": pd.DataFrame({"theme_id": [], "label": []}),
+        "locations": pd.DataFrame({"location_id": [], "name": []}),
+        "departments": pd.DataFrame({"department_id": [], "name": []}),
+    }
+    slide = stories.render(stories.SlideSpec(kind="retired-kind", title="Old slide"), choices)
+    assert slide.headline == "Old slide"
+    assert any("could not be drawn" in note or "retired-kind" in note for note in slide.notes)
+
+
+def test_a_story_needs_a_meeting_and_at_most_thirty_slides():
+    with pytest.raises(stories.StoryError, match="name"):
+        version(meeting="   ")
+    with pytest.raises(stories.StoryError, match="at most 30"):
+        version(specs=[stories.SlideSpec(kind="themes")] * 31)
+
+
+def test_times_are_utc_without_a_zone():
+    row = version(now=datetime.fromisoformat("2026-12-04T22:10:00+01:00"))
+    assert row.saved_at == datetime(2026, 12, 4, 21, 10)
