@@ -438,7 +438,7 @@ def plan(
     )
 
 
-def _editor() -> str:
+def editor() -> str:
     """Who saves: the signed-in reviewer or admin, checked afresh at each write (never from the page's state)."""
     from dashboard import auth  # here: it starts Streamlit's machinery, which the store's tests do not need
 
@@ -462,7 +462,7 @@ def save(row: store.NewStoryVersion) -> int:
 def create(meeting: object, meeting_date: date | None, specs, *, summary: object = "", request_id: str) -> str:
     """Start a story for the signed-in editor; returns its id."""
     row = plan(story_id=None, seen_version=0, meeting=meeting, meeting_date=meeting_date, summary=summary,
-               specs=specs, who=_editor(), request_id=request_id)  # fmt: skip
+               specs=specs, who=editor(), request_id=request_id)  # fmt: skip
     save(row)
     return row.story_id
 
@@ -471,13 +471,13 @@ def edit(story_id: str, seen_version: int, meeting: object, meeting_date: date |
          *, request_id: str) -> int:  # fmt: skip
     """Save the signed-in editor's changes as the next version; refused if the story moved on since `seen_version`."""
     return save(plan(story_id=story_id, seen_version=seen_version, meeting=meeting, meeting_date=meeting_date,
-                     summary=summary, specs=specs, who=_editor(), request_id=request_id))  # fmt: skip
+                     summary=summary, specs=specs, who=editor(), request_id=request_id))  # fmt: skip
 
 
 def duplicate(source: Story, meeting: object, meeting_date: date | None, *, request_id: str) -> str:
     """A new story with another's slides, titles and commentary, for the next meeting; returns its id."""
     row = plan(story_id=None, seen_version=0, meeting=meeting, meeting_date=meeting_date, summary=source.summary,
-               specs=source.slides, who=_editor(), request_id=request_id, action="duplicate",
+               specs=source.slides, who=editor(), request_id=request_id, action="duplicate",
                duplicated_from=f"{source.story_id}:{source.version}")  # fmt: skip
     save(row)
     return row.story_id
@@ -528,3 +528,18 @@ def status_line(current: Story | None) -> str:
         return "Default story (not written or approved by the team)."
     when = f" ({current.meeting_date:%-d %B %Y})" if current.meeting_date else ""
     return f"{current.meeting}{when}: version {current.version}, {current.status}."
+
+
+def exported(current: Story, slides: list[Slide]) -> list[Slide]:
+    """A story's slides for the board pack and the report: the summary first, a draft's marked as such."""
+    return marked([summary_slide(current.meeting, current.summary, slides), *slides], current)
+
+
+def export_cover(current: Story, data_date: date, status: str, source: str) -> dict:
+    """The cover facts the board pack and the report take, for a team's story."""
+    return {
+        "filters": "Each slide's filters are in its notes.",
+        "data_date": data_date,
+        "status": f"{status_line(current)} {status}",
+        "source": source,
+    }
