@@ -245,3 +245,49 @@ def test_a_story_needs_a_meeting_and_at_most_thirty_slides():
 def test_times_are_utc_without_a_zone():
     row = version(now=datetime.fromisoformat("2026-12-04T22:10:00+01:00"))
     assert row.saved_at == datetime(2026, 12, 4, 21, 10)
+
+
+def test_an_approved_story_keeps_its_numbers_after_an_import_with_changed_data(tmp_path, use_db, fresh_store):
+    import shutil
+
+    from dashboard import build, filters
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES, folder)
+    march, april = tmp_path / "march.duckdb", tmp_path / "april.duckdb"
+    build.build_bundled(folder, march)
+    suggestions = pd.read_csv(folder / "suggestions.csv", dtype=str, keep_default_na=False)
+    # April's data: every suggestion hand-tagged CPD is gone.
+    suggestions[suggestions["theme_id"] != "cpd"].to_csv(folder / "suggestions.csv", index=False)
+    build.build_bundled(folder, april)
+
+    def cpd_count(path) -> int:
+        # Read straight from each database (hand tags and the classifier's alike), not through the story code.
+        with build.read_only(path) as connection:
+            return connection.execute("select count(*) from suggestions where theme_id = 'cpd'").fetchone()[0]
+
+    cpd_in_march, cpd_in_april = cpd_count(march), cpd_count(april)
+    assert cpd_in_april < cpd_in_march
+
+    spec = stories.SlideSpec(kind="themes", title="What members asked for", commentary="CPD *leads*")
+    first = version(specs=[spec])
+    store.append_story_version(first)
+    use_db(march)
+    drawn = [stories.render(spec, filters.options())]
+    cpd_row = drawn[0].table.set_index("Theme").loc["CPD", "Suggestions"]
+    assert cpd_row == f"{cpd_in_march:,}"
+    snapshot = json.dumps([stories.slide_json(slide) for slide in drawn])
+    store.append_story_version(version(first.story_id, seen=1, who=BEN, action="approve", snapshot=snapshot,
+                                       data_date=date(2025, 3, 1), data_version="march", request="approve-march"))  # fmt: skip
+
+    use_db(april)
+    live = stories.render(spec, filters.options())
+    assert live.table.set_index("Theme").loc["CPD", "Suggestions"] == f"{cpd_in_april:,}"
+    approved = stories.latest_approved(first.story_id)
+    frozen = stories.shown(approved, filters.options())[0]
+    assert frozen.table.set_index("Theme").loc["CPD", "Suggestions"] == f"{cpd_in_march:,}"
+    assert frozen.headline == "What members asked for" and frozen.commentary == "CPD *leads*"
+    assert frozen.figure is not None and "CPD" in [str(label) for label in frozen.figure.data[0].y]
+    history = stories.history(first.story_id)
+    assert history.loc[history["action"] == "approve", "saved_by"].tolist() == [BEN]
