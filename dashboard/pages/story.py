@@ -46,11 +46,11 @@ def downloads(current: stories.Story, slides: list) -> None:
     pack = stories.exported(current, slides)
     stem = f"gse-board-story-v{current.version}" + ("" if current.approved else "-draft")
     row = st.container(horizontal=True, wrap=True)
-    row.download_button("Download board pack (PowerPoint)", data.deferred(lambda: boardpack.build(pack, **cover)),
+    row.download_button("Board pack (PPTX)", data.deferred(lambda: boardpack.build(pack, **cover)),
                         f"{stem}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                         key=f"story_pack_{current.story_id}_{current.version}", on_click="ignore",
                         icon=":material/co_present:")  # fmt: skip
-    row.download_button("Download report (HTML)", data.deferred(lambda: report.build(pack, **cover)),
+    row.download_button("Report (HTML)", data.deferred(lambda: report.build(pack, **cover)),
                         f"{stem}.html", "text/html", key=f"story_report_{current.story_id}_{current.version}",
                         on_click="ignore", icon=":material/description:")  # fmt: skip
 
@@ -155,7 +155,7 @@ else:
     when = f", {current.meeting_date:%-d %B %Y}" if current.meeting_date else ""
     st.markdown(
         f"**{plaintext.markdown(current.meeting)}{when}**: version {current.version}, "
-        f"{plaintext.markdown(current.status)}, {len(slides)} slides. Last saved by {plaintext.markdown(current.saved_by)} "
+        f"{plaintext.markdown(current.status)}, {len(slides)} slide{'' if len(slides) == 1 else 's'}. Last saved by {plaintext.markdown(current.saved_by)} "
         f"at {current.saved_at:%H:%M} UTC on {current.saved_at:%-d %B %Y}."
     )
     actions = st.container(horizontal=True, wrap=True)
