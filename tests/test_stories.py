@@ -291,3 +291,31 @@ def test_an_approved_story_keeps_its_numbers_after_an_import_with_changed_data(t
     assert frozen.figure is not None and "CPD" in [str(label) for label in frozen.figure.data[0].y]
     history = stories.history(first.story_id)
     assert history.loc[history["action"] == "approve", "saved_by"].tolist() == [BEN]
+
+
+def test_a_frozen_default_story_makes_the_same_pack_and_report_as_the_live_one(bundled_db, use_db, fresh_store):
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    from dashboard import boardpack, report, story
+
+    use_db(bundled_db)
+    live = story.slides(Filters())
+    frozen = [stories.slide_from_json(json.loads(json.dumps(stories.slide_json(slide)))) for slide in live]
+    for before, after in zip(live, frozen, strict=True):
+        assert (after.section, after.headline, after.notes, after.kpis) == (
+            before.section, before.headline, before.notes, before.kpis,
+        )  # fmt: skip
+        assert after.table.astype(str).equals(before.table.astype(str).reset_index(drop=True))
+        assert (after.deck is None) == (before.deck is None) and (after.figure is None) == (before.figure is None)
+    cover = {"filters": "No filters: all data.", "data_date": date(2025, 7, 9)}
+    texts = []
+    for slides in (live, frozen):
+        deck = Presentation(BytesIO(boardpack.build(slides, **cover)))
+        texts.append(
+            [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in deck.slides]
+        )
+    assert texts[0] == texts[1]
+    html = report.build(frozen, **cover).decode()
+    assert html.count('<img class="map"') == 1  # the frozen map still draws as a picture
