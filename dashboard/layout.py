@@ -262,6 +262,8 @@ def _add_to_story(key: str, figure, title: str | None) -> None:
         st.toast(f"Not added: {problem}", icon=":material/error:")
         return
     st.session_state["story_editing"] = story_id
+    # The story moved on by this editor's own hand: the Board story page opens its latest version, not a warning.
+    st.session_state.get("story_seen_versions", {}).pop(story_id, None)
     st.toast(f"Added to the board story as slide {position}. Open Board story to give it a title and commentary.",
              icon=":material/playlist_add_check:")  # fmt: skip
 

@@ -18,6 +18,7 @@ PAGES = [
     "dashboard/pages/themes.py",
     "dashboard/pages/leadership.py",
     "dashboard/pages/profession.py",
+    "dashboard/pages/story.py",
     "dashboard/pages/about.py",
     "dashboard/pages/data.py",
     "dashboard/pages/taxonomy.py",

@@ -19,6 +19,9 @@ from dashboard import (
 )
 
 EDITING_KEY = "story_editing"
+# The version of each story this session's editor opened: the form edits that version, and a save names it, so a
+# save after someone else's is refused rather than lost (the form would otherwise redraw with their version).
+SEEN_KEY = "story_seen_versions"
 
 
 def present(story_id: str | None) -> None:
@@ -67,6 +70,29 @@ def preview(slides: list, current: stories.Story) -> None:
                 st.markdown(stories.safe_markdown(slide.commentary))
 
 
+def session_token() -> str:
+    """This session's own part of a save's request id: a double click repeats it, another editor's save does not."""
+    return st.session_state.setdefault("story_session_token", stories.new_request_id()[:16])
+
+
+def opened_version(latest: stories.Story) -> stories.Story:
+    """The version this editor opened (the latest when they first open the story), saying so when it is not the latest."""
+    seen = st.session_state.setdefault(SEEN_KEY, {})
+    version = seen.setdefault(latest.story_id, latest.version)
+    if version == latest.version:
+        return latest
+    st.warning(
+        f"{plaintext.markdown(latest.saved_by)} saved version {latest.version} of this story at "
+        f"{latest.saved_at:%H:%M} UTC after you opened version {version}. Your form below still holds your edits to "
+        f"version {version}: copy anything you need, then load theirs.",
+        icon=":material/group:",
+    )
+    if st.button(f"Load version {latest.version}", key=f"story_reload_{latest.story_id}", icon=":material/refresh:"):
+        seen[latest.story_id] = latest.version
+        st.rerun()
+    return stories.load(latest.story_id, version) or latest
+
+
 def editor_form(current: stories.Story) -> None:
     """Meeting, date, summary and each slide's place, title and commentary; saved as the next version, or refused."""
     form_key = f"story_form_{current.story_id}_{current.version}"
@@ -98,11 +124,11 @@ def editor_form(current: stories.Story) -> None:
         ordered = [spec for _, _, remove, spec in sorted(edits, key=lambda edit: (edit[0], edit[1])) if not remove]
         try:
             version = stories.edit(current.story_id, current.version, meeting, when, summary, ordered,
-                                   request_id=f"{form_key}-save")  # fmt: skip
+                                   request_id=f"{form_key}-{session_token()}")  # fmt: skip
         except (stories.StoryError, store.StoryConflict, PermissionError, store.StoreBusy) as problem:
             st.error(str(problem), icon=":material/error:")
         else:
-            st.success(f"Saved as version {version}.", icon=":material/check:")
+            st.session_state.setdefault(SEEN_KEY, {})[current.story_id] = version
             st.rerun()
 
 
@@ -114,11 +140,12 @@ def approve_block(current: stories.Story, slides: list) -> None:
                  icon=":material/verified:", help="Freezes these slides' numbers as they are now."):  # fmt: skip
         info = data.build_info()
         try:
-            stories.approve(current, slides, data.as_date(info["data_date"]), str(info["data_version"]),
-                            request_id=f"approve-{current.story_id}-{current.version}")  # fmt: skip
+            version = stories.approve(current, slides, data.as_date(info["data_date"]), str(info["data_version"]),
+                                      request_id=f"approve-{current.story_id}-{current.version}-{session_token()}")  # fmt: skip
         except (stories.StoryError, store.StoryConflict, PermissionError, store.StoreBusy) as problem:
             st.error(str(problem), icon=":material/error:")
         else:
+            st.session_state.setdefault(SEEN_KEY, {})[current.story_id] = version
             st.rerun()
 
 
@@ -167,7 +194,7 @@ else:
         approve_block(current, slides)
     preview(slides, current)
     if editor:
-        editor_form(current)
+        editor_form(opened_version(current))
         with st.form("story_duplicate"):
             st.subheader("Duplicate for the next meeting")
             meeting = st.text_input("Next meeting", max_chars=stories.MEETING_LIMIT, key="story_duplicate_meeting")
