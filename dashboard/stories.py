@@ -493,7 +493,15 @@ def approve(source: Story, rendered: list[Slide], data_date: date, data_version:
 
 
 def add_slide(spec: SlideSpec, story_id: str | None = None) -> tuple[str, int]:
-    """Add a slide to the end of a story (a new one, 'Next board meeting', if none is given); returns (id, position)."""
+    """Add a slide to the end of a story; returns (story id, its position).
+
+    With no story given it goes to the draft saved most recently (the one the team is writing), else to a new story,
+    'Next board meeting'.
+    """
+    if story_id is None:
+        drafts = heads()
+        drafts = drafts[drafts["action"] != "approve"]
+        story_id = drafts.iloc[0]["story_id"] if len(drafts) else None
     if story_id is not None:
         current = load(story_id)
         if current is not None:

@@ -319,3 +319,20 @@ def test_a_frozen_default_story_makes_the_same_pack_and_report_as_the_live_one(b
     assert texts[0] == texts[1]
     html = report.build(frozen, **cover).decode()
     assert html.count('<img class="map"') == 1  # the frozen map still draws as a picture
+
+
+def test_charts_added_without_a_chosen_story_go_to_the_draft_being_written(fresh_store, monkeypatch):
+    monkeypatch.setattr(stories, "editor", lambda: ANN)
+    first_id, first_position = stories.add_slide(stories.SlideSpec(kind="themes"))
+    second_id, second_position = stories.add_slide(stories.SlideSpec(kind="profession"))
+    assert second_id == first_id and (first_position, second_position) == (1, 2)
+    current = stories.load(first_id)
+    assert current.meeting == "Next board meeting" and [spec.kind for spec in current.slides] == [
+        "themes",
+        "profession",
+    ]
+    snapshot = json.dumps([stories.slide_json(frozen_slide("1"))])
+    store.append_story_version(version(first_id, seen=2, action="approve", snapshot=snapshot, request="approve-it"))
+    # An approved story is not written into by a click on another page: the next chart starts a new draft.
+    third_id, third_position = stories.add_slide(stories.SlideSpec(kind="themes"))
+    assert third_id != first_id and third_position == 1
