@@ -336,3 +336,35 @@ def test_charts_added_without_a_chosen_story_go_to_the_draft_being_written(fresh
     # An approved story is not written into by a click on another page: the next chart starts a new draft.
     third_id, third_position = stories.add_slide(stories.SlideSpec(kind="themes"))
     assert third_id != first_id and third_position == 1
+
+
+def test_exports_carry_the_version_the_status_and_a_draft_mark(fresh_store):
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    from dashboard import boardpack, report
+
+    hostile = '=HYPERLINK("http://evil.example") <script>alert(1)</script> **bold** 🚀 مرحبا'
+    slide = frozen_slide("4,210")
+    slide = Slide(**{**slide.__dict__, "notes": (*slide.notes, stories.plain(hostile)), "commentary": hostile})
+    texts = {}
+    for approved in (False, True):
+        current = stories.Story(story_id="a" * 32, version=4, action="approve" if approved else "edit",
+                                meeting="Board, March 2027", meeting_date=MARCH, summary="Two points", slides=(),
+                                saved_by=ANN, saved_at=datetime(2027, 3, 1, 9), approved=approved)  # fmt: skip
+        pack = stories.exported(current, [slide])
+        cover = stories.export_cover(current, date(2027, 3, 1), "Illustrative.", "GSE Insight.")
+        deck = Presentation(BytesIO(boardpack.build(pack, **cover)))
+        shown = [shape.text_frame.text for page in deck.slides for shape in page.shapes if shape.has_text_frame]
+        notes = [page.notes_slide.notes_text_frame.text for page in deck.slides]
+        texts[approved] = (" ".join(shown), " ".join(notes), report.build(pack, **cover).decode())
+    draft_pack, _, draft_html = texts[False]
+    assert "Draft, version 4: At a glance" in draft_html
+    assert "DRAFT, VERSION 4: AT A GLANCE" in draft_pack.upper() and "version 4, Draft" in draft_pack
+    assert "Data as of 1 March 2027" in draft_pack
+    approved_pack, approved_notes, approved_html = texts[True]
+    assert "DRAFT" not in approved_pack.upper() and "version 4, Approved for Board, March 2027" in approved_pack
+    # The commentary reaches the speaker notes as plain text, written literally: no bold marks, no markup, no link.
+    assert '=HYPERLINK("http://evil.example") <script>alert(1)</script> bold 🚀 مرحبا' in approved_notes
+    assert "<script>alert(1)</script>" not in approved_html and "&lt;script&gt;alert(1)&lt;/script&gt;" in approved_html
