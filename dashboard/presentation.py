@@ -15,6 +15,9 @@ SLIDE_KEY = "present_slide"
 STORY_PARAM, NOTES_PARAM, ROOM_PARAM = "story", "notes", "room"
 # Chart text at room scale: 20 px is at least 18 px on a 1920 x 1080 screen, and still fits a 1280 x 720 one.
 ROOM_FONT = 20
+# Rows of a chart's category axis that one slide shows: at 20 px, 15 rows fit the chart's height on a 1280 x 720
+# screen without their names overlapping. A chart with more (every department, say) continues on the next slide.
+ROOM_ROWS = 15
 # The slide each presenter's room shows, shared with that room's speaker-notes tab (another session of this server).
 _ROOMS: dict[str, int] = {}
 _ROOMS_LOCK = threading.Lock()
@@ -102,10 +105,58 @@ def room_figure(figure: go.Figure) -> go.Figure:
     shown.update_traces(textfont=big, selector=lambda trace: "textfont" in trace)
     shown.update_traces(colorbar={"tickfont": big, "title": {"font": big}}, selector={"type": "heatmap"})
     shown.update_annotations(font_size=ROOM_FONT)
+    rows = (shown.layout.meta or {}).get("room_rows") if isinstance(shown.layout.meta, dict) else None
+    if rows:
+        # A categorical axis counts its categories from 0 at the bottom: the window shows rows[0] to rows[1].
+        shown.update_yaxes(range=[rows[0] - 0.5, rows[1] + 0.5], autorange=False)
+        # One line per name: with fewer rows each has the room, and wrapped names read badly from afar.
+        for trace in shown.data:
+            if trace.y is not None and len(trace.y) and all(isinstance(value, str) for value in trace.y):
+                trace.y = [value.replace("<br>", " ") for value in trace.y]
+        for axis in shown.select_yaxes():
+            for name in ("categoryarray", "ticktext", "tickvals"):
+                values = axis[name]
+                if values is not None and all(isinstance(value, str) for value in values):
+                    axis[name] = [value.replace("<br>", " ") for value in values]
     charts.fit_labels(shown)
     # fit_labels keeps room for labels at the page's size; at room scale each character is wider.
     shown.layout.margin.r = round((shown.layout.margin.r or 10) * ROOM_FONT / (charts.LABEL_CHAR_PX * 1.8))
     return shown
+
+
+def categories(figure: go.Figure) -> list[str]:
+    """The names on a chart's category (y) axis, bottom first as plotly places them; [] when it holds numbers."""
+    order = figure.layout.yaxis.categoryarray
+    if figure.layout.yaxis.categoryorder == "array" and order is not None:
+        return [str(value) for value in order]
+    names: dict[str, None] = {}
+    for trace in figure.data:
+        values = getattr(trace, "y", None)
+        if values is None or trace.type not in {"bar", "scatter"}:
+            continue
+        if not all(isinstance(value, str) for value in values):
+            return []
+        names.update(dict.fromkeys(values))
+    return list(names)
+
+
+def paged(slides: list[Slide]) -> list[Slide]:
+    """The slides at room scale: a chart with more than ROOM_ROWS categories continues on the slides after it."""
+    result = []
+    for slide in slides:
+        names = categories(slide.figure) if slide.figure is not None and slide.deck is None else []
+        if len(names) <= ROOM_ROWS:
+            result.append(slide)
+            continue
+        parts = -(-len(names) // ROOM_ROWS)
+        size = -(-len(names) // parts)
+        for part in range(parts):
+            top = len(names) - 1 - part * size
+            window = go.Figure(slide.figure)
+            window.layout.meta = {"room_rows": [max(0, top - size + 1), top]}
+            section = f"{slide.section} ({part + 1} of {parts})"
+            result.append(replace(slide, section=section, figure=window))
+    return result
 
 
 def chosen_story() -> stories.Story | None:
@@ -136,14 +187,14 @@ def deck(active: filters.Filters) -> tuple[list[Slide], str]:
     if current is None:
         content = story.slides(active)
         footer = f"Default story. Filters: {filters.in_words(active)} Data as of {data_date:%-d %B %Y}."
-        return [cover_slide(None, data_date, "Default story"), *content], footer
+        return [cover_slide(None, data_date, "Default story"), *paged(content)], footer
     content = stories.shown(current, filters.options())
     if current.approved and current.data_date:
         data_date = current.data_date
     status = f"Version {current.version}, {current.status}"
     summary = stories.summary_slide(current.meeting, current.summary, content)
     footer = f"{current.meeting}. {status}. Data as of {data_date:%-d %B %Y}. Each slide's filters are in its notes."
-    return [cover_slide(current, data_date, status), summary, *content], footer
+    return [cover_slide(current, data_date, status), summary, *paged(content)], footer
 
 
 def show() -> None:
