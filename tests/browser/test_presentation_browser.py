@@ -39,6 +39,11 @@ def test_present_with_the_keyboard_and_leave(page):
     with rerun(page):
         page.keyboard.press("PageUp")
     assert "acceptance rate" in headline(page)
+    # Every department is a row: the chart continues over two slides, 15 rows on each.
+    assert page.get_by_text("Leadership access (2 of 2)").is_visible()
+    with rerun(page):
+        page.keyboard.press("ArrowLeft")
+    assert page.get_by_text("Leadership access (1 of 2)").is_visible()
     with rerun(page):
         page.keyboard.press("ArrowLeft")
     assert "most common theme" in headline(page)
