@@ -5,6 +5,7 @@ import pytest
 
 from benchmarks.load import ARTIFACTS, serve
 from tests.browser.conftest import exceptions, goto, new_context, rerun, screenshot
+from tests.browser.test_accessibility import blocking_violations
 from tests.browser.test_auth_browser import PROVIDER_ASSETS, SECRETS, provider, sign_in  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -51,6 +52,7 @@ def test_a_team_story_is_written_presented_at_room_scale_and_approved(browser, p
         assert preview.locator("strong", has_text="Funded").count() == 1
         assert "<script>" in preview.inner_text() and page.evaluate("() => window.hacked") is None
         assert preview.locator("img").count() == 0
+        assert sorted(set(blocking_violations(page))) == []
         screenshot(page, "story_desktop")
         page.set_viewport_size({"width": 390, "height": 844})
         screenshot(page, "story_phone")
@@ -70,6 +72,7 @@ def test_a_team_story_is_written_presented_at_room_scale_and_approved(browser, p
             assert measured["documentHeight"] <= measured["viewport"], (width, measured)
             assert measured["mainHeight"] <= measured["viewport"], (width, measured)
             assert measured["headings"].count(TITLE) == 1, measured["headings"]
+            assert sorted(set(blocking_violations(page))) == []
             screenshot(page, f"story_present_{width}x{height}")
         with rerun(page):
             page.keyboard.press("Home")
