@@ -259,7 +259,7 @@ def _add_to_story(key: str, figure, title: str | None) -> None:
         spec = dataclasses.replace(spec, added_by=stories.editor())
         story_id, position = stories.add_slide(spec, st.session_state.get("story_editing"))
     except (PermissionError, stories.StoryError, store.StoryConflict, store.StoreBusy) as problem:
-        st.toast(f"Not added: {problem}", icon=":material/error:")
+        st.toast(f"Not added: {plaintext.markdown(str(problem))}", icon=":material/error:")
         return
     st.session_state["story_editing"] = story_id
     # The story moved on by this editor's own hand: the Board story page opens its latest version, not a warning.

@@ -172,7 +172,7 @@ def chosen_story() -> stories.Story | None:
         if current is not None and not (viewer and viewer.is_reviewer) and not current.approved:
             current = stories.latest_approved(story_id)
     except Exception as problem:
-        st.warning(f"The team's story could not be read ({problem}); showing the default story.")
+        st.warning(plaintext.markdown(f"The team's story could not be read ({problem}); showing the default story."))
         return None
     if current is None:
         st.warning("The story in the link is not in the team's store (or has no approved version): the default story.")

@@ -65,3 +65,27 @@ def test_a_story_is_started_with_the_default_slides_profession_included(fixture_
     current = stories.load(head.story_id)
     assert current.meeting == "Board, 12 March 2027" and current.saved_by == "local"
     assert [spec.kind for spec in current.slides] == ["overview", "roadtrip", "themes", "leadership", "profession"]
+
+
+def test_a_hostile_meeting_name_stays_text_in_every_label(fixture_db, use_db, open_page, fresh_store):
+    use_db(fixture_db)
+    a_story("[click](http://evil.example) <b>x</b> ![i](http://evil.example/x.png)")
+    app = open_page(PAGE)
+    assert not app.exception
+    approve = next(button for button in app.button if button.label.startswith("Approve for"))
+    # Escaped for Markdown: the brackets and angle brackets are shown, never made a link, an image or a tag.
+    assert "\\[click\\]" in approve.label and "\\<b\\>" in approve.label and "!\\[i\\]" in approve.label
+    status = next(block.value for block in app.markdown if "version 1" in block.value)
+    assert "\\[click\\]" in status and "<b>" not in status
+
+
+def test_a_slide_saved_with_a_location_an_import_removed_says_so(fixture_db, use_db, fresh_store):
+    from dashboard import filters
+    from dashboard.filters import Filters
+
+    use_db(fixture_db)
+    saved = stories.filters_json(Filters(location_ids=("atlantis",), nations=("Scotland",)))
+    for kind in ("overview", "roadtrip", "themes", "leadership", "profession"):
+        slide = stories.render(stories.SlideSpec(kind=kind, filters=saved, title=""), filters.options())
+        assert "location atlantis, no longer in the data" in slide.notice, kind
+        assert "could not be drawn" not in slide.headline, (kind, slide.notes)

@@ -126,7 +126,7 @@ def editor_form(current: stories.Story) -> None:
             version = stories.edit(current.story_id, current.version, meeting, when, summary, ordered,
                                    request_id=f"{form_key}-{session_token()}")  # fmt: skip
         except (stories.StoryError, store.StoryConflict, PermissionError, store.StoreBusy) as problem:
-            st.error(str(problem), icon=":material/error:")
+            st.error(plaintext.markdown(str(problem)), icon=":material/error:")
         else:
             st.session_state.setdefault(SEEN_KEY, {})[current.story_id] = version
             st.rerun()
@@ -136,14 +136,14 @@ def approve_block(current: stories.Story, slides: list) -> None:
     """Admins approve the story for its meeting: its slides as shown now are frozen with the data's date."""
     if current.approved:
         return
-    if st.button(f"Approve for {current.meeting}", key=f"story_approve_{current.story_id}_{current.version}",
+    if st.button(f"Approve for {plaintext.markdown(current.meeting)}", key=f"story_approve_{current.story_id}_{current.version}",
                  icon=":material/verified:", help="Freezes these slides' numbers as they are now."):  # fmt: skip
         info = data.build_info()
         try:
             version = stories.approve(current, slides, data.as_date(info["data_date"]), str(info["data_version"]),
                                       request_id=f"approve-{current.story_id}-{current.version}-{session_token()}")  # fmt: skip
         except (stories.StoryError, store.StoryConflict, PermissionError, store.StoreBusy) as problem:
-            st.error(str(problem), icon=":material/error:")
+            st.error(plaintext.markdown(str(problem)), icon=":material/error:")
         else:
             st.session_state.setdefault(SEEN_KEY, {})[current.story_id] = version
             st.rerun()
@@ -158,7 +158,7 @@ is_admin = bool(viewer and viewer.is_admin)
 try:
     heads = stories.heads()
 except store.StoreBusy as busy:
-    st.error(str(busy))
+    st.error(plaintext.markdown(str(busy)))
     st.stop()
 if not editor:
     heads = heads[heads["approved_version"].notna()]
@@ -203,7 +203,7 @@ else:
                 try:
                     new_id = stories.duplicate(current, meeting, when, request_id=stories.new_request_id())
                 except (stories.StoryError, PermissionError, store.StoreBusy) as problem:
-                    st.error(str(problem), icon=":material/error:")
+                    st.error(plaintext.markdown(str(problem)), icon=":material/error:")
                 else:
                     st.session_state[EDITING_KEY] = new_id
                     st.session_state.pop("story_choice", None)
@@ -235,7 +235,7 @@ if editor:
             try:
                 new_id = stories.create(meeting, when, specs, request_id=stories.new_request_id())
             except (stories.StoryError, PermissionError, store.StoreBusy) as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plaintext.markdown(str(problem)), icon=":material/error:")
             else:
                 st.session_state[EDITING_KEY] = new_id
                 st.session_state.pop("story_choice", None)
