@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io
 
-from dashboard import plaintext, store, story
+from dashboard import data, leadership, plaintext, store, story
 from dashboard.filters import Filters, describe
 from dashboard.slides import Series, Slide
 
@@ -193,6 +193,13 @@ def render(spec: SlideSpec, choices: dict[str, pd.DataFrame]) -> Slide:
     """One slide of a draft, built from today's data; a slide that can no longer be built says why, never crashes."""
     active, notices = filters_from_json(spec.filters, choices)
     try:
+        scheme = spec.choices.get("leadership_scheme")
+        if spec.kind == "leadership" and scheme and scheme != leadership.ALL_SCHEMES:
+            known = set(data.query("leadership_schemes")["scheme_id"])
+            if scheme not in known:
+                notices.append(
+                    f"This slide was saved with scheme {scheme}, no longer in the data: the slide shows all schemes."
+                )
         if spec.kind == "chart":
             slide = chart_slide(spec)
         elif spec.kind in story.KINDS:

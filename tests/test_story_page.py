@@ -89,3 +89,20 @@ def test_a_slide_saved_with_a_location_an_import_removed_says_so(fixture_db, use
         slide = stories.render(stories.SlideSpec(kind=kind, filters=saved, title=""), filters.options())
         assert "location atlantis, no longer in the data" in slide.notice, kind
         assert "could not be drawn" not in slide.headline, (kind, slide.notes)
+
+
+def test_a_leadership_slide_keeps_the_scheme_it_was_added_with(fixture_db, use_db, fresh_store, monkeypatch):
+    from dashboard import filters
+
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    every = stories.render(stories.SlideSpec(kind="leadership"), filters.options())
+    one = stories.render(stories.SlideSpec(kind="leadership", choices={"leadership_scheme": "fls"}), filters.options())
+    assert any("took part in all schemes" in note for note in every.notes)
+    assert any("took part in the Future Leaders Scheme" in note for note in one.notes), one.notes
+    # A scheme an import removed falls back to every scheme, and the slide says so.
+    gone = stories.render(
+        stories.SlideSpec(kind="leadership", choices={"leadership_scheme": "retired"}), filters.options()
+    )
+    assert any("took part in all schemes" in note for note in gone.notes)
+    assert "scheme retired, no longer in the data" in gone.notice
