@@ -1,5 +1,7 @@
 """Board story: the slides the team presents at a board meeting, with their titles, commentary and sign-off."""
 
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -68,6 +70,11 @@ def preview(slides: list, current: stories.Story) -> None:
                 st.warning(plaintext.markdown(slide.notice), icon=":material/sync_problem:")
             if slide.commentary:
                 st.markdown(stories.safe_markdown(slide.commentary))
+
+
+def choice_key(labels: dict) -> str:
+    """The story picker's key, new whenever a story's label changes (approved, renamed), so the picker shows it."""
+    return f"story_choice_{zlib.crc32(repr(sorted(labels.items())).encode()):08x}"
 
 
 def session_token() -> str:
@@ -175,7 +182,7 @@ else:
     chosen_id = st.session_state.get(EDITING_KEY)
     labels = {row.story_id: story_label(row) for row in heads.itertuples()}
     story_id = st.selectbox("Story", ids, index=ids.index(chosen_id) if chosen_id in ids else 0,
-                            format_func=labels.get, key="story_choice")  # fmt: skip
+                            format_func=labels.get, key=choice_key(labels))  # fmt: skip
     st.session_state[EDITING_KEY] = story_id
     current = stories.load(story_id) if editor else stories.latest_approved(story_id)
     slides = stories.shown(current, filters.options())
@@ -206,7 +213,6 @@ else:
                     st.error(plaintext.markdown(str(problem)), icon=":material/error:")
                 else:
                     st.session_state[EDITING_KEY] = new_id
-                    st.session_state.pop("story_choice", None)
                     st.rerun()
     st.subheader("History")
     history = stories.history(story_id)
@@ -218,7 +224,9 @@ else:
             "Meeting": history["meeting"],
             "By": history["saved_by"],
             "When (UTC)": history["saved_at"].dt.strftime("%-d %b %Y %H:%M"),
-            "Data as of": history["data_date"].astype(str).replace({"NaT": "", "None": ""}),
+            "Data as of": [
+                "" if pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}" for day in history["data_date"]
+            ],
         }),
         hide_index=True,
     )  # fmt: skip
@@ -238,5 +246,4 @@ if editor:
                 st.error(plaintext.markdown(str(problem)), icon=":material/error:")
             else:
                 st.session_state[EDITING_KEY] = new_id
-                st.session_state.pop("story_choice", None)
                 st.rerun()
