@@ -9,7 +9,7 @@ def a_story(meeting: str = "Board, March 2027") -> store.NewStoryVersion:
     """A one-slide story, written to the store as another editor would."""
     row = stories.plan(story_id=None, seen_version=0, meeting=meeting, meeting_date=None, summary="",
                        specs=[stories.SlideSpec(kind="themes", source="Suggestion themes")],
-                       who="ann@go-science.gov.uk", request_id="first-version-of-march")  # fmt: skip
+                       who="ann@go-science.gov.uk", request_id=stories.new_request_id())  # fmt: skip
     store.append_story_version(row)
     return row
 
@@ -106,3 +106,32 @@ def test_a_leadership_slide_keeps_the_scheme_it_was_added_with(fixture_db, use_d
     )
     assert any("took part in all schemes" in note for note in gone.notes)
     assert "scheme retired, no longer in the data" in gone.notice
+
+
+def test_a_viewer_sees_only_approved_stories_as_approved_and_cannot_edit(fixture_db, use_db, open_page, fresh_store,
+                                                                        monkeypatch):  # fmt: skip
+    import json
+
+    from dashboard import auth
+    from tests.test_stories import frozen_slide, version
+
+    use_db(fixture_db)
+    viewer = auth.Verdict(auth.Viewer(email="viewer@go-science.gov.uk", is_admin=False, is_reviewer=False))
+    monkeypatch.setattr(auth, "current_verdict", lambda: viewer)
+    a_story("Draft only")
+    approved = a_story("Board, March 2027")
+    snapshot = json.dumps([stories.slide_json(frozen_slide("4,210"))])
+    store.append_story_version(version(approved.story_id, seen=1, action="approve", snapshot=snapshot,
+                                       meeting="Board, March 2027", request="approve-march-1"))  # fmt: skip
+    store.append_story_version(version(approved.story_id, seen=2, meeting="Board, March 2027",
+                                       summary="A later draft", request="draft-after-march"))  # fmt: skip
+    app = open_page(PAGE)
+    assert not app.exception
+    (picker,) = app.selectbox
+    assert picker.options == ["Board, March 2027 (v3 draft (v2 approved))"]
+    # The viewer sees the approved version's frozen slide, not the later draft, and no form to edit or approve.
+    previews = " ".join(block.value for block in app.markdown)
+    assert "4,210 members" in previews and "version 2" in previews
+    assert not [button for button in app.button if button.label.startswith(("Save as", "Approve", "Start"))]
+    themes = open_page("dashboard/pages/themes.py")
+    assert not [button for button in themes.button if button.label == "Add to the board story"]
