@@ -298,6 +298,12 @@ def slide_json(slide: Slide) -> dict:
     }
 
 
+def series_from_json(values: dict) -> Series:
+    """A chart's numbers back from JSON: its lists as the tuples Series holds, keys a later version may add ignored."""
+    known = {name: value for name, value in values.items() if name in Series.__dataclass_fields__}
+    return Series(**{name: tuple(value) if isinstance(value, list) else value for name, value in known.items()})
+
+
 def slide_from_json(values: dict) -> Slide:
     """A slide back from slide_json, as it was when saved."""
     series = values.get("series")
@@ -310,9 +316,7 @@ def slide_from_json(values: dict) -> Slide:
         deck=FrozenDeck(deck["spec"], deck["zoom"]) if deck else None,
         deck_alt=values.get("deck_alt", ""),
         deck_key=values.get("deck_key", ""),
-        series=Series(**{**series, "categories": tuple(series["categories"]), "values": tuple(series["values"])})
-        if series
-        else None,
+        series=series_from_json(series) if series else None,
         kpis=tuple(tuple(pair) for pair in values.get("kpis", ())),
         notes=tuple(values.get("notes", ())),
         commentary=values.get("commentary", ""),

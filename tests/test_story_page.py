@@ -98,13 +98,13 @@ def test_a_leadership_slide_keeps_the_scheme_it_was_added_with(fixture_db, use_d
     use_db(fixture_db)
     every = stories.render(stories.SlideSpec(kind="leadership"), filters.options())
     one = stories.render(stories.SlideSpec(kind="leadership", choices={"leadership_scheme": "fls"}), filters.options())
-    assert any("took part in all schemes" in note for note in every.notes)
-    assert any("took part in the Future Leaders Scheme" in note for note in one.notes), one.notes
+    assert any("participants per 100 members in all schemes together" in note for note in every.notes)
+    assert any("participants per 100 members in the Future Leaders Scheme" in note for note in one.notes), one.notes
     # A scheme an import removed falls back to every scheme, and the slide says so.
     gone = stories.render(
         stories.SlideSpec(kind="leadership", choices={"leadership_scheme": "retired"}), filters.options()
     )
-    assert any("took part in all schemes" in note for note in gone.notes)
+    assert any("participants per 100 members in all schemes together" in note for note in gone.notes)
     assert "scheme retired, no longer in the data" in gone.notice
 
 
