@@ -49,14 +49,20 @@ def downloads(current: stories.Story, slides: list) -> None:
         current, data_date, about.status(info), about.source(info, data.query("imports_history"))
     )
     pack = stories.exported(current, slides)
-    stem = f"gse-board-story-v{current.version}" + ("" if current.approved else "-draft")
+    # Named for the meeting, the version and a draft mark: 'gse-board-pack-board-12-march-2027-v3-draft.pptx'.
+    meeting = f"{current.meeting} v{current.version}" + ("" if current.approved else " draft")
+    choices = filters.options()
+    names = {
+        kind: story.file_name(kind, extension, filters.Filters(), data_date, choices, meeting=meeting)
+        for kind, extension in (("board-pack", "pptx"), ("report", "html"))
+    }
     row = st.container(horizontal=True, wrap=True)
     row.download_button("Board pack (PPTX)", data.deferred(lambda: boardpack.build(pack, **cover)),
-                        f"{stem}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                        names["board-pack"], "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                         key=f"story_pack_{current.story_id}_{current.version}", on_click="ignore",
                         icon=":material/co_present:")  # fmt: skip
     row.download_button("Report (HTML)", data.deferred(lambda: report.build(pack, **cover)),
-                        f"{stem}.html", "text/html", key=f"story_report_{current.story_id}_{current.version}",
+                        names["report"], "text/html", key=f"story_report_{current.story_id}_{current.version}",
                         on_click="ignore", icon=":material/description:")  # fmt: skip
 
 
