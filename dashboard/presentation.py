@@ -84,15 +84,18 @@ def _move(step: int, count: int) -> None:
     _go(st.session_state.get(SLIDE_KEY, 0) + step, count)
 
 
-def cover_slide(current: stories.Story | None, data_date, status: str) -> Slide:
-    """The cover: the meeting and its date (or the default story's name), the status and the data date."""
+def cover_slide(current: stories.Story | None, data_date, status: str, contents: tuple[str, ...] = ()) -> Slide:
+    """The cover: the meeting and its date (or the default story's name), the status, the data date and, for a story
+    with no summary slide, the headlines to come."""
     if current is None:
         headline, when = "GSE Insight: the board story", ""
     else:
         headline = current.meeting
         when = f"{current.meeting_date:%-d %B %Y}" if current.meeting_date else ""
     lines = [line for line in (when, status, f"Data as of {data_date:%-d %B %Y}") if line]
-    return Slide(section="Cover", headline=headline, table=pd.DataFrame(), notes=tuple(lines))
+    return Slide(
+        section="Cover", headline=headline, table=pd.DataFrame({"Headline": list(contents)}), notes=tuple(lines)
+    )
 
 
 def room_figure(figure: go.Figure) -> go.Figure:
@@ -187,7 +190,8 @@ def deck(active: filters.Filters) -> tuple[list[Slide], str]:
     if current is None:
         content = story.slides(active)
         footer = f"Default story. Filters: {filters.in_words(active)} Data as of {data_date:%-d %B %Y}."
-        return [cover_slide(None, data_date, "Default story"), *paged(content)], footer
+        contents = tuple(slide.headline for slide in content)
+        return [cover_slide(None, data_date, "Default story", contents), *paged(content)], footer
     content = stories.shown(current, filters.options())
     if current.approved and current.data_date:
         data_date = current.data_date
@@ -245,6 +249,10 @@ def stage(slide: Slide, index: int, *, is_cover: bool) -> None:
         st.warning(plaintext.markdown(slide.notice), icon=":material/sync_problem:")
     if is_cover:
         st.markdown("\n".join(f"- {plaintext.markdown(line)}" for line in slide.notes))
+        headlines = slide.table["Headline"].tolist() if "Headline" in slide.table else []
+        if headlines:
+            st.markdown("**In this story**")
+            st.markdown("\n".join(f"{number}. {plaintext.markdown(line)}" for number, line in enumerate(headlines, 1)))
         return
     if slide.kpis:
         for start in range(0, len(slide.kpis), 4):
