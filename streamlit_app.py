@@ -17,6 +17,7 @@ PAGES = [
         "dashboard/pages/leadership.py", title="Leadership access", icon=":material/groups:", url_path="leadership"
     ),
     st.Page("dashboard/pages/profession.py", title="Profession", icon=":material/diversity_3:", url_path="profession"),
+    st.Page("dashboard/pages/story.py", title="Board story", icon=":material/auto_stories:", url_path="story"),
     st.Page("dashboard/pages/about.py", title="About this data", icon=":material/info:", url_path="about"),
     st.Page("dashboard/pages/taxonomy.py", title="Taxonomy", icon=":material/category:", url_path="taxonomy"),
     st.Page("dashboard/pages/data.py", title="Data", icon=":material/database:", url_path="data"),

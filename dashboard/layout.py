@@ -1,5 +1,6 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
+import dataclasses
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -73,6 +74,7 @@ def header(title: str, question: str) -> None:
     st.html(RESPONSIVE_CSS)
     st.title(plaintext.markdown(title))
     st.markdown(plaintext.markdown(question))
+    st.session_state["story_page_title"] = title
 
 
 def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
@@ -180,12 +182,105 @@ def chart(figure, key: str, **options):
     """Draw a plotly figure with its title as bold text above it, which wraps on a phone where a plotly title is cut off.
 
     The title doubles as the chart's alternative text unless `options` gives one; labels outside bars get room too.
+    Reviewers and admins get "Add to the board story" under it.
     """
     heading = charts.title_text(figure)
     if heading:
         st.markdown(f"**{plaintext.markdown(heading)}**")
+    title = figure.layout.title.text
     charts.fit_labels(charts.untitled(figure))
-    return st.plotly_chart(figure, key=key, **options)
+    drawn = st.plotly_chart(figure, key=key, **options)
+    story_button(key, figure=figure, title=title)
+    return drawn
+
+
+# The page charts that a story rebuilds from the data with the filters and page choices they were added with; any
+# other chart is kept as it was drawn (stories.chart_slide).
+LIVE_CHARTS = {
+    "themes_bar": "themes",
+    "leadership_access_chart": "leadership",
+    "profession_ratio_chart": "profession",
+    "profession_voices_chart": "profession",
+    "roadtrip_map": "roadtrip",
+    "overview_kpis": "overview",
+}
+
+
+def can_edit_stories() -> bool:
+    """Whether this session's viewer may edit board stories (reviewers and admins), decided from the sign-in."""
+    from dashboard import auth
+
+    viewer = auth.current_verdict().viewer
+    return viewer is not None and viewer.is_reviewer
+
+
+def story_button(key: str, *, figure=None, title: str | None = None) -> None:
+    """'Add to the board story' under a chart: it takes the chart with the filters and this page's own choices."""
+    if not can_edit_stories():
+        return
+    st.button(
+        "Add to the board story",
+        key=f"story_add_{key}",
+        type="tertiary",
+        icon=":material/playlist_add:",
+        help="Adds this chart, with the filters and this page's choices, to the board story you are writing.",
+        on_click=_add_to_story,
+        args=(key, figure, title),
+    )
+
+
+def _page_choices(key: str) -> dict:
+    """The page's own widgets (their keys share the chart key's page prefix), as plain values a story can store."""
+    prefix = key.split("_", 1)[0] + "_"
+    chosen = {}
+    for name, value in st.session_state.items():
+        if not str(name).startswith(prefix) or str(name).startswith(("story_", "present_")):
+            continue
+        if isinstance(value, (str, int, float, bool)) or (
+            isinstance(value, (list, tuple)) and all(isinstance(item, (str, int, float)) for item in value)
+        ):
+            chosen[str(name)] = list(value) if isinstance(value, (list, tuple)) else value
+    return chosen
+
+
+def _add_to_story(key: str, figure, title: str | None) -> None:
+    from datetime import UTC, datetime
+
+    from dashboard import store, stories
+
+    kind = LIVE_CHARTS.get(key, "chart")
+    page = st.session_state.get("story_page_title", "")
+    figure_json = ""
+    if kind == "chart" and figure is not None:
+        kept = figure.to_plotly_json()
+        kept["layout"]["title"] = {"text": title or ""}
+        figure_json = plotly_json(kept)
+    spec = stories.SlideSpec(
+        kind=kind,
+        filters=stories.filters_json(filters.current()),
+        choices=_page_choices(key),
+        source=page or key.split("_", 1)[0].title(),
+        figure=figure_json,
+        added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    try:
+        spec = dataclasses.replace(spec, added_by=stories.editor())
+        story_id, position = stories.add_slide(spec, st.session_state.get("story_editing"))
+    except (PermissionError, stories.StoryError, store.StoryConflict, store.StoreBusy) as problem:
+        st.toast(f"Not added: {plaintext.markdown(str(problem))}", icon=":material/error:")
+        return
+    st.session_state["story_editing"] = story_id
+    # The story moved on by this editor's own hand: the Board story page opens its latest version, not a warning.
+    st.session_state.get("story_seen_versions", {}).pop(story_id, None)
+    st.toast(f"Added to the board story as slide {position}. Open Board story to give it a title and commentary.",
+             icon=":material/playlist_add_check:")  # fmt: skip
+
+
+def plotly_json(figure: dict) -> str:
+    """A figure's plotly JSON (numpy arrays and dates as plotly writes them)."""
+    import plotly.io
+
+    return plotly.io.to_json(figure, validate=False)
 
 
 def wide_only(key: str):

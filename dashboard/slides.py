@@ -43,3 +43,5 @@ class Slide:
     series: Series | None = None
     kpis: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    commentary: str = ""  # the team's commentary (safe Markdown on screen, plain text in notes and exports)
+    notice: str = ""  # what changed since the team saved the slide (a location an import removed, say)

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -412,3 +412,77 @@ def _plain(value):
     if pd.isna(value):
         return None
     return value.item() if hasattr(value, "item") else value
+
+
+@dataclass(frozen=True)
+class NewStoryVersion:
+    """One version of a board story to append; the columns of story_versions (queries/store/schema.sql) but the id."""
+
+    request_id: str
+    story_id: str
+    version: int
+    action: str
+    meeting: str
+    meeting_date: date | None
+    summary: str
+    slides: str  # JSON
+    saved_by: str
+    saved_at: datetime
+    duplicated_from: str | None = None
+    snapshot: str | None = None  # JSON, on an approval only
+    data_date: date | None = None
+    data_version: str | None = None
+
+
+class StoryConflict(Exception):
+    """Someone saved the story after the editor opened it: nothing was written, and the message says who and when."""
+
+    def __init__(self, version: int, saved_by: str, saved_at: datetime, action: str):
+        what = "approved" if action == "approve" else "saved"
+        super().__init__(
+            f"Not saved: {saved_by} {what} version {version} of this story at {saved_at:%H:%M} UTC on "
+            f"{saved_at:%-d %B %Y}, after you opened it. Your changes are still in the form: reload the story to see "
+            "theirs, then make yours again."
+        )
+        self.version, self.saved_by, self.saved_at, self.action = version, saved_by, saved_at, action
+
+
+def append_story_version(row: NewStoryVersion, path: Path | None = None) -> int:
+    """Append one version of a board story in one transaction; returns its version number.
+
+    `row.version` is the version the editor saw plus one (1 for a new story). If the story has moved on since (another
+    editor saved), nothing is written and StoryConflict names who saved and when. The same request sent twice (a
+    double click) writes once and returns the first write's version.
+    """
+    with connection(path) as store:
+        store.execute("begin transaction")
+        try:
+            seen = store.execute(sql("story_request_seen"), {"request_id": row.request_id}).fetchone()
+            if seen:
+                store.execute("commit")
+                return int(seen[2])
+            _check_story_head(store, row)
+            store.execute(sql("insert_story_version"), asdict(row))
+            store.execute("commit")
+        except duckdb.ConstraintException as refused:
+            store.execute("rollback")
+            if "story_id" not in str(refused) and "unique" not in str(refused).lower():
+                raise ValueError(f"The team's store refused the story: {refused}") from None
+            # The unique (story_id, version) key caught an editor the check could not see (another process).
+            _check_story_head(store, row)
+            raise ValueError(f"The team's store refused the story: {refused}") from None
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                store.execute("rollback")
+            raise
+    _WRITES[0] += 1
+    return row.version
+
+
+def _check_story_head(store: duckdb.DuckDBPyConnection, row: NewStoryVersion) -> None:
+    head = store.execute(sql("story_head"), {"story_id": row.story_id}).fetchone()
+    latest = int(head[1]) if head else 0
+    if latest != row.version - 1:
+        if head is None:
+            raise ValueError("That story is not in the team's store (it may be in another store). Reload the page.")
+        raise StoryConflict(latest, head[3], head[4], head[2])

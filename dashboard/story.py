@@ -15,6 +15,7 @@ from dashboard import (
     findings,
     leadership,
     members,
+    profession,
     report,
     roadtrip,
     theme_views,
@@ -120,15 +121,26 @@ def roadtrip_slide(active: Filters) -> Slide:
     )
 
 
-def leadership_slide(active: Filters) -> Slide:
-    """Leadership access across all schemes: each chosen department's acceptance rate against the profession's."""
-    params = {"department_ids": active.department_ids or None, "grades": None, "cohort_years": None, "scheme_id": None}
+def leadership_slide(active: Filters, choices: dict | None = None) -> Slide:
+    """Leadership access: each chosen department's acceptance rate against the profession's, for the page's choices.
+
+    `choices` are the Leadership page's own (its scheme, cohort years and grades); none means all schemes.
+    """
+    choices = choices or {}
     schemes = data.query("leadership_schemes")
+    scheme_id = choices.get("leadership_scheme")
+    scheme_id = scheme_id if scheme_id in set(schemes["scheme_id"]) else None
+    params = {
+        "department_ids": active.department_ids or None,
+        "grades": tuple(choices.get("leadership_grades") or ()) or None,
+        "cohort_years": tuple(sorted(choices.get("leadership_cohorts") or ())) or None,
+        "scheme_id": scheme_id,
+    }
     # The same protected tables as the page's for these choices, so the pack never shows what the page hides.
     chosen = leadership.protected_tables(params)
     profession = leadership.protected_tables({**params, "department_ids": None})
     # As on the page: the reference is profession-wide whatever departments are chosen.
-    ref = leadership.reference(profession["schemes"], profession["members"], schemes, None)
+    ref = leadership.reference(profession["schemes"], profession["members"], schemes, scheme_id)
     department_schemes, department_members = chosen["schemes"], chosen["members"]
     view = leadership.department_view(
         department_schemes, department_members, data.query("department_options"), None, ref["acceptance_rate"]
@@ -136,7 +148,8 @@ def leadership_slide(active: Filters) -> Slide:
     title = leadership.access_title(view, ref)
     ordered = view.sort_values("acceptance_rate", ascending=False, na_position="last")
     table = leadership.on_screen(leadership.department_table(ordered))
-    notes = [leadership.access_sentence(view, ref), leadership.participation_sentence(view, ref, "all schemes")]
+    scheme = "all schemes" if scheme_id is None else leadership.scheme_label(scheme_id, schemes)
+    notes = [leadership.access_sentence(view, ref), leadership.participation_sentence(view, ref, scheme)]
     return Slide(
         section="Leadership access",
         headline=title,
@@ -147,17 +160,65 @@ def leadership_slide(active: Filters) -> Slide:
     )
 
 
-def slides(active: Filters) -> list[Slide]:
-    """The board story for the active filters, in the order it is told."""
-    shared = active.params()
-    kpis = overview_kpis(active)
-    theme_counts = data.query("theme_counts", **shared)
-    return [
-        kpi_slide(kpis, theme_counts, data.query("location_suggestions", **shared)),
-        roadtrip_slide(active),
-        themes_slide(theme_counts),
-        leadership_slide(active),
+def profession_slide() -> Slide:
+    """Whose voices the tour heard: each region's share of suggestions against its share of members (whole profession).
+
+    Like the Profession page's section, it compares the whole profession with the whole tour, whatever the filters.
+    """
+    voices = profession.voices(
+        data.query("profession_voices"), attendees.protected_totals(), members.protected_rollup()
+    )
+    flagged = int(voices["under_represented"].fillna(False).sum())
+    headline = f"{flagged} of {len(voices)} regions and nations are under-represented in the suggestions"
+    table = profession.voices_table(voices)
+    columns = [
+        "Region or nation",
+        "Members (%)",
+        "Suggestions (%)",
+        "Representation ratio",
+        "Under-represented (< 0.8)",
     ]
+    notes = [headline, profession.under_represented(voices), profession.best_heard(voices)]
+    return Slide(
+        section="Profession",
+        headline=headline,
+        table=profession.for_screen(table[columns]),
+        figure=profession.ratio_chart(voices),
+        notes=tuple(note for note in notes if note),
+    )
+
+
+# The slides a story can hold that are built afresh from the data: kind, its section name, and whether it reads the
+# page's own choices. A chart added from elsewhere is kept as it was drawn (kind "chart", see stories.py).
+KINDS = {
+    "overview": "At a glance",
+    "roadtrip": "Roadtrip",
+    "themes": "Suggestion themes",
+    "leadership": "Leadership access",
+    "profession": "Profession",
+}
+
+
+def kind_slide(kind: str, active: Filters, choices: dict | None = None) -> Slide:
+    """One slide of a kind in KINDS, for these filters and page choices."""
+    shared = active.params()
+    if kind == "overview":
+        theme_counts = data.query("theme_counts", **shared)
+        return kpi_slide(overview_kpis(active), theme_counts, data.query("location_suggestions", **shared))
+    if kind == "roadtrip":
+        return roadtrip_slide(active)
+    if kind == "themes":
+        return themes_slide(data.query("theme_counts", **shared))
+    if kind == "leadership":
+        return leadership_slide(active, choices)
+    if kind == "profession":
+        return profession_slide()
+    raise ValueError(f"{kind!r} is not a kind of slide")
+
+
+def slides(active: Filters) -> list[Slide]:
+    """The default board story for the active filters, in the order it is told."""
+    return [kind_slide(kind, active) for kind in KINDS]
 
 
 def board_pack(active: Filters) -> bytes:

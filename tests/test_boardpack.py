@@ -81,11 +81,22 @@ def _sections(deck) -> dict[str, list]:
 
 def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_csvs, use_db, monkeypatch):
     deck = _pack(bundled_db, use_db, monkeypatch)
-    # The title, the four story slides; the roadtrip's and the leadership's tables follow on continuation slides.
+    # The title, the five story slides; the roadtrip's and the leadership's tables follow on continuation slides.
     order = [_section(slide) for slide in list(deck.slides)[1:]]
     assert order[:5] == ["AT A GLANCE", "ROADTRIP", "ROADTRIP: TABLE", "SUGGESTION THEMES", "LEADERSHIP ACCESS"]
-    assert len(order) > 5 and all(section.startswith("LEADERSHIP ACCESS: TABLE") for section in order[5:])
+    profession_at = order.index("PROFESSION")
+    assert profession_at > 5 and all(
+        section.startswith("LEADERSHIP ACCESS: TABLE") for section in order[5:profession_at]
+    )
     sections = _sections(deck)
+    # The Profession finding, counted from the CSVs: a region is under-represented when its share of suggestions
+    # (by the region of the workshop) is below 0.8 of its share of members.
+    csvs = bundled_csvs
+    member_share = csvs["members"]["region"].value_counts(normalize=True)
+    heard = csvs["suggestions"].merge(csvs["workshops"], on="workshop_id").merge(csvs["locations"], on="location_id")
+    ratio = heard["region"].value_counts(normalize=True).reindex(member_share.index).fillna(0) / member_share
+    expected = f"{int((ratio < 0.8).sum())} of {len(member_share)} regions and nations are under-represented"
+    assert expected in " ".join(_texts(sections["PROFESSION"][0]))
     leadership_tables = [
         slide for name, slides in sections.items() if name.startswith("LEADERSHIP ACCESS: TABLE") for slide in slides
     ]

@@ -102,6 +102,7 @@ st.pydeck_chart(
     alt=roadtrip.map_alt(locations),
 )
 st.html(MAP_LEGEND)
+layout.story_button(MAP_KEY)
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
 with st.expander("Map as a table"):

@@ -132,3 +132,33 @@ create table if not exists candidate_decisions (
     decided_at timestamp not null,
     check ((action = 'dismiss') = (theme_id is null))
 );
+
+create sequence if not exists story_version_ids start 1;
+
+-- Board stories (dashboard/stories.py): one row per saved version of a story, never changed afterwards. A story's
+-- current state is its highest version; `version` counts from 1 within the story, and the unique key
+-- (story_id, version) makes two editors who saw the same version unable both to land. slides is the JSON list of the
+-- story's slides (kind, title, commentary, filters, the page's choices). An 'approve' row freezes the story:
+-- snapshot holds every slide as rendered then (headline, table, chart data, JSON), with the data's date and version,
+-- so the meeting's pack keeps its numbers after later imports. A later edit is a new, unapproved version.
+create table if not exists story_versions (
+    version_id bigint primary key default nextval('story_version_ids'),
+    request_id varchar not null unique check (length(request_id) between 8 and 128),
+    story_id varchar not null check (regexp_full_match(story_id, '[0-9a-f]{32}')),
+    version integer not null check (version >= 1),
+    action varchar not null check (action in ('create', 'edit', 'duplicate', 'approve')),
+    meeting varchar not null check (length(trim(meeting)) between 1 and 200),
+    meeting_date date,
+    summary varchar not null check (length(summary) <= 2000),
+    slides varchar not null check (json_valid(slides)),
+    saved_by varchar not null check (length(trim(saved_by)) > 0),
+    saved_at timestamp not null,
+    duplicated_from varchar,
+    snapshot varchar check (snapshot is null or json_valid(snapshot)),
+    data_date date,
+    data_version varchar,
+    check ((action = 'approve') = (snapshot is not null)),
+    check ((action = 'duplicate') = (duplicated_from is not null)),
+    check ((action = 'create' or action = 'duplicate') = (version = 1)),
+    unique (story_id, version)
+);

@@ -16,8 +16,11 @@ def test_present_with_the_keyboard_and_leave(page):
     with rerun(page):
         page.get_by_role("button", name="Presentation mode").click()
     assert "present=true" in page.url and "nation=Scotland" in page.url
-    assert headline(page).startswith("The tour held 3 workshops")
+    assert headline(page) == "GSE Insight: the board story"
     assert page.locator('section[data-testid="stSidebar"]').is_hidden()
+    with rerun(page):
+        page.keyboard.press("PageDown")
+    assert headline(page).startswith("The tour held 3 workshops")
     with rerun(page):
         page.keyboard.press("ArrowRight")
     assert headline(page).startswith("3 workshops in 2 locations")
@@ -30,6 +33,17 @@ def test_present_with_the_keyboard_and_leave(page):
         page.keyboard.press("ArrowRight")
     assert "acceptance rate" in headline(page)
     screenshot(page, "presentation-leadership")
+    with rerun(page):
+        page.keyboard.press("End")
+    assert "regions and nations are under-represented" in headline(page)
+    with rerun(page):
+        page.keyboard.press("PageUp")
+    assert "acceptance rate" in headline(page)
+    # Every department is a row: the chart continues over two slides, 15 rows on each.
+    assert page.get_by_text("Leadership access (2 of 2)").is_visible()
+    with rerun(page):
+        page.keyboard.press("ArrowLeft")
+    assert page.get_by_text("Leadership access (1 of 2)").is_visible()
     with rerun(page):
         page.keyboard.press("ArrowLeft")
     assert "most common theme" in headline(page)
