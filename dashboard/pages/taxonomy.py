@@ -106,7 +106,7 @@ themes_now = pd.DataFrame(
         "From": current.themes["origin"].map({"data": "The data", "added": "Added by the team"}),
     }
 )
-st.dataframe(themes_now, hide_index=True, column_config={"Description": st.column_config.TextColumn(width="large")})
+layout.table(themes_now)
 layout.downloads(themes_now, "Themes now", filters.current(), key="taxonomy_themes_download")
 
 st.header("Emerging themes")
@@ -239,5 +239,5 @@ if events.empty:
     st.caption("No changes yet: the taxonomy is the data's own.")
 else:
     history = taxonomy.history_table(events, current.names)
-    st.dataframe(history, hide_index=True)
+    layout.table(history)
     layout.downloads(history, "Taxonomy history", filters.current(), key="taxonomy_history_download")

@@ -104,8 +104,9 @@ def assert_text_only(page, view: str) -> None:
     offenders = page.evaluate(OUTSIDE_REFERENCES)
     assert offenders == [], f"{view}: {offenders}"
     # The Data page shows counts and the import history, no data text; About this data, after a single build, has no
-    # changes since an import to list by department or theme, so it names none.
-    if view not in ("/data", "/about"):
+    # changes since an import to list by department or theme, so it names none. The Taxonomy page shows theme labels
+    # only in its grid, which draws on a canvas, and the hostile data gives it no emerging themes to list as text.
+    if view not in ("/data", "/about", "/taxonomy"):
         assert "evil.example" in page.inner_text("body"), f"{view} showed no hostile text, so it checked nothing"
 
 
