@@ -9,7 +9,7 @@ from functools import lru_cache
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, charts, data, exports, filters, plaintext
+from dashboard import about, charts, data, exports, filters, plaintext, report
 from dashboard.changes import Change
 from dashboard.filters import Filters
 
@@ -398,3 +398,50 @@ def sections(parts: Sequence[tuple[str, Callable[[], None]]], key: str) -> None:
         if tab.open:
             with tab:
                 draw()
+
+
+def pdf_download(make: Callable[[], bytes], made_for, file_name: str, key: str) -> None:
+    """A report as a PDF: made on request, then downloaded.
+
+    Chromium takes seconds to start and print, longer than a browser keeps a click's permission to download, so the
+    PDF is made when "Make PDF report" is clicked (in the button's callback, before the page reruns) and the download
+    button then hands over bytes already made. `made_for` names what the PDF shows (filters, story version): a PDF made
+    for anything else is made again.
+    """
+    made_key = f"{key}_made"
+    if report.chromium() is None:
+        st.button("Make PDF report", key=f"{key}_make", disabled=True, icon=":material/picture_as_pdf:")
+        st.caption("The PDF needs Chromium on the server, which is not installed: print the HTML report instead.")
+        return
+    made = st.session_state.get(made_key)
+    if isinstance(made, str):  # the last attempt failed: say why, once
+        st.error(made, icon=":material/error:")
+        del st.session_state[made_key]
+        made = None
+    if made is None or made[0] != (made_for, file_name):  # none yet, or made for another view or data
+        st.button(
+            "Make PDF report",
+            key=f"{key}_make",
+            on_click=_make_pdf,
+            args=(make, (made_for, file_name), made_key),
+            icon=":material/picture_as_pdf:",
+            help="Prints the report to a PDF on the server; this takes a few seconds.",
+        )
+        return
+    st.download_button(
+        "Download report (PDF)",
+        data=made[1],
+        file_name=file_name,
+        mime="application/pdf",
+        key=key,
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+
+
+def _make_pdf(make: Callable[[], bytes], made_for, made_key: str) -> None:
+    """The button's callback: print the report to PDF and keep it (or why it failed) for the page run."""
+    try:
+        st.session_state[made_key] = (made_for, make())
+    except report.PdfUnavailable as error:
+        st.session_state[made_key] = str(error)

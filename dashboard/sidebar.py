@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, plaintext, presentation, report, story
+from dashboard import data, layout, plaintext, presentation, story
 from dashboard import filters as filter_state
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
@@ -15,7 +15,6 @@ THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "
 DATE_BOUNDS_KEY = "filters_date_bounds"
 # The PDF report made on this session's request, with the view it was made for: ((filters, file name), bytes), or
 # the message saying why it could not be made.
-PDF_KEY = "present_pdf_made"
 
 
 def url_notices(choices: dict, first: date, last: date) -> list[str]:
@@ -177,50 +176,7 @@ def draw_sharing(active: Filters) -> None:
             on_click="ignore",
             icon=":material/description:",
         )
-        pdf_download(active, name("report", "pdf"))
-        st.caption("Copy the page's address to share this exact view: the filters are in the link.")
-
-
-def pdf_download(active: Filters, file_name: str) -> None:
-    """The report as a PDF: made on request, then downloaded.
-
-    Chromium takes seconds to start and print, longer than a browser keeps a click's permission to download, so the
-    PDF is made when "Make PDF report" is clicked (in the button's callback, before the page reruns) and the download
-    button then hands over bytes already made.
-    """
-    if report.chromium() is None:
-        st.button("Make PDF report", key="present_pdf_make", disabled=True, icon=":material/picture_as_pdf:")
-        st.caption("The PDF needs Chromium on the server, which is not installed: print the HTML report instead.")
-        return
-    made = st.session_state.get(PDF_KEY)
-    if isinstance(made, str):  # the last attempt failed: say why, once
-        st.error(made, icon=":material/error:")
-        del st.session_state[PDF_KEY]
-        made = None
-    if made is None or made[0] != (active, file_name):  # none yet, or made for other filters or data
-        st.button(
-            "Make PDF report",
-            key="present_pdf_make",
-            on_click=make_pdf,
-            args=(active, file_name),
-            icon=":material/picture_as_pdf:",
-            help="Prints the report to a PDF on the server; this takes a few seconds.",
+        layout.pdf_download(
+            lambda: story.pdf_report(active), made_for=active, file_name=name("report", "pdf"), key="present_pdf"
         )
-        return
-    st.download_button(
-        "Download report (PDF)",
-        data=made[1],
-        file_name=file_name,
-        mime="application/pdf",
-        key="present_pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
-
-
-def make_pdf(active: Filters, file_name: str) -> None:
-    """The button's callback: print this view's report to PDF and keep it (or why it failed) for the page run."""
-    try:
-        st.session_state[PDF_KEY] = ((active, file_name), story.pdf_report(active))
-    except report.PdfUnavailable as error:
-        st.session_state[PDF_KEY] = str(error)
+        st.caption("Copy the page's address to share this exact view: the filters are in the link.")

@@ -1,6 +1,6 @@
 """The Board story page under AppTest: two editors at once never lose an edit silently, and the limits are enforced."""
 
-from dashboard import store, stories
+from dashboard import report, store, stories
 
 PAGE = "dashboard/pages/story.py"
 
@@ -135,3 +135,32 @@ def test_a_viewer_sees_only_approved_stories_as_approved_and_cannot_edit(fixture
     assert not [button for button in app.button if button.label.startswith(("Save as", "Approve", "Start"))]
     themes = open_page("dashboard/pages/themes.py")
     assert not [button for button in themes.button if button.label == "Add to the board story"]
+
+
+def test_a_story_is_printed_to_pdf_on_request_with_its_own_slides(
+    fixture_db, use_db, open_page, fresh_store, monkeypatch
+):
+    use_db(fixture_db)
+    row = a_story()
+    printed = []
+    real_pdf = report.pdf
+
+    def spy(html: bytes) -> bytes:
+        printed.append((html, real_pdf(html)))
+        return printed[-1][1]
+
+    monkeypatch.setattr(report, "pdf", spy)
+    app = open_page(PAGE)
+    form = f"story_form_{row.story_id}_1"
+    spec = stories.load(row.story_id).slides[0]
+    app.text_input(key=f"{form}_{spec.slide_id}_title").input("Our own words on themes")
+    save_button(app).click().run()
+    app.button(key=f"story_pdf_{row.story_id}_make").click().run()
+    assert not app.exception and not app.error
+    # The PDF is this story's report (its team-written title, its meeting), printed by the real Chromium.
+    ((html, pdf),) = printed
+    assert b"Our own words on themes" in html and b"Board, March 2027" in html
+    assert pdf.startswith(b"%PDF")
+    labels = [element.proto.label for element in app.get("download_button")]
+    assert "Download report (PDF)" in labels
+    assert f"story_pdf_{row.story_id}_make" not in [button.key for button in app.button]

@@ -53,17 +53,24 @@ def downloads(current: stories.Story, slides: list) -> None:
     meeting = f"{current.meeting} v{current.version}" + ("" if current.approved else " draft")
     choices = filters.options()
     names = {
-        kind: story.file_name(kind, extension, filters.Filters(), data_date, choices, meeting=meeting)
-        for kind, extension in (("board-pack", "pptx"), ("report", "html"))
+        (kind, extension): story.file_name(kind, extension, filters.Filters(), data_date, choices, meeting=meeting)
+        for kind, extension in (("board-pack", "pptx"), ("report", "html"), ("report", "pdf"))
     }
     row = st.container(horizontal=True, wrap=True)
     row.download_button("Board pack (PPTX)", data.deferred(lambda: boardpack.build(pack, **cover)),
-                        names["board-pack"], "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                        names["board-pack", "pptx"], "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                         key=f"story_pack_{current.story_id}_{current.version}", on_click="ignore",
                         icon=":material/co_present:")  # fmt: skip
     row.download_button("Report (HTML)", data.deferred(lambda: report.build(pack, **cover)),
-                        names["report"], "text/html", key=f"story_report_{current.story_id}_{current.version}",
+                        names["report", "html"], "text/html", key=f"story_report_{current.story_id}_{current.version}",
                         on_click="ignore", icon=":material/description:")  # fmt: skip
+    with row:
+        layout.pdf_download(
+            lambda: report.pdf(report.build(pack, **cover)),
+            made_for=(current.story_id, current.version, info["data_version"]),
+            file_name=names["report", "pdf"],
+            key=f"story_pdf_{current.story_id}",
+        )
 
 
 def preview(slides: list, current: stories.Story) -> None:
