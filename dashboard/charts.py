@@ -196,3 +196,19 @@ def fit_labels(figure: go.Figure) -> go.Figure:
         right = figure.layout.margin.r or 0
         figure.layout.margin.r = max(right, round(LABEL_CHAR_PX * longest) + 12)
     return figure
+
+
+def categories(figure: go.Figure) -> list[str]:
+    """The names on a chart's category (y) axis, bottom first as plotly places them; [] when it holds numbers."""
+    order = figure.layout.yaxis.categoryarray
+    if figure.layout.yaxis.categoryorder == "array" and order is not None:
+        return [str(value) for value in order]
+    names: dict[str, None] = {}
+    for trace in figure.data:
+        values = getattr(trace, "y", None)
+        if values is None or trace.type not in {"bar", "scatter"}:
+            continue
+        if not all(isinstance(value, str) for value in values):
+            return []
+        names.update(dict.fromkeys(values))
+    return list(names)

@@ -127,27 +127,11 @@ def room_figure(figure: go.Figure) -> go.Figure:
     return shown
 
 
-def categories(figure: go.Figure) -> list[str]:
-    """The names on a chart's category (y) axis, bottom first as plotly places them; [] when it holds numbers."""
-    order = figure.layout.yaxis.categoryarray
-    if figure.layout.yaxis.categoryorder == "array" and order is not None:
-        return [str(value) for value in order]
-    names: dict[str, None] = {}
-    for trace in figure.data:
-        values = getattr(trace, "y", None)
-        if values is None or trace.type not in {"bar", "scatter"}:
-            continue
-        if not all(isinstance(value, str) for value in values):
-            return []
-        names.update(dict.fromkeys(values))
-    return list(names)
-
-
 def paged(slides: list[Slide]) -> list[Slide]:
     """The slides at room scale: a chart with more than ROOM_ROWS categories continues on the slides after it."""
     result = []
     for slide in slides:
-        names = categories(slide.figure) if slide.figure is not None and slide.deck is None else []
+        names = charts.categories(slide.figure) if slide.figure is not None and slide.deck is None else []
         if len(names) <= ROOM_ROWS:
             result.append(slide)
             continue

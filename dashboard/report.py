@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import disclosure, mapimage
+from dashboard import charts, disclosure, mapimage
 from dashboard.boardpack import cell_text, is_numeric
 from dashboard.slides import Slide
 
@@ -101,7 +101,7 @@ def _figure(item: Slide, index: int, width: int = FIGURE_WIDTH) -> str:
         figure.update_layout(title_font_size=18)  # plotly does not wrap titles: keep one on one line
     height = min(figure.layout.height or FIGURE_MAX_HEIGHT, FIGURE_MAX_HEIGHT)
     figure.update_layout(width=width, height=height, autosize=False)
-    categories = _categories(figure)
+    categories = charts.categories(figure)
     if categories:  # squeezed to fit the page, plotly would otherwise drop every other category name
         names = categories
         lines = max(name.count("<br>") + 1 for name in categories)
@@ -122,19 +122,6 @@ def _figure(item: Slide, index: int, width: int = FIGURE_WIDTH) -> str:
         config={"displaylogo": False, "responsive": False},
     )
     return f'<div class="figure" style="width: {width}px">{html}</div>'
-
-
-def _categories(figure: go.Figure) -> list[str]:
-    """The category names on the y axis of a horizontal chart, or [] when the y axis holds numbers."""
-    names: dict[str, None] = {}
-    for trace in figure.data:
-        values = getattr(trace, "y", None)
-        if values is None or trace.type not in {"bar", "scatter"}:
-            continue
-        if not all(isinstance(value, str) for value in values):
-            return []
-        names.update(dict.fromkeys(values))
-    return list(names)
 
 
 def table_html(table: pd.DataFrame) -> str:
