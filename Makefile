@@ -4,13 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint db chromium clean
+.PHONY: run test test-fast mutate lint db chromium clean
+# Test processes: each xdist worker starts its own Streamlit server and Chromium for the browser tests, and
+# --dist loadfile keeps a file's tests (and its module-scoped servers) on one worker. JOBS=0 runs serially.
+JOBS ?= 2
 
 run: $(VENV)/.runtime db
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+# The inner loop: everything but the browser tests, in parallel.
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --ignore=tests/browser -q
+
+# Mutation testing of the modules where a bug costs most, each against its own unit tests (see docs/TESTING.md).
+# MODULES="disclosure auth" mutates a subset; it takes minutes per module, so run it niced on a shared machine.
+mutate: $(VENV)/.dev
+	nice -n 15 $(BIN)/python scripts/mutate.py $(MODULES)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """Browser fixtures: one real `streamlit run` per session, and Chromium pages that may only talk to it."""
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -26,7 +27,9 @@ from benchmarks.load import (
 )
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
-SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# Under pytest-xdist each worker runs its own server, so each writes its own log.
+SERVER_LOG = ARTIFACTS / (f"streamlit-server-{WORKER}.log" if WORKER else "streamlit-server.log")
 # Clicks and lookups give up sooner than waits for a script run, which can be slow on a busy CI machine.
 ACTION_TIMEOUT_MS = 30_000
 DOWNLOADS = ARTIFACTS / "downloads"
