@@ -46,7 +46,8 @@ def _text(line: str) -> str:
             return "<text:tab/>"
         return f'<text:s text:c="{len(match.group())}"/>'
 
-    return SPACES.sub(kept, escape(line))
+    # A literal carriage return would reach a reader as a line feed (XML normalises line ends): keep it as written.
+    return SPACES.sub(kept, escape(line, {"\r": "&#13;"}))
 
 
 def _cell(value) -> str:
