@@ -116,7 +116,7 @@ def test_no_blank_of_a_row_of_stages_can_be_worked_out(parts, k):
 # Text a member could type, or a link could carry: formulas, control characters, spaces, other scripts.
 AWKWARD = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("=+-@\t\r\n \"',;|!") + ["\x00", "\x1b", "\u2028", "\x7f", "\x85"]),
+        st.sampled_from([*"=+-@\t\r\n \"',;|!", "\x00", "\x1b", "\u2028", "\x7f", "\x85"]),
         st.characters(codec="utf-8", exclude_categories=["Cs"]),
     ),
     max_size=30,
@@ -212,4 +212,3 @@ def test_any_chart_data_embedded_in_the_pack_is_inert(rows):
             if isinstance(cell.value, str):
                 assert not cell.value.lstrip(" ").startswith(DANGEROUS), cell.value
     assert not book.active._hyperlinks
-
