@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import numpy as np
 import openpyxl
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard import attendees, disclosure, exports
@@ -212,3 +212,67 @@ def test_any_chart_data_embedded_in_the_pack_is_inert(rows):
             if isinstance(cell.value, str):
                 assert not cell.value.lstrip(" ").startswith(DANGEROUS), cell.value
     assert not book.active._hyperlinks
+
+
+LINK_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
+
+
+@st.composite
+def links(draw, choices: dict[str, list[str]]):
+    """A link's shared filter parameters: each a list of values, valid ones mixed with anything at all."""
+    return {
+        key: draw(st.lists(st.one_of(st.sampled_from(valid), LINK_TEXT), max_size=3))
+        for key, valid in choices.items()
+        if draw(st.booleans())
+    }
+
+
+def link_choices(csvs: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """What each sidebar parameter may hold, read from the fixture CSVs: the labels a widget writes into a link."""
+    return {
+        "theme": csvs["themes"]["label"].tolist(),
+        "nation": ["England", "Scotland", "Wales", "Northern Ireland"],
+        "location": csvs["locations"]["name"].tolist(),
+        "department": csvs["departments"]["name"].tolist(),
+    }
+
+
+def test_any_link_keeps_only_valid_values_and_names_every_dropped_one(fixture_db, fixture_csvs, use_db, open_page):
+    use_db(fixture_db)
+    choices = link_choices(fixture_csvs)
+    ids = {
+        "theme": dict(zip(fixture_csvs["themes"]["label"], fixture_csvs["themes"]["theme_id"], strict=True)),
+        "location": dict(zip(fixture_csvs["locations"]["name"], fixture_csvs["locations"]["location_id"], strict=True)),
+        "department": dict(
+            zip(fixture_csvs["departments"]["name"], fixture_csvs["departments"]["department_id"], strict=True)
+        ),
+    }
+    nation_of = dict(zip(fixture_csvs["locations"]["name"], fixture_csvs["locations"]["nation"], strict=True))
+
+    # No shrinking: each example is a whole app run, and shrinking a failure took minutes.
+    @settings(max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    @given(query=links(choices))
+    def check(query):
+        app = open_page(query=query)
+        assert not app.exception, query
+        warnings = [warning.value for warning in app.warning]
+        active = app.session_state["active_filters"]
+        for key, values in query.items():
+            dropped = [value for value in values if value and value not in choices[key]]
+            notice = f"Ignored {len(dropped)} unknown {key} value(s) in the link."
+            assert (notice in warnings) == bool(dropped), (query, warnings)
+        chosen_nations = [value for value in query.get("nation", []) if value in choices["nation"]]
+        assert set(active.nations) == set(chosen_nations)
+        assert set(active.theme_ids) == {
+            ids["theme"][value] for value in query.get("theme", []) if value in ids["theme"]
+        }
+        assert set(active.department_ids) == {
+            ids["department"][value] for value in query.get("department", []) if value in ids["department"]
+        }
+        assert set(active.location_ids) == {
+            ids["location"][value]
+            for value in query.get("location", [])
+            if value in ids["location"] and (not chosen_nations or nation_of[value] in chosen_nations)
+        }
+
+    check()
