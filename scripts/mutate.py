@@ -1,0 +1,120 @@
+"""Mutation testing (mutmut) of the modules where a bug costs most, each against its own fast unit tests.
+
+Usage: python scripts/mutate.py [MODULE ...]   (no argument: every module in MODULES; see docs/TESTING.md)
+
+Each module is mutated in a throwaway copy of the checkout (the tracked files only), so the work tree, its .gse and
+team/ are never touched and two runs never share state. Per module it prints the score (killed / all mutants that ran)
+and names every survivor; the numbers go to test-artifacts/mutation/MODULE.json. Browser tests are never used: a
+mutant is killed by the unit tests named here or it survives.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "test-artifacts" / "mutation"
+# Module name: (the files mutated, the test files that must kill their mutants).
+MODULES = {
+    "disclosure": (["dashboard/disclosure.py"], ["tests/test_disclosure.py", "tests/test_properties.py"]),
+    "attendees": (["dashboard/attendees.py"], ["tests/test_disclosure.py", "tests/test_escaped_bugs.py"]),
+    "members": (["dashboard/members.py"], ["tests/test_escaped_bugs.py", "tests/test_disclosure.py"]),
+    "leadership": (["dashboard/leadership.py"], ["tests/test_leadership.py", "tests/test_escaped_bugs.py"]),
+    "filters": (
+        ["dashboard/filters.py", "dashboard/sidebar.py"],
+        ["tests/test_links.py", "tests/test_properties.py", "tests/test_escaped_bugs.py"],
+    ),
+    "auth": (["dashboard/auth.py"], ["tests/test_auth.py"]),
+    "exports": (["dashboard/exports.py", "dashboard/ods.py"], ["tests/test_exports.py", "tests/test_properties.py"]),
+    "build": (["dashboard/build.py", "dashboard/ingest.py"], ["tests/test_build.py", "tests/test_ingest.py"]),
+    "kpis": (
+        ["dashboard/story.py", "dashboard/findings.py"],
+        ["tests/test_boardpack.py", "tests/test_escaped_bugs.py"],
+    ),
+    "themes": (["dashboard/themes.py", "dashboard/theme_views.py"], ["tests/test_themes.py"]),
+}
+# Copied beside the mutated code: what the tests read (queries, data, the entry script and Streamlit's config).
+ALSO_COPY = ["queries/", "data/", "streamlit_app.py", ".streamlit/", "benchmarks/", "scripts/", "docs/", "README.md"]
+
+
+def mutmut_settings(files: list[str], tests: list[str]) -> str:
+    """The [tool.mutmut] table for one module."""
+    lines = [
+        "[tool.mutmut]",
+        'source_paths = ["dashboard/"]',
+        f"only_mutate = {json.dumps(files)}",
+        f"also_copy = {json.dumps(ALSO_COPY)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+        # Hypothesis examples are fixed (the "ci" profile), so a mutant meets the same examples as the real code.
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]',
+        "use_git_change_detection = false",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def copy_checkout(target: Path) -> None:
+    """The committed tree (HEAD: uncommitted edits are not mutated), and the shared .venv as a link."""
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    (target / ".venv").symlink_to((ROOT / ".venv").resolve())
+
+
+def survivors(work: Path) -> list[str]:
+    """The names of the mutants no test killed."""
+    listing = subprocess.run(
+        [str(work / ".venv/bin/mutmut"), "results"], cwd=work, capture_output=True, text=True, check=False
+    ).stdout
+    return [line.split(":")[0].strip() for line in listing.splitlines() if line.strip().endswith(": survived")]
+
+
+def mutate(name: str, jobs: int) -> dict:
+    """Run mutmut over one module in a fresh copy; return its counts and survivors."""
+    files, tests = MODULES[name]
+    with tempfile.TemporaryDirectory(prefix=f"gse-mutate-{name}-") as folder:
+        work = Path(folder)
+        copy_checkout(work)
+        with (work / "pyproject.toml").open("a") as pyproject:
+            pyproject.write("\n" + mutmut_settings(files, tests))
+        env = {**os.environ, "GSE_STORE_PATH": str(work / "team" / "team.duckdb")}
+        run = subprocess.run(
+            [str(work / ".venv/bin/mutmut"), "run", "--max-children", str(jobs)], cwd=work, env=env, check=False
+        )
+        subprocess.run([str(work / ".venv/bin/mutmut"), "export-cicd-stats"], cwd=work, check=False)
+        stats_file = work / "mutants" / "mutmut-cicd-stats.json"
+        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        stats["survivors"] = survivors(work)
+        stats["exit_code"] = run.returncode
+        for survivor in stats["survivors"]:
+            shown = subprocess.run(
+                [str(work / ".venv/bin/mutmut"), "show", survivor], cwd=work, capture_output=True, text=True
+            )
+            stats.setdefault("diffs", {})[survivor] = shown.stdout
+    ran = stats.get("killed", 0) + stats.get("survived", 0) + stats.get("timeout", 0)
+    stats["score"] = round((stats.get("killed", 0) + stats.get("timeout", 0)) / ran, 3) if ran else None
+    return stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"modules to mutate (default: all): {', '.join(MODULES)}")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1: a shared machine)")
+    arguments = parser.parse_args()
+    unknown = sorted(set(arguments.modules) - set(MODULES))
+    if unknown:
+        parser.error(f"unknown modules: {', '.join(unknown)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in arguments.modules or list(MODULES):
+        stats = mutate(name, arguments.jobs)
+        (RESULTS / f"{name}.json").write_text(json.dumps(stats, indent=2))
+        print(f"{name}: score {stats['score']} ({stats.get('killed', 0)} killed, {stats.get('survived', 0)} survived)")
+        for survivor in stats["survivors"]:
+            print(f"  survived: {survivor}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
