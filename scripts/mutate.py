@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "test-artifacts" / "mutation"
-# Module name: (the files mutated, the test files that must kill their mutants).
+# Module name: (the files mutated, the test files (and pytest options) that must kill their mutants).
 MODULES = {
     "disclosure": (["dashboard/disclosure.py"], ["tests/test_disclosure.py", "tests/test_properties.py"]),
     "attendees": (["dashboard/attendees.py"], ["tests/test_disclosure.py", "tests/test_escaped_bugs.py"]),
@@ -28,7 +28,8 @@ MODULES = {
         ["dashboard/filters.py", "dashboard/sidebar.py"],
         ["tests/test_links.py", "tests/test_properties.py", "tests/test_escaped_bugs.py"],
     ),
-    "auth": (["dashboard/auth.py"], ["tests/test_auth.py"]),
+    # This test reads auth.py's source for setting names, which mutmut's rewritten file spells many ways.
+    "auth": (["dashboard/auth.py"], ["tests/test_auth.py", "-k", "not documents_every_setting"]),
     "exports": (["dashboard/exports.py", "dashboard/ods.py"], ["tests/test_exports.py", "tests/test_properties.py"]),
     "build": (["dashboard/build.py", "dashboard/ingest.py"], ["tests/test_build.py", "tests/test_ingest.py"]),
     "kpis": (
