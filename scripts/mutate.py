@@ -39,7 +39,17 @@ MODULES = {
     "themes": (["dashboard/themes.py", "dashboard/theme_views.py"], ["tests/test_themes.py"]),
 }
 # Copied beside the mutated code: what the tests read (queries, data, the entry script and Streamlit's config).
-ALSO_COPY = ["queries/", "data/", "streamlit_app.py", ".streamlit/", "benchmarks/", "scripts/", "docs/", "README.md"]
+ALSO_COPY = [
+    "queries/",
+    "data/",
+    "streamlit_app.py",
+    ".streamlit/",
+    "benchmarks/",
+    "scripts/",
+    "docs/",
+    "README.md",
+    ".gitignore",
+]
 
 
 def mutmut_settings(files: list[str], tests: list[str]) -> str:
