@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import build, data, leadership, members, roadtrip, story
+from dashboard import auth, build, data, leadership, members, roadtrip, story
 from dashboard.filters import NATIONS, Filters
 from tests import coincidences
 
@@ -227,3 +227,25 @@ def test_every_value_of_a_repeated_url_parameter_is_checked(bundled_db, use_db, 
     if kept:
         field, values = kept
         assert getattr(app.session_state["active_filters"], field) == values
+
+
+ALLOWED = {"allow": ["analyst@dsit.gov.uk", "@go-science.gov.uk"], "admins": ["lead@dsit.gov.uk"]}
+SIGNED_IN_AS = {"is_logged_in": True, "email_verified": True}
+WITH_SIGN_IN = {"client_id": "x"}
+
+
+@pytest.mark.parametrize(
+    ("email", "admin"),
+    [("analyst@dsit.gov.uk", False), ("someone@go-science.gov.uk", False), ("lead@dsit.gov.uk", True)],
+)
+def test_only_the_named_admins_are_admins(email, admin):
+    # Once, every individually allow-listed address became an admin who could replace the data.
+    verdict = auth.decide({**SIGNED_IN_AS, "email": email}, WITH_SIGN_IN, ALLOWED, "0.0.0.0")
+    assert verdict.viewer is not None and verdict.viewer.is_admin is admin
+    assert auth.AccessList.from_settings(ALLOWED).is_admin(email) is admin
+
+
+@pytest.mark.parametrize("claim", [False, "false", "False", "no", 0])
+def test_an_address_the_provider_calls_unverified_is_refused(claim):
+    user = {"is_logged_in": True, "email": "analyst@dsit.gov.uk", "email_verified": claim}
+    assert auth.decide(user, WITH_SIGN_IN, ALLOWED, "0.0.0.0").viewer is None
