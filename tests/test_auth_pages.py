@@ -1,0 +1,89 @@
+"""What the gate's own pages say, word for word, and the reviewer gate: the survivors of mutating dashboard/auth.py."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_auth import AUTH, GSE, SIGNED_IN, listening_everywhere, session  # noqa: F401 (a fixture)
+
+REVIEWING = {**GSE, "reviewers": ["reviewer@go-science.gov.uk"]}
+LOCK = ":material/lock:"
+
+
+def test_the_sign_in_page_names_the_dashboard_and_says_what_to_do(fixture_db, use_db):
+    app = session(fixture_db, use_db, user={"is_logged_in": False})
+    assert [title.value for title in app.title] == ["GSE Insight"]
+    assert [text.value for text in app.text] == ["Sign in with your work account to see the dashboard."]
+
+
+@pytest.mark.parametrize(
+    ("user", "who"),
+    [
+        ({**SIGNED_IN, "email": "x@elsewhere.example"}, "You are signed in as x@elsewhere.example"),
+        (SIGNED_IN, "Your sign-in did not give a verified email address"),
+    ],
+)
+def test_the_no_access_page_says_who_and_how_to_ask(fixture_db, use_db, user, who):
+    app = session(fixture_db, use_db, user=user)
+    assert [title.value for title in app.title] == ["No access"]
+    assert [text.value for text in app.text] == [
+        f"{who}, which is not on the GSE Insight access list.",
+        "Ask the GSE team for access.",
+    ]
+
+
+@pytest.mark.usefixtures("listening_everywhere")
+def test_without_sign_in_on_a_public_address_the_page_says_why(fixture_db, use_db):
+    app = session(fixture_db, use_db, with_auth=False, gse={})
+    assert [title.value for title in app.title] == ["Sign-in is not set up"]
+    assert app.text[0].value.startswith("This dashboard has no sign-in configured, so it only serves the machine")
+
+
+def test_broken_access_settings_say_so(fixture_db, use_db):
+    app = session(
+        fixture_db, use_db, user={**SIGNED_IN, "email": "a@go-science.gov.uk"}, gse={"allow": ["not an address"]}
+    )
+    assert [title.value for title in app.title] == ["Access settings need fixing"]
+    assert app.text[0].value.startswith("The dashboard's access settings could not be read, so nobody can be let in.")
+
+
+def reviewer_script():
+    import streamlit as st
+
+    from dashboard import auth
+
+    st.text(f"reviewing as {auth.require_reviewer().name}")
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("reviewer@go-science.gov.uk", "reviewing as reviewer@go-science.gov.uk"),
+        ("boss@go-science.gov.uk", "reviewing as boss@go-science.gov.uk"),
+        ("someone@go-science.gov.uk", None),
+    ],
+)
+def test_only_reviewers_and_admins_pass_the_reviewer_gate(email, shown):
+    app = AppTest.from_function(reviewer_script, default_timeout=30)
+    app.secrets["auth"] = AUTH
+    app.secrets["gse"] = REVIEWING
+    app.user = {**SIGNED_IN, "email": email}
+    app.run()
+    assert not app.exception
+    assert [text.value for text in app.text] == ([shown] if shown else [])
+    if not shown:
+        assert [(error.value, error.icon) for error in app.error] == [
+            ("Only reviewers and admins can record theme decisions.", LOCK)
+        ]
+
+
+def test_the_admin_gate_says_who_may_open_the_page():
+    from tests.test_auth import admin_only_script
+
+    app = AppTest.from_function(admin_only_script, default_timeout=30)
+    app.secrets["auth"] = AUTH
+    app.secrets["gse"] = GSE
+    app.user = {**SIGNED_IN, "email": "someone@go-science.gov.uk"}
+    app.run()
+    assert [(error.value, error.icon) for error in app.error] == [
+        ("Only the dashboard's administrators can open this page.", LOCK)
+    ]
