@@ -249,3 +249,31 @@ def test_only_the_named_admins_are_admins(email, admin):
 def test_an_address_the_provider_calls_unverified_is_refused(claim):
     user = {"is_logged_in": True, "email": "analyst@dsit.gov.uk", "email_verified": claim}
     assert auth.decide(user, WITH_SIGN_IN, ALLOWED, "0.0.0.0").viewer is None
+
+
+def test_the_story_states_the_csvs_numbers_not_just_the_pages(bundled_db, bundled_csvs, use_db, k):
+    # The pack, report and presentation were checked against the pages' own builders: agreement, not truth.
+    k(10)
+    use_db(bundled_db)
+    slides = {slide.section: slide for slide in story.slides(Filters())}
+    people, workshops = bundled_csvs["members"], bundled_csvs["workshops"]
+    participation = bundled_csvs["participation"]
+    glance = dict(zip(slides["At a glance"].table["Measure"], slides["At a glance"].table["Value"], strict=True))
+    assert glance["Members"] == f"{len(people):,}"
+    assert glance["Departments"] == f"{people['department_id'].nunique():,}"
+    assert glance["Workshops"] == f"{len(workshops):,}"
+    assert glance["Locations"] == f"{workshops['location_id'].nunique():,}"
+    assert glance["Suggestions"] == f"{len(bundled_csvs['suggestions']):,}"
+    assert glance["Miles travelled (reported)"] == f"{int(workshops['miles_travelled'].sum()):,}"
+    assert glance["Participants"] == f"{participation['status'].isin(PLACED).sum():,}"
+    applications = participation.merge(people, on="member_id").merge(bundled_csvs["departments"], on="department_id")
+    by_name = applications.groupby("name")["status"]
+    table = slides["Leadership access"].table.set_index("Department")
+    assert set(table.index) == set(bundled_csvs["departments"]["name"])
+    shown = table[table["Participants"] != "[c]"]
+    assert len(shown) > 5
+    for name, row in shown.iterrows():
+        statuses = by_name.get_group(name)
+        assert row["Participants"] == f"{statuses.isin(PLACED).sum():,}", name
+        assert row["Applications"] == f"{len(statuses):,}", name
+        assert float(row["Acceptance rate (%)"]) == pytest.approx(100 * statuses.isin(PLACED).mean(), abs=0.05), name
