@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ENTRY
 from tests.test_auth import AUTH, GSE, SIGNED_IN, listening_everywhere, session  # noqa: F401 (a fixture)
 
 REVIEWING = {**GSE, "reviewers": ["reviewer@go-science.gov.uk"]}
@@ -87,3 +88,40 @@ def test_the_admin_gate_says_who_may_open_the_page():
     assert [(error.value, error.icon) for error in app.error] == [
         ("Only the dashboard's administrators can open this page.", LOCK)
     ]
+
+
+def test_the_sign_in_button_is_the_primary_action(fixture_db, use_db):
+    app = session(fixture_db, use_db, user={"is_logged_in": False})
+    button = app.button(key="auth_sign_in_default")
+    assert (button.label, button.proto.type, button.proto.icon) == ("Sign in", "primary", ":material/login:")
+
+
+def test_with_two_providers_each_has_its_own_sign_in_button(fixture_db, use_db):
+    use_db(fixture_db)
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    app.secrets["auth"] = {**AUTH, "google": {"client_id": "a"}, "entra": {"client_id": "b"}}
+    app.secrets["gse"] = GSE
+    app.user = {"is_logged_in": False}
+    app.run()
+    labels = {button.key: button.label for button in app.button}
+    assert labels == {"auth_sign_in_google": "Sign in with google", "auth_sign_in_entra": "Sign in with entra"}
+
+
+@pytest.mark.parametrize(
+    ("email", "sidebar"),
+    [
+        ("boss@go-science.gov.uk", "Signed in as boss@go-science.gov.uk (admin)"),
+        ("someone@go-science.gov.uk", "Signed in as someone@go-science.gov.uk"),
+    ],
+)
+def test_the_sidebar_says_who_is_signed_in_and_offers_sign_out(fixture_db, use_db, email, sidebar):
+    app = session(fixture_db, use_db, user={**SIGNED_IN, "email": email})
+    assert app.sidebar.text[0].value == sidebar
+    sign_out = app.sidebar.button(key="auth_sign_out")
+    assert (sign_out.label, sign_out.proto.icon) == ("Sign out", ":material/logout:")
+
+
+def test_the_no_access_page_offers_sign_out(fixture_db, use_db):
+    app = session(fixture_db, use_db, user={**SIGNED_IN, "email": "x@elsewhere.example"})
+    sign_out = app.button(key="auth_sign_out")
+    assert (sign_out.label, sign_out.proto.icon) == ("Sign out", ":material/logout:")
