@@ -182,3 +182,14 @@ def test_suggestions_by_nation_and_location(expected, chosen):
     places = data.query("location_suggestions", **chosen.params()).set_index("location_id")["suggestions"]
     counted = suggestions["location_id"].value_counts()
     assert places[places > 0].sort_index().to_dict() == counted.sort_index().to_dict()
+
+
+def test_the_fixture_breaks_the_coincidences_it_is_for(expected):
+    # If a later edit to tests/fixtures undid one of these, the tests above would stop catching what they catch.
+    csvs, workshops = expected.csvs, expected.workshops_all
+    assert workshops.sort_values("workshop_id")["held_on"].tolist() != sorted(workshops["held_on"])
+    assert pd.to_datetime(csvs["members"]["joined_on"]).max() > pd.to_datetime(workshops["held_on"]).max()
+    assert (workshops["attendees"] < 10).any()
+    assert set(csvs["members"]["region"].map(NATION_OF_REGION)) == {"England", "Scotland", "Wales", "Northern Ireland"}
+    assert (csvs["schemes"]["kind"] == "departmental").any()
+    assert 1 in expected.suggestions_all["theme_id"].value_counts().tolist()
