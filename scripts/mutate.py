@@ -91,7 +91,7 @@ def survivors(work: Path) -> list[str]:
     return [line.split(":")[0].strip() for line in listing.splitlines() if line.strip().endswith(": survived")]
 
 
-def mutate(name: str, jobs: int) -> dict:
+def mutate(name: str, jobs: int, only: list[str]) -> dict:
     """Run mutmut over one module in a fresh copy; return its counts and survivors."""
     files, tests = MODULES[name]
     with tempfile.TemporaryDirectory(prefix=f"gse-mutate-{name}-") as folder:
@@ -101,7 +101,7 @@ def mutate(name: str, jobs: int) -> dict:
             pyproject.write("\n" + mutmut_settings(files, tests))
         env = {**os.environ, "GSE_STORE_PATH": str(work / "team" / "team.duckdb")}
         run = subprocess.run(
-            [str(work / ".venv/bin/mutmut"), "run", "--max-children", str(jobs)], cwd=work, env=env, check=False
+            [str(work / ".venv/bin/mutmut"), "run", "--max-children", str(jobs), *only], cwd=work, env=env, check=False
         )
         subprocess.run([str(work / ".venv/bin/mutmut"), "export-cicd-stats"], cwd=work, check=False)
         stats_file = work / "mutants" / "mutmut-cicd-stats.json"
@@ -122,13 +122,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to mutate (default: all): {', '.join(MODULES)}")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1: a shared machine)")
+    parser.add_argument("--only", nargs="+", default=[], help="mutant name patterns, e.g. 'dashboard.auth.x_decide*'")
     arguments = parser.parse_args()
     unknown = sorted(set(arguments.modules) - set(MODULES))
     if unknown:
         parser.error(f"unknown modules: {', '.join(unknown)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in arguments.modules or list(MODULES):
-        stats = mutate(name, arguments.jobs)
+        stats = mutate(name, arguments.jobs, arguments.only)
         (RESULTS / f"{name}.json").write_text(json.dumps(stats, indent=2))
         print(f"{name}: score {stats['score']} ({stats.get('killed', 0)} killed, {stats.get('survived', 0)} survived)")
         for survivor in stats["survivors"]:
