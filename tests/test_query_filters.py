@@ -61,8 +61,9 @@ class Expected:
         self.csvs = csvs
         self.workshops_all = csvs["workshops"].merge(csvs["locations"], on="location_id")
         self.workshops_all["held_on"] = pd.to_datetime(self.workshops_all["held_on"]).dt.date
+        suggestions = csvs["suggestions"].assign(by_hand=csvs["suggestions"]["theme_id"].notna())
         self.suggestions_all = (
-            csvs["suggestions"].drop(columns="theme_id").merge(stored, on="suggestion_id").merge(
+            suggestions.drop(columns="theme_id").merge(stored, on="suggestion_id").merge(
                 self.workshops_all, on="workshop_id"
             )
         )  # fmt: skip
@@ -145,9 +146,18 @@ def test_roadtrip_kpis(expected, chosen):
 @pytest.mark.parametrize("chosen", CASES, ids=repr)
 def test_theme_counts(expected, chosen):
     result = data.query("theme_counts", **chosen.params()).set_index("theme_id")
-    counts = expected.suggestions(chosen)["theme_id"].value_counts()
+    # One row per theme, zero rows kept; a theme filter keeps only the chosen themes' rows.
+    assert set(result.index) == set(chosen.theme_ids or expected.csvs["themes"]["theme_id"])
+    suggestions = expected.suggestions(chosen)
+    counts = suggestions["theme_id"].value_counts()
     shown = result.loc[result["suggestions"] > 0, "suggestions"]
     assert shown.sort_index().to_dict() == counts.sort_index().to_dict()
+    hand = suggestions[suggestions["by_hand"]]["theme_id"].value_counts()
+    assert result["by_hand"].to_dict() == {theme: hand.get(theme, 0) for theme in result.index}
+    assert result["unreviewed"].to_dict() == {
+        theme: counts.get(theme, 0) - hand.get(theme, 0) for theme in result.index
+    }
+    assert (result["reviewed"] == 0).all()  # no review decisions in a fresh store
     if counts.sum():
         assert result["share"].to_dict() == pytest.approx((result["suggestions"] / counts.sum()).to_dict())
 
