@@ -11,6 +11,7 @@ mutant is killed by the unit tests named here or it survives.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,9 @@ def mutate(name: str, jobs: int, only: list[str]) -> dict:
             [str(work / ".venv/bin/mutmut"), "run", "--max-children", str(jobs), *only], cwd=work, env=env, check=False
         )
         subprocess.run([str(work / ".venv/bin/mutmut"), "export-cicd-stats"], cwd=work, check=False)
+        # Each mutant's exit code (0 survived, 1 killed, 33 no tests, -11 crashed), kept after the copy goes.
+        for meta in (work / "mutants").rglob("*.meta"):
+            shutil.copy(meta, RESULTS / f"{name}-{meta.name}.json")
         stats_file = work / "mutants" / "mutmut-cicd-stats.json"
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
         stats["survivors"] = survivors(work)
