@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import numpy as np
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -206,12 +207,23 @@ def test_any_text_comes_back_from_the_ods_as_text_and_never_as_a_formula(texts):
 def test_any_chart_data_embedded_in_the_pack_is_inert(rows):
     # boardpack embeds each chart's numbers as such a workbook: no cell may become a formula or a link.
     book = openpyxl.load_workbook(io.BytesIO(exports.sheet_xlsx(rows)))
+    assert book.sheetnames == ["Sheet1"]
     for row in book.active.iter_rows():
         for cell in row:
             assert cell.data_type != "f", cell.value
             if isinstance(cell.value, str):
                 assert not cell.value.lstrip(" ").startswith(DANGEROUS), cell.value
     assert not book.active._hyperlinks
+    # Each value reads back as written (text made safe as in every download); an empty text cell reads back empty.
+    read = [[cell.value for cell in row] for row in book.active.iter_rows(max_col=max(map(len, rows), default=1))]
+    for written, got in zip(rows, read, strict=False):
+        for value, cell in zip(written, got, strict=False):
+            if value is None or value == "":
+                assert cell is None, (value, cell)
+            elif isinstance(value, str):
+                assert cell == expected_cell(value, xml=True), (value, cell)
+            else:
+                assert cell == value, (value, cell)
 
 
 LINK_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
@@ -276,3 +288,15 @@ def test_any_link_keeps_only_valid_values_and_names_every_dropped_one(fixture_db
         }
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("title", "stem"),
+    [
+        ("Themes by location", "gse-themes-by-location-2025-07-09"),
+        ("  Suggestions: CPD & Skills (2025)! ", "gse-suggestions-cpd-skills-2025-2025-07-09"),
+        ('=HYPERLINK("x")', "gse-hyperlink-x-2025-07-09"),
+    ],
+)
+def test_a_download_is_named_after_its_table_and_the_data_date(title, stem):
+    assert exports.Context(title=title, filters="", data_date=date(2025, 7, 9)).file_stem() == stem
