@@ -85,6 +85,9 @@ def mutmut_settings(files: list[str], tests: list[str]) -> str:
         # Hypothesis examples are fixed (the "ci" profile), so a mutant meets the same examples as the real code.
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]',
         "use_git_change_detection = false",
+        # Forked straight from mutmut's process, a worker that touched DuckDB or Streamlit often died by a signal
+        # whatever the mutant did; a fork server keeps those out of the parent.
+        'process_isolation = "forkserver"',
     ]
     return "\n".join(lines) + "\n"
 
