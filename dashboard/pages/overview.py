@@ -43,9 +43,9 @@ if cohort:
 # A change beside a blanked count would say something of it: none is shown there.
 changes = {label: change for label, change in changes.items() if dict(kpis).get(label) != disclosure.SUPPRESSED}
 layout.kpi_row(kpis, columns=4, changes=changes)
-layout.story_button("overview_kpis")
 # The findings come straight after the KPIs, so a phone shows them on its first screen; the notes follow.
 layout.findings(at_a_glance.notes)
+layout.story_button("overview_kpis")  # after the findings: above them it pushed the first off a phone's first screen
 st.caption(changes_over_time.caption(changes))
 st.page_link(
     "dashboard/pages/about.py",
