@@ -32,6 +32,7 @@ MODULES = {
         ["dashboard/filters.py", "dashboard/sidebar.py"],
         [
             "tests/test_links.py",
+            "tests/test_filter_words.py",
             "tests/test_properties.py",
             "tests/test_escaped_bugs.py",
             "-k",
