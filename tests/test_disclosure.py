@@ -293,6 +293,20 @@ def rollup_equations(frame: pd.DataFrame, column: str = "attendees") -> list[dic
     return equations
 
 
+def workshop_rollup(rows: list[tuple]) -> pd.DataFrame:
+    """(region, location_id, workshop_id, attendees) rows with every total, as attendee_totals returns them."""
+    workshops = pd.DataFrame(rows, columns=["region", "location_id", "workshop_id", "attendees"])
+    parts = [workshops.assign(recorded_workshops=workshops["attendees"].notna().astype(int))]
+    for keys in (["region", "location_id"], ["region"], []):
+        grouped = workshops.groupby(keys) if keys else [((), workshops)]
+        for values, group in grouped:
+            values = values if isinstance(values, tuple) else (values,)
+            key = dict(zip(["region", "location_id", "workshop_id"], [*values, TOTAL, TOTAL, TOTAL], strict=False))
+            total = group["attendees"].sum(min_count=1)
+            parts.append(pd.DataFrame([{**key, "recorded_workshops": group["attendees"].count(), "attendees": total}]))
+    return pd.concat(parts, ignore_index=True).astype({"attendees": float})
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_random_rollups_of_workshops_are_safe(seed):
     # Workshops within locations within regions, as attendee_totals returns them; some record no attendance.
@@ -303,16 +317,7 @@ def test_random_rollups_of_workshops_are_safe(seed):
             for workshop in range(rng.integers(1, 4)):
                 value = None if rng.random() < 0.15 else int(rng.choice([rng.integers(0, 10), rng.integers(10, 90)]))
                 rows.append((f"R{region}", f"l{region}{location}", f"w{region}{location}{workshop}", value))
-    workshops = pd.DataFrame(rows, columns=["region", "location_id", "workshop_id", "attendees"])
-    parts = [workshops.assign(recorded_workshops=workshops["attendees"].notna().astype(int))]
-    for keys in (["region", "location_id"], ["region"], []):
-        grouped = workshops.groupby(keys) if keys else [((), workshops)]
-        for values, group in grouped:
-            values = values if isinstance(values, tuple) else (values,)
-            key = dict(zip(["region", "location_id", "workshop_id"], [*values, TOTAL, TOTAL, TOTAL], strict=False))
-            total = group["attendees"].sum(min_count=1)
-            parts.append(pd.DataFrame([{**key, "recorded_workshops": group["attendees"].count(), "attendees": total}]))
-    frame = pd.concat(parts, ignore_index=True).astype({"attendees": float})
+    frame = workshop_rollup(rows)
     result = disclosure.suppress(frame, **attendees.PROTECTION, k=K)
     hidden = {cell for cell in hidden_cells(result, ["attendees"]) if pd.notna(frame["attendees"].iat[cell[0]])}
     shown = result["attendees"].dropna()

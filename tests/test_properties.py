@@ -21,8 +21,15 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard import attendees, disclosure, exports
-from dashboard.disclosure import TOTAL
-from tests.test_disclosure import assert_protected, cells_of, hidden_cells, rollup_equations, two_way, two_way_equations
+from tests.test_disclosure import (
+    assert_protected,
+    cells_of,
+    hidden_cells,
+    rollup_equations,
+    two_way,
+    two_way_equations,
+    workshop_rollup,
+)
 
 settings.register_profile(
     "ci",
@@ -72,16 +79,7 @@ def workshop_rollups(draw):
             for workshop in range(draw(st.integers(1, 3))):
                 value = draw(st.one_of(st.none(), COUNTS))
                 rows.append((f"R{region}", f"l{region}{location}", f"w{region}{location}{workshop}", value))
-    workshops = pd.DataFrame(rows, columns=["region", "location_id", "workshop_id", "attendees"])
-    parts = [workshops.assign(recorded_workshops=workshops["attendees"].notna().astype(int))]
-    for keys in (["region", "location_id"], ["region"], []):
-        grouped = workshops.groupby(keys) if keys else [((), workshops)]
-        for values, group in grouped:
-            values = values if isinstance(values, tuple) else (values,)
-            key = dict(zip(["region", "location_id", "workshop_id"], [*values, TOTAL, TOTAL, TOTAL], strict=False))
-            total = group["attendees"].sum(min_count=1)
-            parts.append(pd.DataFrame([{**key, "recorded_workshops": group["attendees"].count(), "attendees": total}]))
-    return pd.concat(parts, ignore_index=True).astype({"attendees": float})
+    return workshop_rollup(rows)
 
 
 @settings(max_examples=60)
