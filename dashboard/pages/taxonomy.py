@@ -61,6 +61,11 @@ def decide(candidate: emerging.Candidate, action: str) -> None:
         )
 
 
+def theme_picker(label: str, key: str, placeholder: str = "Choose") -> None:
+    """A choice of one theme in force (the page's `labels`), none chosen at first."""
+    st.selectbox(label, list(labels), format_func=labels.get, index=None, key=key, placeholder=placeholder)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def candidates(pool: pd.DataFrame, decided: pd.DataFrame) -> list[emerging.Candidate]:
     """The candidate themes not decided on before; grouping takes a tenth of a second, so once per pool."""
@@ -158,6 +163,8 @@ st.caption(
     "A merged or retired theme's suggestions count under the theme they go to; a link that names its old label opens "
     "that theme."
 )
+
+
 add_tab, rename_tab, merge_tab, retire_tab = st.tabs(["Add", "Rename", "Merge", "Retire"])
 with add_tab:
     st.text_input("Label", key="taxonomy_add_label", max_chars=taxonomy.LABEL_LIMIT)
@@ -169,9 +176,7 @@ with add_tab:
         args=("add", {"label": "taxonomy_add_label", "description": "taxonomy_add_description"}),
     )
 with rename_tab:
-    st.selectbox(
-        "Theme", list(labels), format_func=labels.get, index=None, key="taxonomy_rename_theme", placeholder="Choose"
-    )
+    theme_picker("Theme", "taxonomy_rename_theme")
     st.text_input("New label", key="taxonomy_rename_label", max_chars=taxonomy.LABEL_LIMIT)
     st.text_area("New description (optional)", key="taxonomy_rename_description", max_chars=taxonomy.DESCRIPTION_LIMIT)
     st.button(
@@ -188,22 +193,8 @@ with rename_tab:
         ),
     )
 with merge_tab:
-    st.selectbox(
-        "Merge this theme",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key="taxonomy_merge_theme",
-        placeholder="Choose",
-    )
-    st.selectbox(
-        "Into this one",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key="taxonomy_merge_into",
-        placeholder="Choose",
-    )
+    theme_picker("Merge this theme", "taxonomy_merge_theme")
+    theme_picker("Into this one", "taxonomy_merge_into")
     st.button(
         "Merge",
         key="taxonomy_merge",
@@ -211,22 +202,8 @@ with merge_tab:
         args=("merge", {"theme_id": "taxonomy_merge_theme", "into": "taxonomy_merge_into"}),
     )
 with retire_tab:
-    st.selectbox(
-        "Retire this theme",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key="taxonomy_retire_theme",
-        placeholder="Choose",
-    )
-    st.selectbox(
-        "Its suggestions go to",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key="taxonomy_retire_into",
-        placeholder="Needed when it holds suggestions",
-    )
+    theme_picker("Retire this theme", "taxonomy_retire_theme")
+    theme_picker("Its suggestions go to", "taxonomy_retire_into", placeholder="Needed when it holds suggestions")
     st.button(
         "Retire",
         key="taxonomy_retire",
