@@ -1,7 +1,9 @@
 """Browser measures: time from navigation to a finished page with its charts drawn, and bytes over the websocket.
 
-Each load is a fresh Chromium context (a new Streamlit session, no browser cache), as a user opening a shared link.
-The same measure on a one-line "hello" Streamlit page, served in the same run, is the floor Streamlit itself sets.
+Two ways: each load in a fresh Chromium context (a new Streamlit session, no browser cache), as a user opening a shared
+link for the first time; and in one warm browser, as a leader who has opened the dashboard before (its scripts are in
+the browser's cache), navigating from the hello page to each app page in turn. The same measure on a one-line "hello"
+Streamlit page, served in the same run, is the floor Streamlit itself sets.
 """
 
 import os
@@ -91,6 +93,8 @@ class BrowserResults:
     """Every load of every target (the hello page and each app page), and the app server's peak memory."""
 
     loads: dict[str, list[Load]] = field(default_factory=dict)
+    # In one warm browser: each app page's loads, and the hello page's loads, one before each of them.
+    warm_loads: dict[str, list[Load]] = field(default_factory=dict)
     first_loads: dict[str, Load] = field(default_factory=dict)
     server_peak_rss: int = 0
     server_rss_after: int = 0
@@ -144,11 +148,24 @@ def memory_bytes(pid: int, field_name: str) -> int:
 
 def load_once(browser, url: str) -> Load:
     """Open a URL in a fresh context and measure it until the page has finished."""
+    context = new_context(browser)
+    try:
+        return load_in(context.new_page(), url)
+    finally:
+        context.close()
+
+
+def new_context(browser):
+    """A browser context that reaches only this machine and counts the app's script runs."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
     context.set_default_timeout(APP_TIMEOUT_MS)
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
     context.add_init_script(RUN_COUNTER)
-    page = context.new_page()
+    return context
+
+
+def load_in(page, url: str) -> Load:
+    """Navigate a tab to a URL and measure it until the page has finished."""
     counted = {"received": 0, "sent": 0}
 
     def count(direction: str):
@@ -166,7 +183,31 @@ def load_once(browser, url: str) -> Load:
         shown = page.evaluate(CHARTS)
         return Load(ms=ms, received=counted["received"], sent=counted["sent"], headline_ms=headline, **shown)
     finally:
+        page.remove_listener("websocket", watch)
+
+
+def warm_loads(browser, hello_url: str, pages: dict[str, str], repeats: int, results: BrowserResults) -> None:
+    """In one context, hello then each app page in turn, `repeats` times after a first round that fills the cache."""
+    context = new_context(browser)
+    tab = context.new_page()
+    try:
+        for repeat in range(repeats + 1):
+            for title, url in pages.items():
+                try:
+                    hello, load = load_in(tab, hello_url), load_in(tab, url)
+                except Exception as error:  # reported with the rest, as in the fresh-context loads
+                    results.errors.append(f"{title} (warm browser): {type(error).__name__}: {str(error)[:300]}")
+                    continue
+                if repeat:
+                    results.warm_loads.setdefault("hello", []).append(hello)
+                    results.warm_loads.setdefault(title, []).append(load)
+    finally:
         context.close()
+
+
+def pages_at(base_url: str, pages: dict[str, str]) -> dict[str, str]:
+    """Each page's title and its address on the app server."""
+    return {title: f"{base_url}/{path}" for title, path in pages.items()}
 
 
 def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) -> BrowserResults:
@@ -191,7 +232,7 @@ def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) 
         targets = {
             "hello": f"{floor.url}/",
             HELLO_PLOTLY: f"{plotly_floor.url}/",
-            **{title: f"{app.url}/{path}" for title, path in pages.items()},
+            **pages_at(app.url, pages),
         }
         try:
             # The first load after the server starts fills its caches; it is reported on its own, not in the medians.
@@ -205,6 +246,7 @@ def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) 
                             results.first_loads[title] = load
                     except Exception as error:  # a page that fails to finish is a result to report, not a crash
                         results.errors.append(f"{title}: {type(error).__name__}: {str(error)[:300]}")
+            warm_loads(browser, targets["hello"], pages_at(app.url, pages), repeats, results)
         finally:
             browser.close()
         results.server_peak_rss = memory_bytes(app.pid, "VmHWM")

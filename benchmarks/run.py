@@ -73,8 +73,10 @@ TARGETS = {
     "cold": Target("cold page run (ms)", 1000, 2000, "ms"),
     "warm_cpu": Target("the same on CPU time: warm rerun (ms)", 150, 300, "ms"),
     "cold_cpu": Target("the same on CPU time: cold page run (ms)", 1000, 2000, "ms"),
-    "headline": Target("browser time to the KPIs and findings / hello page", 1.5, 1.5, "x"),
-    "browser": Target("browser time to every chart drawn / hello page", 2.5, 2.5, "x"),
+    "headline": Target("browser time to the KPIs and findings / hello page, one warm browser", 1.5, 1.5, "x"),
+    "browser": Target("browser time to every chart drawn / hello page, one warm browser", 2.5, 2.5, "x"),
+    "headline_fresh": Target("the same, each load in a fresh context: KPIs and findings / hello", 1.5, 1.5, "x"),
+    "browser_fresh": Target("the same, each load in a fresh context: every chart drawn / hello", 2.5, 2.5, "x"),
     "bytes": Target("bytes to the browser per page load (MB)", 1.0, 1.0, "MB"),
     "speedup": Target("DuckDB speed-up over pandas, slowest query of any page", 1.0, 5.0, "x", higher_is_better=True),
     "rss": Target("server peak RSS, one session (MB)", 400, 1500, "MB"),
@@ -412,6 +414,8 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
         "cold_cpu": worst({title: median(times["cold_cpu"]) for title, times in pages.items()}),
         "headline": None,
         "browser": None,
+        "headline_fresh": None,
+        "browser_fresh": None,
         "bytes": None,
         "speedup": worst(speedups, highest=False),
         "rss": None,
@@ -420,22 +424,31 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
     if results.sessions and results.sessions.get("p95_ms") is not None:
         verdicts["sessions"] = (results.sessions["p95_ms"], f"{results.sessions['sessions']} sessions")
     if results.browser:
+        for suffix, kind in (("", "warm_loads"), ("_fresh", "loads")):
+            ratios = browser_ratios(results.browser.get(kind, {}))
+            verdicts["headline" + suffix] = worst({title: pair[0] for title, pair in ratios.items()})
+            verdicts["browser" + suffix] = worst({title: pair[1] for title, pair in ratios.items()})
         loads = {title: values for title, values in results.browser["loads"].items() if values}
-        hello = median([load["ms"] for load in loads.pop("hello", [])])
+        loads.pop("hello", None)
         loads.pop(HELLO_PLOTLY, None)
-        if hello:
-            verdicts["browser"] = worst(
-                {title: median([load["ms"] for load in v]) / hello for title, v in loads.items()}
-            )
-            verdicts["headline"] = worst(
-                {
-                    title: median([load.get("headline_ms") or load["ms"] for load in v]) / hello
-                    for title, v in loads.items()
-                }
-            )
         verdicts["bytes"] = worst({title: median([load["received"] for load in v]) / MB for title, v in loads.items()})
         verdicts["rss"] = (results.browser["server_peak_rss"] / MB, "server")
     return verdicts
+
+
+def browser_ratios(loads: dict[str, list[dict]]) -> dict[str, tuple[float, float]]:
+    """Each app page's median time to its KPIs and findings, and to every chart drawn, over the hello page's median."""
+    hello = median([load["ms"] for load in loads.get("hello", [])])
+    if not hello:
+        return {}
+    return {
+        title: (
+            median([load.get("headline_ms") or load["ms"] for load in values]) / hello,
+            median([load["ms"] for load in values]) / hello,
+        )
+        for title, values in loads.items()
+        if values and title not in ("hello", HELLO_PLOTLY)
+    }
 
 
 def verdict(target: Target, value: float | None, limit: float) -> str:
@@ -489,7 +502,10 @@ as (min–max). MB is 10^6 bytes.
   received during that load. The "hello" row is a one-line `st.write("hello")` app served in the same run: the floor
   Streamlit itself sets. The "hello + one Plotly chart" row adds one two-bar chart: the floor for any page with a
   Plotly chart, since the browser then loads and starts plotly.js. The first load of each page after the server
-  starts is shown apart, not in the medians.
+  starts is shown apart, not in the medians. Then the same measures **in one warm browser**, the issue's own method: one
+  context keeps its cache (Streamlit's and plotly.js's scripts, as for a leader who has opened the dashboard before),
+  and one tab goes to the hello page, then to an app page, in turn; each page's ratio is over the hello loads of that
+  round. The targets are judged on these; the fresh-context ratios are shown beside them.
 - **Server peak RSS**: `VmHWM` from `/proc/<pid>/status` of the `streamlit run` process after all the browser loads
   (one session at a time).
 - **Sessions at once** (`benchmarks.sessions`, `--sessions 20`): twenty websocket clients that speak Streamlit's
@@ -616,11 +632,34 @@ def browser_table(browser: dict) -> list[str]:
             f"| {title} | {spread(headlines)} | {headline_ratio} | {spread(times)} | {ratio} | {first_ms} "
             f"| {received:,.0f} | {sent:,.0f} | {charts} |"
         )
+    lines += warm_browser_table(browser.get("warm_loads", {}))
     lines += [
         "",
         f"Server peak RSS (VmHWM): {browser['server_peak_rss'] / MB:,.0f} MB; RSS at the end: "
         f"{browser['server_rss_after'] / MB:,.0f} MB.",
     ]
+    return lines
+
+
+def warm_browser_table(loads: dict[str, list[dict]]) -> list[str]:
+    """The same pages in one warm browser, each after a hello page: what a leader who has been here before waits for."""
+    if not loads.get("hello"):
+        return []
+    lines = [
+        "",
+        "In one warm browser (one context, its cache kept; the hello page, then the app page, in turn):",
+        "",
+        "| page | KPIs and findings shown (ms) | / hello | every chart drawn (ms) | / hello |",
+        "|---|---|---|---|---|",
+        f"| hello | – | – | {spread([load['ms'] for load in loads['hello']])} | 1.00x |",
+    ]
+    for title, (headline, charts) in browser_ratios(loads).items():
+        values = loads[title]
+        headlines = [load.get("headline_ms") or load["ms"] for load in values]
+        lines.append(
+            f"| {title} | {spread(headlines)} | {headline:.2f}x | {spread([load['ms'] for load in values])} "
+            f"| {charts:.2f}x |"
+        )
     return lines
 
 

@@ -96,7 +96,27 @@ def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
         (load,) = measured.loads[title]
         assert load.ms > 0 and load.received > 0 and not load.exceptions
     assert measured.loads["Overview"][0].received > measured.loads["hello"][0].received
+    # In one warm browser: a hello load before each app load, both finished, and the app page sent its data again.
+    (warm_hello,) = measured.warm_loads["hello"]
+    (warm_page,) = measured.warm_loads["Overview"]
+    assert warm_hello.ms > 0 and warm_page.ms > 0 and warm_page.received > warm_hello.received
     assert measured.server_peak_rss >= measured.server_rss_after > 0
+
+
+def test_browser_ratios_are_each_pages_medians_over_the_hello_pages():
+    def loads(*pairs):
+        return [{"ms": ms, "headline_ms": headline} for headline, ms in pairs]
+
+    measured = {
+        "hello": loads((None, 900), (None, 1000), (None, 1100)),
+        "hello + one Plotly chart": loads((None, 1800)),
+        "Overview": loads((1200, 1500), (1500, 2000), (1300, 5000)),
+        # A page without KPIs counts its headline when its run ends.
+        "Data": loads((None, 1400)),
+    }
+
+    assert run.browser_ratios(measured) == {"Overview": (1.3, 2.0), "Data": (1.4, 1.4)}
+    assert run.browser_ratios({"Overview": loads((1, 2))}) == {}
 
 
 def test_profile_reports_where_a_page_spends_its_time(fixture_db, tmp_path):
