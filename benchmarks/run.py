@@ -42,7 +42,9 @@ PAGES_DIR = config.ROOT / "dashboard" / "pages"
 REPORT = config.ROOT / "docs" / "PERFORMANCE.md"
 APP_TIMEOUT_S = 300
 MB = 1_000_000
-QUERY_CALL = re.compile(r"\b(?:query|query_one|protected)\(\s*[\"']([a-z][a-z0-9_]*)[\"']")
+# data.query("name", ...), query_one, protected, and the ("name", parameters) pairs given to data.queries: any string
+# opening a bracket, kept only if it names a query.
+QUERY_CALL = re.compile(r"\(\s*[\"']([a-z][a-z0-9_]*)[\"']")
 VERSIONED = ("streamlit", "duckdb", "pandas", "pyarrow", "plotly", "pydeck", "scikit-learn", "playwright")
 # Sections of the report the harness writes; any other "## " section already in the file is kept verbatim.
 GENERATED_SECTIONS = ("Machine and versions", "Method", "Targets", "Results at")
@@ -128,7 +130,7 @@ def query_names() -> list[str]:
 
 
 def queries_of(page: Page) -> list[str]:
-    """The queries a page's script names in data.query / query_one / protected calls."""
+    """The queries a page's script names in data.query / query_one / protected / queries calls."""
     known = set(query_names())
     found = QUERY_CALL.findall((config.ROOT / page.path).read_text())
     return [name for name in dict.fromkeys(found) if name in known]

@@ -1,8 +1,10 @@
 """The data layer: run a named query from queries/ on the read-only database, cached by data version."""
 
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -270,6 +272,8 @@ def _execute(
 
 
 _run = st.cache_data(max_entries=512, show_spinner=False)(_execute)
+# Shared by every session: more threads than cores would only queue inside DuckDB.
+_query_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="gse-query")
 
 
 def query(name: str, **parameters) -> pd.DataFrame:
@@ -283,6 +287,28 @@ def query(name: str, **parameters) -> pd.DataFrame:
 def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
     """`query` on a given version of the database: for cached functions, which must not read the session's pin
     (so not for a query that reads themes, whose review decisions are the session's)."""
+    arguments = _arguments(database, name, parameters)
+    if getattr(_deferred, "database", None) is not None:
+        return _execute(*arguments)
+    return _run(*arguments)
+
+
+def queries(*calls: tuple[str, Mapping]) -> list[pd.DataFrame]:
+    """Run independent queries at once, each as `query(name, **parameters)`, and return their results in order.
+
+    DuckDB binds and runs a query outside Python's lock, so a page's queries overlap on the machine's cores: a filter
+    change that misses the cache waits for the slowest query instead of the sum of them.
+    """
+    database = run_database()
+    # Worked out here, on the script's thread: the session's pins are not readable from the pool's threads.
+    arguments = [_arguments(database, name, parameters) for name, parameters in calls]
+    if getattr(_deferred, "database", None) is not None:
+        return [_execute(*each) for each in arguments]
+    jobs = [_query_pool.submit(_run, *each) for each in arguments]
+    return [job.result() for job in jobs]
+
+
+def _arguments(database: Database, name: str, parameters: Mapping) -> tuple:
     needed = parameters_of(name)
     missing = [key for key in needed if key not in parameters]
     if missing:
@@ -290,9 +316,7 @@ def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
     bound = tuple((key, hashable(parameters[key])) for key in needed)
     # Only queries that read suggestions' themes are keyed by the decisions: a review does not recompute the rest.
     decisions = run_decisions() if reads_themes(name) else None
-    if getattr(_deferred, "database", None) is not None:
-        return _execute(name, bound, database, decisions)
-    return _run(name, bound, database, decisions)
+    return name, bound, database, decisions
 
 
 @cache
@@ -350,7 +374,12 @@ def second_codes() -> pd.DataFrame:
 
 def query_one(name: str, **parameters) -> dict:
     """Run a query whose result is one row, and return that row with each column's own type."""
-    return query(name, **parameters).to_dict("records")[0]
+    return only_row(query(name, **parameters))
+
+
+def only_row(frame: pd.DataFrame) -> dict:
+    """The one row of a one-row result, with each column's own type."""
+    return frame.to_dict("records")[0]
 
 
 def build_info() -> dict:

@@ -280,6 +280,29 @@ def test_a_change_moves_both_theme_counts_by_one_on_every_query(reviewed_db):
     assert by_location.loc[by_location["theme_id"] == new_theme, "suggestions"].sum() == before[new_theme] + 1
 
 
+def test_queries_run_at_once_read_the_sessions_decisions_and_keep_their_order(reviewed_db):
+    """The pool's threads cannot read the session's pins: a page's batched queries must still see its decisions."""
+    target = raw(
+        reviewed_db, "select suggestion_id, theme_id from suggestions where theme_source = 'auto' order by confidence"
+    ).iloc[0]
+    new_theme = next(theme for theme in THEMES_OF(reviewed_db) if theme != target["theme_id"])
+    decide(reviewed_db, target["suggestion_id"], "change", new_theme)
+
+    counts, kpis, locations = data.queries(
+        ("theme_counts", NO_FILTERS),
+        ("suggestion_kpis", {**NO_FILTERS, "review_below": 0.5}),
+        ("location_options", {}),
+    )
+
+    assert counts.set_index("theme_id").at[new_theme, "reviewed"] == 1
+    assert data.only_row(kpis)["reviewed"] == 1
+    assert sorted(locations["location_id"]) == sorted(
+        raw(reviewed_db, "select location_id from locations")["location_id"]
+    )
+    with pytest.raises(TypeError, match="theme_ids"):
+        data.queries(("location_options", {}), ("theme_counts", {}))
+
+
 def test_none_of_these_leaves_the_suggestion_unthemed(reviewed_db):
     target = raw(reviewed_db, "select suggestion_id from suggestions where theme_source = 'auto' limit 1").iat[0, 0]
     decide(reviewed_db, target, "none")

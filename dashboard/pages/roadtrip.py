@@ -35,12 +35,16 @@ active = filters.current()
 layout.header("Roadtrip", "Where did the strategy tour go, whom did we hear from, and what did each place tell us?")
 layout.filter_caption(active, ignored=["department"])
 
-kpis = data.query_one("roadtrip_kpis", **active.params())
+shared = active.params()
+kpi_row, route_row, stops, locations = data.queries(
+    ("roadtrip_kpis", shared),
+    ("roadtrip_route_length", shared),
+    ("roadtrip_stops", shared),
+    ("roadtrip_locations", shared),
+)
+kpis, route = data.only_row(kpi_row), data.only_row(route_row)
 if not kpis["workshops"]:
     layout.nothing_matches("workshops")
-route = data.query_one("roadtrip_route_length", **active.params())
-stops = data.query("roadtrip_stops", **active.params())
-locations = data.query("roadtrip_locations", **active.params())
 # Attendees are protected once, over the whole tour, for this page and the Profession page alike.
 attendee_totals = attendees.protected_totals()
 
@@ -127,8 +131,10 @@ focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
 st.subheader(f"What {plaintext.markdown(place)} told us")
 mix_column, voices_column = st.columns([3, 2])
+theme_counts, voices = data.queries(
+    ("theme_counts", focus.params()), ("roadtrip_representative_suggestions", focus.params())
+)
 with mix_column:
-    theme_counts = data.query("theme_counts", **focus.params())
     layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
     with st.expander("Theme mix as a table"):
         mix = roadtrip.theme_mix_table(theme_counts)
@@ -136,7 +142,6 @@ with mix_column:
         layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
 with voices_column:
     st.markdown("**Three representative suggestions**")
-    voices = data.query("roadtrip_representative_suggestions", **focus.params())
     if voices.empty:
         st.info("No suggestions match these filters.")
     for voice in voices.to_dict("records"):

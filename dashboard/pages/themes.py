@@ -24,10 +24,14 @@ shared = active.params()
 layout.header("Suggestion themes", "What are members asking for, and where?")
 layout.filter_caption(active, ignored=["department"])
 
-kpis = data.query_one("suggestion_kpis", **shared, review_below=themes.REVIEW_THRESHOLD)
-theme_counts = data.query("theme_counts", **shared)
-by_location = data.query("theme_by_location", **shared)
-by_question = data.query("theme_by_question", **shared)
+kpi_row, theme_counts, by_location, by_question, quotes = data.queries(
+    ("suggestion_kpis", {**shared, "review_below": themes.REVIEW_THRESHOLD}),
+    ("theme_counts", shared),
+    ("theme_by_location", shared),
+    ("theme_by_question", shared),
+    ("theme_quotes", {**shared, "quote_length": theme_views.QUOTE_LENGTH}),
+)
+kpis = data.only_row(kpi_row)
 
 suggestions = int(kpis["suggestions"])
 if not suggestions:
@@ -140,7 +144,6 @@ st.markdown(
     f"theme's average wording (TF-IDF word vectors, cosine similarity), among suggestions of at most "
     f"{theme_views.QUOTE_LENGTH} characters."
 )
-quotes = data.query("theme_quotes", **shared, quote_length=theme_views.QUOTE_LENGTH)
 quoted = theme_counts[theme_counts["theme_id"].isin(quotes["theme_id"])]
 for start in range(0, len(quoted), 3):
     for column, theme in zip(st.columns(3), quoted.iloc[start : start + 3].itertuples(), strict=False):
