@@ -242,8 +242,6 @@ def suggestion_explorer() -> None:
         "review_only": review_only or None,
         "review_below": themes.REVIEW_THRESHOLD,
     }
-    counted = data.query_one("suggestion_match_count", **explorer)
-    matches = int(counted["matches"])
     size_column, count_column = st.columns([1, 3], vertical_alignment="bottom")
     page_size = size_column.selectbox(
         "Rows per page",
@@ -252,6 +250,14 @@ def suggestion_explorer() -> None:
         key=PAGE_SIZE,
         bind="query-params",
     )
+    # The count and the page the reader was on, fetched together; the page is fetched again below only if the count
+    # moves it (narrower filters, or a link's page not yet in the session).
+    guessed_offset = (max(1, st.session_state.get(PAGE) or 1) - 1) * page_size
+    counted, rows = data.queries(
+        ("suggestion_match_count", explorer),
+        ("suggestion_matches", {**explorer, "page_size": page_size, "page_offset": guessed_offset}),
+    )
+    matches = int(data.only_row(counted)["matches"])
     pages = theme_views.page_count(matches, page_size)
     layout.link_notices({PAGE: range(1, pages + 1)})
     # Narrower filters can leave the remembered page past the end: go back to the last page that exists.
@@ -264,7 +270,8 @@ def suggestion_explorer() -> None:
     page = st.pagination(pages, key=PAGE, bind="query-params")
     page, offset = theme_views.page_window(page, page_size, matches)
 
-    rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
+    if offset != guessed_offset:
+        rows = data.query("suggestion_matches", **explorer, page_size=page_size, page_offset=offset)
     with table_area:
         if rows.empty:
             st.info("No suggestions match. Clear a filter or change the search.")
