@@ -258,11 +258,27 @@ def test_a_link_naming_an_old_label_opens_the_theme_it_became(db, open_page):
     notices = [info.value for info in app.main.info]
     assert any("“Mentoring” is now “Mentoring and coaching”" in notice for notice in notices)
     assert not [warning.value for warning in app.sidebar.warning]  # not dropped as unknown
+    # The address names the label now, so a copy of it shares the view on screen.
+    assert app.query_params.get("theme") == "Mentoring and coaching"
     app.switch_page("dashboard/pages/themes.py")
     app.run()
     assert app.multiselect(key="theme").value == ["mentoring"]
+    assert app.query_params.get("theme") == "Mentoring and coaching"
     counted = data.query("theme_counts", **{**NO_FILTERS, "theme_ids": ("mentoring",)})
     assert counted["label"].tolist() == ["Mentoring and coaching"]
+
+
+def test_a_theme_renamed_while_its_link_is_open_keeps_the_page_and_the_address_on_it(db, open_page):
+    app = open_page("dashboard/pages/overview.py", {"theme": "Mentoring"})
+    assert app.multiselect(key="theme").value == ["mentoring"]
+    taxonomy.record(
+        "rename", request_id=taxonomy.new_request_id(), theme_id="mentoring", label="Mentoring and coaching"
+    )
+    app.run()  # the address still names the label the theme had when the page opened
+    assert not app.exception
+    assert app.multiselect(key="theme").value == ["mentoring"]
+    assert app.query_params.get("theme") == "Mentoring and coaching"
+    assert not [warning.value for warning in app.sidebar.warning]  # the old label is followed, not dropped as unknown
 
 
 def test_a_retire_sends_its_suggestions_where_it_says_and_agreement_follows_the_merge(db):
