@@ -665,3 +665,30 @@ def test_workshop_labels_are_unique():
         "York, 4 Mar 2025 (Annexe)",
         "York, 5 Mar 2025",
     ]
+
+
+@pytest.mark.parametrize(
+    ("suggestions", "unreviewed", "sentence"),
+    [
+        ([1_000, 470], [200, 94], "294 of 1,470 suggestions carry an unreviewed classifier tag."),
+        ([3, 1], [1, 0], "1 of 4 suggestions carries an unreviewed classifier tag."),
+        ([1], [1], "1 of 1 suggestion carries an unreviewed classifier tag."),
+        ([2, 3], [0, 0], "All 5 suggestions have their theme coded by hand or checked by a reviewer."),
+        ([1, 0], [0, 0], "The one suggestion in view has its theme coded by hand or checked by a reviewer."),
+        ([0, 0], [0, 0], None),
+    ],
+)
+def test_the_reliance_sentence_counts_suggestions_not_themes(suggestions, unreviewed, sentence):
+    counts = pd.DataFrame({"suggestions": suggestions, "unreviewed": unreviewed})
+    assert theme_views.reliance_sentence(counts) == sentence
+
+
+def test_the_page_says_how_many_suggestions_carry_an_unreviewed_tag(bundled_db, bundled_csvs, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    assert not app.exception
+    # Expected from the CSV: the suggestions the file left without a theme are the ones the classifier tagged.
+    untagged, total = int(bundled_csvs["suggestions"]["theme_id"].isna().sum()), len(bundled_csvs["suggestions"])
+    expected = f"{untagged:,} of {total:,} suggestions carry an unreviewed classifier tag."
+    assert any(expected in caption.value for caption in app.caption)
+    assert not any("themes are unreviewed" in caption.value for caption in app.caption)
