@@ -3,7 +3,7 @@
 import html
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -149,12 +149,27 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
     A label may not cover another label or any stop's circle, must stay within a phone's map, and must sit nearer its
     own stop than any other (a label under a neighbour's circle reads as the neighbour's). Each label takes the first
     place in its order of preference (`_label_candidates`) that leaves every other label a place too, the most crowded
-    first; a name with no such place on one line may take one on two (its number above its name).
+    first; a name with no such place on one line may take one on two (its number above its name). Sets each record's
+    `label` (on one line or two) and `label_anchor` (deck.gl's textAnchor) to match.
+    """
+    placed = _placements(
+        tuple((record["position"][0], record["position"][1], record["radius"], record["label"]) for record in records)
+    )
+    for record, (text, anchor, _offset) in zip(records, placed, strict=True):
+        record["label"], record["label_anchor"] = text, anchor
+    return [list(offset) for _text, _anchor, offset in placed]
+
+
+@lru_cache(maxsize=64)
+def _placements(shown: tuple[tuple[float, float, float, str], ...]) -> tuple[tuple[str, str, tuple], ...]:
+    """(text, anchor, offset) for each stop shown as (longitude, latitude, radius, label).
+
+    Cached: the search costs more than the rest of the map's building, and a rerun shows the same stops.
     """
     pixels = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)  # deck.gl's world is 512 pixels wide at zoom 0
     stops = [
-        (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
-        for record in records
+        (math.radians(longitude) * pixels, -mercator_y(latitude) * pixels, radius)
+        for longitude, latitude, radius, _ in shown
     ]
     # The map is centred on the same point at every width, so a label kept within a phone's width of the centre, and
     # within the map's height, is never cut off by the map's edge.
@@ -165,15 +180,18 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         centre[0] + NARROW_MAP_WIDTH / 2,
         centre[1] + MAP_HEIGHT / 2 - LABEL_GAP,
     )
+    labels = [label for *_, label in shown]
     candidates = []
-    for x, y, radius in stops:
-        candidates.append([])
-        record = records[len(candidates) - 1]
-        stacked = record["label"].replace(" ", "\n", 1)
-        for text in [record["label"]] + ([stacked] if stacked != record["label"] else []):
-            for box, offset in zip(*_label_candidates(x, y, radius, text), strict=True):
-                if _within(box, edges) and _clear(box, [], stops):
-                    candidates[-1].append((text, box, offset))
+    for (x, y, radius), label in zip(stops, labels, strict=True):
+        stacked = label.replace(" ", "\n", 1)
+        candidates.append(
+            [
+                (text, box, offset)
+                for text in [label] + ([stacked] if stacked != label else [])
+                for box, offset in zip(*_label_candidates(x, y, radius, text), strict=True)
+                if _within(box, edges) and _clear(box, [], stops)
+            ]
+        )
     # Every rule first; then, where filters crowd the stops too closely for that, a label need only point at its own
     # stop; and if even that fails, each label takes its first place clear of the labels before it and of every circle.
     for strict in (True, False):
@@ -183,28 +201,28 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         ]
         chosen = _first_fit(options)
         if chosen is not None:
-            offsets = []
-            for record, (text, box, offset) in zip(records, chosen, strict=True):
-                record["label"] = text
-                offsets.append(_anchored(record, box, offset))
-            return offsets
-    return _greedy_offsets(records, stops)
+            return tuple((text, *_anchored(box, offset)) for text, box, offset in chosen)
+    placed, greedy = [], []
+    for (x, y, radius), label in zip(stops, labels, strict=True):
+        boxes, offsets = _label_candidates(x, y, radius, label)
+        first = next((i for i, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
+        placed.append(boxes[first])
+        greedy.append((label, *_anchored(boxes[first], offsets[first])))
+    return tuple(greedy)
 
 
-def _anchored(record: dict, box: tuple, offset: tuple) -> list[int]:
-    """The offset of a label's end by its stop, with the text anchored there (`label_anchor`, deck.gl's textAnchor).
+def _anchored(box: tuple, offset: tuple) -> tuple[str, tuple[int, int]]:
+    """A label's anchor (deck.gl's textAnchor) and that point's offset, from its box and its middle's offset.
 
     A label beside its stop is drawn from its near end, so that it starts the planned gap from the circle however much
     narrower the letters are than their estimate; one above or below is centred.
     """
     half = (box[2] - box[0]) / 2
     if offset[0] > 0:
-        record["label_anchor"], x = "start", offset[0] - half
-    elif offset[0] < 0:
-        record["label_anchor"], x = "end", offset[0] + half
-    else:
-        record["label_anchor"], x = "middle", 0
-    return [round(x), round(offset[1])]
+        return "start", (round(offset[0] - half), round(offset[1]))
+    if offset[0] < 0:
+        return "end", (round(offset[0] + half), round(offset[1]))
+    return "middle", (0, round(offset[1]))
 
 
 def _first_fit(options: list[list[tuple]], budget: int = 20_000) -> list[tuple] | None:
@@ -238,16 +256,6 @@ def _first_fit(options: list[list[tuple]], budget: int = 20_000) -> list[tuple] 
 
     found = place(dict(enumerate(options)))
     return None if found is None else [found[index] for index in range(len(options))]
-
-
-def _greedy_offsets(records: list[dict], stops: list[tuple]) -> list[list[int]]:
-    placed, offsets = [], []
-    for (x, y, radius), record in zip(stops, records, strict=True):
-        boxes, candidates = _label_candidates(x, y, radius, record["label"])
-        chosen = next((i for i, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
-        placed.append(boxes[chosen])
-        offsets.append(_anchored(record, boxes[chosen], candidates[chosen]))
-    return offsets
 
 
 # Character widths of a bold sans serif, in ems: Helvetica Bold's (Arial Bold's are the same), a little wider than the
