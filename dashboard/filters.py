@@ -6,11 +6,14 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import data
 
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 STATE_KEY = "active_filters"
+# The notices of a link whose old theme labels were followed, kept for the run that shows them.
+FOLLOWED_KEY = "filters_followed_labels"
 
 
 @dataclass(frozen=True)
@@ -100,20 +103,28 @@ def follow_old_labels(key: str, old_labels: Mapping[str, str], labels: Mapping[s
     """Point a link's theme values that name a theme's old label (renamed, merged or retired) at its theme now.
 
     `old_labels` maps a label no theme has now to the theme id it leads to, and `labels` theme ids to labels now. Call
-    it before the widget bound to `key` is drawn, so the shared link opens the theme it meant; a notice for each value
-    says so.
+    it before the widget bound to `key` is drawn, so the shared link opens the theme it meant, and the address then
+    names the theme's label now, so a copy of it shares the same view; a notice for each value says so.
     """
     values = st.query_params.get_all(key)
     followed = [value for value in values if value in old_labels and old_labels[value] in labels]
     if not followed:
-        return []
+        return st.session_state.pop(FOLLOWED_KEY, [])
     now = list(dict.fromkeys(labels[old_labels[value]] if value in followed else value for value in values))
-    st.query_params[key] = now  # so the unknown-value notice that follows does not count the old label
-    by_label = {label: theme_id for theme_id, label in labels.items()}
-    # The bound widget has read the link already; its value is what opens the theme. (Streamlit then leaves the
-    # parameter out of the address until the filter is next changed.)
-    st.session_state[key] = [by_label[label] for label in now if label in by_label]
-    return [
+    notices = [
         f"The link's theme “{value}” is now “{labels[old_labels[value]]}”: showing that."
         for value in dict.fromkeys(followed)
     ]
+    by_label = {label: theme_id for theme_id, label in labels.items()}
+    try:
+        # A link just opened: the widget is not bound yet, but when it is drawn it reads the address as it came, not
+        # st.query_params, and drops the old label from the address. So write the labels now into the address and
+        # run again: the widget then reads them, and the address keeps them.
+        st.query_params[key] = now
+    except StreamlitAPIException:
+        # The widget is bound already (a theme was renamed while this page was open): a value set in code moves a
+        # bound widget and its address together.
+        st.session_state[key] = [by_label[label] for label in now if label in by_label]
+        return notices
+    st.session_state[FOLLOWED_KEY] = notices
+    st.rerun()

@@ -3,7 +3,7 @@
 import html
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +26,7 @@ WHITE = [255, 255, 255]
 ROUTE_FROM, ROUTE_TO = [180, 180, 180], [61, 61, 61]
 SMALLEST_RADIUS, LARGEST_RADIUS = 5.0, 24.0
 LABEL_SIZE, LABEL_GAP = 15, 6
+CIRCLE_CLEARANCE = 2  # pixels between a label and any stop's circle
 NARROW_MAP_WIDTH = 358  # pixels: the map's width on a 390-pixel phone (the label estimate's slack covers the outline)
 # Where a stop's number may sit, in order of preference: above, right, left, below, then the corners.
 LABEL_PLACES = ((0, -1), (1, 0), (-1, 0), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
@@ -143,15 +144,32 @@ def stop_records(locations: pd.DataFrame, attendees: pd.DataFrame, size_by: str 
 
 
 def label_offsets(records: list[dict]) -> list[list[int]]:
-    """Pixel offsets for the stop numbers at the map's opening zoom, so that no number covers another or a stop.
+    """Pixel offsets for the stop labels at the map's opening zoom, so that each sits by its own stop, clear of the rest.
 
-    Each number takes the first of `LABEL_PLACES` that is clear; close neighbours such as Cardiff and Newport get
-    their numbers on different sides.
+    A label may not cover another label or any stop's circle, must stay within a phone's map, and must sit nearer its
+    own stop than any other (a label under a neighbour's circle reads as the neighbour's). Each label takes the first
+    place in its order of preference (`_label_candidates`) that leaves every other label a place too, the most crowded
+    first; a name with no such place on one line may take one on two (its number above its name). Sets each record's
+    `label` (on one line or two) and `label_anchor` (deck.gl's textAnchor) to match.
+    """
+    placed = _placements(
+        tuple((record["position"][0], record["position"][1], record["radius"], record["label"]) for record in records)
+    )
+    for record, (text, anchor, _offset) in zip(records, placed, strict=True):
+        record["label"], record["label_anchor"] = text, anchor
+    return [list(offset) for _text, _anchor, offset in placed]
+
+
+@lru_cache(maxsize=64)
+def _placements(shown: tuple[tuple[float, float, float, str], ...]) -> tuple[tuple[str, str, tuple], ...]:
+    """(text, anchor, offset) for each stop shown as (longitude, latitude, radius, label).
+
+    Cached: the search costs more than the rest of the map's building, and a rerun shows the same stops.
     """
     pixels = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)  # deck.gl's world is 512 pixels wide at zoom 0
     stops = [
-        (math.radians(record["position"][0]) * pixels, -mercator_y(record["position"][1]) * pixels, record["radius"])
-        for record in records
+        (math.radians(longitude) * pixels, -mercator_y(latitude) * pixels, radius)
+        for longitude, latitude, radius, _ in shown
     ]
     # The map is centred on the same point at every width, so a label kept within a phone's width of the centre, and
     # within the map's height, is never cut off by the map's edge.
@@ -162,40 +180,124 @@ def label_offsets(records: list[dict]) -> list[list[int]]:
         centre[0] + NARROW_MAP_WIDTH / 2,
         centre[1] + MAP_HEIGHT / 2 - LABEL_GAP,
     )
-    placed, offsets = [], []
-    for (x, y, radius), record in zip(stops, records, strict=True):
-        # A name that fits nowhere on one line within a phone's map (Bournemouth, at the south coast's crowded east
-        # end) tries again under its number, on two narrower lines.
-        stacked = record["label"].replace(" ", "\n", 1)
-        boxes, candidates = _label_candidates(x, y, radius, record["label"])
-        inside = [index for index, box in enumerate(boxes) if _within(box, edges) and _clear(box, placed, stops)]
-        if not inside and stacked != record["label"]:
-            stacked_boxes, stacked_candidates = _label_candidates(x, y, radius, stacked)
-            stacked_inside = [
-                index for index, box in enumerate(stacked_boxes) if _within(box, edges) and _clear(box, placed, stops)
+    labels = [label for *_, label in shown]
+    candidates = []
+    for (x, y, radius), label in zip(stops, labels, strict=True):
+        stacked = label.replace(" ", "\n", 1)
+        candidates.append(
+            [
+                (text, box, offset)
+                for text in [label] + ([stacked] if stacked != label else [])
+                for box, offset in zip(*_label_candidates(x, y, radius, text), strict=True)
+                if _within(box, edges) and _clear(box, [], stops)
             ]
-            if stacked_inside:
-                record["label"], boxes, candidates, inside = stacked, stacked_boxes, stacked_candidates, stacked_inside
-        chosen = inside[0] if inside else next((i for i, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
-        placed.append(boxes[chosen])
-        offsets.append([round(candidates[chosen][0]), round(candidates[chosen][1])])
-    return offsets
+        )
+    # Every rule first; then, where filters crowd the stops too closely for that, a label need only point at its own
+    # stop; and if even that fails, each label takes its first place clear of the labels before it and of every circle.
+    for strict in (True, False):
+        options = [
+            [option for option in options if _names_its_stop(option[1], stops, index, strict=strict)]
+            for index, options in enumerate(candidates)
+        ]
+        chosen = _first_fit(options)
+        if chosen is not None:
+            return tuple((text, *_anchored(box, offset)) for text, box, offset in chosen)
+    placed, greedy = [], []
+    for (x, y, radius), label in zip(stops, labels, strict=True):
+        boxes, offsets = _label_candidates(x, y, radius, label)
+        first = next((i for i, box in enumerate(boxes) if _clear(box, placed, stops)), 0)
+        placed.append(boxes[first])
+        greedy.append((label, *_anchored(boxes[first], offsets[first])))
+    return tuple(greedy)
+
+
+def _anchored(box: tuple, offset: tuple) -> tuple[str, tuple[int, int]]:
+    """A label's anchor (deck.gl's textAnchor) and that point's offset, from its box and its middle's offset.
+
+    A label beside its stop is drawn from its near end, so that it starts the planned gap from the circle however much
+    narrower the letters are than their estimate; one above or below is centred.
+    """
+    half = (box[2] - box[0]) / 2
+    if offset[0] > 0:
+        return "start", (round(offset[0] - half), round(offset[1]))
+    if offset[0] < 0:
+        return "end", (round(offset[0] + half), round(offset[1]))
+    return "middle", (0, round(offset[1]))
+
+
+def _first_fit(options: list[list[tuple]], budget: int = 20_000) -> list[tuple] | None:
+    """One option per label (text, box, offset), no two boxes overlapping; None when there is no such choice.
+
+    A depth-first search that places the label with the fewest options left first, takes each label's options in
+    order of preference, and backs off as soon as a label has none left, so the labels of one crowded corner of the
+    map never wait on those of another. Gives up (None) after `budget` steps.
+    """
+    steps = 0
+
+    def place(left: dict[int, list[tuple]]) -> dict[int, tuple] | None:
+        nonlocal steps
+        if not left:
+            return {}
+        index = min(left, key=lambda label: (len(left[label]), label))
+        for option in left[index]:
+            steps += 1
+            if steps > budget:
+                return None
+            rest = {
+                label: [other for other in others if not _overlap(option[1], other[1])]
+                for label, others in left.items()
+                if label != index
+            }
+            if all(rest.values()):
+                found = place(rest)
+                if found is not None:
+                    return {index: option, **found}
+        return None
+
+    found = place(dict(enumerate(options)))
+    return None if found is None else [found[index] for index in range(len(options))]
+
+
+# Character widths of a bold sans serif, in ems: Helvetica Bold's (Arial Bold's are the same), a little wider than the
+# Source Sans Bold the map draws with, so that a label measured with them takes no less room than it does on screen.
+_NARROW, _WIDE, _CAPITAL, _OTHER = 0.28, 0.89, 0.78, 0.61
+_CHARACTER_EMS = {
+    **dict.fromkeys(" ,.;:'’!|iIjl", _NARROW),
+    **dict.fromkeys("ft()-", 0.34),
+    "r": 0.39,
+    **dict.fromkeys("0123456789acekqsvxyz&?", 0.56),
+    **dict.fromkeys("mw", _WIDE),
+    **dict.fromkeys("MW", 0.95),
+}
 
 
 def label_half_size(label: str) -> tuple[float, float]:
-    """Half the width and height, in pixels, of a map label of one or more lines (an estimate from its characters)."""
+    """Half the width and height, in pixels, of a map label of one or more lines (from its characters' widths)."""
     lines = label.split("\n")
-    return 0.3 * LABEL_SIZE * max(len(line) for line in lines) + 2, LABEL_SIZE * len(lines) / 2
+    widest = max(
+        sum(_CHARACTER_EMS.get(char, _CAPITAL if char.isupper() else _OTHER) for char in line) for line in lines
+    )
+    # Two pixels each side for the letters' white outline.
+    return LABEL_SIZE * widest / 2 + 2, LABEL_SIZE * len(lines) / 2
 
 
 def _label_candidates(x: float, y: float, radius: float, label: str) -> tuple[list[tuple], list[tuple]]:
     """The boxes and offsets where a label may sit around a stop, in order of preference."""
     half = label_half_size(label)
-    # Each side at the usual gap first, then above and below one and two lines further out (the names in the
-    # south west are long and close together).
-    candidates = [
-        (dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES
-    ] + [(0, dy * (radius + LABEL_GAP + half[1] + LABEL_SIZE * step)) for step in (1, 2) for dy in (-1, 1)]
+    # Each side at the usual gap first; then above and below with the label's near end over the stop's middle or just
+    # past it (room between two close neighbours); then each side half a line and a line lower or higher; then above and below one and two lines further out (the names in the south west are long
+    # and close together).
+    candidates = (
+        [(dx * (radius + LABEL_GAP + half[0]), dy * (radius + LABEL_GAP + half[1])) for dx, dy in LABEL_PLACES]
+        + [
+            (dx * (half[0] + radius * shift), dy * (radius + LABEL_GAP + half[1]))
+            for shift in (0, 0.5)
+            for dy in (-1, 1)
+            for dx in (1, -1)
+        ]
+        + [(dx * (radius + LABEL_GAP + half[0]), LABEL_SIZE * lines) for lines in (0.5, -0.5, 1, -1) for dx in (1, -1)]
+        + [(0, dy * (radius + LABEL_GAP + half[1] + LABEL_SIZE * step)) for step in (1, 2) for dy in (-1, 1)]
+    )
     boxes = [(x + dx - half[0], y + dy - half[1], x + dx + half[0], y + dy + half[1]) for dx, dy in candidates]
     return boxes, candidates
 
@@ -205,11 +307,42 @@ def _within(box: tuple, edges: tuple) -> bool:
 
 
 def _clear(box: tuple, placed: list[tuple], stops: list[tuple]) -> bool:
-    """Whether a label box overlaps none of the labels placed so far and none of the stops' circles."""
+    """Whether a label box overlaps none of the labels placed so far and none of the stops' circles, with room between.
+
+    The room is for the circles' white rim and the letters' white outline, which the box and the radius leave out.
+    """
     if any(_overlap(box, other) for other in placed):
         return False
     left, top, right, bottom = box
-    return all(math.dist((min(max(x, left), right), min(max(y, top), bottom)), (x, y)) >= r for x, y, r in stops)
+    return all(
+        math.dist((min(max(x, left), right), min(max(y, top), bottom)), (x, y)) >= r + CIRCLE_CLEARANCE
+        for x, y, r in stops
+    )
+
+
+def _names_its_stop(box: tuple, stops: list[tuple], own: int, *, strict: bool = True) -> bool:
+    """Whether a reader takes a label to name its own stop rather than a neighbour.
+
+    The label's end by its stop must be nearer that stop's circle than any other (it points at its stop), and, when
+    strict, no other circle may come nearer the label than its own by more than the usual gap (it does not sit by
+    another stop).
+    """
+    left, top, right, bottom = box
+
+    def gap(point: tuple, index: int) -> float:
+        return math.dist(point, stops[index][:2]) - stops[index][2]
+
+    def nearest_point(index: int) -> tuple:
+        x, y, _ = stops[index]
+        return min(max(x, left), right), min(max(y, top), bottom)
+
+    end = nearest_point(own)
+    own_gap = gap(end, own)
+    return all(
+        gap(end, index) > own_gap and (not strict or gap(nearest_point(index), index) + LABEL_GAP >= own_gap)
+        for index in range(len(stops))
+        if index != own
+    )
 
 
 def _overlap(box: tuple, other: tuple) -> bool:
@@ -350,6 +483,7 @@ def build_deck(
             get_position="position",
             get_text="label",
             get_pixel_offset="label_offset",
+            get_text_anchor="label_anchor",
             get_size=15,
             get_color=INK,
             font_family="'Source Sans, Arial, sans-serif'",

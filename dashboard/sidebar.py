@@ -17,16 +17,17 @@ DATE_BOUNDS_KEY = "filters_date_bounds"
 # the message saying why it could not be made.
 
 
-def url_notices(choices: dict, first: date, last: date) -> list[str]:
+def url_notices(choices: dict, first: date, last: date, old_labels=()) -> list[str]:
     """Values in the URL that are not valid options; Streamlit drops them, we say so.
 
-    A bound multiselect puts the option's label in the URL (`?theme=CPD&location=Bournemouth`), so labels are valid.
+    A bound multiselect puts the option's label in the URL (`?theme=CPD&location=Bournemouth`), so labels are valid,
+    and so are a theme's old labels (`old_labels`), which follow_old_labels has followed.
     A location outside the link's nations is not among the choices either, nor are dates outside the data's range
     (Streamlit then drops both dates).
     """
     notices = filter_state.unknown_in_link(
         {
-            THEMES: choices["themes"]["label"],
+            THEMES: [*choices["themes"]["label"], *old_labels],
             NATION: NATIONS,
             LOCATIONS: choices["locations"]["name"],
             DEPARTMENTS: choices["departments"]["name"],
@@ -89,8 +90,9 @@ def draw() -> Filters:
     first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
     themes = choices["themes"].set_index("theme_id")["label"]
     # Before the notices and the widget: a link naming a theme's old label opens the theme it became.
-    followed = filter_state.follow_old_labels(THEMES, data.taxonomy().old_labels, themes.to_dict())
-    notices = url_notices(choices, first, last)
+    old_labels = data.taxonomy().old_labels
+    followed = filter_state.follow_old_labels(THEMES, old_labels, themes.to_dict())
+    notices = url_notices(choices, first, last, old_labels)
     follow_date_bounds(first, last)
     locations = choices["locations"].set_index("location_id")
     departments = choices["departments"].set_index("department_id")["name"]

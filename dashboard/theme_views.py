@@ -320,15 +320,19 @@ def unthemed_sentence(kpis: dict) -> str | None:
 
 
 def reliance_sentence(theme_counts: pd.DataFrame) -> str | None:
-    """'212 of 1,470 themes are unreviewed classifier tags.', from theme_counts.sql (None when nothing is themed)."""
+    """'294 of 1,470 suggestions carry an unreviewed classifier tag.', from theme_counts.sql (None when none is themed).
+
+    It counts suggestions with a theme: an Unthemed one carries no tag (unthemed_sentence counts those).
+    """
     themed, unreviewed = int(theme_counts["suggestions"].sum()), int(theme_counts["unreviewed"].sum())
     if not themed:
         return None
     if not unreviewed:
         if themed == 1:
-            return "The one theme in view is coded by hand or checked by a reviewer."
-        return f"All {themed:,} themes are coded by hand or checked by a reviewer."
-    return f"{unreviewed:,} of {findings.plural(themed, 'theme')} {'is an unreviewed classifier tag' if themed == 1 else 'are unreviewed classifier tags'}."
+            return "The one suggestion in view has its theme coded by hand or checked by a reviewer."
+        return f"All {themed:,} suggestions have their theme coded by hand or checked by a reviewer."
+    carry = "carries" if unreviewed == 1 else "carry"
+    return f"{unreviewed:,} of {findings.plural(themed, 'suggestion')} {carry} an unreviewed classifier tag."
 
 
 def explorer_table(matches: pd.DataFrame) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 -- page at a time. Flagged tags (confidence under $review_below) come first, least confident first; then suggestions
 -- whose decision went stale because their text changed; then a seeded audit sample of about $audit_percent % of the
 -- confident machine tags, so that confident errors are found too. Each row carries the classifier's three likeliest
--- themes. Before them all, suggestions an admin proposed for an emerging theme, with the theme proposed
--- (proposed_theme_id). Reviewed suggestions leave the queue.
+-- themes, each theme once after a merge. Before them all, suggestions an admin proposed for an emerging theme, with
+-- the theme proposed (proposed_theme_id). Reviewed suggestions leave the queue.
 -- Parameters: as suggestion_matches.sql (shared and explorer filters, $search_pattern, $review_below), and
 -- $audit_percent (0-100), $queues (a list of 'proposed', 'flagged', 'changed text', 'audit sample', or NULL for all),
 -- $page_size (rows, or NULL for all), $page_offset (rows to skip, or NULL).
@@ -28,7 +28,6 @@ queued as (
 alternatives as (
     select
         suggestion_id,
-        -- A merged or retired theme's place goes to the theme it went to.
         max(theme_id) filter (where theme_rank = 1) as theme_1,
         max(probability) filter (where theme_rank = 1) as probability_1,
         max(theme_id) filter (where theme_rank = 2) as theme_2,
@@ -37,12 +36,30 @@ alternatives as (
         max(probability) filter (where theme_rank = 3) as probability_3
     from (
         select
-            theme_alternatives.suggestion_id,
-            theme_alternatives.theme_rank,
-            theme_alternatives.probability,
-            coalesce(theme_moves.current_theme_id, theme_alternatives.theme_id) as theme_id
-        from theme_alternatives
-        left join theme_moves using (theme_id)
+            suggestion_id,
+            theme_id,
+            probability,
+            row_number() over (partition by suggestion_id order by probability desc, first_rank) as theme_rank
+        from (
+            -- A merged or retired theme's place goes to the theme it went to, and two themes merged into one are
+            -- offered once, with the sum of their probabilities: the classifier's probabilities are for themes that
+            -- exclude each other, so the chance that the theme now covering both fits is their sum (the higher one
+            -- alone would understate it and could rank it below a theme less likely than the two together). The
+            -- themes are ranked again on it. A theme retired with nowhere named for its suggestions is not offered:
+            -- "None of these" stands for it.
+            select
+                theme_alternatives.suggestion_id,
+                case
+                    when theme_moves.theme_id is null then theme_alternatives.theme_id
+                    else theme_moves.current_theme_id
+                end as theme_id,
+                sum(theme_alternatives.probability) as probability,
+                min(theme_alternatives.theme_rank) as first_rank
+            from theme_alternatives
+            left join theme_moves using (theme_id)
+            group by all
+        )
+        where theme_id is not null
     )
     group by suggestion_id
 ),

@@ -5,10 +5,13 @@ import json
 import math
 import re
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from PIL import ImageFont
 
 from dashboard import attendees, charts, config, data, disclosure, roadtrip
 from dashboard.disclosure import TOTAL
@@ -427,22 +430,77 @@ class TestDeck:
         assert roadtrip.uk_nations() is nations
 
 
-def bundled_tour(bundled_db, use_db) -> tuple[pd.DataFrame, pd.DataFrame]:
+def bundled_tour(bundled_db, use_db, filters: Filters = Filters()) -> tuple[pd.DataFrame, pd.DataFrame]:
     use_db(bundled_db)
-    return data.query("roadtrip_locations", **Filters().params()), data.query("roadtrip_stops", **Filters().params())
+    return data.query("roadtrip_locations", **filters.params()), data.query("roadtrip_stops", **filters.params())
+
+
+# Liberation Sans Bold has Arial Bold's widths, the widest font the map's labels can fall back on (its Source Sans is
+# narrower); Debian's chromium depends on the package that brings it.
+LABEL_FONT = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")
+
+
+@cache
+def label_font() -> ImageFont.FreeTypeFont:
+    if not LABEL_FONT.exists():
+        pytest.fail(f"{LABEL_FONT} is missing: install Debian's fonts-liberation (chromium brings it)")
+    return ImageFont.truetype(str(LABEL_FONT), roadtrip.LABEL_SIZE)
 
 
 def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
-    """Where a stop's number sits on screen at the opening zoom, worked out from the offset alone."""
+    """Where a stop's label sits on screen at the opening zoom, from its offset and its lines measured in a real font."""
     x = math.radians(record["position"][0]) * pixels + record["label_offset"][0]
     y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels + record["label_offset"][1]
     lines = record["label"].split("\n")
-    half_width = 0.3 * roadtrip.LABEL_SIZE * max(len(line) for line in lines) + 2
+    width = max(label_font().getlength(line) for line in lines) + 2  # and the letters' white outline
+    # deck.gl's textAnchor: the offset is the label's left end ("start"), its right end ("end") or its middle (the default).
+    left = {"start": x, "end": x - width, "middle": x - width / 2}[record.get("label_anchor", "middle")]
     half_height = roadtrip.LABEL_SIZE * len(lines) / 2
-    return x - half_width, y - half_height, x + half_width, y + half_height
+    return left, y - half_height, left + width, y + half_height
+
+
+def gap_to_circle(box: tuple[float, float, float, float], record: dict, pixels: float) -> float:
+    """Pixels from a label's box to the edge of a stop's circle at the opening zoom (negative: the box covers it)."""
+    x = math.radians(record["position"][0]) * pixels
+    y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+    nearest = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+    return math.dist(nearest, (x, y)) - record["radius"]
 
 
 class TestLabels:
+    @pytest.mark.parametrize("size_by", ["suggestions", "attendees"])
+    @pytest.mark.parametrize(
+        "filters", [Filters(), Filters(nations=("England", "Wales")), Filters(date_from=date(2025, 5, 1))]
+    )
+    def test_each_label_sits_by_its_own_stop_clear_of_every_other(self, bundled_db, use_db, filters, size_by):
+        # "10 Salisbury" once sat right under Bournemouth's circle, two lines below its own stop: read as Bournemouth's.
+        locations, stops = bundled_tour(bundled_db, use_db, filters)
+        totals = attendees.protected_totals()  # every workshop's; location_attendees keeps the stops shown
+        records = roadtrip.stop_records(locations, roadtrip.location_attendees(stops, totals), size_by)
+        pixels = 512 * 2 ** roadtrip.INITIAL_VIEW["zoom"] / (2 * math.pi)
+        centre = math.radians(roadtrip.INITIAL_VIEW["longitude"]) * pixels
+        phone_map = 390 - 2 * 16  # a 390-pixel screen less the page's padding either side
+        boxes = {record["name"]: label_box(record, pixels) for record in records}
+        for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
+            overlap = (
+                box[0] < other_box[2] and other_box[0] < box[2] and box[1] < other_box[3] and other_box[1] < box[3]
+            )
+            assert not overlap, (name, other)
+        for record in records:
+            box = boxes[record["name"]]
+            # Clear of every circle, with room for the circles' white rim and the letters' white outline.
+            gaps = {other["name"]: gap_to_circle(box, other, pixels) for other in records}
+            assert min(gaps.values()) >= 1, (record["label"], gaps)
+            # The label's end by its own stop is nearer that stop's circle than any other: the stop a reader takes it
+            # to name.
+            x = math.radians(record["position"][0]) * pixels
+            y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+            end = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+            reach = {other["name"]: gap_to_circle((*end, *end), other, pixels) for other in records}
+            nearest = min(reach, key=reach.get)
+            assert nearest == record["name"], f"{record['label']!r} sits nearer {nearest}'s circle than its own"
+            assert centre - phone_map / 2 <= box[0] and box[2] <= centre + phone_map / 2, record["label"]
+
     def test_no_stop_number_covers_another_or_a_stop(self, bundled_db, use_db):
         locations, stops = bundled_tour(bundled_db, use_db)
         records = roadtrip.stop_records(locations, roadtrip.location_attendees(stops, attendees.protected_totals()))
@@ -473,10 +531,10 @@ class TestLabels:
         for record in records:
             left, _, right, _ = label_box(record, pixels)
             assert centre - phone_map / 2 <= left and right <= centre + phone_map / 2, record["label"]
-        # Bournemouth's name fits only under its number, on a second line.
+        # Each label is its stop numbers and its place, on one line or, where that does not fit, two.
         labels = {record["name"]: record["label"] for record in records}
-        assert labels["Bournemouth"] == "11\nBournemouth"
-        assert labels["York"] == "1 York"
+        assert labels["York"] == "1 York" and labels["Bournemouth"].replace("\n", " ") == "11 Bournemouth"
+        assert labels["Salisbury (Porton Down)"].replace("\n", " ") == "10 Salisbury"
 
     def test_timeline_labels_do_not_overlap(self, bundled_db, use_db):
         _, stops = bundled_tour(bundled_db, use_db)

@@ -8,7 +8,8 @@ import pytest
 
 from dashboard import data, store
 from dashboard.review import decisions, emerging, health, taxonomy
-from tests.test_review import decide, raw
+from dashboard.review import views as review_views
+from tests.test_review import QUEUE, decide, raw
 
 NO_FILTERS = {"theme_ids": None, "nations": None, "location_ids": None, "date_from": None, "date_to": None}
 BASE = pd.DataFrame(
@@ -258,11 +259,27 @@ def test_a_link_naming_an_old_label_opens_the_theme_it_became(db, open_page):
     notices = [info.value for info in app.main.info]
     assert any("“Mentoring” is now “Mentoring and coaching”" in notice for notice in notices)
     assert not [warning.value for warning in app.sidebar.warning]  # not dropped as unknown
+    # The address names the label now, so a copy of it shares the view on screen.
+    assert app.query_params.get("theme") == "Mentoring and coaching"
     app.switch_page("dashboard/pages/themes.py")
     app.run()
     assert app.multiselect(key="theme").value == ["mentoring"]
+    assert app.query_params.get("theme") == "Mentoring and coaching"
     counted = data.query("theme_counts", **{**NO_FILTERS, "theme_ids": ("mentoring",)})
     assert counted["label"].tolist() == ["Mentoring and coaching"]
+
+
+def test_a_theme_renamed_while_its_link_is_open_keeps_the_page_and_the_address_on_it(db, open_page):
+    app = open_page("dashboard/pages/overview.py", {"theme": "Mentoring"})
+    assert app.multiselect(key="theme").value == ["mentoring"]
+    taxonomy.record(
+        "rename", request_id=taxonomy.new_request_id(), theme_id="mentoring", label="Mentoring and coaching"
+    )
+    app.run()  # the address still names the label the theme had when the page opened
+    assert not app.exception
+    assert app.multiselect(key="theme").value == ["mentoring"]
+    assert app.query_params.get("theme") == "Mentoring and coaching"
+    assert not [warning.value for warning in app.sidebar.warning]  # the old label is followed, not dropped as unknown
 
 
 def test_a_retire_sends_its_suggestions_where_it_says_and_agreement_follows_the_merge(db):
@@ -291,3 +308,39 @@ def test_the_taxonomy_page_stops_offering_a_dismissed_candidate(db, open_page):
     assert int(after["Candidate themes"]) == int(shown["Candidate themes"]) - 1
     assert first_terms not in [text.value for text in app.text]
     assert store.snapshot().candidates["action"].tolist() == ["dismiss"]
+
+
+def test_two_themes_merged_into_one_are_offered_once_with_their_probabilities_summed(db):
+    queue_params = {**QUEUE, "page_size": None, "page_offset": None}
+    first = data.query("review_queue", **queue_params).iloc[0]
+    merged, into = first["theme_3"], first["theme_2"]
+    taxonomy.record("merge", request_id=taxonomy.new_request_id(), theme_id=merged, into=into)
+    queue = data.query("review_queue", **queue_params).set_index("suggestion_id")
+    # Expected from the classifier's stored alternatives, read plainly: the merged theme counted as the other one.
+    stored = raw(db, "select suggestion_id, theme_rank, theme_id, probability from theme_alternatives")
+    stored = stored[stored["suggestion_id"].isin(queue.index)].replace({"theme_id": {merged: into}})
+    summed = stored.groupby(["suggestion_id", "theme_id"], as_index=False).agg(
+        probability=("probability", "sum"), first_rank=("theme_rank", "min")
+    )
+    ranked = summed.sort_values(["suggestion_id", "probability", "first_rank"], ascending=[True, False, True])
+    offered = {
+        suggestion_id: [
+            (row[f"theme_{rank}"], row[f"probability_{rank}"])
+            for rank in (1, 2, 3)
+            if isinstance(row[f"theme_{rank}"], str)
+        ]
+        for suggestion_id, row in queue.iterrows()
+    }
+    for suggestion_id, themes in ranked.groupby("suggestion_id"):
+        expected = list(zip(themes["theme_id"], themes["probability"], strict=True))
+        found = offered[suggestion_id]
+        assert [theme for theme, _ in found] == [theme for theme, _ in expected], suggestion_id
+        assert [probability for _, probability in found] == pytest.approx([p for _, p in expected])
+    assert offered[first["suggestion_id"]][-1][0] != merged
+    assert into in dict(offered[first["suggestion_id"]])
+    assert len(offered[first["suggestion_id"]]) == 2  # three alternatives, two of them one theme now
+    assert merged not in {theme for themes in offered.values() for theme, _ in themes}
+    labels = data.taxonomy().labels()
+    for suggestion_id, row in queue.iterrows():
+        shown = [theme_id for theme_id, _ in review_views.candidates(row.to_dict(), labels)]
+        assert len(shown) == len(set(shown)), suggestion_id

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import config, data, sidebar, theme_views, themes
 from dashboard.filters import STATE_KEY, Filters
+from dashboard.review import taxonomy
 
 PAGE = "dashboard/pages/themes.py"
 ENTRY = str(config.ROOT / "streamlit_app.py")
@@ -203,8 +204,8 @@ def test_pages_cover_every_match_once_in_order(database):
     assert pd.concat(pages)["suggestion_id"].tolist() == everything["suggestion_id"].tolist()
 
 
-def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> dict[str, list[str]]:
-    """The three most typical hand-tagged suggestions per theme, by the README's definition, in plain numpy."""
+def typicality_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> pd.DataFrame:
+    """Each short hand-tagged suggestion's score (suggestion_id, theme_id, score), by the README's definition, in numpy."""
     manual = csvs["suggestions"].dropna(subset=["theme_id"]).reset_index(drop=True)
     tokens = [re.findall(r"[a-z][a-z0-9&]+", text.lower()) for text in manual["text"]]
     vocabulary = sorted({word for words in tokens for word in words})
@@ -217,14 +218,31 @@ def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> dict[str, li
     weights = np.where(counts > 0, 1 + np.log(np.where(counts > 0, counts, 1)), 0) * np.log(len(manual) / documents)
     norms = np.linalg.norm(weights, axis=1, keepdims=True)
     unit = np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
-    typical = {}
+    scored = []
     for theme_id, rows in manual.groupby("theme_id").groups.items():
         centroid = unit[rows].mean(axis=0)
         short = rows[manual.loc[rows, "text"].str.len() <= longest]
-        scores = pd.Series(unit[short] @ centroid, index=manual.loc[short, "suggestion_id"])
-        ranked = scores.reset_index().sort_values([0, "suggestion_id"], ascending=[False, True])
-        typical[theme_id] = ranked["suggestion_id"].head(3).tolist()
-    return typical
+        scored.append(
+            pd.DataFrame(
+                {
+                    "suggestion_id": manual.loc[short, "suggestion_id"],
+                    "theme_id": theme_id,
+                    "score": unit[short] @ centroid,
+                }
+            )
+        )
+    return pd.concat(scored, ignore_index=True)
+
+
+def top_three(scored: pd.DataFrame) -> dict[str, list[str]]:
+    """The three best-scored suggestions of each theme, ties by id."""
+    ranked = scored.sort_values(["score", "suggestion_id"], ascending=[False, True])
+    return ranked.groupby("theme_id")["suggestion_id"].agg(lambda ids: ids.head(3).tolist()).to_dict()
+
+
+def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> dict[str, list[str]]:
+    """The three most typical hand-tagged suggestions per theme, by the README's definition, in plain numpy."""
+    return top_three(typicality_by_hand(csvs, longest))
 
 
 @pytest.mark.parametrize("longest", [theme_views.QUOTE_LENGTH, 60, None])
@@ -234,6 +252,26 @@ def test_typical_quotes_follow_the_definition(database, longest):
     found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
     expected = typical_by_hand(csvs, longest or 2000)
     assert found == {theme_id: ids for theme_id, ids in expected.items() if ids}
+
+
+@pytest.mark.parametrize(("merged", "into"), [("mentoring", "careers"), ("cpd", "leadership")])
+def test_a_merged_themes_typical_quotes_are_quoted_under_the_theme_it_went_to(database, fresh_store, merged, into):
+    _path, csvs = database
+    taxonomy.record("merge", request_id=taxonomy.new_request_id(), theme_id=merged, into=into)
+    quotes = data.query("theme_quotes", **Filters().params(), quote_length=theme_views.QUOTE_LENGTH)
+    found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
+    # Expected by hand: each suggestion's score against its own theme; the merged theme's counted as the other's, the
+    # two themes' best in turn (each one's first, the better scored first, then each one's second...).
+    scored = typicality_by_hand(csvs, theme_views.QUOTE_LENGTH).sort_values("suggestion_id")  # ties by id
+    scored["part_rank"] = scored.groupby("theme_id")["score"].rank(method="first", ascending=False)
+    scored = scored.replace({"theme_id": {merged: into}})
+    in_turn = scored.sort_values(["part_rank", "score", "suggestion_id"], ascending=[True, False, True])
+    expected = in_turn.groupby("theme_id")["suggestion_id"].agg(lambda ids: ids.head(3).tolist()).to_dict()
+    assert found == expected
+    assert merged not in found
+    assert set(quotes.loc[quotes["theme_id"] == into, "label"]) == set(
+        csvs["themes"].set_index("theme_id").loc[[into], "label"]
+    )
 
 
 def test_typical_quotes_respect_filters(database):
@@ -632,3 +670,30 @@ def test_workshop_labels_are_unique():
         "York, 4 Mar 2025 (Annexe)",
         "York, 5 Mar 2025",
     ]
+
+
+@pytest.mark.parametrize(
+    ("suggestions", "unreviewed", "sentence"),
+    [
+        ([1_000, 470], [200, 94], "294 of 1,470 suggestions carry an unreviewed classifier tag."),
+        ([3, 1], [1, 0], "1 of 4 suggestions carries an unreviewed classifier tag."),
+        ([1], [1], "1 of 1 suggestion carries an unreviewed classifier tag."),
+        ([2, 3], [0, 0], "All 5 suggestions have their theme coded by hand or checked by a reviewer."),
+        ([1, 0], [0, 0], "The one suggestion in view has its theme coded by hand or checked by a reviewer."),
+        ([0, 0], [0, 0], None),
+    ],
+)
+def test_the_reliance_sentence_counts_suggestions_not_themes(suggestions, unreviewed, sentence):
+    counts = pd.DataFrame({"suggestions": suggestions, "unreviewed": unreviewed})
+    assert theme_views.reliance_sentence(counts) == sentence
+
+
+def test_the_page_says_how_many_suggestions_carry_an_unreviewed_tag(bundled_db, bundled_csvs, use_db, open_page):
+    use_db(bundled_db)
+    app = open_page(PAGE)
+    assert not app.exception
+    # Expected from the CSV: the suggestions the file left without a theme are the ones the classifier tagged.
+    untagged, total = int(bundled_csvs["suggestions"]["theme_id"].isna().sum()), len(bundled_csvs["suggestions"])
+    expected = f"{untagged:,} of {total:,} suggestions carry an unreviewed classifier tag."
+    assert any(expected in caption.value for caption in app.caption)
+    assert not any("themes are unreviewed" in caption.value for caption in app.caption)

@@ -2,16 +2,19 @@
 the Themes page and the board pack count them, and a link naming the theme's old label still opens it."""
 
 import io
+import re
 import shutil
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 from pptx import Presentation
 
 from benchmarks.load import ARTIFACTS, serve
 from dashboard import build, config, store
-from tests.browser.conftest import exceptions, goto, new_context, rerun, screenshot
+from dashboard.review import taxonomy
+from tests.browser.conftest import chosen, exceptions, goto, new_context, rerun, screenshot
 from tests.browser.test_auth_browser import PROVIDER_ASSETS, SECRETS, provider, sign_in  # noqa: F401 (a fixture)
 from tests.browser.test_review_browser import REVIEWER, theme_counts
 from tests.test_review import raw
@@ -102,3 +105,41 @@ def test_an_admin_promotes_a_theme_a_reviewer_confirms_two_and_every_view_follow
         screenshot(reviewer, "themes_old_link_desktop")
         assert exceptions(reviewer) == []
     assert [url for url in outside if url not in PROVIDER_ASSETS] == []
+
+
+def test_an_old_link_leaves_the_address_naming_the_theme_now(browser, bundled_db, tmp_path):
+    team = tmp_path / "team" / "team.duckdb"
+    # Mentoring merged into Careers, written straight to a store of this test's own, before the server opens it.
+    themes = pd.read_csv(config.DATA_DIR / "themes.csv")
+    merge = taxonomy.plan(
+        "merge",
+        taxonomy.apply(themes, pd.DataFrame()),
+        held={},
+        who="test",
+        request_id="merge-mentoring",
+        theme_id="mentoring",
+        into="careers",
+    )
+    store.append_taxonomy(merge, path=team)
+    store.close_all()  # the server's process opens the file next
+    outside: list[str] = []
+    log = ARTIFACTS / "streamlit-taxonomy-link-server.log"
+    with serve(bundled_db, log, extra_env={"GSE_STORE_PATH": str(team)}) as server:
+        page = new_context(browser, server.url, outside, viewport={"width": 390, "height": 844}).new_page()
+        goto(page, "/themes?theme=Mentoring&theme=CPD")
+        expect(page.get_by_text("The link's theme “Mentoring” is now “Careers”")).to_be_visible()
+        # The address bar names the theme the page shows, so the address a user copies shares this view.
+        expect(page).to_have_url(re.compile(r"theme=Careers"))
+        assert parse_qs(urlsplit(page.url).query)["theme"] == ["Careers", "CPD"]
+        assert urlsplit(page.url).path == "/themes"
+        screenshot(page, "themes_old_link_phone")
+        copied = page.url
+        assert exceptions(page) == []
+
+        shared = new_context(browser, server.url, outside).new_page()
+        goto(shared, copied)
+        assert sorted(chosen(shared, "Themes")) == ["CPD", "Careers"]
+        assert shared.get_by_text("is now “Careers”").count() == 0  # nothing to follow: the link is current
+        assert parse_qs(urlsplit(shared.url).query)["theme"] == ["Careers", "CPD"]
+        assert exceptions(shared) == []
+    assert outside == []
