@@ -20,9 +20,14 @@ HELDOUT = Path(__file__).parent / "data" / "heldout_suggestions.csv"
 HELDOUT_FLOOR = 0.85
 UNSEEN = Path(__file__).parent / "data" / "unseen_suggestions.csv"
 # Hand-written in another voice, half without the theme's obvious words (tests/data/README.md). Over all 180 rows the
-# chosen model scored 0.829 and the model before issue 18 0.780 (docs/CLASSIFIER.md). The floor sits between them, so
-# losing the seed phrases (0.781 without them) fails.
-UNSEEN_FLOOR = 0.80
+# chosen model scores 0.889, the model before issue 18 0.780 and before its equal-odds blend 0.829 (docs/CLASSIFIER.md).
+# The floor sits just under the chosen score, so losing the extra seed phrases, the equal theme odds or the blend with
+# each theme's likeness (0.873 without the blend) fails.
+UNSEEN_FLOOR = 0.88
+SECOND_WRITER = Path(__file__).parent / "data" / "second_writer_suggestions.csv"
+# Written by an independent writer and opened only after the model was chosen: the chosen model scored 0.878 on it and
+# the model before 0.816. The floor is issue 18's target for unseen text.
+SECOND_WRITER_FLOOR = 0.85
 
 
 def run_cli(*arguments: str, db: Path | None = None) -> subprocess.CompletedProcess:
@@ -62,6 +67,16 @@ def test_unseen_macro_f1_reaches_the_floor(bundled_model):
     assert set(unseen["theme_id"]) == set(taxonomy["theme_id"])
     predicted, _confidence = themes.predict(model, unseen["text"])
     assert f1_score(unseen["theme_id"], predicted, average="macro") >= UNSEEN_FLOOR
+
+
+def test_second_writer_macro_f1_reaches_the_target(bundled_model):
+    model, taxonomy = bundled_model
+    second = pd.read_csv(SECOND_WRITER)
+    assert len(second) == 270
+    assert second.groupby(["theme_id", "wording"]).size().eq(15).all()
+    assert set(second["theme_id"]) == set(taxonomy["theme_id"])
+    predicted, _confidence = themes.predict(model, second["text"])
+    assert f1_score(second["theme_id"], predicted, average="macro") >= SECOND_WRITER_FLOOR
 
 
 def test_evaluate_scores_a_half_of_the_unseen_set(bundled_db, bundled_model):
