@@ -48,6 +48,8 @@ REVIEW_THRESHOLD = 0.5
 FOLDS = 5
 SEED = 0
 LARGE_TRAINING = 20_000
+# The most distinct hand-tagged texts the SVM learns from: beyond this, a sample of this many, stratified by theme.
+MOST_TRAINING_ROWS = 20_000
 # How much of a theme's probability comes from the text's likeness to the theme's description and seed phrases, and how
 # sharply that likeness picks one theme (docs/CLASSIFIER.md, "Unseen text").
 PROTOTYPE_WEIGHT = 0.2
@@ -283,6 +285,7 @@ def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame
     # Each distinct (text, theme) is one row weighted by how often it occurs: the SVM's loss is the same, and repeated
     # post-its ("more mentoring") cost nothing. Repeats made the 50x build's SVM take minutes to converge.
     rows = pd.DataFrame({"text": texts, "theme_id": labels}).value_counts(sort=False).reset_index()
+    rows = sampled_rows(rows, set(zip(extra_texts, extra_labels, strict=True)))
     # Calibration needs every theme in every fold: a small import (a theme with few tagged suggestions) gets fewer folds.
     smallest = int(rows["theme_id"].value_counts().min())
     with one_blas_thread():
@@ -301,6 +304,19 @@ def theme_documents(taxonomy: pd.DataFrame) -> pd.Series:
     return (
         described["label"] + ". " + described["description"] + " " + seeds.reindex(described.index).fillna("")
     ).str.strip()
+
+
+def sampled_rows(rows: pd.DataFrame, always: set[tuple[str, str]]) -> pd.DataFrame:
+    """At most MOST_TRAINING_ROWS distinct tagged rows, a sample stratified by theme, plus every row in `always`."""
+    # The SVM's time grows with its rows: 58,800 distinct texts (50x with every text varied) took 16 s of CPU to train,
+    # 9 s of it in the SVM, and could take a minute of wall clock on this shared machine. A stratified sample of
+    # 20,000 scored the same on unseen text (docs/CLASSIFIER.md, "Speed at scale"). The taxonomy rows are always kept.
+    kept = np.array([(text, theme_id) in always for text, theme_id in zip(rows["text"], rows["theme_id"], strict=True)])
+    if (~kept).sum() <= MOST_TRAINING_ROWS:
+        return rows
+    tagged = rows[~kept].groupby("theme_id", group_keys=False)
+    sample = tagged.sample(frac=MOST_TRAINING_ROWS / (~kept).sum(), random_state=SEED)
+    return pd.concat([rows[kept], sample]).sort_index()
 
 
 def build_model_version(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame) -> str:

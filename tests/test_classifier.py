@@ -304,3 +304,21 @@ def test_benchmark_varies_each_text_by_one_word_out_and_one_in():
         assert len(after) == (len(before) if len(before) >= 4 else len(before) + 1)
         assert set(after) <= vocabulary
         assert (Counter(before) - Counter(after)).total() <= 1 and (Counter(after) - Counter(before)).total() <= 1
+
+
+def test_training_beyond_the_most_rows_learns_from_a_stratified_sample_and_every_taxonomy_row(monkeypatch):
+    monkeypatch.setattr(themes, "MOST_TRAINING_ROWS", 60)
+    # 200 distinct tagged texts, 150 of theme a and 50 of b (one of them twice), and two taxonomy rows.
+    texts = [f"text {number}" for number in range(200)] + ["text 0", "about a", "about b"]
+    theme_ids = ["a"] * 150 + ["b"] * 50 + ["a", "a", "b"]
+    rows = pd.DataFrame({"text": texts, "theme_id": theme_ids}).value_counts(sort=False).reset_index()
+    sampled = themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")})
+    assert {"about a", "about b"} <= set(sampled["text"])
+    tagged = sampled[~sampled["text"].str.startswith("about")]
+    # 60 of 200 is 30%: 45 of theme a's 150 texts and 15 of b's 50, each text once with its count kept.
+    assert tagged["theme_id"].value_counts().to_dict() == {"a": 45, "b": 15}
+    assert not tagged["text"].duplicated().any()
+    assert set(tagged["count"]) <= {1, 2}
+    assert sampled.equals(themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}))
+    monkeypatch.setattr(themes, "MOST_TRAINING_ROWS", 200)
+    assert themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}) is rows
