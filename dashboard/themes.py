@@ -101,7 +101,7 @@ def normalise(text: str) -> str:
 
 
 def theme_seeds() -> pd.DataFrame:
-    """The seed phrases written for each bundled theme (dashboard/theme_seeds.csv): theme_id, phrase."""
+    """The seed phrases written for each bundled theme (dashboard/theme_seeds.csv): theme_id, phrase, batch."""
     return pd.read_csv(SEEDS_PATH, dtype=str, keep_default_na=False)
 
 
@@ -199,9 +199,18 @@ class ThemeScores(ClassifierMixin, BaseEstimator):
     # in a softmax of the text's cosine similarity to each theme's description and seed phrases (`prototypes_`, set by
     # `train`), lifted unseen macro-F1 from 0.845 to 0.889 and cross-validated macro-F1 from 0.716 to 0.729.
 
-    def __init__(self, folds: int = FOLDS, prototype_weight: float = PROTOTYPE_WEIGHT):
+    def __init__(
+        self,
+        folds: int = FOLDS,
+        prototype_weight: float = PROTOTYPE_WEIGHT,
+        temperature: float = PROTOTYPE_TEMPERATURE,
+        equal_odds: float = 1.0,
+    ):
         self.folds = folds
         self.prototype_weight = prototype_weight
+        self.temperature = temperature
+        # 1 divides each theme's training share out in full, 0 keeps the calibrated probabilities (benchmarks compare).
+        self.equal_odds = equal_odds
 
     def fit(self, features, theme_ids, sample_weight=None):
         """Fit the calibrated SVM and note each theme's share of the (weighted) training rows."""
@@ -219,12 +228,12 @@ class ThemeScores(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, features) -> np.ndarray:
         """Each theme's probability for each row of features."""
-        probabilities = self.calibrated_.predict_proba(features) / self.shares_
+        probabilities = self.calibrated_.predict_proba(features) / self.shares_**self.equal_odds
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         if self.prototypes_ is None or not self.prototype_weight:
             return probabilities
         similarity = np.asarray((normalize(features) @ self.prototypes_.T).todense())
-        likeness = np.exp((similarity - similarity.max(axis=1, keepdims=True)) / PROTOTYPE_TEMPERATURE)
+        likeness = np.exp((similarity - similarity.max(axis=1, keepdims=True)) / self.temperature)
         likeness /= likeness.sum(axis=1, keepdims=True)
         return (1 - self.prototype_weight) * probabilities + self.prototype_weight * likeness
 
