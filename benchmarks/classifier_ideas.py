@@ -208,6 +208,7 @@ IDEAS: dict[str, Callable] = {
     "+ second seeds": chosen(equal_odds=False, prototype_weight=0.0),
     "+ second seeds + equal odds": chosen(prototype_weight=0.0),
     "+ second seeds + equal odds, shares as the square root": chosen(prototype_weight=0.0, equal_odds=0.5),
+    "+ second seeds + likeness blend 0.2": chosen(equal_odds=False),
     "+ second seeds + likeness blend 0.35": chosen(equal_odds=False, prototype_weight=0.35),
     "+ second seeds + equal odds + blend 0.2, temperature 0.02 (chosen)": chosen(),
     "+ second seeds + equal odds + blend 0.35": chosen(prototype_weight=0.35),
