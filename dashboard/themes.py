@@ -197,7 +197,7 @@ class ThemeScores(ClassifierMixin, BaseEstimator):
     # On unseen text the corpus's theme shares mislead: its largest themes (CPD, recognition) drew the other themes'
     # harder suggestions. Dividing each calibrated probability by its theme's share of the training rows, then blending
     # in a softmax of the text's cosine similarity to each theme's description and seed phrases (`prototypes_`, set by
-    # `train`), lifted unseen macro-F1 from 0.845 to 0.889 and cross-validated macro-F1 from 0.716 to 0.729.
+    # `train`), lifted unseen macro-F1 from 0.845 to 0.889 and cross-validated macro-F1 from 0.716 to 0.728.
 
     def __init__(
         self,
@@ -301,7 +301,8 @@ def train(texts: Sequence[str], theme_ids: Sequence[str], taxonomy: pd.DataFrame
         model = make_model(folds=min(calibration_folds(len(rows)), smallest)).fit(
             list(rows["text"]), rows["theme_id"].to_numpy(), themescores__sample_weight=rows["count"]
         )
-        documents = theme_documents(taxonomy).reindex(model.classes_)
+        # A theme the taxonomy does not describe has no likeness: an empty text, a vector of zeros.
+        documents = theme_documents(taxonomy).reindex(model.classes_).fillna("")
         model[-1].prototypes_ = normalize(model[0].transform(list(documents)))
     return model
 
@@ -317,7 +318,7 @@ def theme_documents(taxonomy: pd.DataFrame) -> pd.Series:
 
 def sampled_rows(rows: pd.DataFrame, always: set[tuple[str, str]]) -> pd.DataFrame:
     """At most MOST_TRAINING_ROWS distinct tagged rows, a sample stratified by theme, plus every row in `always`."""
-    # The SVM's time grows with its rows: 58,800 distinct texts (50x with every text varied) took 16 s of CPU to train,
+    # The SVM's time grows with its rows: 58,800 distinct texts (50x with every text varied) took 12 s of CPU to train,
     # 9 s of it in the SVM, and could take a minute of wall clock on this shared machine. A stratified sample of
     # 20,000 scored the same on unseen text (docs/CLASSIFIER.md, "Speed at scale"). The taxonomy rows are always kept.
     kept = np.array([(text, theme_id) in always for text, theme_id in zip(rows["text"], rows["theme_id"], strict=True)])

@@ -322,3 +322,17 @@ def test_training_beyond_the_most_rows_learns_from_a_stratified_sample_and_every
     assert sampled.equals(themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}))
     monkeypatch.setattr(themes, "MOST_TRAINING_ROWS", 200)
     assert themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}) is rows
+
+
+def test_equal_odds_divide_by_each_themes_share_of_every_training_row(bundled_model):
+    model, taxonomy = bundled_model
+    suggestions = pd.read_csv(config.DATA_DIR / "suggestions.csv", keep_default_na=False)
+    seeds = pd.read_csv(themes.SEEDS_PATH)
+    # Every training row counts once, repeats included: the hand-tagged suggestions, one description a theme, the seeds.
+    rows = pd.concat([suggestions["theme_id"][suggestions["theme_id"] != ""], taxonomy["theme_id"], seeds["theme_id"]])
+    shares = rows.value_counts(normalize=True)
+    assert np.allclose(model[-1].shares_, shares.reindex(model.classes_).to_numpy())
+    probabilities = model.predict_proba(["A mentor outside my line management chain"])
+    assert probabilities.shape == (1, 9) and np.isclose(probabilities.sum(), 1)
+    # The blend with each theme's description and seeds is set by train: nine unit-length vectors, one a theme.
+    assert np.allclose(np.asarray(model[-1].prototypes_.multiply(model[-1].prototypes_).sum(axis=1)).ravel(), 1)
