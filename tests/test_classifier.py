@@ -20,9 +20,14 @@ HELDOUT = Path(__file__).parent / "data" / "heldout_suggestions.csv"
 HELDOUT_FLOOR = 0.85
 UNSEEN = Path(__file__).parent / "data" / "unseen_suggestions.csv"
 # Hand-written in another voice, half without the theme's obvious words (tests/data/README.md). Over all 180 rows the
-# chosen model scored 0.829 and the model before issue 18 0.780 (docs/CLASSIFIER.md). The floor sits between them, so
-# losing the seed phrases (0.781 without them) fails.
-UNSEEN_FLOOR = 0.80
+# chosen model scores 0.889, the model before issue 18 0.780 and after its first round 0.829 (docs/CLASSIFIER.md).
+# The floor sits just under the chosen score, so losing the extra seed phrases, the equal theme odds or the blend with
+# each theme's likeness (0.839, 0.862 and 0.873 without each) fails.
+UNSEEN_FLOOR = 0.88
+SECOND_WRITER = Path(__file__).parent / "data" / "second_writer_suggestions.csv"
+# Written by an independent writer and opened only after the model was chosen: the chosen model scored 0.878 on it and
+# the model before 0.816. The floor is issue 18's target for unseen text.
+SECOND_WRITER_FLOOR = 0.85
 
 
 def run_cli(*arguments: str, db: Path | None = None) -> subprocess.CompletedProcess:
@@ -62,6 +67,16 @@ def test_unseen_macro_f1_reaches_the_floor(bundled_model):
     assert set(unseen["theme_id"]) == set(taxonomy["theme_id"])
     predicted, _confidence = themes.predict(model, unseen["text"])
     assert f1_score(unseen["theme_id"], predicted, average="macro") >= UNSEEN_FLOOR
+
+
+def test_second_writer_macro_f1_reaches_the_target(bundled_model):
+    model, taxonomy = bundled_model
+    second = pd.read_csv(SECOND_WRITER)
+    assert len(second) == 270
+    assert second.groupby(["theme_id", "wording"]).size().eq(15).all()
+    assert set(second["theme_id"]) == set(taxonomy["theme_id"])
+    predicted, _confidence = themes.predict(model, second["text"])
+    assert f1_score(second["theme_id"], predicted, average="macro") >= SECOND_WRITER_FLOOR
 
 
 def test_evaluate_scores_a_half_of_the_unseen_set(bundled_db, bundled_model):
@@ -289,3 +304,35 @@ def test_benchmark_varies_each_text_by_one_word_out_and_one_in():
         assert len(after) == (len(before) if len(before) >= 4 else len(before) + 1)
         assert set(after) <= vocabulary
         assert (Counter(before) - Counter(after)).total() <= 1 and (Counter(after) - Counter(before)).total() <= 1
+
+
+def test_training_beyond_the_most_rows_learns_from_a_stratified_sample_and_every_taxonomy_row(monkeypatch):
+    monkeypatch.setattr(themes, "MOST_TRAINING_ROWS", 60)
+    # 200 distinct tagged texts, 150 of theme a and 50 of b (one of them twice), and two taxonomy rows.
+    texts = [f"text {number}" for number in range(200)] + ["text 0", "about a", "about b"]
+    theme_ids = ["a"] * 150 + ["b"] * 50 + ["a", "a", "b"]
+    rows = pd.DataFrame({"text": texts, "theme_id": theme_ids}).value_counts(sort=False).reset_index()
+    sampled = themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")})
+    assert {"about a", "about b"} <= set(sampled["text"])
+    tagged = sampled[~sampled["text"].str.startswith("about")]
+    # 60 of 200 is 30%: 45 of theme a's 150 texts and 15 of b's 50, each text once with its count kept.
+    assert tagged["theme_id"].value_counts().to_dict() == {"a": 45, "b": 15}
+    assert not tagged["text"].duplicated().any()
+    assert set(tagged["count"]) <= {1, 2}
+    assert sampled.equals(themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}))
+    monkeypatch.setattr(themes, "MOST_TRAINING_ROWS", 200)
+    assert themes.sampled_rows(rows, {("about a", "a"), ("about b", "b")}) is rows
+
+
+def test_equal_odds_divide_by_each_themes_share_of_every_training_row(bundled_model):
+    model, taxonomy = bundled_model
+    suggestions = pd.read_csv(config.DATA_DIR / "suggestions.csv", keep_default_na=False)
+    seeds = pd.read_csv(themes.SEEDS_PATH)
+    # Every training row counts once, repeats included: the hand-tagged suggestions, one description a theme, the seeds.
+    rows = pd.concat([suggestions["theme_id"][suggestions["theme_id"] != ""], taxonomy["theme_id"], seeds["theme_id"]])
+    shares = rows.value_counts(normalize=True)
+    assert np.allclose(model[-1].shares_, shares.reindex(model.classes_).to_numpy())
+    probabilities = model.predict_proba(["A mentor outside my line management chain"])
+    assert probabilities.shape == (1, 9) and np.isclose(probabilities.sum(), 1)
+    # The blend with each theme's description and seeds is set by train: nine unit-length vectors, one a theme.
+    assert np.allclose(np.asarray(model[-1].prototypes_.multiply(model[-1].prototypes_).sum(axis=1)).ravel(), 1)

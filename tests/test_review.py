@@ -59,6 +59,13 @@ def raw(db: Path, sql: str) -> pd.DataFrame:
         return connection.execute(sql).df()
 
 
+def flagged_count(db: Path) -> int:
+    """How many machine tags are under the review threshold, counted in the database apart from the review queries."""
+    # The count follows the classifier (93 when the review issue was written, fewer after each of issue 18's changes):
+    # the review tests check the queue against the tags, not the classifier's accuracy (tests/test_classifier.py does).
+    return int(raw(db, "select count(*) from suggestions where theme_source = 'auto' and confidence < 0.5").iat[0, 0])
+
+
 def test_a_decision_is_appended_with_who_and_when(fresh_store):
     ids = store.append_decisions([new("S1", note="Looked at the workshop notes")])
     log = store.read("decision_log", {"suggestion_id": None})
@@ -316,8 +323,7 @@ def test_none_of_these_leaves_the_suggestion_unthemed(reviewed_db):
 def test_the_queue_is_flagged_tags_least_confident_first_then_a_seeded_audit_sample(reviewed_db):
     tags = raw(reviewed_db, "select suggestion_id, confidence from suggestions where theme_source = 'auto'")
     flagged = tags[tags["confidence"] < 0.5].sort_values("confidence")
-    # 93 flagged when the review issue was written; 80 since issue 18's classifier (seed phrases, stop words).
-    assert (len(tags), len(flagged)) == (294, 80)
+    assert len(tags) == 294 and 0 < len(flagged) == flagged_count(reviewed_db) < len(tags)
     queue = data.query("review_queue", **QUEUE, page_size=None, page_offset=None)
     assert queue["suggestion_id"].tolist()[: len(flagged)] == flagged["suggestion_id"].tolist()
     assert set(queue["queue"][: len(flagged)]) == {"flagged"}
@@ -340,7 +346,7 @@ def test_a_reviewed_tag_leaves_the_queue_and_counts_as_progress(reviewed_db):
     after = data.query("review_queue", **QUEUE, page_size=1, page_offset=0)
     assert after.at[0, "suggestion_id"] == first.at[1, "suggestion_id"]
     progress = data.query("review_progress", **NO_FILTERS, review_below=0.5, audit_percent=5)
-    assert views.progress_sentence(progress) == "1 of 80 flagged tags reviewed"
+    assert views.progress_sentence(progress) == f"1 of {flagged_count(reviewed_db)} flagged tags reviewed"
 
 
 def copy_fixtures(folder: Path) -> Path:
@@ -448,7 +454,7 @@ def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled
     flagged = raw(bundled_db, "select suggestion_id, text, confidence from suggestions where theme_source = 'auto'")
     first = flagged.sort_values("confidence").iloc[0]
     assert quoted(app) == f"“{first['text']}”"  # the least confident flagged tag comes first
-    assert "0 of 80 flagged tags reviewed" in app.get("progress")[0].proto.text
+    assert f"0 of {flagged_count(bundled_db)} flagged tags reviewed" in app.get("progress")[0].proto.text
     candidate = next(button for button in app.button if button.key.startswith("review_candidate_2_"))
     candidate.click().run()
     assert [success.value for success in app.success] == ["Recorded 1 decision."]
@@ -457,7 +463,7 @@ def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled
         [first["suggestion_id"], REVIEWER, "reviewer"]
     ]
     assert quoted(app) != f"“{first['text']}”"  # the next one comes up
-    assert "1 of 80 flagged tags reviewed" in app.get("progress")[0].proto.text
+    assert f"1 of {flagged_count(bundled_db)} flagged tags reviewed" in app.get("progress")[0].proto.text
 
 
 def test_with_sign_in_off_the_reviewer_is_local(bundled_db, use_db, fresh_store):
@@ -545,7 +551,7 @@ def test_the_review_queue_follows_the_explorers_filters_and_search(reviewed_db):
     expected = everything[(everything["location"] == location) & everything["text"].str.contains(word, case=False)]
     assert len(expected) and narrowed["suggestion_id"].tolist() == expected["suggestion_id"].tolist()
     flagged_only = data.query("review_queue", **QUEUE | {"queues": ("flagged",)}, page_size=None, page_offset=None)
-    assert set(flagged_only["queue"]) == {"flagged"} and len(flagged_only) == 80
+    assert set(flagged_only["queue"]) == {"flagged"} and len(flagged_only) == flagged_count(reviewed_db)
 
 
 def test_the_import_command_reports_what_became_of_the_decisions(tmp_path, use_db, fresh_store, capsys):
