@@ -447,10 +447,23 @@ def label_font() -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(LABEL_FONT), roadtrip.LABEL_SIZE)
 
 
+def on_screen(record: dict, pixels: float) -> tuple[float, float]:
+    """A stop's position in Web Mercator pixels at the opening zoom (written out here, not taken from the app)."""
+    longitude, latitude = record["position"][:2]
+    return math.radians(longitude) * pixels, -math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) * pixels
+
+
+def assert_no_two_overlap(boxes: dict[str, tuple[float, float, float, float]]) -> None:
+    """No two labels' boxes share a pixel."""
+    for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
+        overlap = box[0] < other_box[2] and other_box[0] < box[2] and box[1] < other_box[3] and other_box[1] < box[3]
+        assert not overlap, (name, other)
+
+
 def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
     """Where a stop's label sits on screen at the opening zoom, from its offset and its lines measured in a real font."""
-    x = math.radians(record["position"][0]) * pixels + record["label_offset"][0]
-    y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels + record["label_offset"][1]
+    x, y = on_screen(record, pixels)
+    x, y = x + record["label_offset"][0], y + record["label_offset"][1]
     lines = record["label"].split("\n")
     width = max(label_font().getlength(line) for line in lines) + 2  # and the letters' white outline
     # deck.gl's textAnchor: the offset is the label's left end ("start"), its right end ("end") or its middle (the default).
@@ -461,8 +474,7 @@ def label_box(record: dict, pixels: float) -> tuple[float, float, float, float]:
 
 def gap_to_circle(box: tuple[float, float, float, float], record: dict, pixels: float) -> float:
     """Pixels from a label's box to the edge of a stop's circle at the opening zoom (negative: the box covers it)."""
-    x = math.radians(record["position"][0]) * pixels
-    y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+    x, y = on_screen(record, pixels)
     nearest = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
     return math.dist(nearest, (x, y)) - record["radius"]
 
@@ -481,11 +493,7 @@ class TestLabels:
         centre = math.radians(roadtrip.INITIAL_VIEW["longitude"]) * pixels
         phone_map = 390 - 2 * 16  # a 390-pixel screen less the page's padding either side
         boxes = {record["name"]: label_box(record, pixels) for record in records}
-        for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
-            overlap = (
-                box[0] < other_box[2] and other_box[0] < box[2] and box[1] < other_box[3] and other_box[1] < box[3]
-            )
-            assert not overlap, (name, other)
+        assert_no_two_overlap(boxes)
         for record in records:
             box = boxes[record["name"]]
             # Clear of every circle, with room for the circles' white rim and the letters' white outline.
@@ -493,8 +501,7 @@ class TestLabels:
             assert min(gaps.values()) >= 1, (record["label"], gaps)
             # The label's end by its own stop is nearer that stop's circle than any other: the stop a reader takes it
             # to name.
-            x = math.radians(record["position"][0]) * pixels
-            y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+            x, y = on_screen(record, pixels)
             end = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
             reach = {other["name"]: gap_to_circle((*end, *end), other, pixels) for other in records}
             nearest = min(reach, key=reach.get)
@@ -506,14 +513,9 @@ class TestLabels:
         records = roadtrip.stop_records(locations, roadtrip.location_attendees(stops, attendees.protected_totals()))
         pixels = 512 * 2 ** roadtrip.INITIAL_VIEW["zoom"] / (2 * math.pi)
         boxes = {record["name"]: label_box(record, pixels) for record in records}
-        for (name, box), (other, other_box) in itertools.combinations(boxes.items(), 2):
-            overlap = (
-                box[0] < other_box[2] and other_box[0] < box[2] and box[1] < other_box[3] and other_box[1] < box[3]
-            )
-            assert not overlap, (name, other)
+        assert_no_two_overlap(boxes)
         for record in records:
-            x = math.radians(record["position"][0]) * pixels
-            y = -math.log(math.tan(math.pi / 4 + math.radians(record["position"][1]) / 2)) * pixels
+            x, y = on_screen(record, pixels)
             for name, (left, top, right, bottom) in boxes.items():
                 nearest = (min(max(x, left), right), min(max(y, top), bottom))
                 assert math.dist(nearest, (x, y)) >= record["radius"] - 0.5, (name, record["name"])
