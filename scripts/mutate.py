@@ -75,6 +75,12 @@ ALSO_COPY = [
 ]
 
 
+def mutmut_command(work: Path) -> list[str]:
+    """The mutmut command line, run as a module of the venv's python."""
+    # Not .venv/bin/mutmut: its shebang names the folder the shared venv was built in, which may be gone.
+    return [str(work / ".venv/bin/python"), "-m", "mutmut"]
+
+
 def mutmut_settings(files: list[str], tests: list[str]) -> str:
     """The [tool.mutmut] table for one module."""
     lines = [
@@ -103,7 +109,7 @@ def copy_checkout(target: Path) -> None:
 def survivors(work: Path) -> list[str]:
     """The names of the mutants no test killed."""
     listing = subprocess.run(
-        [str(work / ".venv/bin/mutmut"), "results"], cwd=work, capture_output=True, text=True, check=False
+        [*mutmut_command(work), "results"], cwd=work, capture_output=True, text=True, check=False
     ).stdout
     return [line.split(":")[0].strip() for line in listing.splitlines() if line.strip().endswith(": survived")]
 
@@ -118,9 +124,9 @@ def mutate(name: str, jobs: int, only: list[str]) -> dict:
             pyproject.write("\n" + mutmut_settings(files, tests))
         env = {**os.environ, "GSE_STORE_PATH": str(work / "team" / "team.duckdb")}
         run = subprocess.run(
-            [str(work / ".venv/bin/mutmut"), "run", "--max-children", str(jobs), *only], cwd=work, env=env, check=False
+            [*mutmut_command(work), "run", "--max-children", str(jobs), *only], cwd=work, env=env, check=False
         )
-        subprocess.run([str(work / ".venv/bin/mutmut"), "export-cicd-stats"], cwd=work, check=False)
+        subprocess.run([*mutmut_command(work), "export-cicd-stats"], cwd=work, check=False)
         # Each mutant's exit code (0 survived, 1 killed, 33 no tests, -11 crashed), kept after the copy goes.
         for meta in (work / "mutants").rglob("*.meta"):
             shutil.copy(meta, RESULTS / f"{name}-{meta.name}.json")
@@ -129,9 +135,7 @@ def mutate(name: str, jobs: int, only: list[str]) -> dict:
         stats["survivors"] = survivors(work)
         stats["exit_code"] = run.returncode
         for survivor in stats["survivors"]:
-            shown = subprocess.run(
-                [str(work / ".venv/bin/mutmut"), "show", survivor], cwd=work, capture_output=True, text=True
-            )
+            shown = subprocess.run([*mutmut_command(work), "show", survivor], cwd=work, capture_output=True, text=True)
             stats.setdefault("diffs", {})[survivor] = shown.stdout
     ran = stats.get("killed", 0) + stats.get("survived", 0) + stats.get("timeout", 0)
     stats["score"] = round((stats.get("killed", 0) + stats.get("timeout", 0)) / ran, 3) if ran else None
