@@ -481,3 +481,26 @@ def test_attendees_on_both_pages_together_pin_no_blank(db, k, use_db, monkeypatc
     for number, workshops in enumerate(blanks):
         low, high = ranges[("blank", number)]
         assert high - low > 0.5, f"the blank sum of {sorted(workshops)} can be worked out: it must be {low:g}"
+
+
+def test_a_threshold_given_by_the_caller_wins_over_the_configured_one(monkeypatch):
+    """A page or pack that passes its own k (the pack's k = 35, a test's k = 3) must be obeyed.
+
+    Realistic bug: format_count or note reading the configured threshold whatever k they were given, so a board pack
+    built at a high threshold prints counts the pages blank, or a note names the wrong k.
+    """
+    monkeypatch.delenv("GSE_DISCLOSURE_THRESHOLD", raising=False)  # configured: 10
+    assert disclosure.format_count(5, k=3) == "5"
+    assert disclosure.format_count(20, k=35) == SUPPRESSED
+    assert "fewer than 35 people" in disclosure.note(35)
+    assert disclosure.note(0) == "Disclosure control is off: every count is shown."
+
+
+def test_a_threshold_of_one_blanks_only_zeros():
+    """k = 1 is the smallest threshold that blanks anything: a count of 0 people.
+
+    Realistic bug: the "is control on" test written as k > 1, which turns control off at k = 1.
+    """
+    assert disclosure.is_small(0, k=1)
+    assert not disclosure.is_small(1, k=1)
+    assert disclosure.format_count(0, k=1) == SUPPRESSED
