@@ -504,3 +504,13 @@ def test_a_threshold_of_one_blanks_only_zeros():
     assert disclosure.is_small(0, k=1)
     assert not disclosure.is_small(1, k=1)
     assert disclosure.format_count(0, k=1) == SUPPRESSED
+
+
+def test_display_keeps_each_value_on_its_own_row_after_a_sort():
+    """A table sorted (or filtered) before display has an index out of order; each count must stay on its row.
+
+    Realistic bug: the displayed column built on a fresh 0..n index, so pandas aligns it to the wrong rows (or NaN).
+    """
+    frame = pd.DataFrame({"group": ["c", "a", "b"], "people": [30.0, None, 12.0]}, index=[7, 2, 5])
+    shown = disclosure.display(frame, ["people"])
+    assert dict(zip(shown["group"], shown["people"], strict=True)) == {"c": 30, "a": SUPPRESSED, "b": 12}
