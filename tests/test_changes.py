@@ -53,9 +53,12 @@ def test_the_overview_shows_the_latest_cohort_against_the_one_before(bundled_db,
     assert any(said in caption.value for caption in app.caption)
 
 
-def test_with_one_version_recorded_no_kpi_claims_a_change_since_an_import(bundled_db, use_db, open_page):
+def test_with_one_version_recorded_no_kpi_claims_a_change_since_an_import(bundled_db, bundled_csvs, use_db, open_page):
     use_db(bundled_db)
     app = open_page(OVERVIEW)
+    assert not app.exception
+    # The card is there with its value, only without a change under it.
+    assert metric(app, "Members").value == f"{len(bundled_csvs['members']):,}"
     assert not metric(app, "Members").proto.delta
 
 
@@ -70,9 +73,12 @@ def test_after_an_import_the_kpis_show_their_change_since_it(imported_twice, ope
     assert metric(app, "Participants").proto.delta == "+0"
 
 
-def test_a_nation_filter_hides_the_changes_the_records_cannot_give(imported_twice, open_page):
+def test_a_nation_filter_hides_the_changes_the_records_cannot_give(imported_twice, open_page, fixture_csvs):
     app = open_page(OVERVIEW, {"nation": "Scotland"})
     assert not app.exception
+    # Scotland's members: the fixture's members working in Scotland, and the one the import added.
+    members = fixture_csvs["members"]
+    assert metric(app, "Members").value == str((members["region"] == "Scotland").sum() + 1)
     assert not metric(app, "Members").proto.delta
     assert not metric(app, "Suggestions").proto.delta
 
