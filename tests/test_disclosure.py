@@ -514,3 +514,17 @@ def test_display_keeps_each_value_on_its_own_row_after_a_sort():
     frame = pd.DataFrame({"group": ["c", "a", "b"], "people": [30.0, None, 12.0]}, index=[7, 2, 5])
     shown = disclosure.display(frame, ["people"])
     assert dict(zip(shown["group"], shown["people"], strict=True)) == {"c": 30, "a": SUPPRESSED, "b": 12}
+
+
+def test_display_writes_whole_numbers_as_whole_numbers():
+    """A count or a whole rate stays an int in the displayed table, so it reads 50, not 50.0, in tables and CSVs.
+
+    Realistic bug: the displayed column left to pandas' dtype inference (float64 when rates are mixed in, int64 when
+    nothing is blanked) or every value kept as a float; 50.0 == 50, so only the type tells them apart.
+    """
+    frame = pd.DataFrame({"people": [12.0, 1500.0], "rate": [50.0, 33.3]})
+    shown = disclosure.display(frame, ["people", "rate"])
+    assert [type(value) for value in shown["people"]] == [int, int]
+    assert [type(value) for value in shown["rate"]] == [int, float]
+    assert shown["rate"].tolist() == [50, 33.3]
+    assert shown.dtypes.tolist() == [object, object]
