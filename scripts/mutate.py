@@ -33,7 +33,10 @@ MODULES = {
             "not any_link and not comes_back and not inert and not attendees_on_both_pages",
         ],
     ),
-    "attendees": (["dashboard/attendees.py"], ["tests/test_disclosure.py", "tests/test_escaped_bugs.py"]),
+    "attendees": (
+        ["dashboard/attendees.py"],
+        ["tests/test_attendees.py", "tests/test_disclosure.py", "tests/test_escaped_bugs.py"],
+    ),
     "members": (["dashboard/members.py"], ["tests/test_escaped_bugs.py", "tests/test_disclosure.py"]),
     "leadership": (["dashboard/leadership.py"], ["tests/test_leadership.py", "tests/test_escaped_bugs.py"]),
     "filters": (
