@@ -547,3 +547,26 @@ def test_random_two_way_tables_full_of_zeros_are_safe(seed):
     hidden = hidden_cells(result, ["n"])
     assert {row for row, _ in hidden} >= set(np.flatnonzero(frame["n"] < K)), "every small count is blanked"
     assert_protected(two_way_equations(frame), cells_of(frame, ["n"]), hidden)
+
+
+def test_a_rate_over_exactly_k_people_is_shown():
+    """k people are enough to show: a rate over a denominator of exactly k stays, one under k goes.
+
+    Realistic bug: `<=` for `<` in the rate rule, blanking every rate over exactly 10 people.
+    """
+    frame = pd.DataFrame({"group": list("ab"), "trials": [K, K - 1], "rate": [0.5, 0.5]})
+    result = disclosure.suppress(frame, [], rates={"rate": "trials"}, k=K)
+    assert result["rate"].isna().tolist() == [False, True]
+
+
+def test_a_rate_with_its_own_numerator_ignores_blanks_in_other_columns():
+    """A (numerator, denominator) rate is blanked for its own counts only, not for a small count elsewhere in the row.
+
+    Realistic bug: every rate treated like a bare-denominator rate, so one small stage in a department's row blanks
+    its acceptance rate too.
+    """
+    frame = pd.DataFrame({"group": list("ab"), "members": [200, 300], "places": [30, 40], "withdrawn": [3, 20]})
+    frame["share"] = frame["places"] / frame["members"]
+    result = disclosure.suppress(frame, ["members", "places", "withdrawn"], rates={"share": ("places", "members")}, k=K)
+    assert result["withdrawn"].isna().tolist() == [True, False]
+    assert result["share"].tolist() == pytest.approx([0.15, 40 / 300])
