@@ -570,3 +570,14 @@ def test_a_rate_with_its_own_numerator_ignores_blanks_in_other_columns():
     result = disclosure.suppress(frame, ["members", "places", "withdrawn"], rates={"share": ("places", "members")}, k=K)
     assert result["withdrawn"].isna().tolist() == [True, False]
     assert result["share"].tolist() == pytest.approx([0.15, 40 / 300])
+
+
+def test_a_small_count_alone_in_its_group_is_blanked_and_nothing_else():
+    """A group of one row whose total is published elsewhere: its blank can be worked out, and no cell here helps.
+
+    The row is blanked, the rest of the table is left alone, and suppression ends. Realistic bug: the given-up cell
+    not remembered, so suppression loops for ever and the page never loads.
+    """
+    frame = pd.DataFrame({"department_id": ["A", "B", "B"], "scheme_id": ["s1", "s1", "s2"], "people": [3, 40, 50]})
+    result = disclosure.suppress(frame, ["people"], groups=[["department_id"]], k=K)
+    assert result["people"].isna().tolist() == [True, False, False]
