@@ -504,6 +504,19 @@ def test_a_threshold_of_one_blanks_only_zeros():
     assert disclosure.is_small(0, k=1)
     assert not disclosure.is_small(1, k=1)
     assert disclosure.format_count(0, k=1) == SUPPRESSED
+    frame = pd.DataFrame({"group": list("ab"), "people": [0, 5]})
+    assert disclosure.suppress(frame, ["people"], k=1)["people"].isna().tolist() == [True, False]
+
+
+def test_counts_come_back_as_nullable_whole_numbers():
+    """Blanked counts are NA in a whole-number column, as the docstring promises, never floats.
+
+    Realistic bug: counts left as float64 after blanking, so a download or a sum elsewhere shows 40.0 for 40.
+    """
+    frame = pd.DataFrame({"group": list("ab"), "people": [3, 40]})
+    result = disclosure.suppress(frame, ["people"], k=K)
+    assert result["people"].dtype == "Int64"
+    assert result["people"].tolist() == [pd.NA, 40]
 
 
 def test_display_keeps_each_value_on_its_own_row_after_a_sort():
