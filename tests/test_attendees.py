@@ -55,6 +55,51 @@ def test_a_sum_of_workshops_uses_the_coarsest_published_totals(workshops, expect
         assert value == expected and isinstance(value, int)
 
 
+# A second rollup, for totals the first never needs: a location with two shown workshops (a: w1 40, w2 45); a region
+# shown although both its locations are blank (B: 16); and a tour total shown although two regions are blank (C, D).
+BLANK_PARTS = pd.DataFrame(
+    [
+        ("A", "a", "w1", 1, 40),
+        ("A", "a", "w2", 1, 45),
+        ("A", "a", TOTAL, 2, 85),
+        ("A", TOTAL, TOTAL, 2, 85),
+        ("B", "b1", "w3", 1, NA),
+        ("B", "b1", TOTAL, 1, NA),
+        ("B", "b2", "w4", 1, NA),
+        ("B", "b2", TOTAL, 1, NA),
+        ("B", TOTAL, TOTAL, 2, 16),
+        ("C", "c", "w5", 1, NA),
+        ("C", "c", TOTAL, 1, NA),
+        ("C", TOTAL, TOTAL, 1, NA),
+        ("D", "d", "w6", 1, NA),
+        ("D", "d", TOTAL, 1, NA),
+        ("D", TOTAL, TOTAL, 1, NA),
+        (TOTAL, TOTAL, TOTAL, 6, 120),
+    ],
+    columns=["region", "location_id", "workshop_id", "recorded_workshops", "attendees"],
+).astype({"attendees": "Int64"})
+
+
+@pytest.mark.parametrize(
+    ("workshops", "expected"),
+    [
+        (["w1"], 40),  # one of a location's two workshops: its own number
+        (["w3", "w4"], 16),  # region B's total, though both its locations are blank
+        (["w1", "w2", "w3", "w4", "w5", "w6"], 120),  # the tour's total, though regions C and D are blank
+        (["w5", "w6"], NA),  # two blank regions: their sum would give the blanks away
+    ],
+)
+def test_the_coarsest_published_total_is_used_even_when_its_parts_are_blank(workshops, expected):
+    """Realistic bugs (each a mutant that survived the first rollup): a workshop's own number never read, so one of a
+    location's workshops shows [c]; regions or the whole tour skipped for their parts, so a published total is shown
+    as [c] because its parts are blank."""
+    value = attendees.sum_of(BLANK_PARTS, workshops)
+    if expected is NA:
+        assert value is NA
+    else:
+        assert value == expected and isinstance(value, int)
+
+
 def test_workshops_that_recorded_no_attendance_have_no_sum():
     """Workshops that recorded no attendance count no one: 'not recorded', never 0 or [c]."""
     assert attendees.sum_of(ROLLUP, []) is None
