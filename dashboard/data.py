@@ -261,7 +261,7 @@ def _execute(
     name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: str | None
 ) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
-    deferred_run = getattr(_deferred, "database", None) is not None
+    deferred_run = in_deferred()
     if deferred_run and getattr(_deferred, "connection", None) is None:
         _deferred.connection = _open(database.path, database.stamp)
     cursor = _cursor(_deferred.connection if deferred_run else _connect(database.path, database.stamp), decisions)
@@ -288,9 +288,7 @@ def query_in(database: Database, name: str, **parameters) -> pd.DataFrame:
     """`query` on a given version of the database: for cached functions, which must not read the session's pin
     (so not for a query that reads themes, whose review decisions are the session's)."""
     arguments = _arguments(database, name, parameters)
-    if getattr(_deferred, "database", None) is not None:
-        return _execute(*arguments)
-    return _run(*arguments)
+    return _execute(*arguments) if in_deferred() else _run(*arguments)
 
 
 def queries(*calls: tuple[str, Mapping]) -> list[pd.DataFrame]:
@@ -302,7 +300,7 @@ def queries(*calls: tuple[str, Mapping]) -> list[pd.DataFrame]:
     database = run_database()
     # Worked out here, on the script's thread: the session's pins are not readable from the pool's threads.
     arguments = [_arguments(database, name, parameters) for name, parameters in calls]
-    if getattr(_deferred, "database", None) is not None:
+    if in_deferred():
         return [_execute(*each) for each in arguments]
     jobs = [_query_pool.submit(_run, *each) for each in arguments]
     return [job.result() for job in jobs]

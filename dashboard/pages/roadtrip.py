@@ -131,9 +131,8 @@ focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
 st.subheader(f"What {plaintext.markdown(place)} told us")
 mix_column, voices_column = st.columns([3, 2])
-theme_counts, voices = data.queries(
-    ("theme_counts", focus.params()), ("roadtrip_representative_suggestions", focus.params())
-)
+focused = focus.params()
+theme_counts, voices = data.queries(("theme_counts", focused), ("roadtrip_representative_suggestions", focused))
 with mix_column:
     layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
     with st.expander("Theme mix as a table"):
