@@ -400,6 +400,20 @@ def sections(parts: Sequence[tuple[str, Callable[[], None]]], key: str) -> None:
                 draw()
 
 
+def on_opening(
+    label: str, key: str, draw: Callable[[], None], *, in_link: bool = False, expanded: bool = False
+) -> None:
+    """An expander whose part of the page is built and sent only while it is open: a table behind a chart, say.
+
+    Closed, it costs a rerun nothing and the browser lays out nothing behind it, so the headline shows sooner.
+    `in_link` keeps it open in a shared link; `expanded` opens it when the link (or a click elsewhere) calls for it.
+    """
+    section = st.expander(label, expanded, key=key, on_change="rerun", bind="query-params" if in_link else None)
+    if section.open:
+        with section:
+            draw()
+
+
 def pdf_download(make: Callable[[], bytes], made_for, file_name: str, key: str) -> None:
     """A report as a PDF: made on request, then downloaded.
 

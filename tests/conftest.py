@@ -75,11 +75,23 @@ def use_db(monkeypatch):
 ENTRY = str(config.ROOT / "streamlit_app.py")
 
 
+def open_sections(app):
+    """Open every closed expander that runs only once opened (layout.on_opening), as a reader clicking each would."""
+    while closed := [section.key for section in app.expander if section.key and not section.proto.expanded]:
+        for key in closed:
+            app.session_state[key] = True
+        app.run()
+    return app
+
+
 @pytest.fixture
 def open_page():
-    """Run the entry script under AppTest, then switch to a page, as a click in the navigation would."""
+    """Run the entry script under AppTest, then switch to a page, as a click in the navigation would.
 
-    def run(page: str = "dashboard/pages/overview.py", query: dict | None = None):
+    Every part that runs only once opened is opened, unless `closed`: the tests read the whole page.
+    """
+
+    def run(page: str = "dashboard/pages/overview.py", query: dict | None = None, closed: bool = False):
         from streamlit.testing.v1 import AppTest
 
         app = AppTest.from_file(ENTRY, default_timeout=60)
@@ -89,6 +101,6 @@ def open_page():
         if page != "dashboard/pages/overview.py":
             app.switch_page(page)
             app.run()
-        return app
+        return app if closed else open_sections(app)
 
     return run

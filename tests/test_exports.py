@@ -13,6 +13,7 @@ from odf.config import ConfigItem, ConfigItemMapEntry
 from odf.opendocument import load as load_ods
 
 from dashboard import config, exports, theme_views
+from tests.conftest import open_sections
 
 # OWASP's starts of a formula, as a spreadsheet reads a cell (README "Downloads").
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -270,7 +271,7 @@ def offered_downloads(bundled_db):
                 app.query_params[name] = value
             app.run()
             app.switch_page(page)
-            app.run()
+            open_sections(app.run())
             assert not app.exception, (page, [exception.message for exception in app.exception])
     return offered
 

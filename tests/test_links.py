@@ -38,7 +38,7 @@ def _bundled(bundled_db, use_db):
 
 @pytest.mark.parametrize(("page", "query", "notice"), CASES)
 def test_an_unknown_value_for_a_page_widget_is_dropped_with_a_notice(open_page, page, query, notice):
-    app = open_page(page, query)
+    app = open_page(page, query, closed=True)
     assert not app.exception
     assert notice in [warning.value for warning in app.warning]
 

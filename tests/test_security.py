@@ -20,7 +20,7 @@ from dashboard.config import QUERIES_DIR, ROOT
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
 from tests import hostile_data
-from tests.conftest import ENTRY, FIXTURES
+from tests.conftest import ENTRY, FIXTURES, open_sections
 
 PAGES = [
     "dashboard/pages/overview.py",
@@ -108,7 +108,7 @@ def run_page(page: str, query: dict | None = None) -> AppTest:
         for key, value in (query or {}).items():
             app.query_params[key] = value
         app.run()
-    return app
+    return open_sections(app)
 
 
 @pytest.fixture

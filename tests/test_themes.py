@@ -697,3 +697,39 @@ def test_the_page_says_how_many_suggestions_carry_an_unreviewed_tag(bundled_db, 
     expected = f"{untagged:,} of {total:,} suggestions carry an unreviewed classifier tag."
     assert any(expected in caption.value for caption in app.caption)
     assert not any("themes are unreviewed" in caption.value for caption in app.caption)
+
+
+def test_the_explorer_and_the_tables_run_only_once_opened(fixture_db, fixture_csvs, use_db, open_page):
+    use_db(fixture_db)
+    app = open_page(PAGE, closed=True)
+    assert not app.exception
+    # Closed, nothing behind them is built or sent: no table but the heatmap's phone stand-in, no explorer count, no
+    # explorer widget.
+    assert [list(table.value.columns) for table in app.dataframe] == [["Location", "Theme", "Share"]]
+    assert not [md for md in app.markdown if "matching suggestion" in md.value]
+    assert not [widget for widget in app.multiselect if widget.key == "themes_explorer_theme"]
+    closed = {section.label for section in app.expander if not section.proto.expanded}
+    assert {"Filter, search and read every suggestion", "Table: suggestions per theme"} <= closed
+    # Opened, as a reader clicks it, the explorer counts every suggestion.
+    app.session_state["themes_explorer"] = True
+    app.run()
+    assert explorer_count(app) == len(fixture_csvs["suggestions"])
+
+
+@pytest.mark.parametrize("parameter", ["themes_search", "themes_explorer_location", "themes_review"])
+def test_a_link_with_an_explorer_filter_opens_the_explorer(parameter, fixture_db, fixture_csvs, use_db):
+    use_db(fixture_db)
+    value = {"themes_search": "chartership", "themes_explorer_location": "Glasgow", "themes_review": "false"}[parameter]
+    app = AppTest.from_file(ENTRY, default_timeout=60)
+    app.switch_page(PAGE)
+    app.query_params[parameter] = value
+    app.run()
+    assert not app.exception
+    suggestions = fixture_csvs["suggestions"]
+    glasgow = suggestions["workshop_id"].map(fixture_csvs["workshops"].set_index("workshop_id")["location_id"])
+    expected = {
+        "themes_search": suggestions["text"].str.contains("chartership", case=False).sum(),
+        "themes_explorer_location": (glasgow == "glasgow").sum(),
+        "themes_review": len(suggestions),
+    }[parameter]
+    assert explorer_count(app) == expected

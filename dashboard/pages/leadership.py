@@ -136,8 +136,11 @@ def participation_section() -> None:
         leadership.participation_chart(view, ref, leadership.participation_title(view, ref, scheme)),
         key="leadership_participation_chart",
     )
-    with st.expander("Table: participation and access by department"):
-        layout.table(leadership.on_screen(department_table))
+    layout.on_opening(
+        "Table: participation and access by department",
+        "leadership_departments_table",
+        lambda: layout.table(leadership.on_screen(department_table)),
+    )
     layout.downloads(
         department_table, f"Participation and access by department ({choices})", active, key="leadership_departments"
     )
@@ -160,8 +163,11 @@ def by_scheme_section() -> None:
     heatmap_table = leadership.heatmap_table(grid)
     # A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
     chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
-    with st.expander("Table: participants per 100 members by department and scheme"):
-        layout.table(leadership.on_screen(heatmap_table))
+    layout.on_opening(
+        "Table: participants per 100 members by department and scheme",
+        "leadership_heatmap_table",
+        lambda: layout.table(leadership.on_screen(heatmap_table)),
+    )
     layout.downloads(
         heatmap_table,
         f"Participants per 100 members by department and scheme ({every_scheme})",
@@ -183,8 +189,11 @@ def access_section() -> None:
     )
     for sentence in leadership.below_sentences(view, ref):
         st.markdown(f"- {plaintext.markdown(sentence)}")
-    with st.expander("Table: acceptance rate by department"):
-        layout.table(leadership.on_screen(department_table))
+    layout.on_opening(
+        "Table: acceptance rate by department",
+        "leadership_access_table",
+        lambda: layout.table(leadership.on_screen(department_table)),
+    )
     layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
 
 
@@ -199,8 +208,11 @@ def funnel_section() -> None:
     st.caption(
         "Applied counts every application. Accepted (participants) = accepted + completed; withdrawn, rejected and awaiting decision are the rest."
     )
-    with st.expander("Table: applications by stage"):
-        layout.table(leadership.on_screen(funnel_table))
+    layout.on_opening(
+        "Table: applications by stage",
+        "leadership_funnel_table",
+        lambda: layout.table(leadership.on_screen(funnel_table)),
+    )
     layout.downloads(funnel_table, f"Applications by stage ({choices})", active, key="leadership_funnel")
 
 
@@ -209,8 +221,11 @@ def trend_section() -> None:
     st.subheader("Trend by cohort year")
     cohort_table = leadership.cohort_table(cohorts)
     chart(leadership.trend_chart(cohorts, leadership.trend_title(cohorts, scheme)), key="leadership_trend_chart")
-    with st.expander("Table: applications by cohort year and stage"):
-        layout.table(leadership.on_screen(cohort_table))
+    layout.on_opening(
+        "Table: applications by cohort year and stage",
+        "leadership_cohorts_table",
+        lambda: layout.table(leadership.on_screen(cohort_table)),
+    )
     layout.downloads(
         cohort_table, f"Applications by cohort year ({choices})", active, key="leadership_cohorts_download"
     )
@@ -231,8 +246,9 @@ def grade_and_region_section() -> None:
             ),
             key="leadership_grade_chart",
         )
-        with st.expander("Table: by grade"):
-            layout.table(leadership.on_screen(grade_table))
+        layout.on_opening(
+            "Table: by grade", "leadership_grades_table", lambda: layout.table(leadership.on_screen(grade_table))
+        )
         layout.downloads(
             grade_table, f"Participation and access by grade ({choices})", active, key="leadership_grades_download"
         )
@@ -242,8 +258,11 @@ def grade_and_region_section() -> None:
             leadership.interval_chart(regions, "area", ref, leadership.region_title(regions), title_width=45),
             key="leadership_region_chart",
         )
-        with st.expander("Table: London and the rest of the UK"):
-            layout.table(leadership.on_screen(region_table))
+        layout.on_opening(
+            "Table: London and the rest of the UK",
+            "leadership_regions_table",
+            lambda: layout.table(leadership.on_screen(region_table)),
+        )
         layout.downloads(
             region_table,
             f"Participation and access, London and the rest of the UK ({choices})",

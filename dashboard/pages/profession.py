@@ -93,8 +93,9 @@ def breakdown_block(frame, heading: str, title: str, key: str, title_width: int 
     """One composition chart with its table and downloads underneath."""
     layout.chart(profession.composition_bar(frame, title, title_width=title_width), key=f"{key}_chart")
     table = profession.composition_table(frame, heading)
-    with st.expander(f"Table: members by {heading.lower()}"):
-        layout.table(profession.for_screen(table))
+    layout.on_opening(
+        f"Table: members by {heading.lower()}", f"{key}_table", lambda: layout.table(profession.for_screen(table))
+    )
     layout.downloads(table, f"Members by {heading.lower()}{suffix}", active, key=key)
 
 
@@ -142,8 +143,11 @@ def where_section() -> None:
         if point.get("location") in set(regions["category"]):
             st.info(profession.region_detail(point["location"], regions, voices), icon=":material/location_on:")
     region_table = profession.composition_table(regions, "Region or nation")
-    with st.expander("Table: members by region or nation"):
-        layout.table(profession.for_screen(region_table), height="content")
+    layout.on_opening(
+        "Table: members by region or nation",
+        "profession_regions_table",
+        lambda: layout.table(profession.for_screen(region_table), height="content"),
+    )
     layout.downloads(region_table, f"Members by region{suffix}", active, key="profession_regions")
 
 
@@ -157,9 +161,12 @@ def voices_section() -> None:
     )
     voices_table = profession.voices_table(voices)
     layout.chart(profession.voices_chart(voices), key="profession_voices_chart")
-    with st.expander("Table: shares of members, attendees and suggestions"):
-        shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
-        layout.table(profession.for_screen(voices_table[shares]), height="content")
+    shares = ["Region or nation", "Members (%)", "Recorded attendees (%)", "Suggestions (%)"]
+    layout.on_opening(
+        "Table: shares of members, attendees and suggestions",
+        "profession_shares_table",
+        lambda: layout.table(profession.for_screen(voices_table[shares]), height="content"),
+    )
     layout.chart(profession.ratio_chart(voices), key="profession_ratio_chart")
     layout.table(profession.for_screen(voices_table), height="content")
     st.caption(
@@ -182,8 +189,11 @@ def contributors_section() -> None:
         ):
             layout.chart(profession.mix_chart(frame, profession.mix_title(frame, noun)), key=f"{key}_chart")
             table = profession.contributor_table(frame, heading)
-            with st.expander(f"Table: identified contributors by {noun}"):
-                layout.table(profession.for_screen(table))
+            layout.on_opening(
+                f"Table: identified contributors by {noun}",
+                f"{key}_table",
+                lambda table=table: layout.table(profession.for_screen(table)),
+            )
             layout.downloads(table, f"Identified contributors by {noun} (whole profession)", active, key=key)
 
 

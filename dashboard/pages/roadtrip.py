@@ -109,10 +109,15 @@ st.html(MAP_LEGEND)
 layout.story_button(MAP_KEY)
 st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
 
-with st.expander("Map as a table"):
-    map_table = roadtrip.map_table(locations)
-    layout.table(map_table)
-    layout.downloads(map_table, "Roadtrip locations", active, key="roadtrip_map_download")
+
+def map_table() -> None:
+    """The map's places and numbers, with their downloads."""
+    places = roadtrip.map_table(locations)
+    layout.table(places)
+    layout.downloads(places, "Roadtrip locations", active, key="roadtrip_map_download")
+
+
+layout.on_opening("Map as a table", "roadtrip_map_table", map_table)
 if selected:
     st.caption(
         f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
@@ -123,9 +128,15 @@ timeline = roadtrip.timeline_table(stops)
 layout.chart_or_table(
     roadtrip.timeline_figure(stops, selected), timeline[["Stop", "Location", "Suggestions"]], key="roadtrip_timeline"
 )
-with st.expander("Timeline as a table"):
+
+
+def timeline_table() -> None:
+    """The timeline's stops, with their downloads."""
     layout.table(timeline)
     layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
+
+
+layout.on_opening("Timeline as a table", "roadtrip_timeline_table", timeline_table)
 
 focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
@@ -135,10 +146,13 @@ focused = focus.params()
 theme_counts, voices = data.queries(("theme_counts", focused), ("roadtrip_representative_suggestions", focused))
 with mix_column:
     layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
-    with st.expander("Theme mix as a table"):
+
+    def mix_table() -> None:
         mix = roadtrip.theme_mix_table(theme_counts)
         layout.table(mix, column_config={"Share": st.column_config.NumberColumn(format="percent")})
         layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
+
+    layout.on_opening("Theme mix as a table", "roadtrip_theme_mix_table", mix_table)
 with voices_column:
     st.markdown("**Three representative suggestions**")
     if voices.empty:

@@ -9,14 +9,23 @@ BAR_KEY = "themes_bar"
 EXPLORER_THEMES, EXPLORER_LOCATIONS = "themes_explorer_theme", "themes_explorer_location"
 WORKSHOPS, QUESTIONS, SEARCH = "themes_workshop", "themes_question", "themes_search"
 REVIEW, PAGE_SIZE, PAGE = "themes_review", "themes_page_size", "themes_page"
+EXPLORER_OPEN, PICKED_KEY = "themes_explorer", "themes_picked_bars"
+# A link carrying any of the explorer's own filters opens it.
+EXPLORER_KEYS = (EXPLORER_THEMES, EXPLORER_LOCATIONS, WORKSHOPS, QUESTIONS, SEARCH, REVIEW, PAGE_SIZE, PAGE)
 
 
 def follow_bar_click() -> None:
-    """Mirror a click on a theme bar in the explorer's theme filter, and go back to its first page."""
+    """Mirror a click on a theme bar in the explorer's theme filter, open the explorer, and go to its first page."""
     picked = theme_views.selected_theme_ids(st.session_state[BAR_KEY])
-    if picked:
+    if not picked:
+        return
+    st.session_state[PAGE] = 1
+    if st.session_state.get(EXPLORER_OPEN):
         st.session_state[EXPLORER_THEMES] = picked
-        st.session_state[PAGE] = 1
+    else:
+        # Closed, the explorer's widgets are not bound: drawn for the first time, they read the address, not the session.
+        st.session_state[EXPLORER_OPEN] = True
+        st.session_state[PICKED_KEY] = picked
 
 
 active = filters.current()
@@ -90,12 +99,15 @@ theme_table = theme_counts[["label", "suggestions", "share", "by_hand", "reviewe
         **{column: name for column, name, _ in theme_views.SOLIDITY},
     }
 )
-with st.expander("Table: suggestions per theme"):
-    layout.table(
-        theme_table,
-        column_config={"Share": st.column_config.NumberColumn(format="percent")},
-    )
+
+
+def counts_table() -> None:
+    """The bar chart's numbers, with their downloads."""
+    layout.table(theme_table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
     layout.downloads(theme_table, "Suggestions per theme", active, key="themes_counts_download")
+
+
+layout.on_opening("Table: suggestions per theme", "themes_counts_table", counts_table)
 
 st.subheader("Where and in answer to what")
 
@@ -120,9 +132,12 @@ def breakdown(frame, row: str, key: str, place: str, heading: str) -> None:
             config={"displayModeBar": False},
         )
         st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
-    with st.expander(f"Table: themes by {place}"):
+
+    def numbers() -> None:
         layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
         layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
+
+    layout.on_opening(f"Table: themes by {place}", f"themes_{place}_table", numbers)
 
 
 # Only the chosen tab's heatmap is built and sent.
@@ -157,18 +172,19 @@ for start in range(0, len(quoted), 3):
                 )
             )
 
-st.subheader("Suggestion explorer")
-with st.expander("Theme decision log: every review decision, oldest first"):
+
+def decision_log() -> None:
+    """Every review decision, oldest first, with its downloads."""
     st.caption(
         "Decisions are never changed or deleted; a suggestion's theme is its latest decision that still applies."
     )
     # Every theme's latest label, merged and retired ones too: the log names themes as they were.
-    decision_log = review_views.log_table(data.decision_log(), data.taxonomy().names)
-    if decision_log.empty:
+    log = review_views.log_table(data.decision_log(), data.taxonomy().names)
+    if log.empty:
         st.caption("No review decisions yet.")
     else:
-        layout.table(decision_log)
-        layout.downloads(decision_log, "Theme decision log", active, key="themes_log_download")
+        layout.table(log)
+        layout.downloads(log, "Theme decision log", active, key="themes_log_download")
 
 
 def theme_history(suggestion_id: str, labels) -> None:
@@ -186,6 +202,12 @@ def suggestion_explorer() -> None:
     location_choices = data.query("location_options").set_index("location_id")["name"]
     workshop_choices = theme_views.workshop_labels(data.query("suggestion_workshops")).set_index("workshop_id")
     question_choices = data.query("suggestion_questions")["question"]
+    picked = st.session_state.pop(PICKED_KEY, None)
+    if picked:
+        # A bar clicked while the explorer was closed: put its themes in the address and run again, so the explorer's
+        # theme filter reads them there and the address keeps them (as filters.follow_old_labels does).
+        st.query_params[EXPLORER_THEMES] = [theme_choices[theme_id] for theme_id in picked if theme_id in theme_choices]
+        st.rerun()
     layout.link_notices(
         {
             EXPLORER_THEMES: theme_choices,
@@ -318,4 +340,13 @@ def suggestion_explorer() -> None:
     )
 
 
-suggestion_explorer()
+st.subheader("Suggestion explorer")
+# Below the first screen, and the page's largest part: it runs only once opened, so the headline shows sooner.
+layout.on_opening(
+    "Filter, search and read every suggestion",
+    EXPLORER_OPEN,
+    suggestion_explorer,
+    in_link=True,
+    expanded=any(key in st.query_params for key in EXPLORER_KEYS),
+)
+layout.on_opening("Theme decision log: every review decision, oldest first", "themes_log", decision_log)

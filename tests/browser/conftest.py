@@ -225,11 +225,23 @@ def chosen(page, label: str, area=None) -> list[str]:
     return [tag.get_attribute("aria-label") for tag in tags.all()]
 
 
+# An expander that runs only once opened (layout.on_opening) has a key, which Streamlit writes as a class on its parent.
+RUNS_WHEN_OPENED = "summary => /\\bst-key-/.test(summary.closest('[data-testid=stExpander]').parentElement.className)"
+
+
 def open_expanders(page) -> None:
-    """Open every visible closed expander, so what it holds can be seen and clicked (opening one does not rerun)."""
+    """Open every visible closed expander, so what it holds can be seen and clicked.
+
+    Opening a plain expander only shows what it holds; one that runs only once opened reruns the page, so wait for it.
+    """
     closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary').filter(visible=True)
     while closed.count():
-        closed.first.click()
+        summary = closed.first
+        if summary.evaluate(RUNS_WHEN_OPENED):
+            with rerun(page):
+                summary.click()
+        else:
+            summary.click()
 
 
 TAB_RERUN_MS = 5_000  # how long a tab click may take to start its rerun before the tab counts as a plain one

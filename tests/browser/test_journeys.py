@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     goto,
     kpis,
     new_context,
+    open_expanders,
     rerun,
     screenshot,
 )
@@ -116,8 +117,8 @@ def test_clicking_a_theme_bar_lists_that_theme_in_the_explorer(page, bundled_db,
     goto(page, "/themes")
     main = page.locator('[data-testid="stMain"]')
     label = theme_label(bundled_csvs, "cpd")
-    assert explorer_matches(page) == len(bundled_csvs["suggestions"])
-    assert chosen(page, "Themes", main) == []
+    # The explorer runs only once opened, and a click on a bar opens it.
+    assert main.get_by_text(re.compile(r"^[\d,]+ matching suggestions?$")).count() == 0
 
     chart = page.locator(".st-key-themes_bar")
     chart.locator("g.barlayer g.point path").first.wait_for(state="visible")
@@ -217,6 +218,8 @@ def test_every_download_gives_a_file_that_opens(page, path, download_types):
         # The PDF is made on request and then offered: make it, so its download is tried with the others.
         page.get_by_role("button", name="Make PDF report").click()
         page.get_by_role("button", name="Download report (PDF)").wait_for(timeout=120_000)
+    # Some downloads sit in expanders that run only once opened (a table's numbers behind its chart).
+    open_expanders(page)
     buttons = page.locator(f'{area} [data-testid="stDownloadButton"] button')
     offered = buttons.count()
     assert offered > 0, f"{path} offers no downloads"
