@@ -51,10 +51,11 @@ FINISHED = """
   return performance.now();
 }
 """
-# The headline: the KPI cards and the key findings are on the page (a page with neither counts once its run has ended).
-# Charts further down may still be drawing; this is what a leader sees first.
+# The headline: the KPI cards and the key findings are on the page; on a page with no findings, the KPI cards alone (a
+# page with neither counts once its run has ended). Charts further down may still be drawing: this is what a leader sees
+# first.
 HEADLINE = """
-() => {
+(hasFindings) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
   const finished = app.getAttribute("data-test-script-state") === "notRunning" && window.__gseScriptRuns;
@@ -62,7 +63,7 @@ HEADLINE = """
   if (!main) return false;
   const metrics = main.querySelectorAll('[data-testid="stMetric"]').length;
   const findings = [...main.querySelectorAll("h2")].some((h) => h.textContent.trim() === "Key findings");
-  if ((metrics && findings) || finished) return performance.now();
+  if ((metrics && (findings || !hasFindings)) || finished) return performance.now();
   return false;
 }
 """
@@ -146,11 +147,11 @@ def memory_bytes(pid: int, field_name: str) -> int:
     return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith(f"{field_name}:")), 0)
 
 
-def load_once(browser, url: str) -> Load:
+def load_once(browser, url: str, has_findings: bool = True) -> Load:
     """Open a URL in a fresh context and measure it until the page has finished."""
     context = new_context(browser)
     try:
-        return load_in(context.new_page(), url)
+        return load_in(context.new_page(), url, has_findings)
     finally:
         context.close()
 
@@ -164,7 +165,7 @@ def new_context(browser):
     return context
 
 
-def load_in(page, url: str) -> Load:
+def load_in(page, url: str, has_findings: bool = True) -> Load:
     """Navigate a tab to a URL and measure it until the page has finished."""
     counted = {"received": 0, "sent": 0}
 
@@ -178,7 +179,9 @@ def load_in(page, url: str) -> Load:
     page.on("websocket", watch)
     try:
         page.goto(url)
-        headline = page.wait_for_function(HEADLINE, timeout=APP_TIMEOUT_MS, polling="raf").json_value()
+        headline = page.wait_for_function(
+            HEADLINE, arg=has_findings, timeout=APP_TIMEOUT_MS, polling="raf"
+        ).json_value()
         ms = page.wait_for_function(FINISHED, timeout=APP_TIMEOUT_MS, polling="raf").json_value()
         shown = page.evaluate(CHARTS)
         return Load(ms=ms, received=counted["received"], sent=counted["sent"], headline_ms=headline, **shown)
@@ -186,7 +189,9 @@ def load_in(page, url: str) -> Load:
         page.remove_listener("websocket", watch)
 
 
-def warm_loads(browser, hello_url: str, pages: dict[str, str], repeats: int, results: BrowserResults) -> None:
+def warm_loads(
+    browser, hello_url: str, pages: dict[str, str], repeats: int, results: BrowserResults, without_findings=frozenset()
+) -> None:
     """In one context, hello then each app page in turn, `repeats` times after a first round that fills the cache."""
     context = new_context(browser)
     tab = context.new_page()
@@ -194,7 +199,7 @@ def warm_loads(browser, hello_url: str, pages: dict[str, str], repeats: int, res
         for repeat in range(repeats + 1):
             for title, url in pages.items():
                 try:
-                    hello, load = load_in(tab, hello_url), load_in(tab, url)
+                    hello, load = load_in(tab, hello_url), load_in(tab, url, title not in without_findings)
                 except Exception as error:  # reported with the rest, as in the fresh-context loads
                     results.errors.append(f"{title} (warm browser): {type(error).__name__}: {str(error)[:300]}")
                     continue
@@ -210,8 +215,13 @@ def pages_at(base_url: str, pages: dict[str, str]) -> dict[str, str]:
     return {title: f"{base_url}/{path}" for title, path in pages.items()}
 
 
-def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) -> BrowserResults:
-    """Load the hello page and each app page once to warm up, then `repeats` times, interleaved so drift hits all alike."""
+def measure(
+    db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path, without_findings=frozenset()
+) -> BrowserResults:
+    """Load the hello page and each app page once to warm up, then `repeats` times, interleaved so drift hits all alike.
+
+    `without_findings` names the pages with KPIs but no key findings, whose headline is the KPIs alone.
+    """
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -239,14 +249,14 @@ def measure(db_path: Path, pages: dict[str, str], repeats: int, work_dir: Path) 
             for repeat in range(repeats + 1):
                 for title, url in targets.items():
                     try:
-                        load = load_once(browser, url)
+                        load = load_once(browser, url, title not in without_findings)
                         if repeat:
                             results.loads.setdefault(title, []).append(load)
                         else:
                             results.first_loads[title] = load
                     except Exception as error:  # a page that fails to finish is a result to report, not a crash
                         results.errors.append(f"{title}: {type(error).__name__}: {str(error)[:300]}")
-            warm_loads(browser, targets["hello"], pages_at(app.url, pages), repeats, results)
+            warm_loads(browser, targets["hello"], pages_at(app.url, pages), repeats, results, without_findings)
         finally:
             browser.close()
         results.server_peak_rss = memory_bytes(app.pid, "VmHWM")

@@ -136,6 +136,11 @@ def queries_of(page: Page) -> list[str]:
     return [name for name in dict.fromkeys(found) if name in known]
 
 
+def has_findings(page: Page) -> bool:
+    """Whether a page shows key findings under its KPIs (layout.findings): its headline then waits for them too."""
+    return "layout.findings(" in (config.ROOT / page.path).read_text()
+
+
 def header(name: str, field_name: str) -> str | None:
     """A `-- Field: value` line from a query's header (as tests/test_queries.py reads it)."""
     match = re.search(rf"^-- {field_name}: (.+?)\.?$", data.sql_text(name), re.MULTILINE)
@@ -345,7 +350,8 @@ def measure_scale(csv_dir: Path, db_path: Path, pages: list[Page], settings: Set
         from benchmarks import browser as browser_measures
 
         targets = {page.title: page.url for page in pages}
-        measured = browser_measures.measure(db_path, targets, settings.repeats, settings.work_dir)
+        without_findings = {page.title for page in pages if not has_findings(page)}
+        measured = browser_measures.measure(db_path, targets, settings.repeats, settings.work_dir, without_findings)
         results.browser = asdict(measured)
         results.errors.extend(measured.errors)
         for title, loads in measured.loads.items():
@@ -497,7 +503,8 @@ as (min–max). MB is 10^6 bytes.
 - **Browser**: Debian's Chromium under Playwright (`--no-sandbox --disable-gpu --disable-background-networking
   --disable-component-update --disable-sync --no-first-run`), a fresh context per load (new session, empty browser
   cache). *KPIs and findings shown* = `performance.now()` when the page has its KPI cards and its "Key findings"
-  heading (or, on a page with neither, when its run has ended), checked on every animation frame. *Every chart drawn*
+  heading (on a page whose script draws no key findings, its KPI cards alone; on a page with neither, when its run
+  has ended), checked on every animation frame. *Every chart drawn*
   = when the app has finished its run (`data-test-script-state="notRunning"`, no
   skeletons) and every Plotly chart has its SVG and every pydeck map its canvas; on Leadership and Profession that is
   the charts of the first tab, since the other tabs run only when chosen. Bytes = websocket frame payloads
