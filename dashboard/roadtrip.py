@@ -575,12 +575,11 @@ def location_after_click(selection: dict | None, current: str | None) -> str | N
 
 def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figure:
     """Workshops by date with their number of suggestions, coloured and named by nation, the selection in full colour."""
-    figure = go.Figure()
     if stops.empty:
-        return charts.style(figure, "No workshops match these filters", height=380)
+        return charts.style(go.Figure(), "No workshops match these filters", height=380)
     ordered = stops.sort_values("stop")
     places = dict(zip(ordered["stop"], timeline_label_places(ordered), strict=True))
-    figure.add_trace(
+    traces = [
         go.Scatter(
             x=ordered["held_on"],
             y=ordered["suggestions"],
@@ -589,21 +588,20 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
             hoverinfo="skip",
             showlegend=False,
         )
-    )
+    ]
     for nation, colour in charts.NATION_COLOURS.items():
         rows = ordered[ordered["nation"] == nation]
         if rows.empty:
             continue
         opacity = [1.0 if selected in (None, location_id) else 0.3 for location_id in rows["location_id"]]
-        positions = [places[stop] for stop in rows["stop"]]
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=rows["held_on"],
                 y=rows["suggestions"],
                 mode="markers+text",
                 name=nation,
                 text=timeline_labels(rows),
-                textposition=positions,
+                textposition=[places[stop] for stop in rows["stop"]],
                 marker={"color": colour, "size": 12, "opacity": opacity, "line": {"color": "white", "width": 1}},
                 customdata=rows[["venue"]],
                 hovertemplate="%{text}<br>%{x|%-d %b %Y}<br>%{customdata[0]}<br>%{y} suggestions<extra></extra>",
@@ -614,13 +612,24 @@ def timeline_figure(stops: pd.DataFrame, selected: str | None = None) -> go.Figu
         f"{busiest['location']} produced the most suggestions at one workshop: "
         f"{busiest['suggestions']:,} on {pd.Timestamp(busiest['held_on']):%-d %B}"
     )
-    figure.update_yaxes(title_text="Suggestions", range=[0, max(1, ordered["suggestions"].max()) * TIMELINE_HEADROOM])
     # A week either side, so that the first and last labels are not cut at the plot's edges.
     week = pd.Timedelta(days=7)
-    figure.update_xaxes(
-        title=None, tickformat="%-d %b", range=[ordered["held_on"].min() - week, ordered["held_on"].max() + week]
+    # Built whole, traces and layout at once: each add_trace or update_* call validates the figure again.
+    figure = go.Figure(
+        traces,
+        {
+            "yaxis": {
+                "title": {"text": "Suggestions"},
+                "range": [0, max(1, ordered["suggestions"].max()) * TIMELINE_HEADROOM],
+            },
+            "xaxis": {
+                "title": None,
+                "tickformat": "%-d %b",
+                "range": [ordered["held_on"].min() - week, ordered["held_on"].max() + week],
+            },
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "title": None},
+        },
     )
-    figure.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "title": None})
     return charts.style(figure, title, height=420)
 
 
