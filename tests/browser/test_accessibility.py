@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import config
-from tests.browser.conftest import PAGE_PATHS, everywhere, goto
+from tests.browser.conftest import PAGE_PATHS, everywhere, goto, open_expanders
 
 pytestmark = pytest.mark.browser
 
@@ -141,8 +141,14 @@ CHARTS_AND_TABLES = """
 """
 
 
-def test_every_chart_states_its_finding_and_has_a_table(loaded_page):
-    items = loaded_page.evaluate(CHARTS_AND_TABLES)
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_chart_states_its_finding_and_has_a_table(page, path):
+    goto(page, path)
+    # A chart's table may be in an expander that runs only once opened (layout.on_opening): open each, as a reader would.
+    open_expanders(page)
+    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
+    items = page.evaluate(CHARTS_AND_TABLES)
     assert [item for item in items if item["kind"] == "chart" and not item["title"]] == [], "a chart without a title"
     alone = [
         f"{item['kind']} {item['title']!r}"
