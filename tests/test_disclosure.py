@@ -594,3 +594,135 @@ def test_a_small_count_alone_in_its_group_is_blanked_and_nothing_else():
     frame = pd.DataFrame({"department_id": ["A", "B", "B"], "scheme_id": ["s1", "s1", "s2"], "people": [3, 40, 50]})
     result = disclosure.suppress(frame, ["people"], groups=[["department_id"]], k=K)
     assert result["people"].isna().tolist() == [True, False, False]
+
+
+def test_a_blank_in_one_table_is_protected_from_the_sum_in_another():
+    """The G7 count blanked in the grade table is the sum of four shown department counts: one of them must go too.
+
+    By hand, k = 10: EO (5) is small, and EO + G7 is the headline total published elsewhere (70), so G7 (65), the
+    table's one other cell, goes with it. The four departments' G7s (20 + 18 + 15 + 12), shown in a table listed
+    first, add up to G7 and would give it away again: the smallest, MOD (12), goes. Realistic bug: a link across
+    tables dropped or tied to the wrong cells, so the blanked G7 is the sum of four numbers on the same page.
+    """
+    frames = {
+        "g7_departments": pd.DataFrame({"department_id": ["HMRC", "DWP", "CO", "MOD"], "people": [20, 18, 15, 12]}),
+        "grades": pd.DataFrame({"grade": ["EO", "G7"], "people": [5, 65]}),
+    }
+    specs = {"g7_departments": {"counts": ["people"]}, "grades": {"counts": ["people"], "groups": [[]]}}
+    links = [disclosure.Link(tuple(("g7_departments", row, "people") for row in range(4)), ("grades", 1, "people"))]
+    result = disclosure.suppress_together(frames, specs, links, k=K)
+    assert result["grades"]["people"].isna().tolist() == [True, True]
+    assert result["g7_departments"]["people"].isna().tolist() == [False, False, False, True]
+    assert result["g7_departments"]["people"].tolist()[:3] == [20, 18, 15]
+    values = {("grades", row): value for row, value in enumerate([5, 65])} | {("headline",): 70}
+    values |= {("g7_departments", row): value for row, value in enumerate([20, 18, 15, 12])}
+    equations = [
+        {("grades", 0): 1, ("grades", 1): 1, ("headline",): -1},
+        {**{("g7_departments", row): 1 for row in range(4)}, ("grades", 1): -1},
+    ]
+    hidden = {("grades", 0), ("grades", 1), ("g7_departments", 3)}
+    assert_protected(equations, values, hidden)
+    # Without MOD, G7 (and so EO) could be worked out: the check itself sees it.
+    with pytest.raises(AssertionError, match="can be worked out"):
+        assert_protected(equations, values, hidden - {("g7_departments", 3)})
+
+
+def test_a_small_count_in_a_linked_table_takes_another_part_of_the_link_with_it():
+    """A department's G7s are small: the other departments and the grade table's G7 would give them away.
+
+    By hand, k = 10: MOD (4) is small; the four departments add up to the G7 row of the grade table (20 + 13 + 15 + 4
+    = 52), so the smallest shown department, DWP (13), goes (a part before the link's total). Realistic bug: a link
+    that leaves out some of its parts, or takes one of them for its total.
+    """
+    frames = {
+        "g7_departments": pd.DataFrame({"department_id": ["HMRC", "DWP", "CO", "MOD"], "people": [20, 13, 15, 4]}),
+        "grades": pd.DataFrame({"grade": ["EO", "G7", TOTAL], "people": [30, 52, 82]}),
+    }
+    specs = {"g7_departments": {"counts": ["people"]}, "grades": {"counts": ["people"], "margins": ["grade"]}}
+    links = [disclosure.Link(tuple(("g7_departments", row, "people") for row in range(4)), ("grades", 1, "people"))]
+    result = disclosure.suppress_together(frames, specs, links, k=K)
+    assert result["g7_departments"]["people"].isna().tolist() == [False, True, False, True]
+    assert result["grades"]["people"].tolist() == [30, 52, 82]
+
+
+def test_tables_protected_together_keep_their_own_sums():
+    """Each table's own sums still hold when a second, longer table comes first: its rows are not the first rows.
+
+    By hand, k = 10: in the grade table EO (4) takes HEO (40, the smaller part) with it; the department table's
+    total row is the sum of its three departments, so DWP (6) takes MOD (11) with it. Realistic bug: a table's rows
+    numbered from the start of the other table, so its sums land on the wrong cells.
+    """
+    frames = {
+        "departments": pd.DataFrame({"department_id": ["HMRC", "DWP", "MOD", TOTAL], "people": [30, 6, 11, 47]}),
+        "grades": pd.DataFrame({"grade": ["EO", "HEO", "G7", TOTAL], "people": [4, 40, 50, 94]}),
+    }
+    spec = {"counts": ["people"], "margins": ["department_id"]}
+    specs = {"departments": spec, "grades": {"counts": ["people"], "margins": ["grade"]}}
+    result = disclosure.suppress_together(frames, specs, k=K)
+    assert result["departments"]["people"].isna().tolist() == [False, True, True, False]
+    assert result["grades"]["people"].isna().tolist() == [True, True, False, False]
+
+
+def test_an_empty_table_does_not_stop_the_tables_after_it():
+    """A table with no rows (no leavers this year) shown first: the grade table after it is still protected.
+
+    By hand, k = 10: EO (5) is small and the total is shown, so HEO (the one other part, 40) goes with it.
+    """
+    frames = {
+        "leavers": pd.DataFrame({"grade": pd.Series([], dtype=object), "people": pd.Series([], dtype="int64")}),
+        "grades": pd.DataFrame({"grade": ["EO", "HEO", TOTAL], "people": [5, 40, 45]}),
+    }
+    specs = {name: {"counts": ["people"], "margins": ["grade"]} for name in frames}
+    result = disclosure.suppress_together(frames, specs, k=K)
+    assert result["leavers"].empty
+    assert result["grades"]["people"].isna().tolist() == [True, True, False]
+
+
+def test_a_group_whose_key_is_missing_is_still_a_sum():
+    """Members whose region is unknown are a group like any other, with its own total row.
+
+    By hand, k = 10: Leeds (4) in the unknown region is small; its region's total (30) is shown, so York (26) goes
+    too. Realistic bug: rows with a missing key dropped from every sum, so the 4 is 30 - 26.
+    """
+    frame = pd.DataFrame(
+        [
+            ("North", "Leeds", 30),
+            ("North", "York", 45),
+            ("North", TOTAL, 75),
+            (None, "Leeds", 4),
+            (None, "York", 26),
+            (None, TOTAL, 30),
+        ],
+        columns=["region", "location", "people"],
+    )
+    result = disclosure.suppress(frame, ["people"], groups=[["region"]], margins=["location"], k=K)
+    assert result["people"].isna().tolist() == [False, False, False, True, True, False]
+    equations = [{(0, "people"): 1, (1, "people"): 1, (2, "people"): -1}]
+    equations.append({(3, "people"): 1, (4, "people"): 1, (5, "people"): -1})
+    assert_protected(equations, cells_of(frame, ["people"]), hidden_cells(result, ["people"]))
+
+
+def test_a_region_row_listed_before_its_locations_leaves_their_sums_in_place():
+    """A rollup sorted so that a region's own row comes first ("Total" sorts before lower-case ids).
+
+    By hand, k = 20: workshop w1 (12) is small. Location a's sum (w1 + w2 = 52) gives it away, so w2 (40) goes: the
+    cheaper w3 (30) would not do, as it is not in location a's sum (and alone in location b, it would be 30 = b's
+    total). Realistic bug: the region's row, a total with no parts among the locations' groups, ending the walk over
+    that grouping, so the locations' sums are never checked.
+    """
+    frame = pd.DataFrame(
+        [
+            ("A", TOTAL, TOTAL, 82),
+            ("A", "a", "w1", 12),
+            ("A", "a", "w2", 40),
+            ("A", "a", TOTAL, 52),
+            ("A", "b", "w3", 30),
+            ("A", "b", TOTAL, 30),
+            (TOTAL, TOTAL, TOTAL, 82),
+        ],
+        columns=["region", "location_id", "workshop_id", "attendees"],
+    )
+    result = disclosure.suppress(frame, **attendees.PROTECTION, k=20)
+    assert result["attendees"].isna().tolist() == [False, True, True, False, False, False, False]
+    values = {cell: value for cell, value in cells_of(frame, ["attendees"]).items()}
+    assert_protected(rollup_equations(frame), values, hidden_cells(result, ["attendees"]))
