@@ -1,10 +1,12 @@
 """The filters in words, as every caption, download cover and pack shows them: each expected sentence written by hand."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from dashboard import filters, sidebar
 from dashboard.filters import Filters, describe
 
 # Choices in an order of their own, so that a label looked up by position rather than by id comes out wrong.
@@ -45,3 +47,195 @@ CHOICES = {
 )
 def test_the_filters_read_as_written(chosen, expected):
     assert describe(chosen, CHOICES) == expected
+
+
+# The sidebar's own words, and its widget keys, which are the link's parameter names. Run over tests/fixtures: four
+# workshops from 4 March to 1 May 2025 in London, Glasgow and Exeter.
+FIRST, LAST = date(2025, 3, 4), date(2025, 5, 1)
+
+
+@pytest.fixture
+def sidebar_app(fixture_db, use_db, open_page):
+    use_db(fixture_db)
+    return open_page
+
+
+def test_the_sidebar_names_each_filter_and_says_what_an_empty_one_means(sidebar_app):
+    app = sidebar_app()
+    assert not app.exception
+    assert [header.value for header in app.sidebar.header][:1] == ["Filters"]
+    widgets = {widget.key: widget for widget in app.sidebar.multiselect}
+    words = {key: (widget.label, widget.proto.placeholder) for key, widget in widgets.items()}
+    assert words == {
+        "theme": ("Themes", "All themes"),
+        "nation": ("Nations", "All nations"),
+        "location": ("Locations", "All locations"),
+        "department": ("Departments", "All departments"),
+    }
+    # Each choice is offered by its name, not its id (tests/fixtures/*.csv).
+    assert set(widgets["location"].options) == {"London", "Glasgow", "Exeter"}
+    assert set(widgets["department"].options) == {
+        "Department for Environment, Food and Rural Affairs",
+        "Met Office",
+        "Scottish Government",
+    }
+    assert "CPD" in widgets["theme"].options and "cpd" not in widgets["theme"].options
+    assert widgets["nation"].options == ["England", "Scotland", "Wales", "Northern Ireland"]
+    (dates,) = app.sidebar.date_input
+    assert (dates.key, dates.label, dates.value, dates.min, dates.max) == (
+        "dates",
+        "Workshop dates",
+        (FIRST, LAST),
+        FIRST,
+        LAST,
+    )
+    reset = next(button for button in app.sidebar.button if button.key == "filters_reset")
+    assert (reset.label, reset.proto.icon) == ("Reset filters", ":material/restart_alt:")
+    assert app.session_state["active_filters"] == Filters()
+
+
+def test_a_link_sets_each_filter_by_its_parameter(sidebar_app):
+    """Each widget key is a link's parameter name: a link naming all five opens a view with all five filters."""
+    app = sidebar_app(
+        query={
+            "theme": "CPD",
+            "nation": "England",
+            "location": "Exeter",
+            "department": "Met Office",
+            "dates": ["2025-03-20", "2025-04-10"],
+        }
+    )
+    assert not app.exception
+    assert app.session_state["active_filters"] == Filters(
+        theme_ids=("cpd",),
+        nations=("England",),
+        location_ids=("exeter",),
+        department_ids=("METOFFICE",),
+        date_from=date(2025, 3, 20),
+        date_to=date(2025, 4, 10),
+    )
+    assert not app.sidebar.warning
+
+
+def test_a_link_whose_dates_run_backwards_is_read_the_right_way_round(sidebar_app):
+    app = sidebar_app(query={"dates": ["2025-04-10", "2025-03-20"]})
+    assert not app.exception
+    active = app.session_state["active_filters"]
+    assert (active.date_from, active.date_to) == (date(2025, 3, 20), date(2025, 4, 10))
+    notices = [(warning.value, warning.icon) for warning in app.sidebar.warning]
+    assert notices == [("The link's dates ended before they started, so they were swapped.", ":material/link_off:")]
+
+
+@pytest.mark.parametrize(
+    ("query", "notices"),
+    [
+        ({"theme": ["CPD", "Nope", "Zilch"]}, ["Ignored 2 unknown theme value(s) in the link."]),
+        ({"department": "MOD"}, ["Ignored 1 unknown department value(s) in the link."]),
+        (
+            {"nation": ["Wales", "Scotland"], "location": ["Exeter", "Glasgow", "London"]},
+            ["Ignored 2 location value(s) in the link outside the chosen nations (Wales, Scotland)."],
+        ),
+        ({"dates": ["2025-13-01", "soon"]}, ["Ignored a malformed date in the link."]),
+        (
+            {"dates": ["2025-03-20", "2025-05-02"]},
+            [
+                "Ignored the link's workshop dates: the data runs from 4 March 2025 to 1 May 2025, "
+                "and a date outside that range cannot be chosen."
+            ],
+        ),
+        ({"dates": ["2025-03-04", "2025-05-01"]}, []),
+    ],
+    ids=["themes", "department", "nations", "malformed", "outside", "the-whole-range"],
+)
+def test_each_value_a_link_cannot_take_is_named_in_a_notice(sidebar_app, query, notices):
+    app = sidebar_app(query=query)
+    assert not app.exception
+    assert [warning.value for warning in app.sidebar.warning] == notices
+    assert all(warning.icon == ":material/link_off:" for warning in app.sidebar.warning)
+
+
+OLD = (date(2025, 3, 4), date(2025, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "new", "expected"),
+    [
+        # The range grows at the end: "to the end" moves with it, a date chosen inside stays.
+        (
+            (date(2025, 3, 4), date(2025, 5, 1)),
+            (date(2025, 3, 4), date(2025, 6, 20)),
+            (date(2025, 3, 4), date(2025, 6, 20)),
+        ),
+        (
+            (date(2025, 3, 20), date(2025, 5, 1)),
+            (date(2025, 3, 4), date(2025, 6, 20)),
+            (date(2025, 3, 20), date(2025, 6, 20)),
+        ),
+        (
+            (date(2025, 3, 20), date(2025, 4, 10)),
+            (date(2025, 3, 4), date(2025, 6, 20)),
+            (date(2025, 3, 20), date(2025, 4, 10)),
+        ),
+        # The range grows at the start: "from the start" moves with it.
+        (
+            (date(2025, 3, 4), date(2025, 4, 10)),
+            (date(2025, 2, 1), date(2025, 5, 1)),
+            (date(2025, 2, 1), date(2025, 4, 10)),
+        ),
+        # The range shrinks: chosen dates are kept within it.
+        (
+            (date(2025, 3, 10), date(2025, 4, 25)),
+            (date(2025, 3, 20), date(2025, 4, 20)),
+            (date(2025, 3, 20), date(2025, 4, 20)),
+        ),
+        (
+            (date(2025, 4, 15), date(2025, 4, 30)),
+            (date(2025, 3, 4), date(2025, 4, 1)),
+            (date(2025, 4, 1), date(2025, 4, 1)),
+        ),
+        (
+            (date(2025, 3, 5), date(2025, 3, 10)),
+            (date(2025, 4, 1), date(2025, 5, 1)),
+            (date(2025, 4, 1), date(2025, 4, 1)),
+        ),
+        # A half-chosen range (the picker's first click): the missing end is the new range's.
+        ((None, date(2025, 4, 10)), (date(2025, 3, 4), date(2025, 6, 20)), (date(2025, 3, 4), date(2025, 4, 10))),
+        ((date(2025, 3, 20), None), (date(2025, 3, 4), date(2025, 6, 20)), (date(2025, 3, 20), date(2025, 6, 20))),
+        (
+            [date(2025, 3, 4), date(2025, 5, 1)],
+            (date(2025, 3, 4), date(2025, 6, 20)),
+            (date(2025, 3, 4), date(2025, 6, 20)),
+        ),
+    ],
+)
+def test_dates_chosen_before_an_import_keep_their_meaning(monkeypatch, chosen, new, expected):
+    state = {sidebar.DATE_BOUNDS_KEY: OLD, "dates": chosen}
+    monkeypatch.setattr(sidebar, "st", SimpleNamespace(session_state=state))
+    sidebar.follow_date_bounds(*new)
+    assert state == {sidebar.DATE_BOUNDS_KEY: new, "dates": expected}
+
+
+@pytest.mark.parametrize(
+    ("state", "bounds"),
+    [
+        ({"dates": (date(2025, 3, 20), date(2025, 4, 10))}, (date(2025, 3, 4), date(2025, 6, 20))),  # first run
+        ({sidebar.DATE_BOUNDS_KEY: OLD, "dates": (date(2025, 3, 20), date(2025, 5, 1))}, OLD),  # no import
+        ({sidebar.DATE_BOUNDS_KEY: OLD, "dates": (date(2025, 3, 20),)}, (date(2025, 3, 4), date(2025, 6, 20))),
+        ({sidebar.DATE_BOUNDS_KEY: OLD, "dates": date(2025, 3, 20)}, (date(2025, 3, 4), date(2025, 6, 20))),
+        ({sidebar.DATE_BOUNDS_KEY: OLD}, (date(2025, 3, 4), date(2025, 6, 20))),  # no date widget yet
+    ],
+    ids=["first-run", "same-range", "one-date", "not-a-range", "no-widget"],
+)
+def test_dates_are_left_alone_when_there_is_nothing_to_follow(monkeypatch, state, bounds):
+    before = dict(state)
+    monkeypatch.setattr(sidebar, "st", SimpleNamespace(session_state=state))
+    sidebar.follow_date_bounds(*bounds)
+    assert state == {**before, sidebar.DATE_BOUNDS_KEY: bounds}
+
+
+def test_before_the_sidebar_has_run_the_filters_are_none(monkeypatch):
+    state = {}
+    monkeypatch.setattr(filters, "st", SimpleNamespace(session_state=state))
+    assert filters.current() == Filters()
+    state["active_filters"] = Filters(nations=("Wales",))
+    assert filters.current() == Filters(nations=("Wales",))
