@@ -344,3 +344,26 @@ def test_two_themes_merged_into_one_are_offered_once_with_their_probabilities_su
     for suggestion_id, row in queue.iterrows():
         shown = [theme_id for theme_id, _ in review_views.candidates(row.to_dict(), labels)]
         assert len(shown) == len(set(shown)), suggestion_id
+
+
+def test_a_link_naming_an_old_label_twice_beside_a_label_now_opens_each_theme_once(db, open_page):
+    """Old and current labels mixed in one link: each theme once, in the link's order, one notice per old label.
+
+    Realistic bugs: the current label dropped when an old one is followed, a theme chosen twice, the notice repeated,
+    or kept on every later run of the page.
+    """
+    taxonomy.record(
+        "rename", request_id=taxonomy.new_request_id(), theme_id="mentoring", label="Mentoring and coaching"
+    )
+    app = open_page("dashboard/pages/overview.py", {"theme": ["Mentoring", "CPD", "Mentoring"]})
+    assert not app.exception
+    assert app.multiselect(key="theme").value == ["mentoring", "cpd"]
+    assert app.query_params.get("theme") == ["Mentoring and coaching", "CPD"]
+    notices = [(info.value, info.icon) for info in app.main.info if "is now" in info.value]
+    assert notices == [
+        ("The link's theme “Mentoring” is now “Mentoring and coaching”: showing that.", ":material/link:")
+    ]
+    assert not [warning.value for warning in app.sidebar.warning]
+    app.run()  # the notice was for the link as it came; the next run of the page no longer shows it
+    assert not [info.value for info in app.main.info if "is now" in info.value]
+    assert app.multiselect(key="theme").value == ["mentoring", "cpd"]
