@@ -726,3 +726,23 @@ def test_a_region_row_listed_before_its_locations_leaves_their_sums_in_place():
     assert result["attendees"].isna().tolist() == [False, True, True, False, False, False, False]
     values = {cell: value for cell, value in cells_of(frame, ["attendees"]).items()}
     assert_protected(rollup_equations(frame), values, hidden_cells(result, ["attendees"]))
+
+
+def test_every_group_of_linked_blanks_is_checked_not_only_the_first():
+    """Two rows, each with three small counts that no single sum gives away but the three sums together do.
+
+    Each row's blanks are a group of their own; both must be checked. Realistic bug: the walk over the groups of
+    blanks stopping at the first blank already seen, so only the first row is protected and the second row's 3, 7
+    and 8 can be worked out from its shown sums (10, 11 and 15).
+    """
+    frame = pd.DataFrame({"a": [4, 3], "b": [5, 7], "c": [6, 8], "x": [9, 10], "y": [10, 11], "z": [11, 15]})
+    sums = {"x": ["a", "b"], "y": ["a", "c"], "z": ["b", "c"]}
+    columns = list(frame.columns)
+    result = disclosure.suppress(frame, columns, sums=sums, k=K)
+    hidden = hidden_cells(result, columns)
+    for row in (0, 1):
+        assert {(row, "a"), (row, "b"), (row, "c")} < hidden, f"row {row}: at least one of its sums must go too"
+    equations = [
+        {(row, total): -1, **{(row, part): 1 for part in parts}} for row in (0, 1) for total, parts in sums.items()
+    ]
+    assert_protected(equations, cells_of(frame, columns), hidden)
