@@ -746,3 +746,30 @@ def test_every_group_of_linked_blanks_is_checked_not_only_the_first():
         {(row, total): -1, **{(row, part): 1 for part in parts}} for row in (0, 1) for total, parts in sums.items()
     ]
     assert_protected(equations, cells_of(frame, columns), hidden)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {("D0", "s0"): 30, ("D0", "s1"): 0, ("D0", "s2"): 0, ("D1", "s0"): 30, ("D1", "s1"): 0, ("D1", "s2"): 30},
+        {("D0", "s0"): 0, ("D0", "s1"): 0, ("D1", "s0"): 12, ("D1", "s1"): 0, ("D2", "s0"): 3, ("D2", "s1"): 30},
+    ],
+    ids=["two-by-three", "three-by-two"],
+)
+def test_zeros_given_away_by_sign_take_no_more_blanks_than_they_need(values):
+    """Tables whose zeros are pinned only because counts are never negative: every blank added is needed.
+
+    Each secondary blank, shown again, would let the independent solver work out some blank (checked one by one), so
+    none is spare. Realistic bug: the per-blank check of the solver step calling a blank pinned when it is not (its
+    least value taken for its greatest), which blanks a total the table did not need to lose.
+    """
+    frame = two_way(values)
+    result = disclosure.suppress(frame, ["n"], margins=["department_id", "scheme_id"], k=K)
+    hidden = hidden_cells(result, ["n"])
+    equations, cells = two_way_equations(frame), cells_of(frame, ["n"])
+    primary = {(row, "n") for row in np.flatnonzero(frame["n"] < K)}
+    assert primary <= hidden
+    assert_protected(equations, cells, hidden)
+    for cell in sorted(hidden - primary):
+        ranges = feasible_range(equations, cells, hidden - {cell})
+        assert any(high - low < 0.5 for low, high in ranges.values()), f"{cell} is blanked but not needed"
