@@ -648,19 +648,20 @@ def test_a_small_count_in_a_linked_table_takes_another_part_of_the_link_with_it(
 def test_tables_protected_together_keep_their_own_sums():
     """Each table's own sums still hold when a second, longer table comes first: its rows are not the first rows.
 
-    By hand, k = 10: in the grade table EO (4) takes HEO (40, the smaller part) with it; the department table's
+    By hand, k = 10: in the grade table EO (4) takes HEO (40, the smallest other part) with it; the department table's
     total row is the sum of its three departments, so DWP (6) takes MOD (11) with it. Realistic bug: a table's rows
     numbered from the start of the other table, so its sums land on the wrong cells.
     """
     frames = {
         "departments": pd.DataFrame({"department_id": ["HMRC", "DWP", "MOD", TOTAL], "people": [30, 6, 11, 47]}),
-        "grades": pd.DataFrame({"grade": ["EO", "HEO", "G7", TOTAL], "people": [4, 40, 50, 94]}),
+        # Five rows after four: a row counted back from the wrong end of the combined system lands elsewhere.
+        "grades": pd.DataFrame({"grade": ["EO", "HEO", "SEO", "G7", TOTAL], "people": [4, 40, 45, 50, 139]}),
     }
     spec = {"counts": ["people"], "margins": ["department_id"]}
     specs = {"departments": spec, "grades": {"counts": ["people"], "margins": ["grade"]}}
     result = disclosure.suppress_together(frames, specs, k=K)
     assert result["departments"]["people"].isna().tolist() == [False, True, True, False]
-    assert result["grades"]["people"].isna().tolist() == [True, True, False, False]
+    assert result["grades"]["people"].isna().tolist() == [True, True, False, False, False]
 
 
 def test_an_empty_table_does_not_stop_the_tables_after_it():
