@@ -786,3 +786,38 @@ def test_zeros_given_away_by_sign_take_no_more_blanks_than_they_need(values):
     for cell in sorted(hidden - primary):
         ranges = feasible_range(equations, cells, hidden - {cell})
         assert any(high - low < 0.5 for low, high in ranges.values()), f"{cell} is blanked but not needed"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[("D0", 12, 30, 45), ("D1", 0, 0, 45)], [("D0", 30, 30, 45), ("D1", 12, 30, 45), ("D2", 3, 0, 3)]],
+    ids=["two-departments", "three-departments"],
+)
+def test_stages_summed_within_rows_and_down_columns_are_safe_and_need_every_blank(rows):
+    """A funnel per department: offered = internal + external, applied = offered + declined, and a total row.
+
+    Realistic bug: a row's sum written without its total cell (taken to be published elsewhere), so blanking the
+    total does not count as protecting it, and a blank can be worked out or a spare one added.
+    """
+    columns = ["internal", "external", "declined", "offered", "applied"]
+    frame = pd.DataFrame(rows, columns=["department_id", "internal", "external", "declined"])
+    frame["offered"] = frame["internal"] + frame["external"]
+    frame["applied"] = frame["offered"] + frame["declined"]
+    frame = pd.concat([frame, pd.DataFrame([{"department_id": TOTAL, **frame[columns].sum()}])], ignore_index=True)
+    sums = {"offered": ["internal", "external"], "applied": ["offered", "declined"]}
+    result = disclosure.suppress(frame, columns, margins=["department_id"], sums=sums, k=K)
+    hidden = hidden_cells(result, columns)
+    last = len(frame) - 1
+    equations = [
+        {(row, total): -1, **{(row, part): 1 for part in parts}}
+        for row in range(last + 1)
+        for total, parts in sums.items()
+    ]
+    equations += [{(last, column): -1, **{(row, column): 1 for row in range(last)}} for column in columns]
+    cells = cells_of(frame, columns)
+    primary = {cell for cell, value in cells.items() if value < K}
+    assert primary <= hidden
+    assert_protected(equations, cells, hidden)
+    for cell in sorted(hidden - primary):
+        ranges = feasible_range(equations, cells, hidden - {cell})
+        assert any(high - low < 0.5 for low, high in ranges.values()), f"{cell} is blanked but not needed"
