@@ -1,13 +1,15 @@
 """The filters in words, as every caption, download cover and pack shows them: each expected sentence written by hand."""
 
+import shutil
 from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from dashboard import filters, sidebar
+from dashboard import build, filters, sidebar
 from dashboard.filters import Filters, describe
+from tests.conftest import FIXTURES
 
 # Choices in an order of their own, so that a label looked up by position rather than by id comes out wrong.
 CHOICES = {
@@ -239,3 +241,43 @@ def test_before_the_sidebar_has_run_the_filters_are_none(monkeypatch):
     assert filters.current() == Filters()
     state["active_filters"] = Filters(nations=("Wales",))
     assert filters.current() == Filters(nations=("Wales",))
+
+
+class _Link:
+    """The query parameters of a link, as st.query_params gives them."""
+
+    def __init__(self, params: dict[str, list[str]]):
+        self.params = params
+
+    def get_all(self, key: str) -> list[str]:
+        return self.params.get(key, [])
+
+
+def test_a_notice_names_a_parameter_in_words_after_its_page_prefix(monkeypatch):
+    """`members_job_family` is the Members page's "job family": the page prefix goes, every other word stays.
+
+    Realistic bug: the noun cut at the last underscore ("family") or at every one, so a two-word name loses a word.
+    """
+    link = {"members_job_family": ["Nope", "", "Zilch", "Analysis"], "theme": ["CPD"]}
+    monkeypatch.setattr(filters, "st", SimpleNamespace(query_params=_Link(link)))
+    allowed = {"members_job_family": ["Analysis", "Engineering"], "theme": ["CPD"]}
+    assert filters.unknown_in_link(allowed) == ["Ignored 2 unknown job family value(s) in the link."]
+
+
+def test_the_filters_in_words_follow_the_data_after_an_import(fixture_db, use_db, tmp_path):
+    """The caption's names come from the data the run reads: an import that renames a location renames it there.
+
+    Realistic bug: the cached words keyed on the filters alone, so every caption and download cover keeps the old name.
+    """
+    folder = tmp_path / "csv"
+    shutil.copytree(FIXTURES, folder)
+    locations = pd.read_csv(folder / "locations.csv", dtype=str, keep_default_na=False)
+    locations.loc[locations["location_id"] == "exeter", "name"] = "Exeter (Met Office)"
+    locations.to_csv(folder / "locations.csv", index=False)
+    renamed = tmp_path / "gse.duckdb"
+    build.build_bundled(folder, renamed)
+    chosen = Filters(location_ids=("exeter",))
+    use_db(fixture_db)
+    assert filters.in_words(chosen) == "Locations: Exeter."
+    use_db(renamed)
+    assert filters.in_words(chosen) == "Locations: Exeter (Met Office)."
