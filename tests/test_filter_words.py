@@ -281,3 +281,15 @@ def test_the_filters_in_words_follow_the_data_after_an_import(fixture_db, use_db
     assert filters.in_words(chosen) == "Locations: Exeter."
     use_db(renamed)
     assert filters.in_words(chosen) == "Locations: Exeter (Met Office)."
+
+
+def test_reset_clears_every_filter_a_link_set(sidebar_app):
+    app = sidebar_app(
+        query={"theme": "CPD", "nation": "England", "department": "Met Office", "dates": ["2025-03-20", "2025-04-10"]}
+    )
+    assert app.session_state["active_filters"] != Filters()
+    next(button for button in app.sidebar.button if button.key == "filters_reset").click().run()
+    assert not app.exception
+    assert app.session_state["active_filters"] == Filters()
+    assert [widget.value for widget in app.sidebar.multiselect] == [[], [], [], []]
+    assert app.sidebar.date_input[0].value == (FIRST, LAST)
