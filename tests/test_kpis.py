@@ -1,0 +1,291 @@
+"""The KPI row and the board story's sentences (findings.py, story.py) on small hand-made tables, every word written here."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import findings, story
+from dashboard.filters import Filters
+
+
+def themes(*rows) -> pd.DataFrame:
+    """theme_counts rows of (label, suggestions, unreviewed); shares and the rest counted here."""
+    frame = pd.DataFrame(rows, columns=["label", "suggestions", "unreviewed"])
+    frame["theme_id"] = frame["label"].str.lower()
+    total = frame["suggestions"].sum()
+    frame["share"] = frame["suggestions"] / total if total else 0.0
+    frame["by_hand"] = frame["suggestions"] - frame["unreviewed"]
+    frame["reviewed"] = 0
+    return frame
+
+
+def places(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["name", "suggestions"])
+
+
+KPIS = {
+    "members": 1250,
+    "departments": 3,
+    "workshops": 14,
+    "locations": 12,
+    "suggestions": 1470,
+    "miles_travelled": 4611.6,
+    "participants": 322,
+    "scheme_applicants": 500,
+}
+
+
+@pytest.mark.parametrize(
+    ("count", "singular", "many", "expected"),
+    [
+        (1, "workshop", None, "1 workshop"),
+        (0, "workshop", None, "0 workshops"),
+        (2, "person", None, "2 people"),
+        (1, "person", None, "1 person"),
+        (1200, "location", None, "1,200 locations"),
+        (3, "is", None, "3 are"),
+        (2, "mouse", "mice", "2 mice"),
+        (1, "mouse", "mice", "1 mouse"),
+    ],
+)
+def test_plural(count, singular, many, expected):
+    assert findings.plural(count, singular, many) == expected
+
+
+@pytest.mark.parametrize(
+    ("miles", "expected"),
+    [(8, "an"), (11, "an"), (18, "an"), (1000, "a"), (8000, "an"), (999, "a"), (18_000_000, "an"), (1_100, "a")],
+)
+def test_article_reads_the_leading_group_aloud(miles, expected):
+    assert findings.article(miles) == expected
+
+
+def test_the_top_theme_is_the_one_with_most_suggestions_ties_by_label():
+    counts = themes(("Skills", 30, 0), ("CPD", 50, 5), ("Careers", 50, 0), ("Pay", 0, 0))
+    # Careers and CPD tie on 50 of 130 (38%): the label first in the alphabet is named.
+    assert findings.top_theme(counts) == "CPD is the most common theme: 38% of suggestions (50)."
+    counts = themes(("Skills", 1200, 0), ("CPD", 50, 0))
+    assert findings.top_theme(counts) == "Skills is the most common theme: 96% of suggestions (1,200)."
+
+
+def test_one_theme_with_suggestions_is_described_not_ranked():
+    assert findings.top_theme(themes(("CPD", 1, 0), ("Pay", 0, 0))) == "All 1 suggestion in view are about CPD."
+    assert findings.top_theme(themes(("Pay", 0, 0), ("CPD", 7, 0))) == "All 7 suggestions in view are about CPD."
+    assert findings.top_theme(themes(("CPD", 0, 0))) is None
+
+
+def test_the_busiest_location_needs_two_places_with_suggestions():
+    assert findings.busiest_location(places(("Leeds", 4), ("York", 9), ("Hull", 0))) == (
+        "York produced the most suggestions (9)."
+    )
+    # A tie keeps the order the query gave.
+    assert findings.busiest_location(places(("Leeds", 1200), ("York", 1200))) == (
+        "Leeds produced the most suggestions (1,200)."
+    )
+    assert findings.busiest_location(places(("Leeds", 4), ("York", 0))) is None
+    assert findings.busiest_location(places(("Leeds", 0))) is None
+
+
+def test_the_tour_sentence():
+    assert findings.tour(KPIS) == "The tour held 14 workshops in 12 locations over 4,612 reported miles."
+    one = {**KPIS, "workshops": 1, "locations": 1, "miles_travelled": 1.4}
+    assert findings.tour(one) == "The tour held 1 workshop in 1 location over 1 reported mile."
+    unknown = {**KPIS, "miles_travelled": pd.NA}
+    assert findings.tour(unknown) == "The tour held 14 workshops in 12 locations over 0 reported miles."
+    assert findings.tour({**KPIS, "workshops": 0}) is None
+
+
+def test_participation_is_said_only_of_shown_counts(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    assert findings.participation(KPIS) == (
+        "500 of 1,250 members (40%) have applied to a leadership or development scheme; "
+        "322 applications were accepted or completed (participants)."
+    )
+    for blank in ("members", "scheme_applicants", "participants"):
+        assert findings.participation({**KPIS, blank: pd.NA}) is None
+        assert findings.participation({**KPIS, blank: 9}) is None
+    assert findings.participation({**KPIS, "participants": 10, "scheme_applicants": 10}) == (
+        "10 of 1,250 members (1%) have applied to a leadership or development scheme; "
+        "10 applications were accepted or completed (participants)."
+    )
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    assert findings.participation({**KPIS, "members": 0, "scheme_applicants": 0}) is None
+    assert findings.participation({**KPIS, "participants": 1}).endswith(
+        "1 application was accepted or completed (participants)."
+    )
+
+
+def points(*values, start=2021) -> pd.DataFrame:
+    return pd.DataFrame({"year": range(start, start + len(values)), "n": values})
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ((459, 530, 488), "rose from 459 in 2021 to a peak of 530 in 2022, then fell to 488 in 2023"),
+        ((459, 530, 459), "rose from 459 in 2021 to a peak of 530 in 2022, then fell back to 459 in 2023"),
+        ((500, 400, 450), "fell from 500 in 2021 to a low of 400 in 2022, then rose to 450 in 2023"),
+        ((500, 400, 500), "fell from 500 in 2021 to a low of 400 in 2022, then rose back to 500 in 2023"),
+        ((100, 120, 125, 130), "rose from 100 in 2021 to 130 in 2024"),
+        ((100, 200, 300, 200, 250), "rose from 100 in 2021 to a peak of 300 in 2023, then fell to 250 in 2025"),
+        ((300, 100, 200, 100, 250), "fell from 300 in 2021 to a low of 100 in 2022, then rose to 250 in 2025"),
+        ((1200, 1100), "fell from 1,200 in 2021 to 1,100 in 2022"),
+        ((7, 7, 7), "held at 7 from 2021 to 2023"),
+        ((7, 7), "held at 7 from 2021 to 2022"),
+        ((5, 9), "rose from 5 in 2021 to 9 in 2022"),
+        ((5, 5, 9), "rose from 5 in 2021 to 9 in 2023"),
+    ],
+)
+def test_a_trend_is_told_by_its_shape(values, expected):
+    assert findings.trend(points(*values), "n", "year") == expected
+
+
+def test_the_kpi_slide_shows_each_number_and_leads_with_the_tour(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    counts = themes(("CPD", 60, 6), ("Skills", 40, 0))
+    slide = story.kpi_slide({**KPIS, "participants": 7}, counts, places(("Leeds", 70), ("York", 30)))
+    assert slide.section == "At a glance"
+    assert slide.kpis == (
+        ("Members", "1,250"),
+        ("Departments", "3"),
+        ("Workshops", "14"),
+        ("Locations", "12"),
+        ("Suggestions", "1,470"),
+        ("Miles travelled (reported)", "4,612"),
+        ("Participants", "[c]"),
+    )
+    assert slide.table.values.tolist() == [list(pair) for pair in slide.kpis]
+    assert list(slide.table.columns) == ["Measure", "Value"]
+    assert slide.headline == "The tour held 14 workshops in 12 locations over 4,612 reported miles."
+    # Participation is left out: 7 participants is under 10.
+    assert slide.notes == (
+        slide.headline,
+        "CPD is the most common theme: 60% of suggestions (60).",
+        "Leeds produced the most suggestions (70).",
+        "6 of 100 suggestions carry an unreviewed classifier tag.",
+    )
+
+
+def test_a_kpi_slide_with_no_workshops_says_so():
+    none = {**KPIS, "workshops": 0, "members": pd.NA, "miles_travelled": 0.0}
+    slide = story.kpi_slide(none, themes(("CPD", 0, 0)), places())
+    assert slide.headline == "No workshops match the filters"
+    assert slide.notes == ()
+    assert dict(slide.kpis)["Members"] == "[c]"
+
+
+def test_the_themes_slide_ranks_themes_by_suggestions_then_label():
+    counts = themes(("Skills", 25, 0), ("CPD", 50, 10), ("Careers", 25, 5), ("Pay", 0, 0))
+    slide = story.themes_slide(counts)
+    assert slide.section == "Suggestion themes"
+    assert slide.table.values.tolist() == [
+        ["CPD", "50", "50%", "40", "0", "10"],
+        ["Careers", "25", "25%", "20", "0", "5"],
+        ["Skills", "25", "25%", "25", "0", "0"],
+        ["Pay", "0", "0%", "0", "0", "0"],
+    ]
+    assert list(slide.table.columns) == [
+        "Theme",
+        "Suggestions",
+        "Share",
+        "Coded by hand",
+        "Reviewed",
+        "Unreviewed classifier tags",
+    ]
+    assert slide.series.categories == ("CPD", "Careers", "Skills", "Pay")
+    assert slide.series.values == (50.0, 25.0, 25.0, 0.0)
+    assert slide.series.name == "Suggestions"
+    assert slide.notes == (
+        "CPD is the most common theme: 50% of suggestions (50).",
+        "15 of 100 suggestions carry an unreviewed classifier tag.",
+    )
+
+
+def test_an_unknown_kind_of_slide_is_refused():
+    with pytest.raises(ValueError, match="'chart' is not a kind of slide"):
+        story.kind_slide("chart", Filters())
+
+
+def test_slugs_are_short_lowercase_ascii_with_single_hyphens():
+    assert story._slug("Skills & Tools -- Café") == "skills-tools-cafe"
+    assert story._slug("  --Dún Laoghaire--  ") == "dun-laoghaire"
+    # Cut at 30 characters, without a hyphen left at the end.
+    assert story._slug("abcdefghij abcdefghij abcdefghij") == "abcdefghij-abcdefghij-abcdefgh"
+    assert story._slug("abcdefghij abcdefghij abcdefg hij") == "abcdefghij-abcdefghij-abcdefg"
+    assert story._slug("abcdefghijabcdefghijabcdefghi jk") == "abcdefghijabcdefghijabcdefghi"
+
+
+def choices() -> dict:
+    return {
+        "themes": pd.DataFrame({"theme_id": ["cpd", "pay"], "label": ["CPD", "Pay & grading"]}),
+        "locations": pd.DataFrame({"location_id": ["york", "hull"], "name": ["York", "Hull"]}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, "gse-pack-2025-07-09.pptx"),
+        ({"theme_ids": ("pay", "cpd")}, "gse-pack-2025-07-09-pay-grading-cpd.pptx"),
+        ({"theme_ids": ("pay", "cpd", "x")}, "gse-pack-2025-07-09-3-themes.pptx"),
+        ({"location_ids": ("hull", "leeds")}, "gse-pack-2025-07-09-hull-leeds.pptx"),
+        ({"nations": ("Wales", "Scotland", "England")}, "gse-pack-2025-07-09-3-nations.pptx"),
+        ({"department_ids": ("EA",), "nations": ("Wales",)}, "gse-pack-2025-07-09-wales-ea.pptx"),
+        ({"date_from": date(2025, 3, 1)}, "gse-pack-2025-07-09-from-2025-03-01.pptx"),
+        ({"date_to": date(2025, 6, 30)}, "gse-pack-2025-07-09-to-2025-06-30.pptx"),
+    ],
+    ids=str,
+)
+def test_a_file_name_names_the_filters(filters, expected):
+    assert story.file_name("pack", "pptx", Filters(**filters), date(2025, 7, 9), choices()) == expected
+
+
+def test_a_file_name_is_cut_at_120_characters_without_a_trailing_hyphen():
+    long = Filters(
+        theme_ids=("pay", "cpd"),
+        location_ids=("hull", "york"),
+        department_ids=("A" * 30, "B" * 30),
+        date_from=date(2025, 3, 1),
+    )
+    name = story.file_name("pack", "pptx", long, date(2025, 7, 9), choices(), meeting="x" * 17)
+    # 130 characters in full; the 120th is a hyphen, dropped.
+    assert name == f"gse-pack-{'x' * 17}-pay-grading-cpd-hull-york-{'a' * 30}-{'b' * 30}-from.pptx"
+    meeting = story.file_name("pack", "pptx", Filters(), date(2025, 7, 9), choices(), meeting="  ")
+    assert meeting == "gse-pack-2025-07-09.pptx"
+
+
+NATION = {"London": "England", "South West": "England", "North East": "England", "Scotland": "Scotland"}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"nations": ("Scotland",)}, {"department_ids": ("DEFRA",)}, {"department_ids": ("SG", "DEFRA")}],
+    ids=str,
+)
+def test_the_kpi_row_counts_the_fixture_members_chosen(fixture_db, fixture_csvs, use_db, monkeypatch, filters):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    people = fixture_csvs["members"]
+    assert set(people["region"]) <= set(NATION)
+    if "nations" in filters:
+        people = people[people["region"].map(NATION).isin(filters["nations"])]
+    if "department_ids" in filters:
+        people = people[people["department_id"].isin(filters["department_ids"])]
+    kpis = story.overview_kpis(Filters(**filters))
+    assert kpis["members"] == len(people)
+    assert kpis["workshops"] == len(fixture_csvs["workshops"]) or "nations" in filters
+
+
+def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    told = story.slides(Filters())
+    assert [slide.section for slide in told] == [
+        "At a glance",
+        "Roadtrip",
+        "Suggestion themes",
+        "Leadership access",
+        "Profession",
+    ]
+    assert told[0].headline.startswith("The tour held 4 workshops in 3 locations")
