@@ -259,6 +259,9 @@ def test_or_exact_shows_the_exact_count_only_with_control_off(monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     assert pd.isna(members.or_exact(pd.NA, 7))
     assert members.or_exact(12, 7) == 12
+    # A threshold of 1 still blanks zeros: control is on, and a blank stays blank.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "1")
+    assert pd.isna(members.or_exact(pd.NA, 7))
 
 
 def test_links_tie_each_department_total_and_london_across_the_tables():
