@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import findings, story
+from dashboard import findings, report, story
 from dashboard.filters import Filters
 
 
@@ -130,6 +130,8 @@ def points(*values, start=2021) -> pd.DataFrame:
         ((100, 120, 125, 130), "rose from 100 in 2021 to 130 in 2024"),
         ((100, 200, 300, 200, 250), "rose from 100 in 2021 to a peak of 300 in 2023, then fell to 250 in 2025"),
         ((300, 100, 200, 100, 250), "fell from 300 in 2021 to a low of 100 in 2022, then rose to 250 in 2025"),
+        ((500, 450, 400, 480), "fell from 500 in 2021 to a low of 400 in 2023, then rose to 480 in 2024"),
+        ((400, 450, 500, 480), "rose from 400 in 2021 to a peak of 500 in 2023, then fell to 480 in 2024"),
         ((1200, 1100), "fell from 1,200 in 2021 to 1,100 in 2022"),
         ((7, 7, 7), "held at 7 from 2021 to 2023"),
         ((7, 7), "held at 7 from 2021 to 2022"),
@@ -230,6 +232,8 @@ def choices() -> dict:
         ({"theme_ids": ("pay", "cpd")}, "gse-pack-2025-07-09-pay-grading-cpd.pptx"),
         ({"theme_ids": ("pay", "cpd", "x")}, "gse-pack-2025-07-09-3-themes.pptx"),
         ({"location_ids": ("hull", "leeds")}, "gse-pack-2025-07-09-hull-leeds.pptx"),
+        ({"location_ids": ("hull", "leeds", "york")}, "gse-pack-2025-07-09-3-locations.pptx"),
+        ({"department_ids": ("EA", "MOD", "DSTL")}, "gse-pack-2025-07-09-3-departments.pptx"),
         ({"nations": ("Wales", "Scotland", "England")}, "gse-pack-2025-07-09-3-nations.pptx"),
         ({"department_ids": ("EA",), "nations": ("Wales",)}, "gse-pack-2025-07-09-wales-ea.pptx"),
         ({"date_from": date(2025, 3, 1)}, "gse-pack-2025-07-09-from-2025-03-01.pptx"),
@@ -289,3 +293,17 @@ def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, mo
         "Profession",
     ]
     assert told[0].headline.startswith("The tour held 4 workshops in 3 locations")
+
+
+def test_the_report_holds_every_slide_of_the_story_and_the_pdf_prints_that_report(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    html = story.html_report(Filters()).decode()
+    for section in ("At a glance", "Roadtrip", "Suggestion themes", "Leadership access", "Profession"):
+        assert f'<span class="name">{section}</span>' in html
+    assert "The tour held 4 workshops in 3 locations" in html
+    # Chromium is not run here: the PDF is the report as printed, so what reaches the printer is the report.
+    printed = []
+    monkeypatch.setattr(report, "pdf", lambda page: printed.append(page) or b"%PDF-")
+    assert story.pdf_report(Filters()) == b"%PDF-"
+    assert printed == [html.encode()]
