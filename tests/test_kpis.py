@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -307,3 +308,20 @@ def test_the_report_holds_every_slide_of_the_story_and_the_pdf_prints_that_repor
     monkeypatch.setattr(report, "pdf", lambda page: printed.append(page) or b"%PDF-")
     assert story.pdf_report(Filters()) == b"%PDF-"
     assert printed == [html.encode()]
+
+
+def test_an_imported_databases_pack_names_its_source_files(fixture_db, use_db, tmp_path, monkeypatch):
+    # The cover's source line tells a board where the numbers came from: the import and the files it read.
+    imported = tmp_path / "gse.duckdb"
+    imported.write_bytes(fixture_db.read_bytes())
+    with duckdb.connect(str(imported)) as connection:
+        connection.execute("update build_info set source = 'import of members.csv', built_at = '2026-05-01 10:00'")
+        connection.execute(
+            "insert into imports select max(import_id) + 1, '2026-05-01 10:00', 'a@b.gov.uk', 'import of members.csv', "
+            """'{"members.csv": "ab"}', '{"members": 12}' from imports"""
+        )
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(imported)
+    cover = story._cover(Filters())
+    assert cover["source"] == "The GSE team's data: import of members.csv (members.csv), loaded on 1 May 2026."
+    assert cover["status"].startswith("Management information")
