@@ -294,6 +294,9 @@ def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, mo
         "Profession",
     ]
     assert told[0].headline.startswith("The tour held 4 workshops in 3 locations")
+    # The Roadtrip slide leads with the route's finding: four workshops match, so never "No workshops match".
+    assert told[1].headline != "No workshops match the filters"
+    assert told[1].notes == (told[1].headline,)
 
 
 def test_the_report_holds_every_slide_of_the_story_and_the_pdf_prints_that_report(fixture_db, use_db, monkeypatch):
