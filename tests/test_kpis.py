@@ -328,3 +328,33 @@ def test_an_imported_databases_pack_names_its_source_files(fixture_db, use_db, t
     cover = story._cover(Filters())
     assert cover["source"] == "The GSE team's data: import of members.csv (members.csv), loaded on 1 May 2026."
     assert cover["status"].startswith("Management information")
+
+
+@pytest.mark.parametrize(
+    ("choices", "named"),
+    [
+        (None, "all schemes"),
+        ({"leadership_scheme": "gse_mentoring"}, "GSE Mentoring Programme"),
+        ({"leadership_scheme": "evil"}, "all schemes"),
+    ],
+    ids=str,
+)
+def test_the_leadership_slide_follows_the_pages_scheme_and_ignores_an_unknown_one(
+    fixture_db, use_db, monkeypatch, choices, named
+):
+    # The scheme's name as in tests/fixtures/schemes.csv; an id the data does not hold means every scheme.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    notes = " ".join(story.leadership_slide(Filters(), choices).notes)
+    assert named in notes
+    assert ("GSE Mentoring Programme" in notes) == (named != "all schemes")
+
+
+def test_a_roadtrip_slide_with_no_workshops_says_so_and_keeps_its_map_and_timeline(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    empty = story.roadtrip_slide(Filters(date_from=date(2030, 1, 1)))
+    assert empty.headline == "No workshops match the filters"
+    assert empty.notes == ()
+    full = story.roadtrip_slide(Filters())
+    assert full.figure is not None and full.deck is not None and full.deck_key is not None
