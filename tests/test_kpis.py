@@ -358,3 +358,11 @@ def test_a_roadtrip_slide_with_no_workshops_says_so_and_keeps_its_map_and_timeli
     assert empty.notes == ()
     full = story.roadtrip_slide(Filters())
     assert full.figure is not None and full.deck is not None and full.deck_key is not None
+
+
+def test_the_leadership_slide_shows_only_the_chosen_departments(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    slide = story.leadership_slide(Filters(department_ids=("DEFRA",)))
+    # The name as in tests/fixtures/departments.csv.
+    assert slide.table["Department"].tolist() == ["Department for Environment, Food and Rural Affairs"]
