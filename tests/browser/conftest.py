@@ -109,9 +109,14 @@ def loaded_page(request, browser, app_url):
     """Each page in its default view with its charts drawn, opened once and shared by read-only checks (never click)."""
     with guarded_page(browser, app_url) as page:
         goto(page, request.param)
-        for chart in page.locator('[data-testid="stPlotlyChart"]').all():
-            chart.locator("svg.main-svg").first.wait_for(state="attached")
+        wait_for_charts(page)
         yield page
+
+
+def wait_for_charts(page) -> None:
+    """Wait until every Plotly chart on the page, shown or hidden, has drawn its SVG."""
+    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
 
 
 def path_of(page) -> str:

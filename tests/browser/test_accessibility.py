@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import config
-from tests.browser.conftest import PAGE_PATHS, everywhere, goto, open_expanders
+from tests.browser.conftest import PAGE_PATHS, everywhere, goto, open_expanders, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -146,8 +146,7 @@ def test_every_chart_states_its_finding_and_has_a_table(page, path):
     goto(page, path)
     # A chart's table may be in an expander that runs only once opened (layout.on_opening): open each, as a reader would.
     open_expanders(page)
-    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
+    wait_for_charts(page)
     items = page.evaluate(CHARTS_AND_TABLES)
     assert [item for item in items if item["kind"] == "chart" and not item["title"]] == [], "a chart without a title"
     alone = [

@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.load import ARTIFACTS, Server, serve
 from tests import hostile_data
-from tests.browser.conftest import PAGE_PATHS, goto, guarded_page, new_context, rerun, screenshot
+from tests.browser.conftest import PAGE_PATHS, goto, guarded_page, new_context, rerun, screenshot, wait_for_charts
 
 # Every element attribute that makes a browser fetch, link or navigate, and every link-like element.
 OUTSIDE_REFERENCES = """
@@ -99,8 +99,7 @@ def views(csvs: dict[str, pd.DataFrame]) -> list[str]:
 
 def assert_text_only(page, view: str) -> None:
     """No element that links or points outside; the hostile text is there, shown as text."""
-    for chart in page.locator('[data-testid="stPlotlyChart"]').all():
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
+    wait_for_charts(page)
     offenders = page.evaluate(OUTSIDE_REFERENCES)
     assert offenders == [], f"{view}: {offenders}"
     # The Data page shows counts and the import history, no data text; About this data, after a single build, has no
