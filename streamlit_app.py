@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import auth, data, presentation, sidebar
+from dashboard import auth, data, layout, presentation, sidebar
 
 # A local icon: a Material icon name would make every browser fetch it from Google's font servers.
 st.set_page_config(page_title="GSE Insight", page_icon="dashboard/assets/favicon.png", layout="wide")
+layout.count_run()
 viewer = auth.gate()
 
 PAGES = [

@@ -42,6 +42,7 @@ FINISHED = """
   if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
   if (app.getAttribute("data-test-script-state") !== "notRunning" || !window.__gseScriptRuns) return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (document.querySelector(".st-key-layout_rest_pending")) return false;
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     if (!chart.querySelector(".main-svg")) return false;
   }

@@ -92,13 +92,15 @@ window.__gseScriptRuns = 0;
   };
 })();
 """
-# Idle means: connected, a run finished since `after`, none running, and no element still showing the skeleton that
-# Streamlit draws while it loads a widget's code on first use (that can land a few hundred ms after the run ends).
+# Idle means: connected, a run finished since `after`, none running, the page not waiting for its rest (layout.rest_follows),
+# and no element still showing the skeleton that Streamlit draws while it loads a widget's code on first use (that can
+# land a few hundred ms after the run ends).
 APP_IDLE = """
 (after) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
   if (app.getAttribute("data-test-script-state") !== "notRunning" || window.__gseScriptRuns <= after) return false;
+  if (document.querySelector(".st-key-layout_rest_pending")) return false;
   return document.querySelector('[data-testid="stSkeleton"]') === null;
 }
 """

@@ -1,6 +1,7 @@
 """Page furniture shared by every page: header, filter caption and KPI row."""
 
 import dataclasses
+import numbers
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from functools import lru_cache
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, charts, data, exports, filters, plaintext, report
+from dashboard import about, charts, data, disclosure, exports, filters, plaintext, report
 from dashboard.changes import Change
 from dashboard.filters import Filters
 
@@ -61,6 +62,8 @@ RESPONSIVE_CSS = """
   [class*="st-key-kpis_"] [data-testid="stMetric"] { gap: 0; }
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.75rem; }
   [class*="st-key-wide_only_"] { display: none !important; }
+  /* A table wider than the phone scrolls sideways on its own, not the page. */
+  [class*="st-key-narrow_only_"] table { display: block; overflow-x: auto; }
 }
 @media (min-width: 641px) {
   [class*="st-key-narrow_only_"] { display: none !important; }
@@ -276,6 +279,48 @@ def _add_to_story(key: str, figure, title: str | None) -> None:
              icon=":material/playlist_add_check:")  # fmt: skip
 
 
+RUNS_KEY = "layout_runs"
+PENDING_KEY = "layout_rest_pending"
+PENDING_TEXT = "Drawing the charts and tables…"
+# Once the browser has drawn every element it was sent (no skeleton left while an element's code loads) and painted
+# them, it asks for a rerun. The script is fixed text: nothing from the data goes into it.
+ASK_FOR_THE_REST_JS = """
+export default function ({ setTriggerValue }) {
+  const drawn = () => !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
+  const wait = () => {
+    if (!drawn()) return requestAnimationFrame(wait);
+    requestAnimationFrame(() => setTimeout(() => setTriggerValue("shown", true)));
+  };
+  requestAnimationFrame(wait);
+}
+"""
+
+
+def count_run() -> None:
+    """Count the session's script runs, so that a page can tell its first (the entry script calls this first thing)."""
+    st.session_state[RUNS_KEY] = st.session_state.get(RUNS_KEY, 0) + 1
+
+
+@lru_cache(maxsize=1)
+def _ask_for_the_rest():
+    return st.components.v2.component("gse_ask_for_the_rest", js=ASK_FOR_THE_REST_JS)
+
+
+def rest_follows() -> None:
+    """On a session's first run, end the page here, after its headline: the browser asks for the rest once it shows it.
+
+    The browser shows no part of a run until the code of every kind of element in it has loaded (Plotly, deck.gl, the
+    data grid: megabytes), so a page sent whole shows its KPIs and findings only once it can show its charts too.
+    Later runs (a filter, another page) find that code loaded and are sent whole.
+    """
+    if st.session_state.get(RUNS_KEY) != 1:
+        return
+    with st.container(key=PENDING_KEY):
+        st.caption(PENDING_TEXT)
+        _ask_for_the_rest()(key="layout_rest", on_shown_change=lambda: None)
+    st.stop()
+
+
 def plotly_json(figure: dict) -> str:
     """A figure's plotly JSON (numpy arrays and dates as plotly writes them)."""
     import plotly.io
@@ -307,10 +352,14 @@ def nothing_matches(what: str) -> None:
     st.stop()
 
 
-def chart_or_table(figure, rows, key: str, *, column_config: dict | None = None, **options) -> None:
+PHONE_TABLE_ROWS, PHONE_TABLE_PX = 10, 420
+
+
+def chart_or_table(figure, rows, key: str, *, percent: Iterable[str] = (), **options) -> None:
     """A chart that needs the width of a tablet or more; on a phone its title heads a table of `rows` (sorted to read).
 
-    Both are sent and CSS shows one, as the server cannot know the screen's width.
+    Both are sent and CSS shows one, as the server cannot know the screen's width. The phone's table is Markdown, not a
+    data grid: the grid's code is large, and the browser shows no part of a page before the code of all of it is in.
     """
     heading = charts.title_text(figure)
     with wide_only(key):
@@ -318,7 +367,47 @@ def chart_or_table(figure, rows, key: str, *, column_config: dict | None = None,
     with narrow_only(key):
         if heading:
             st.markdown(f"**{plaintext.markdown(heading)}**")
-        table(rows, column_config=column_config)
+        # A long table scrolls in a box, as the data grid did, so the rest of the page is not a long swipe away.
+        with st.container(height=PHONE_TABLE_PX if len(rows) > PHONE_TABLE_ROWS else "content"):
+            st.markdown(markdown_table(rows, percent))
+
+
+def _missing(value) -> bool:
+    return value is None or value == "" or (not isinstance(value, str) and pd.isna(value))
+
+
+def _reads_as_number(value) -> bool:
+    """Whether a cell is a number, or one written out ("1,234", "35.2") or blanked ("[c]"): it aligns right."""
+    if isinstance(value, str):
+        return value == disclosure.SUPPRESSED or value.replace(",", "").replace(".", "", 1).isdigit()
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def markdown_table(frame: pd.DataFrame, percent: Iterable[str] = ()) -> str:
+    """A small table as Markdown, every cell shown literally: counts with commas, `percent` columns as whole per cents."""
+    percent = set(percent)
+
+    def cell(value, column: str) -> str:
+        if _missing(value):
+            return MISSING
+        if isinstance(value, bool | str):
+            return plaintext.markdown(value)
+        if column in percent:
+            return f"{value:.0%}"
+        return f"{value:,}" if isinstance(value, numbers.Integral) else f"{value:,.1f}"
+
+    numeric = [
+        all(_reads_as_number(value) for value in frame[column] if not _missing(value)) for column in frame.columns
+    ]
+    lines = [
+        "| " + " | ".join(plaintext.markdown(column) for column in frame.columns) + " |",
+        "| " + " | ".join("---:" if number else ":---" for number in numeric) + " |",
+        *(
+            "| " + " | ".join(cell(value, column) for value, column in zip(row, frame.columns, strict=True)) + " |"
+            for row in frame.itertuples(index=False)
+        ),
+    ]
+    return "\n".join(lines)
 
 
 # The browser grid sizes a column from its first rows only, so a longer name further down ("Salisbury (Porton Down)",

@@ -75,6 +75,17 @@ def use_db(monkeypatch):
 ENTRY = str(config.ROOT / "streamlit_app.py")
 
 
+def opened_from_a_link(app):
+    """Run a fresh AppTest that opens on a page, as a pasted link does: the session's first run ends after the page's
+    headline (layout.rest_follows), and the browser, once it shows it, asks for the rest: a second run."""
+    from dashboard import layout
+
+    app.run()
+    if any(caption.value == layout.PENDING_TEXT for caption in app.caption):
+        app.run()
+    return app
+
+
 def open_sections(app):
     """Open every closed expander that runs only once opened (layout.on_opening), as a reader clicking each would."""
     while closed := [section.key for section in app.expander if section.key and not section.proto.expanded]:

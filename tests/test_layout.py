@@ -52,3 +52,50 @@ def test_a_cap_for_one_column():
     settings, wraps = layout.table_settings(frame, widest={"Suggestion": 190})
     assert settings["Suggestion"]["width"] == 190
     assert wraps
+
+
+def test_a_phone_table_in_markdown_shows_each_cell_literally_and_aligns_numbers_right():
+    frame = pd.DataFrame(
+        {
+            "Department": ["Met Office", "A | B *bold* [x](http://evil.example)", None],
+            "Members": [1234, 5, 60],
+            "Rate": ["35.2", "[c]", ""],
+            "Share": [0.214, 0.05, 0.5],
+            "Mean": [2.25, 1.0, 3.75],
+        }
+    )
+    lines = layout.markdown_table(frame, percent=["Share"]).splitlines()
+    assert lines[0] == "| Department | Members | Rate | Share | Mean |"
+    # Text to the left; counts, written-out rates with a blank among them, shares and means to the right.
+    assert lines[1] == "| :--- | ---: | ---: | ---: | ---: |"
+    # "35.2" at the start of a cell would read as a numbered list item elsewhere: escaped, it still shows as 35.2.
+    assert lines[2] == "| Met Office | 1,234 | 35\\.2 | 21% | 2.2 |"
+    # A pipe would split the cell and the rest would be Markdown: every one is escaped, and the URL cannot autolink.
+    assert lines[3] == ("| A \\| B \\*bold\\* \\[x\\](http\u2060\\://evil.example) | 5 | \\[c\\] | 5% | 1.0 |")
+    assert lines[4] == "| – | 60 | – | 50% | 3.8 |"
+    assert len(lines) == 5
+
+
+def test_a_page_stops_after_its_headline_on_a_session_s_first_run_only():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from dashboard import layout
+
+        layout.count_run()
+        st.metric("Suggestions", "1,470")
+        layout.rest_follows()
+        st.write("the charts")
+
+    app = AppTest.from_function(script).run()
+    assert [metric.value for metric in app.metric] == ["1,470"]
+    assert [text.value for text in app.caption] == ["Drawing the charts and tables…"]
+    assert "the charts" not in [markdown.value for markdown in app.markdown]
+    # The browser asks for the rest (a rerun) once it shows the headline: this run and every later one is whole.
+    app.run()
+    assert [markdown.value for markdown in app.markdown] == ["the charts"]
+    assert not app.caption
+    app.run()
+    assert [markdown.value for markdown in app.markdown] == ["the charts"]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
-from tests.conftest import open_sections
+from tests.conftest import open_sections, opened_from_a_link
 
 ENTRY = str(config.ROOT / "streamlit_app.py")
 
@@ -269,7 +269,7 @@ def test_a_link_from_the_filter_widgets_opens_the_same_view(page, fixture_db, us
     for key, value in link.items():
         fresh.query_params[key] = value
     # The reader opens the same tables, which run only once opened.
-    open_sections(fresh.run())
+    open_sections(opened_from_a_link(fresh))
     assert not fresh.exception, [exception.message for exception in fresh.exception]
     after = shown(fresh)
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config, data, sidebar, theme_views, themes
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.review import taxonomy
+from tests.conftest import opened_from_a_link
 
 PAGE = "dashboard/pages/themes.py"
 ENTRY = str(config.ROOT / "streamlit_app.py")
@@ -500,7 +501,7 @@ def test_page_explorer_theme_comes_from_the_link(fixture_db, fixture_csvs, use_d
     app = AppTest.from_file(ENTRY, default_timeout=60)
     app.switch_page(PAGE)
     app.query_params["themes_explorer_theme"] = "Recognition"  # a bound widget puts its label in the URL
-    app.run()
+    opened_from_a_link(app)
     assert not app.exception
     assert explorer_count(app) == (frame["theme_id"] == "recognition").sum()
 
@@ -615,7 +616,7 @@ def test_a_link_opens_the_explorer_with_its_workshops_questions_review_and_page(
         app.query_params["themes_review"] = "true"
     app.query_params["themes_page_size"] = str(size)
     app.query_params["themes_page"] = str(page)
-    app.run()
+    opened_from_a_link(app)
 
     assert not app.exception, [exception.message for exception in app.exception]
     assert not app.warning
@@ -642,7 +643,7 @@ def test_bad_explorer_link_values_are_dropped_with_a_notice(fixture_db, use_db):
         "themes_question": ["' or 1=1 --"],
     }.items():
         app.query_params[key] = value
-    app.run()
+    opened_from_a_link(app)
     assert not app.exception, [exception.message for exception in app.exception]
     assert sorted(warning.value for warning in app.warning) == sorted(
         f"Ignored 1 unknown {name} value(s) in the link."
@@ -703,9 +704,10 @@ def test_the_explorer_and_the_tables_run_only_once_opened(fixture_db, fixture_cs
     use_db(fixture_db)
     app = open_page(PAGE, closed=True)
     assert not app.exception
-    # Closed, nothing behind them is built or sent: no table but the heatmap's phone stand-in, no explorer count, no
-    # explorer widget.
-    assert [list(table.value.columns) for table in app.dataframe] == [["Location", "Theme", "Share"]]
+    # Closed, nothing behind them is built or sent: no table but the heatmap's phone stand-in (Markdown, not a data
+    # grid), no explorer count, no explorer widget.
+    assert not app.dataframe
+    assert [md for md in app.markdown if md.value.startswith("| Location | Theme | Share |")]
     assert not [md for md in app.markdown if "matching suggestion" in md.value]
     assert not [widget for widget in app.multiselect if widget.key == "themes_explorer_theme"]
     closed = {section.label for section in app.expander if not section.proto.expanded}
@@ -723,7 +725,7 @@ def test_a_link_with_an_explorer_filter_opens_the_explorer(parameter, fixture_db
     app = AppTest.from_file(ENTRY, default_timeout=60)
     app.switch_page(PAGE)
     app.query_params[parameter] = value
-    app.run()
+    opened_from_a_link(app)
     assert not app.exception
     suggestions = fixture_csvs["suggestions"]
     glasgow = suggestions["workshop_id"].map(fixture_csvs["workshops"].set_index("workshop_id")["location_id"])

@@ -40,6 +40,7 @@ def render() -> None:
     if done:
         st.success(plaintext.markdown(done), icon=":material/check_circle:")
     loaded_data()
+    layout.rest_follows()
     upload_and_import()
     classifier()
     taxonomy_health()

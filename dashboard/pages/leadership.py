@@ -12,8 +12,7 @@ def chart(figure, key: str, table=None) -> None:
     if table is None:
         layout.chart(figure, key=key, alt=leadership.alt_text(figure))
     else:
-        pinned = {table.columns[0]: st.column_config.TextColumn(pinned=True)}
-        layout.chart_or_table(figure, table, key=key, column_config=pinned, alt=leadership.alt_text(figure))
+        layout.chart_or_table(figure, table, key=key, alt=leadership.alt_text(figure))
 
 
 active = filters.current()
@@ -118,6 +117,7 @@ layout.findings(
         leadership.hidden_sentence(view),
     ]
 )
+layout.rest_follows()
 department_table = leadership.department_table(view)
 choices = leadership.choices_text(scheme, chosen_years, chosen_grades)
 every_scheme = leadership.choices_text("every scheme", chosen_years, chosen_grades)

@@ -87,6 +87,7 @@ layout.findings(
         profession.mix_gap(contributor_departments, "department"),
     ]
 )
+layout.rest_follows()
 
 
 def breakdown_block(frame, heading: str, title: str, key: str, title_width: int = 100) -> None:

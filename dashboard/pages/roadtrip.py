@@ -68,6 +68,7 @@ st.caption(
     "stop to stop in date order."
 )
 layout.findings([roadtrip.key_finding(kpis, route, locations)])
+layout.rest_follows()
 
 names = locations.set_index("location_id")
 # A location the sidebar has since filtered out cannot stay selected.

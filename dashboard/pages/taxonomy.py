@@ -101,6 +101,7 @@ layout.kpi_row(
         ("Candidate themes", f"{len(found):,}"),
     ]
 )
+layout.rest_follows()
 
 st.header("Themes now")
 themes_now = pd.DataFrame(

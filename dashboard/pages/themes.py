@@ -76,6 +76,7 @@ layout.findings(
 if not suggestions:
     st.info("No suggestions match the filters. Widen them in the sidebar.")
     st.stop()
+layout.rest_follows()
 
 st.subheader("Themes")
 bar_figure = theme_views.theme_bar(theme_counts)
@@ -127,7 +128,7 @@ def breakdown(frame, row: str, key: str, place: str, heading: str) -> None:
             theme_views.share_heatmap(frame, row, title, row_order=order),
             table.sort_values("Share", ascending=False, kind="stable")[[heading, "Theme", "Share"]],
             key=f"themes_heatmap_{place}",
-            column_config={"Share": st.column_config.NumberColumn(format="percent")},
+            percent=["Share"],
             alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
             config={"displayModeBar": False},
         )

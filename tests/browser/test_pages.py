@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import exceptions, goto, path_of, screenshot
+from tests.browser.conftest import exceptions, goto, path_of, screenshot, script_runs, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -41,3 +41,31 @@ def test_unknown_page_says_so_without_an_exception(page):
     goto(page, "/no-such-page")
     assert exceptions(page) == []
     expect(page.locator("h1").first).not_to_be_empty()
+
+
+# The page once its first run has ended with the headline drawn, read in the browser in one go, before the rest arrives.
+FIRST_SCREEN = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  // Drawn: the page waits for its rest, and no element still shows the skeleton of code that is loading.
+  if (!main.querySelector(".st-key-layout_rest_pending") || main.querySelector('[data-testid="stSkeleton"]')) return false;
+  return {
+    kpis: main.querySelectorAll('[data-testid="stMetric"]').length,
+    findings: [...main.querySelectorAll("h2")].some((h) => h.textContent.trim() === "Key findings"),
+    charts: main.querySelectorAll('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]').length,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "kpis", "charts"), [("/themes", 5, 2), ("/roadtrip", 8, 3), ("/leadership", 6, 1)])
+def test_a_link_shows_the_headline_first_and_the_browser_then_asks_for_the_rest(page, path, kpis, charts):
+    page.goto(path)
+    first = page.wait_for_function(FIRST_SCREEN, polling="raf").json_value()
+    assert first == {"kpis": kpis, "findings": True, "charts": 0}
+    # Once the browser has drawn the headline, it asks for the rest: one more run, and the page is whole.
+    wait_for_app(page, after=1)
+    assert script_runs(page) == 2
+    assert page.locator(".st-key-layout_rest_pending").count() == 0
+    assert page.locator(CHARTS).count() >= charts
+    assert exceptions(page) == []
