@@ -38,6 +38,7 @@ layout.kpi_row(
 st.text(f"Source: {about.source(info, history)}")
 if settings.update_frequency:
     st.text(f"Updated: {settings.update_frequency}")
+layout.rest_follows()
 
 st.header("Sources")
 layout.table(
