@@ -55,10 +55,12 @@ MODULES = {
         ["dashboard/leadership.py"],
         [
             "tests/test_leadership.py",
+            "tests/test_leadership_builders.py",
             "tests/test_escaped_bugs.py",
             "-k",
             "(test_leadership.py and not worked_out and not test_page_ and not reference_stays"
-            " and not with_grades_chosen) or departmental_schemes or leadership_departments or london_sentence",
+            " and not with_grades_chosen) or test_leadership_builders.py or departmental_schemes"
+            " or leadership_departments or london_sentence",
         ],
     ),
     # Of test_taxonomy.py, only its old-label link tests (AppTest, a few seconds): follow_old_labels' only tests.
