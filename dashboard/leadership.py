@@ -349,8 +349,8 @@ def access_title(view: pd.DataFrame, ref: dict, label: str = "department") -> st
         return too_small_to_show(view, label)
     if below == 0:
         if shown < len(view):
-            which = f"the one {label}" if shown == 1 else f"none of the {shown:,} {label}s"
-            return f"Of those large enough to show, {which} is clearly below the profession-wide {rate}"
+            which = f"the one {label} is not" if shown == 1 else f"none of the {shown:,} {label}s is"
+            return f"Of those large enough to show, {which} clearly below the profession-wide {rate}"
         return f"No {label}'s acceptance rate is clearly below the profession-wide {rate}"
     verb = "has an acceptance rate" if below == 1 else "have acceptance rates"
     return f"{findings.plural(below, label)} {verb} clearly below the profession-wide {rate}"
