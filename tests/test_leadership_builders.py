@@ -4,6 +4,7 @@ Fast (no database, no page run), so the mutation selection can run them for ever
 out by hand in the comments, never read from the module's constants: the Analysis Function colours are spelt out.
 """
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -512,3 +513,308 @@ def test_the_access_series_title_says_none_below_two_below_or_too_few():
     partial = ACCESS.iloc[[0]].assign(lower=[NAN], upper=[NAN])
     assert leadership.access_series(partial, AT_55).minus == (None,)
     assert leadership.access_series(partial, AT_55).plus == (None,)
+
+
+# 400 applications: 120 accepted (48 in progress, 72 completed), 200 rejected, 28 withdrawn, 52 awaiting.
+FUNNEL = {
+    "applications": 400,
+    "places": 120,
+    "accepted": 48,
+    "completed": 72,
+    "rejected": 200,
+    "withdrawn": 28,
+    "awaiting": 52,
+}
+
+
+def test_the_funnel_chart_shows_the_stages_reached_and_where_every_application_stands():
+    figure = leadership.funnel_chart(FUNNEL, "the Future Leaders Scheme")
+    stages, outcomes = figure.data
+    assert list(stages.x) == [400, 120, 72]
+    assert list(stages.y) == ["Applied", "Accepted (participants)", "Completed"]
+    assert list(stages.marker.color) == [DARK_BLUE] * 3
+    assert list(stages.text) == ["400 (100%)", "120 (30%)", "72 (18%)"]
+    assert list(stages.hovertext) == [
+        "Applied: 400 (100%)",
+        "Accepted (participants): 120 (30%)",
+        "Completed: 72 (18%)",
+    ]
+    assert list(outcomes.x) == [120, 200, 28, 52]
+    assert list(outcomes.y) == ["Accepted (participants)", "Rejected", "Withdrawn", "Awaiting decision"]
+    assert list(outcomes.marker.color) == [DARK_BLUE, DARK_GREY, ORANGE, LIGHT_PURPLE]
+    assert list(outcomes.text) == ["120 (30%)", "200 (50%)", "28 (7%)", "52 (13%)"]
+    assert list(outcomes.hovertext)[1:] == ["Rejected: 200 (50%)", "Withdrawn: 28 (7%)", "Awaiting decision: 52 (13%)"]
+    for trace, axis in ((stages, ("x", "y")), (outcomes, ("x2", "y2"))):
+        assert (trace.orientation, trace.textposition, trace.cliponaxis, trace.hoverinfo, trace.showlegend) == (
+            "h",
+            "outside",
+            False,
+            "text",
+            False,
+        )
+        assert (trace.xaxis, trace.yaxis) == axis
+    layout = figure.layout
+    assert list(layout.yaxis.categoryarray) == ["Completed", "Accepted (participants)", "Applied"]
+    assert list(layout.yaxis2.categoryarray) == [
+        "Awaiting decision",
+        "Withdrawn",
+        "Rejected",
+        "Accepted (participants)",
+    ]
+    assert layout.yaxis.categoryorder == "array" and layout.yaxis2.categoryorder == "array"
+    # 1.45 times the largest count (400), on both sides, with no ticks or grid.
+    for axis in (layout.xaxis, layout.xaxis2):
+        assert list(axis.range) == [0, 580] and axis.showticklabels is False and axis.showgrid is False
+    # Widths 0.55 and 0.45 of the 0.82 left after the 0.18 gap.
+    assert list(layout.xaxis.domain) == pytest.approx([0, 0.451])
+    assert list(layout.xaxis2.domain) == pytest.approx([0.631, 1])
+    assert [note.text for note in layout.annotations] == ["Stages reached", "Where every application stands"]
+    # The title is 90 characters: one line.
+    assert (
+        layout.title.text
+        == "Of 400 applications to the Future Leaders Scheme, 30% were accepted and 18% have completed"
+    )
+    assert layout.height == 330
+
+
+def test_a_blanked_stage_gets_no_bar_only_its_label():
+    funnel = {**FUNNEL, "places": pd.NA, "completed": None, "accepted": NAN}
+    figure = leadership.funnel_chart(funnel, "all schemes")
+    stages, outcomes = figure.data
+    assert list(stages.x) == [400, 0, 0]
+    assert list(stages.text) == ["400 (100%)", "[c]", "[c]"]
+    assert list(outcomes.x) == [0, 200, 28, 52]
+    assert outcomes.hovertext[0] == "Accepted (participants): [c]"
+    assert layout_range(figure) == [0, 580]
+    assert figure.layout.title.text == "Of 400 applications to all schemes, the number accepted is too small to show"
+    nothing = leadership.funnel_chart(dict.fromkeys(FUNNEL), "all schemes")
+    assert list(nothing.data[0].x) == [0, 0, 0] and list(nothing.data[0].text) == ["[c]"] * 3
+    assert layout_range(nothing) == [0, 1.45]
+    # Rejections can outnumber everything else on the left; the range follows the largest count of any stage.
+    assert layout_range(leadership.funnel_chart({**FUNNEL, "applications": 100, "rejected": 300}, "x")) == [0, 435]
+
+
+def layout_range(figure: go.Figure) -> list:
+    return list(figure.layout.xaxis.range)
+
+
+@pytest.mark.parametrize(
+    ("value", "applied", "expected"),
+    [
+        (1234, 4000, "1,234 (31%)"),
+        (1234, None, "1,234"),
+        (1234, pd.NA, "1,234"),
+        (1234, 0, "1,234"),
+        (None, 4000, "[c]"),
+        (pd.NA, 4000, "[c]"),
+        (7.0, 8, "7 (88%)"),
+    ],
+)
+def test_a_funnel_label_is_the_count_and_its_share_of_applications(value, applied, expected):
+    assert leadership._count_and_share(value, applied) == expected
+
+
+@pytest.mark.parametrize(
+    ("funnel", "expected"),
+    [
+        (FUNNEL, "Of 400 applications to the FLS, 30% were accepted and 18% have completed"),
+        ({**FUNNEL, "completed": pd.NA}, "Of 400 applications to the FLS, 30% were accepted"),
+        ({**FUNNEL, "places": None}, "Of 400 applications to the FLS, the number accepted is too small to show"),
+        (
+            {**FUNNEL, "applications": 1, "places": 1, "completed": 0},
+            "Of 1 application to the FLS, 100% were accepted and 0% have completed",
+        ),
+        ({**FUNNEL, "applications": 2500}, "Of 2,500 applications to the FLS, 5% were accepted and 3% have completed"),
+        ({**FUNNEL, "applications": pd.NA}, "Applications to the FLS: too few to show"),
+        ({**FUNNEL, "applications": 0}, "Applications to the FLS: too few to show"),
+        ({}, "Applications to the FLS: too few to show"),
+    ],
+)
+def test_the_funnel_title_gives_the_shares_accepted_and_completed(funnel, expected):
+    assert leadership.funnel_title(funnel, "the FLS") == expected
+
+
+def test_the_funnel_table_lists_every_stage_with_its_share_and_blanks():
+    funnel = {**FUNNEL, "applications": 300, "places": 101, "withdrawn": pd.NA}
+    table = leadership.funnel_table(funnel)
+    assert list(table.columns) == ["Stage", "Applications", "Share of applications (%)"]
+    assert list(table["Stage"]) == [
+        "Applied",
+        "Accepted (participants)",
+        "Accepted, in progress",
+        "Completed",
+        "Rejected",
+        "Withdrawn",
+        "Awaiting decision",
+    ]
+    # 101 / 300 = 33.67%, 48 / 300 = 16%, 72 / 300 = 24%, 200 / 300 = 66.67%, 52 / 300 = 17.33%.
+    assert list(table["Applications"]) == [300, 101, 48, 72, 200, "[c]", 52]
+    assert list(table["Share of applications (%)"]) == [100, 33.7, 16, 24, 66.7, "[c]", 17.3]
+    blank = leadership.funnel_table({**FUNNEL, "applications": pd.NA})
+    assert list(blank["Applications"])[:2] == ["[c]", 120]
+    assert list(blank["Share of applications (%)"]) == ["[c]"] * 7
+    none_applied = leadership.funnel_table({**FUNNEL, "applications": 0})
+    assert list(none_applied["Share of applications (%)"]) == ["[c]"] * 7
+
+
+def cohort_years(applications: list, places: list, awaiting: list | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "cohort_year": [2021, 2022, 2023, 2024][: len(applications)],
+            "applications": pd.array(applications, dtype="Int64"),
+            "places": pd.array(places, dtype="Int64"),
+        }
+    )
+    if awaiting is not None:
+        frame["awaiting"] = pd.array(awaiting, dtype="Int64")
+    return frame
+
+
+TREND = cohort_years([1459, 1530, None, 1488], [100, None, 1120, 110])
+
+
+def test_the_trend_title_tells_the_shape_and_names_blanked_years():
+    expected = (
+        "Applications to all schemes rose from 1,459 in 2021 to a peak of 1,530 in 2022, then fell to 1,488 in 2024 "
+        "(2023: too small to show)"
+    )
+    assert leadership.trend_title(TREND, "all schemes") == expected
+    assert leadership.trend_sentence(TREND, "all schemes") == expected + "."
+    two_blank = cohort_years([1459, None, None, 1488], [1, 2, 3, 4])
+    assert leadership.trend_title(two_blank, "the FLS") == (
+        "Applications to the FLS rose from 1,459 in 2021 to 1,488 in 2024 (2022, 2023: too small to show)"
+    )
+    every_year = cohort_years([300, 200, 100], [1, 2, 3])
+    assert (
+        leadership.trend_title(every_year, "the FLS") == "Applications to the FLS fell from 300 in 2021 to 100 in 2023"
+    )
+    one_year = cohort_years([None, 200, None], [1, 2, 3])
+    assert leadership.trend_title(one_year, "the FLS") == "Applications to the FLS by cohort year"
+    assert leadership.trend_sentence(one_year, "the FLS") is None
+    assert leadership.trend_sentence(every_year.iloc[:2], "the FLS") == (
+        "Applications to the FLS fell from 300 in 2021 to 200 in 2022."
+    )
+
+
+def test_the_trend_chart_draws_applications_and_participants_with_their_blanked_years():
+    figure = leadership.trend_chart(TREND, "Applications by cohort")
+    applied, applied_blanks, placed, placed_blanks = figure.data
+    years = ["2021", "2022", "2023", "2024"]
+    assert list(applied.x) == years and list(placed.x) == years
+    assert list(applied.y)[:2] == [1459, 1530] and np.isnan(applied.y[2]) and applied.y[3] == 1488
+    assert placed.y[0] == 100 and np.isnan(placed.y[1]) and list(placed.y)[2:] == [1120, 110]
+    assert list(applied.text) == ["1,459", "1,530", "[c]", "1,488"]
+    assert list(placed.text) == ["100", "[c]", "1,120", "110"]
+    assert (applied.name, placed.name) == ("Applications", "Participants (accepted or completed)")
+    assert (applied.line.color, applied.line.dash, applied.marker.symbol, applied.marker.color) == (
+        DARK_BLUE,
+        "solid",
+        "circle",
+        DARK_BLUE,
+    )
+    assert (placed.line.color, placed.line.dash, placed.marker.symbol, placed.marker.color) == (
+        TURQUOISE,
+        "dash",
+        "square",
+        TURQUOISE,
+    )
+    assert applied.marker.size == 9 and placed.marker.size == 9
+    assert applied.mode == "lines+markers+text" and placed.textposition == "top center"
+    assert applied.hovertemplate == "Applications %{x}: %{y:,}<extra></extra>"
+    assert placed.hovertemplate == "Participants (accepted or completed) %{x}: %{y:,}<extra></extra>"
+    for blanks, year in ((applied_blanks, "2023"), (placed_blanks, "2022")):
+        assert list(blanks.x) == [year] and list(blanks.y) == [0] and list(blanks.text) == ["[c]"]
+        assert (blanks.mode, blanks.textposition, blanks.hoverinfo, blanks.showlegend) == (
+            "text",
+            "top center",
+            "skip",
+            False,
+        )
+    layout = figure.layout
+    assert (layout.xaxis.title.text, layout.xaxis.type) == ("Cohort year", "category")
+    assert (layout.yaxis.title.text, layout.yaxis.rangemode) == ("Applications", "tozero")
+    legend = layout.legend
+    assert (legend.orientation, legend.x, legend.xanchor, legend.y, legend.yanchor) == ("h", 0, "left", 1.02, "bottom")
+    # 400, and 30 above the plot for the legend; one title line.
+    assert layout.height == 430 and layout.margin.t == 102
+    assert layout.title.text == "Applications by cohort"
+    whole = leadership.trend_chart(cohort_years([10, 20], [1, 2]), "t")
+    assert len(whole.data) == 2
+
+
+@pytest.mark.parametrize(
+    ("awaiting", "by_year", "expected"),
+    [
+        (
+            52,
+            [0, 0, None, 52],
+            "52 applications still await a decision (to the 2024 cohort): they count as applications but not yet as "
+            "acceptances, so recent acceptance rates will rise.",
+        ),
+        (
+            1,
+            [0, 1, 0, 0],
+            "1 application still awaits a decision (to the 2022 cohort): they count as applications but not yet as "
+            "acceptances, so recent acceptance rates will rise.",
+        ),
+        (
+            52,
+            [0, 0, 12, 40],
+            "52 applications still await a decision: they count as applications but not yet as acceptances, so recent "
+            "acceptance rates will rise.",
+        ),
+        (
+            1052,
+            [0, 0, None, 40],
+            "1,052 applications still await a decision: they count as applications but not yet as acceptances, so "
+            "recent acceptance rates will rise.",
+        ),
+        (0, [0, 0, 0, 0], None),
+        (pd.NA, [0, 0, 0, 5], None),
+        (None, [0, 0, 0, 5], None),
+    ],
+)
+def test_the_awaiting_sentence_names_the_one_cohort_that_holds_them(awaiting, by_year, expected):
+    cohorts = cohort_years([1, 1, 1, 1], [1, 1, 1, 1], by_year)
+    assert leadership.awaiting_sentence({"awaiting": awaiting}, cohorts) == expected
+
+
+def test_the_breakdown_title_names_the_highest_and_lowest_rate():
+    grades = pd.DataFrame({"grade": ["SEO", "G6", "EO", "HEO"], "acceptance_rate": [0.22, 0.41, NAN, 0.30]})
+    assert leadership.breakdown_title(grades, "grade", "grade") == (
+        "Acceptance by grade: highest G6 (41%), lowest SEO (22%)"
+    )
+    assert leadership.breakdown_title(grades.iloc[[1, 2]], "grade", "grade") == "Acceptance rate by grade"
+    regions = pd.DataFrame({"area": ["London", "Rest of the UK"], "acceptance_rate": [0.62, 0.54]})
+    assert leadership.breakdown_title(regions, "area", "region") == (
+        "Acceptance by region: highest London (62%), lowest Rest of the UK (54%)"
+    )
+
+
+def test_the_region_title_gives_both_rates_or_only_says_what_the_chart_shows():
+    regions = pd.DataFrame({"area": ["Rest of the UK", "London"], "acceptance_rate": [0.54, 0.62]})
+    assert leadership.region_title(regions) == (
+        "Accepted: 62% of applications from London, 54% from the rest of the UK"
+    )
+    plain = "Acceptance rate, London and the rest of the UK"
+    assert leadership.region_title(regions.assign(acceptance_rate=[0.54, NAN])) == plain
+    assert leadership.region_title(regions.iloc[[1]]) == plain
+
+
+def test_the_region_sentence_needs_both_areas_with_rates_and_calls_touching_intervals_overlapping():
+    def areas(london, rest, names=("London", "Rest of the UK")):
+        return pd.DataFrame(
+            [(names[0], *london), (names[1], *rest)], columns=["area", "acceptance_rate", "lower", "upper"]
+        )
+
+    assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (0.4, 0.3, 0.5))) == (
+        "Applicants working in London were accepted at 60%, against 40% in the rest of the UK (the 95% intervals "
+        "overlap)."
+    )
+    assert leadership.region_sentence(areas((0.4, 0.3, 0.5), (0.6, 0.5, 0.7))).endswith("(the 95% intervals overlap).")
+    assert leadership.region_sentence(areas((0.4, 0.3, 0.49), (0.6, 0.5, 0.7))).endswith("do not overlap).")
+    assert leadership.region_sentence(areas((0.6, 0.51, 0.7), (0.4, 0.3, 0.5))).endswith("do not overlap).")
+    assert leadership.region_sentence(areas((NAN, NAN, NAN), (0.4, 0.3, 0.5))) is None
+    assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (NAN, NAN, NAN))) is None
+    assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (0.4, 0.3, 0.5), ("London", "Wales"))) is None
+    assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (0.4, 0.3, 0.5), ("Wales", "Rest of the UK"))) is None
