@@ -12,6 +12,7 @@ import pytest
 from dashboard import leadership
 
 NAN = float("nan")
+TOTAL = "Total"  # the key of a total row or column, as the queries write it
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = (
     "#12436D",
     "#28A197",
@@ -57,6 +58,10 @@ PARTICIPATION = view_frame(
         ("Delta", "DEL", None, None, NAN, None, NAN, NAN, NAN, False),
     ]
 )
+
+
+def close(values, expected) -> None:
+    np.testing.assert_allclose(np.asarray(values, dtype=float), expected, rtol=1e-9)
 
 
 def shape_lines(figure: go.Figure) -> list[tuple]:
@@ -818,3 +823,223 @@ def test_the_region_sentence_needs_both_areas_with_rates_and_calls_touching_inte
     assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (NAN, NAN, NAN))) is None
     assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (0.4, 0.3, 0.5), ("London", "Wales"))) is None
     assert leadership.region_sentence(areas((0.6, 0.5, 0.7), (0.4, 0.3, 0.5), ("Wales", "Rest of the UK"))) is None
+
+
+# Three departments, whose names sort in another order than their codes (Aardvark Group is GAM); two schemes, the
+# departmental one (Beta's own) first in the picker, so picker order is not alphabetical order either.
+DEPARTMENTS = pd.DataFrame(
+    {"department_id": ["ALP", "BET", "GAM"], "name": ["Alpha Agency", "Beta Office", "Aardvark Group"]}
+)
+SCHEMES = pd.DataFrame(
+    {
+        "scheme_id": ["own", "fls"],
+        "name": ["Beta's Own Scheme", "Future Leaders Scheme"],
+        "department_id": ["BET", None],
+    }
+)
+# Applications and participants, with GAM's participants blanked; the totals hold its hidden 7 participants.
+DEPARTMENT_SCHEMES = pd.DataFrame(
+    [
+        ("ALP", "fls", 60, 9),
+        ("ALP", TOTAL, 60, 9),
+        ("BET", "own", 30, 6),
+        ("BET", "fls", 20, 4),
+        ("BET", TOTAL, 50, 10),
+        ("GAM", "fls", 10, None),
+        ("GAM", TOTAL, 10, None),
+        (TOTAL, "own", 30, 6),
+        (TOTAL, "fls", 90, 20),
+        (TOTAL, TOTAL, 120, 26),
+    ],
+    columns=["department_id", "scheme_id", "applications", "places"],
+).astype({"applications": "Int64", "places": "Int64"})
+MEMBERS = pd.DataFrame(
+    {"department_id": ["ALP", "BET", "GAM", TOTAL], "members": pd.array([600, 200, 200, 1000], dtype="Int64")}
+)
+
+
+def test_cell_rates_are_per_100_members_and_a_departmental_schemes_total_is_over_its_own_department():
+    rates = leadership.cell_rates(DEPARTMENT_SCHEMES, MEMBERS, SCHEMES)
+    # 9 of 600, 4 and 6 and 10 of 200; the totals 26 and 20 of 1000, and Beta's scheme 6 of Beta's 200 (not 1000).
+    expected = pd.DataFrame(
+        {
+            TOTAL: [1.5, 5.0, NAN, 2.6],
+            "fls": [1.5, 2.0, NAN, 2.0],
+            "own": [NAN, 3.0, NAN, 3.0],
+        },
+        index=pd.Index(["ALP", "BET", "GAM", TOTAL], name="department_id"),
+    )
+    pd.testing.assert_frame_equal(rates, expected, check_names=False, check_dtype=False)
+
+
+def test_the_heatmap_grid_orders_departments_by_rate_and_labels_open_blanked_and_closed_cells():
+    grid = leadership.heatmap_grid(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, SCHEMES)
+    rows = ["All departments", "Beta Office", "Alpha Agency", "Aardvark Group"]
+    columns = ["All schemes", "Beta's Own Scheme", "Future Leaders Scheme"]
+    for name in ("rates", "relative", "labels"):
+        assert list(grid[name].index) == rows and list(grid[name].columns) == columns, name
+    assert list(grid["ids"].index) == [TOTAL, "BET", "ALP", "GAM"]
+    assert list(grid["ids"].columns) == [TOTAL, "own", "fls"]
+    assert grid["labels"].to_numpy().tolist() == [
+        ["2.6", "3.0", "2.0"],
+        ["5.0", "3.0", "2.0"],
+        ["1.5", "", "1.5"],
+        ["[c]", "", "[c]"],
+    ]
+    # Each rate over its scheme's profession-wide rate (2.6, 3.0 and 2.0).
+    relative = grid["relative"].to_numpy(dtype=float, na_value=NAN)
+    close(relative[:3], [[1, 1, 1], [5 / 2.6, 1, 1], [1.5 / 2.6, NAN, 0.75]])
+    assert np.isnan(relative[3]).all()
+    assert grid["rates"].to_numpy(dtype=float, na_value=NAN)[1].tolist() == pytest.approx([5.0, 3.0, 2.0])
+
+
+def test_with_some_departments_chosen_the_heatmap_shades_against_the_whole_profession():
+    chosen = pd.DataFrame(
+        [
+            ("BET", "own", 30, 6),
+            ("BET", "fls", 20, 4),
+            ("BET", TOTAL, 50, 10),
+            (TOTAL, "own", 30, 6),
+            (TOTAL, "fls", 20, 4),
+            (TOTAL, TOTAL, 50, 10),
+        ],
+        columns=["department_id", "scheme_id", "applications", "places"],
+    )
+    members = pd.DataFrame({"department_id": ["BET", TOTAL], "members": [200, 200]})
+    grid = leadership.heatmap_grid(chosen, members, DEPARTMENTS, SCHEMES, (DEPARTMENT_SCHEMES, MEMBERS))
+    assert list(grid["labels"].index) == ["Chosen departments", "Beta Office"]
+    assert grid["labels"].to_numpy().tolist() == [["5.0", "3.0", "2.0"], ["5.0", "3.0", "2.0"]]
+    # Against the profession's 2.6, 3.0 and 2.0, not the chosen department's own 5.0, 3.0 and 2.0.
+    close(grid["relative"].to_numpy(dtype=float), [[5 / 2.6, 1, 1], [5 / 2.6, 1, 1]])
+
+
+def test_the_heatmap_shades_each_cell_against_its_schemes_rate_in_the_sequential_palette():
+    grid = leadership.heatmap_grid(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, SCHEMES)
+    figure = leadership.heatmap(grid)
+    (cells,) = figure.data
+    assert list(cells.x) == ["All schemes", "Beta's Own<br>Scheme", "Future<br>Leaders<br>Scheme"]
+    assert list(cells.y) == ["All departments", "Beta Office", "Alpha Agency", "Aardvark Group"]
+    assert [list(row) for row in cells.text] == [
+        ["2.6", "3.0", "2.0"],
+        ["5.0", "3.0", "2.0"],
+        ["1.5", "", "1.5"],
+        ["[c]", "", "[c]"],
+    ]
+    close(np.asarray(cells.z, dtype=float)[:3], [[1, 1, 1], [5 / 2.6, 1, 1], [1.5 / 2.6, NAN, 0.75]])
+    close(np.asarray(cells.customdata, dtype=float)[:3], [[2.6, 3.0, 2.0], [5.0, 3.0, 2.0], [1.5, NAN, 1.5]])
+    assert cells.texttemplate == "%{text}"
+    assert [list(stop) for stop in cells.colorscale] == [
+        [0.0, "#ADD1F1"],
+        [0.25, "#6BACE6"],
+        [0.5, "#2073BC"],
+        [0.75, "#12436D"],
+        [1.0, "#092135"],
+    ]
+    assert (cells.zmin, cells.zmax, cells.xgap, cells.ygap, cells.hoverongaps) == (0, 2, 2, 2, False)
+    assert cells.colorbar.title.text == "× profession<br>rate"
+    assert list(cells.colorbar.tickvals) == [0, 0.5, 1, 1.5, 2]
+    assert cells.hovertemplate == (
+        "%{y}, %{x}: %{customdata:.1f} per 100 members (%{z:.1f} × profession rate)<extra></extra>"
+    )
+    layout = figure.layout
+    assert layout.yaxis.autorange == "reversed"
+    assert (layout.xaxis.side, layout.xaxis.tickangle, layout.xaxis.tickfont.size) == ("top", 0, 11)
+    assert layout.title.text == "Widest gap: Alpha Agency in all schemes (0.6 × the profession-wide rate)"
+    # Four rows: 24 * 4 + 120 = 216, so the floor of 360, and 60 above for the scheme names; one title line.
+    assert (layout.height, layout.margin.t) == (420, 132)
+
+
+def test_a_heatmap_of_many_departments_grows_with_them():
+    names = [f"Department {number}" for number in range(12)]
+    frame = pd.DataFrame({"All schemes": [1.0] * 13}, index=["All departments", *names])
+    grid = {"rates": frame, "relative": frame, "labels": frame.astype(str)}
+    # Thirteen rows: 24 * 13 + 120 = 432, and 60 above.
+    assert leadership.heatmap(grid).layout.height == 492
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            {"All schemes": [1.0, 0.9, 1.2, 0.1], "FLS": [1.0, 0.4, NAN, 0.05]},
+            "Widest gap: A in the FLS (0.4 × the profession-wide rate)",
+        ),
+        (
+            {"All schemes": [1.0, 0.27, 1.2, 0.1], "FLS": [1.0, 0.4, NAN, 0.05]},
+            "Widest gap: A in all schemes (0.3 × the profession-wide rate)",
+        ),
+        (
+            {"All schemes": [1.0, NAN, NAN, 0.1], "FLS": [1.0, NAN, NAN, 0.05]},
+            "Participation by department and scheme: too few participants to compare",
+        ),
+    ],
+)
+def test_the_heatmap_title_names_the_widest_gap_below_the_profession(values, expected):
+    # The total rows are left out, whichever the grid holds: their 0.1 and 0.05 are no department's gap.
+    for total in ("All departments", "Chosen departments"):
+        relative = pd.DataFrame(
+            values,
+            index=[total, "A", "B", "Chosen departments" if total != "Chosen departments" else "All departments"],
+        )
+        assert leadership.heatmap_title({"relative": relative}) == expected
+
+
+def test_scheme_names_wrap_at_12_characters_on_the_heatmap_and_14_unless_told():
+    assert leadership._wrap("Future Leaders Scheme") == "Future Leaders\nScheme"
+    assert leadership._wrap("Future Leaders Scheme", 12) == "Future\nLeaders\nScheme"
+    assert leadership._wrap("Senior Leaders Scheme", 21) == "Senior Leaders Scheme"
+    assert leadership._wrap("Policy") == "Policy"
+
+
+def test_the_heatmap_table_is_the_cell_labels_with_a_department_column():
+    grid = leadership.heatmap_grid(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, SCHEMES)
+    table = leadership.heatmap_table(grid)
+    assert list(table.columns) == ["Department", "All schemes", "Beta's Own Scheme", "Future Leaders Scheme"]
+    assert table.to_numpy().tolist() == [
+        ["All departments", "2.6", "3.0", "2.0"],
+        ["Beta Office", "5.0", "3.0", "2.0"],
+        ["Alpha Agency", "1.5", "", "1.5"],
+        ["Aardvark Group", "[c]", "", "[c]"],
+    ]
+    assert grid["labels"].index.name != "Department"  # the grid itself is left as it was
+
+
+def test_the_detail_table_runs_by_department_name_then_picker_order_with_totals_last():
+    table = leadership.detail_table(DEPARTMENT_SCHEMES, DEPARTMENTS, SCHEMES)
+    assert list(table.columns) == [
+        "Department",
+        "Scheme",
+        "Applications",
+        "Participants",
+        "Acceptance rate (%)",
+        "95% interval from (%)",
+        "95% interval to (%)",
+    ]
+    # Wilson intervals by scipy (binomtest's proportion_ci): 9 of 60 is 8.1 to 26.1, 6 of 30 is 9.5 to 37.3, 4 of 20
+    # is 8.1 to 41.6, 10 of 50 is 11.2 to 33.0, 20 of 90 is 14.9 to 31.8 and 26 of 120 is 15.2 to 29.9.
+    assert table.to_numpy().tolist() == [
+        ["Aardvark Group", "Future Leaders Scheme", 10, "[c]", "[c]", "[c]", "[c]"],
+        ["Aardvark Group", "All schemes", 10, "[c]", "[c]", "[c]", "[c]"],
+        ["Alpha Agency", "Future Leaders Scheme", 60, 9, 15, 8.1, 26.1],
+        ["Alpha Agency", "All schemes", 60, 9, 15, 8.1, 26.1],
+        ["Beta Office", "Beta's Own Scheme", 30, 6, 20, 9.5, 37.3],
+        ["Beta Office", "Future Leaders Scheme", 20, 4, 20, 8.1, 41.6],
+        ["Beta Office", "All schemes", 50, 10, 20, 11.2, 33],
+        ["All departments", "Beta's Own Scheme", 30, 6, 20, 9.5, 37.3],
+        ["All departments", "Future Leaders Scheme", 90, 20, 22.2, 14.9, 31.8],
+        ["All departments", "All schemes", 120, 26, 21.7, 15.2, 29.9],
+    ]
+
+
+def test_a_rate_over_no_applications_is_a_dash_and_a_blanked_one_is_c():
+    cells = pd.DataFrame(
+        [("ALP", "fls", 0, 0), ("BET", "fls", None, None), ("GAM", "fls", 10, 0)],
+        columns=["department_id", "scheme_id", "applications", "places"],
+    ).astype({"applications": "Int64", "places": "Int64"})
+    table = leadership.detail_table(cells, DEPARTMENTS, SCHEMES)
+    # Aardvark (GAM): 0 of 10 is 0.0 to 27.8 by scipy.
+    assert table.to_numpy().tolist() == [
+        ["Aardvark Group", "Future Leaders Scheme", 10, 0, 0, 0, 27.8],
+        ["Alpha Agency", "Future Leaders Scheme", 0, 0, "–", "–", "–"],
+        ["Beta Office", "Future Leaders Scheme", "[c]", "[c]", "[c]", "[c]", "[c]"],
+    ]
