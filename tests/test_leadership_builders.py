@@ -1043,3 +1043,239 @@ def test_a_rate_over_no_applications_is_a_dash_and_a_blanked_one_is_c():
         ["Alpha Agency", "Future Leaders Scheme", 0, 0, "–", "–", "–"],
         ["Beta Office", "Future Leaders Scheme", "[c]", "[c]", "[c]", "[c]", "[c]"],
     ]
+
+
+ACCESS_TABLE_COLUMNS = [
+    "Members",
+    "Participants",
+    "Participants per 100 members",
+    "Applications",
+    "Acceptance rate (%)",
+    "95% interval from (%)",
+    "95% interval to (%)",
+    "Clearly below profession-wide rate",
+]
+# ACCESS with rates that need rounding, and a department with no members and no applications (rates undefined, "–").
+TABLED = pd.concat(
+    [
+        ACCESS.assign(
+            participation_rate=[12.3456, 3.0, 4.0, NAN],
+            acceptance_rate=[0.61734, 0.30, 0.80, NAN],
+            lower=[0.59649, 0.22, 0.67, NAN],
+            upper=[0.63751, 0.39, 0.89, NAN],
+        ),
+        view_frame([("Epsilon", "EPS", 0, 0, NAN, 0, NAN, NAN, NAN, False)]),
+    ],
+    ignore_index=True,
+)
+TABLED_ROWS = [
+    [10000, 1234, 12.35, 2000, 61.7, 59.6, 63.8, "no"],
+    [1000, 30, 3, 100, 30, 22, 39, "yes"],
+    [1000, 40, 4, 50, 80, 67, 89, "no"],
+    ["[c]", "[c]", "[c]", "[c]", "[c]", "[c]", "[c]", "no"],
+    [0, 0, "–", 0, "–", "–", "–", "no"],
+]
+
+
+def test_the_department_table_names_codes_counts_rates_and_the_below_flag():
+    table = leadership.department_table(TABLED)
+    assert list(table.columns) == ["Department", "Code", *ACCESS_TABLE_COLUMNS]
+    assert list(table["Department"]) == ["Alpha Agency", "Beta Office", LONG, "Delta", "Epsilon"]
+    assert list(table["Code"]) == ["ALP", "BET", "GAM", "DEL", "EPS"]
+    assert table[ACCESS_TABLE_COLUMNS].to_numpy().tolist() == TABLED_ROWS
+
+
+def test_a_breakdown_table_is_headed_by_its_own_label():
+    table = leadership.breakdown_table(TABLED.assign(grade=["G6", "G7", "SEO", "HEO", "EO"]), "grade", "Grade")
+    assert list(table.columns) == ["Grade", *ACCESS_TABLE_COLUMNS]
+    assert list(table["Grade"]) == ["G6", "G7", "SEO", "HEO", "EO"]
+    assert table[ACCESS_TABLE_COLUMNS].to_numpy().tolist() == TABLED_ROWS
+
+
+def test_the_cohort_table_has_every_stage_and_the_rate_with_its_interval():
+    cohorts = pd.DataFrame(
+        [
+            (2023, 100, 30, 10, 20, 50, 15, 5, 0.30, 0.22144, 0.39136),
+            (2024, None, None, None, None, None, None, None, NAN, NAN, NAN),
+            (2025, 0, 0, 0, 0, 0, 0, 0, NAN, NAN, NAN),
+        ],
+        columns=["cohort_year", *FUNNEL, "acceptance_rate", "lower", "upper"],
+    ).astype(dict.fromkeys(FUNNEL, "Int64"))
+    table = leadership.cohort_table(cohorts)
+    assert list(table.columns) == [
+        "Cohort year",
+        "Applied",
+        "Accepted (participants)",
+        "Accepted, in progress",
+        "Completed",
+        "Rejected",
+        "Withdrawn",
+        "Awaiting decision",
+        "Acceptance rate (%)",
+        "95% interval from (%)",
+        "95% interval to (%)",
+    ]
+    assert table.to_numpy().tolist() == [
+        [2023, 100, 30, 10, 20, 50, 15, 5, 30, 22.1, 39.1],
+        [2024, *["[c]"] * 10],
+        [2025, 0, 0, 0, 0, 0, 0, 0, "–", "–", "–"],
+    ]
+
+
+def test_on_screen_writes_numbers_out_so_a_column_can_hold_c():
+    table = pd.DataFrame(
+        {
+            "Department": ["A", "B", "C", "D", "E", "F", "G"],
+            "Mixed": [1234, 12.345, "[c]", None, NAN, np.int64(56789), np.float64(2.0)],
+            "Flag": [True, False, True, False, True, False, True],
+            "Count": [1, 2, 3, 4, 5, 6, 7],
+            "Rate": [1234.5678, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
+    table["Flag"] = table["Flag"].astype(object)
+    table["Mixed"] = pd.Series([1234, 12.345, "[c]", None, NAN, np.int64(56789), np.float64(2.0)], dtype=object)
+    screen = leadership.on_screen(table)
+    mixed = list(screen["Mixed"])
+    # None stays missing (pandas 3 stores it as NaN in the text column).
+    assert mixed[:3] == ["1,234", "12.3", "[c]"] and pd.isna(mixed[3]) and mixed[4:] == ["", "56,789", "2.0"]
+    assert list(screen["Flag"]) == [True, False, True, False, True, False, True]
+    assert list(screen["Department"]) == ["A", "B", "C", "D", "E", "F", "G"]
+    # Columns of one numeric type are left to st.dataframe's own formatting.
+    assert list(screen["Count"]) == [1, 2, 3, 4, 5, 6, 7] and screen["Rate"].iloc[0] == 1234.5678
+    assert table["Mixed"].iloc[0] == 1234  # the table it was given is left alone
+    when = pd.Timestamp("2026-12-05")
+    assert leadership._written(when) is when
+
+
+@pytest.mark.parametrize(
+    ("scheme", "years", "grades", "expected"),
+    [
+        (
+            "the Future Leaders Scheme",
+            [2024, 2023],
+            ["G6", "SCS"],
+            "The Future Leaders Scheme; cohorts 2023, 2024; grades G6, SCS",
+        ),
+        ("all schemes", None, None, "All schemes; all cohorts; all grades"),
+        ("all schemes", (), [], "All schemes; all cohorts; all grades"),
+        ("the SLS", (2025,), ("EO",), "The SLS; cohorts 2025; grades EO"),
+    ],
+)
+def test_the_choices_are_put_in_words_for_download_titles(scheme, years, grades, expected):
+    assert leadership.choices_text(scheme, years, grades) == expected
+
+
+def test_a_scheme_is_named_for_a_sentence_and_a_departmental_one_has_its_owner():
+    assert leadership.scheme_label(None, SCHEMES) == "all schemes"
+    assert leadership.scheme_label("fls", SCHEMES) == "the Future Leaders Scheme"
+    assert leadership.scheme_label("own", SCHEMES) == "the Beta's Own Scheme"
+    assert leadership.owner_department(None, SCHEMES) is None
+    assert leadership.owner_department("fls", SCHEMES) is None
+    assert leadership.owner_department("own", SCHEMES) == "BET"
+
+
+def test_the_reference_is_the_profession_or_for_a_departmental_scheme_its_own_department():
+    everything = leadership.reference(DEPARTMENT_SCHEMES, MEMBERS, SCHEMES, None)
+    assert list(everything) == [
+        "members",
+        "applications",
+        "places",
+        "participation_rate",
+        "acceptance_rate",
+        "lower",
+        "upper",
+    ]
+    # 26 of 120 applications accepted, 26 participants per 1000 members; Wilson (scipy) 15.2% to 29.9%.
+    assert (everything["members"], everything["applications"], everything["places"]) == (1000, 120, 26)
+    assert everything["participation_rate"] == pytest.approx(2.6)
+    assert everything["acceptance_rate"] == pytest.approx(26 / 120)
+    assert (round(everything["lower"], 3), round(everything["upper"], 3)) == (0.152, 0.299)
+    # Beta's own scheme: 6 of its 200 members (3.0 per 100), not of the profession's 1000 (0.6).
+    own = leadership.reference(DEPARTMENT_SCHEMES, MEMBERS, SCHEMES, "own")
+    assert (own["members"], own["applications"], own["places"]) == (200, 30, 6)
+    assert own["participation_rate"] == pytest.approx(3.0)
+    assert own["acceptance_rate"] == pytest.approx(0.2)
+    fls = leadership.reference(DEPARTMENT_SCHEMES, MEMBERS, SCHEMES, "fls")
+    assert (fls["members"], fls["applications"], fls["places"]) == (1000, 90, 20)
+    assert fls["participation_rate"] == pytest.approx(2.0)
+
+
+def test_a_reference_without_its_total_row_or_members_is_blank_not_zero():
+    departments_only = DEPARTMENT_SCHEMES[DEPARTMENT_SCHEMES["department_id"] != TOTAL]
+    ref = leadership.reference(departments_only, MEMBERS, SCHEMES, None)
+    assert ref == {
+        "members": 1000,
+        "applications": None,
+        "places": None,
+        "participation_rate": None,
+        "acceptance_rate": None,
+        "lower": None,
+        "upper": None,
+    }
+    no_total = leadership.reference(DEPARTMENT_SCHEMES, MEMBERS.iloc[:3], SCHEMES, None)
+    assert no_total["members"] is None and no_total["participation_rate"] is None
+    assert no_total["acceptance_rate"] == pytest.approx(26 / 120)
+    blanked = DEPARTMENT_SCHEMES.assign(
+        places=DEPARTMENT_SCHEMES["places"].mask(DEPARTMENT_SCHEMES["department_id"] == TOTAL)
+    )
+    hidden = leadership.reference(blanked, MEMBERS, SCHEMES, None)
+    assert (hidden["applications"], hidden["places"], hidden["acceptance_rate"], hidden["upper"]) == (
+        120,
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_department_view_is_highest_participation_first_with_rates_and_the_below_flag():
+    view = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, None, 0.30)
+    assert list(view.index) == [0, 1, 2]
+    assert list(view["department_id"]) == ["BET", "ALP", "GAM"]
+    assert list(view["name"]) == ["Beta Office", "Alpha Agency", "Aardvark Group"]
+    assert list(view["applications"]) == [50, 60, 10]
+    assert list(view["members"]) == [200, 600, 200]
+    close(view["participation_rate"], [5.0, 1.5, NAN])
+    close(view["acceptance_rate"], [0.2, 0.15, NAN])
+    # Wilson (scipy): 10 of 50 is 11.2% to 33.0%, 9 of 60 is 8.1% to 26.1%: only Alpha's is wholly under 30%.
+    close(view["upper"].round(3), [0.330, 0.261, NAN])
+    assert list(view["below"]) == [False, True, False]
+    fls = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, "fls", None)
+    assert list(fls["department_id"]) == ["BET", "ALP", "GAM"]
+    close(fls["participation_rate"], [2.0, 1.5, NAN])
+    assert list(fls["below"]) == [False, False, False]
+    own = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, "own", 0.5)
+    # Beta's scheme is open to Beta only; 6 of 30 (9.5% to 37.3%) is wholly under 50%.
+    assert list(own["department_id"]) == ["BET"] and list(own["below"]) == [True]
+
+
+def test_equal_rates_are_in_name_order_and_a_department_without_members_goes_last():
+    cells = pd.DataFrame(
+        [("ALP", TOTAL, 10, 6), ("BET", TOTAL, 10, 2), ("GAM", TOTAL, 10, 2), ("DEL", TOTAL, 10, 5)],
+        columns=["department_id", "scheme_id", "applications", "places"],
+    )
+    members = pd.DataFrame({"department_id": ["ALP", "BET", "GAM"], "members": [300, 100, 100]})
+    departments = pd.concat([DEPARTMENTS, pd.DataFrame({"department_id": ["DEL"], "name": ["Delta"]})])
+    view = leadership.department_view(cells, members, departments, None, None)
+    # 2 per 100 each: Aardvark (GAM) before Alpha (ALP) before Beta, by name; Delta has no members, so no rate.
+    assert list(view["name"]) == ["Aardvark Group", "Alpha Agency", "Beta Office", "Delta"]
+    close(view["participation_rate"], [2.0, 2.0, 2.0, NAN])
+
+
+def test_rates_come_from_the_protected_counts_and_a_blank_count_blanks_them():
+    frame = pd.DataFrame(
+        {
+            "members": pd.array([200, 0, 100, None], dtype="Int64"),
+            "applications": pd.array([40, 0, None, 10], dtype="Int64"),
+            "places": pd.array([10, 0, 5, 3], dtype="Int64"),
+        }
+    )
+    rated = leadership.with_rates(frame)
+    close(rated["participation_rate"], [5.0, NAN, 5.0, NAN])
+    close(rated["acceptance_rate"], [0.25, NAN, NAN, 0.3])
+    # 10 of 40 by scipy: 14.2% to 40.2%; 3 of 10: 10.8% to 60.3%.
+    close(rated["lower"].round(3), [0.142, NAN, NAN, 0.108])
+    close(rated["upper"].round(3), [0.402, NAN, NAN, 0.603])
+    assert "participation_rate" not in frame
+    without_members = leadership.with_rates(frame.drop(columns="members"))
+    assert "participation_rate" not in without_members
+    close(leadership.ratio(pd.Series([1, 2, 3]), pd.Series([4, 0, -1])), [0.25, NAN, NAN])
