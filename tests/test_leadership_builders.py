@@ -1279,3 +1279,14 @@ def test_rates_come_from_the_protected_counts_and_a_blank_count_blanks_them():
     without_members = leadership.with_rates(frame.drop(columns="members"))
     assert "participation_rate" not in without_members
     close(leadership.ratio(pd.Series([1, 2, 3]), pd.Series([4, 0, -1])), [0.25, NAN, NAN])
+
+
+def test_the_wilson_interval_follows_the_confidence_asked_for():
+    # scipy's binomtest(81, 263).proportion_ci(0.90, "wilson") is 0.2633 to 0.3566; z for 90% is 1.6449.
+    lower, upper = leadership.wilson_interval(81, 263, 0.90)
+    assert (round(lower, 4), round(upper, 4)) == (0.2633, 0.3566)
+    assert round(leadership.z_score(0.90), 4) == 1.6449
+    assert round(leadership.z_score(), 4) == 1.9600
+    blank = leadership.wilson_interval(pd.NA, 10)
+    assert np.isnan(blank[0]) and np.isnan(blank[1])
+    assert all(np.isnan(leadership.wilson_interval(3, 0)))
