@@ -1290,3 +1290,46 @@ def test_the_wilson_interval_follows_the_confidence_asked_for():
     blank = leadership.wilson_interval(pd.NA, 10)
     assert np.isnan(blank[0]) and np.isnan(blank[1])
     assert all(np.isnan(leadership.wilson_interval(3, 0)))
+
+
+def test_the_ends_of_the_range_are_the_first_and_last_shown_whatever_else_is_blank():
+    # Three shown departments, the middle one with its applications blanked (so no acceptance rate): the range runs
+    # from the first to the last, and a blank in another column hides no department.
+    view = view_frame(
+        [
+            ("Alpha Agency", "ALP", 10000, 1234, 12.34, 2000, 0.617, 0.596, 0.638, False),
+            ("Beta Office", "BET", 1000, 60, 6.0, None, NAN, NAN, NAN, False),
+            ("Gamma", "GAM", 1000, 30, 3.0, 100, 0.30, 0.22, 0.39, True),
+            ("Delta", "DEL", None, None, NAN, None, NAN, NAN, NAN, False),
+        ]
+    )
+    ref = {"participation_rate": 4.56}
+    assert leadership.participation_sentence(view, ref, "the FLS") == (
+        "Across the profession, there were 4.6 participants per 100 members in the FLS; Alpha Agency had the most "
+        "(12.3) and Gamma the fewest (3.0)."
+    )
+    assert leadership.participation_title(view, ref, "the FLS") == (
+        "Participation in the FLS ranges from 3.0 (Gamma) to 12.3 (Alpha Agency) per 100 members"
+    )
+    assert leadership.participation_title(view.iloc[[1, 3]], ref, "the FLS") == (
+        "Participants in the FLS per 100 members: 4.6 profession-wide"
+    )
+    grades = pd.DataFrame(
+        {
+            "grade": ["SEO", "G6", "EO", "HEO"],
+            "acceptance_rate": [0.22, 0.41, NAN, 0.30],
+            "members": pd.array([None, None, 5, 40], dtype="Int64"),
+        }
+    )
+    assert leadership.breakdown_title(grades, "grade", "grade") == (
+        "Acceptance by grade: highest G6 (41%), lowest SEO (22%)"
+    )
+
+
+def test_cohort_rates_are_added_to_the_cohort_counts():
+    cohorts = cohort_years([40, 10], [10, 3])
+    framed = leadership.cohort_frame(cohorts)
+    close(framed["acceptance_rate"], [0.25, 0.3])
+    # 10 of 40 and 3 of 10 by scipy: from 14.2% and 10.8%.
+    close(framed["lower"].round(3), [0.142, 0.108])
+    assert list(framed["cohort_year"]) == [2021, 2022]
