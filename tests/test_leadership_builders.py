@@ -1333,3 +1333,10 @@ def test_cohort_rates_are_added_to_the_cohort_counts():
     # 10 of 40 and 3 of 10 by scipy: from 14.2% and 10.8%.
     close(framed["lower"].round(3), [0.142, 0.108])
     assert list(framed["cohort_year"]) == [2021, 2022]
+
+
+def test_the_access_series_rounds_to_a_tenth_of_a_percent():
+    rated = ACCESS.iloc[:1].assign(acceptance_rate=[0.61734], lower=[0.59649], upper=[0.63751])
+    series = leadership.access_series(rated, {"acceptance_rate": 0.55123})
+    # 61.734 is 61.7; 59.649 is 59.6 and 63.751 is 63.8, so 2.1 either side; the reference 55.123 is 55.1.
+    assert (series.values, series.minus, series.plus, series.reference) == ((61.7,), (2.1,), (2.1,), 55.1)
