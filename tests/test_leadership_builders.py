@@ -1340,3 +1340,10 @@ def test_the_access_series_rounds_to_a_tenth_of_a_percent():
     series = leadership.access_series(rated, {"acceptance_rate": 0.55123})
     # 61.734 is 61.7; 59.649 is 59.6 and 63.751 is 63.8, so 2.1 either side; the reference 55.123 is 55.1.
     assert (series.values, series.minus, series.plus, series.reference) == ((61.7,), (2.1,), (2.1,), 55.1)
+
+
+def test_a_trend_of_two_years_is_told_even_when_a_years_participants_are_blank():
+    cohorts = cohort_years([300, 200], [1, None])
+    assert (
+        leadership.trend_sentence(cohorts, "the FLS") == "Applications to the FLS fell from 300 in 2021 to 200 in 2022."
+    )
