@@ -775,12 +775,19 @@ def test_the_trend_chart_draws_applications_and_participants_with_their_blanked_
             "recent acceptance rates will rise.",
         ),
         (0, [0, 0, 0, 0], None),
+        # The 2024 cohort's participants are blanked: its awaiting count is still known, and still its own.
+        (
+            52,
+            [0, 0, 0, 52],
+            "52 applications still await a decision (to the 2024 cohort): they count as applications but not yet as "
+            "acceptances, so recent acceptance rates will rise.",
+        ),
         (pd.NA, [0, 0, 0, 5], None),
         (None, [0, 0, 0, 5], None),
     ],
 )
 def test_the_awaiting_sentence_names_the_one_cohort_that_holds_them(awaiting, by_year, expected):
-    cohorts = cohort_years([1, 1, 1, 1], [1, 1, 1, 1], by_year)
+    cohorts = cohort_years([1, 1, 1, 1], [1, 1, 1, None], by_year)
     assert leadership.awaiting_sentence({"awaiting": awaiting}, cohorts) == expected
 
 
@@ -951,10 +958,15 @@ def test_the_heatmap_shades_each_cell_against_its_schemes_rate_in_the_sequential
 
 def test_a_heatmap_of_many_departments_grows_with_them():
     names = [f"Department {number}" for number in range(12)]
-    frame = pd.DataFrame({"All schemes": [1.0] * 13}, index=["All departments", *names])
+    frame = pd.DataFrame(
+        {"All schemes": [1.0] * 13, "Senior Leader Programme": [1.0] * 13}, index=["All departments", *names]
+    )
     grid = {"rates": frame, "relative": frame, "labels": frame.astype(str)}
+    figure = leadership.heatmap(grid)
     # Thirteen rows: 24 * 13 + 120 = 432, and 60 above.
-    assert leadership.heatmap(grid).layout.height == 492
+    assert figure.layout.height == 492
+    # "Senior Leader" is 13 characters: over the 12 a scheme's name may take on a line.
+    assert list(figure.data[0].x) == ["All schemes", "Senior<br>Leader<br>Programme"]
 
 
 @pytest.mark.parametrize(
