@@ -573,6 +573,9 @@ def test_the_funnel_chart_shows_the_stages_reached_and_where_every_application_s
     # Widths 0.55 and 0.45 of the 0.82 left after the 0.18 gap.
     assert list(layout.xaxis.domain) == pytest.approx([0, 0.451])
     assert list(layout.xaxis2.domain) == pytest.approx([0.631, 1])
+    # One row of two charts, each the full height.
+    assert list(layout.yaxis.domain) == [0, 1] and list(layout.yaxis2.domain) == [0, 1]
+    assert "xaxis3" not in layout
     assert [note.text for note in layout.annotations] == ["Stages reached", "Where every application stands"]
     # The title is 90 characters: one line.
     assert (
@@ -998,6 +1001,7 @@ def test_the_heatmap_title_names_the_widest_gap_below_the_profession(values, exp
 
 def test_scheme_names_wrap_at_12_characters_on_the_heatmap_and_14_unless_told():
     assert leadership._wrap("Future Leaders Scheme") == "Future Leaders\nScheme"
+    assert leadership._wrap("Scientific Data Scheme") == "Scientific\nData Scheme"  # "Scientific Data" is 15
     assert leadership._wrap("Future Leaders Scheme", 12) == "Future\nLeaders\nScheme"
     assert leadership._wrap("Senior Leaders Scheme", 21) == "Senior Leaders Scheme"
     assert leadership._wrap("Policy") == "Policy"
@@ -1358,4 +1362,17 @@ def test_a_trend_of_two_years_is_told_even_when_a_years_participants_are_blank()
     cohorts = cohort_years([300, 200], [1, None])
     assert (
         leadership.trend_sentence(cohorts, "the FLS") == "Applications to the FLS fell from 300 in 2021 to 200 in 2022."
+    )
+
+
+# 91 characters: two lines at the usual width of 90, one at 91.
+TITLE_91 = "a" * 40 + " " + "b" * 50
+
+
+def test_a_title_of_91_characters_takes_two_lines_on_every_chart():
+    two_lines = "a" * 40 + "<br>" + "b" * 50
+    assert leadership.titled(go.Figure(), TITLE_91, height=100).layout.title.text == two_lines
+    assert leadership.interval_chart(ACCESS, "name", AT_55, TITLE_91).layout.title.text == two_lines
+    assert leadership.participation_chart(PARTICIPATION, {"participation_rate": 4.56}, TITLE_91).layout.title.text == (
+        two_lines
     )
