@@ -159,6 +159,8 @@ def test_a_row_is_tall_enough_for_its_longest_label(labels, base, expected):
 def test_tick_labels_wrap_at_24_characters_unless_told():
     assert leadership.tick_label(LONG) == "Gamma Department of Very\nLong Names Indeed For\nSure"
     assert leadership.tick_label("Short name") == "Short name"
+    # "Department of Health Care" is 25 characters: one too many.
+    assert leadership.tick_label("Department of Health Care Services") == "Department of Health\nCare Services"
     assert leadership.tick_label(LONG, 30) == "Gamma Department of Very Long\nNames Indeed For Sure"
 
 
@@ -188,6 +190,7 @@ def test_a_title_wraps_at_90_characters_by_default_and_an_empty_one_takes_a_line
     assert figure.layout.margin.t == 94
     empty = leadership.titled(go.Figure(), "", height=100)
     assert empty.layout.height == 100 and empty.layout.margin.t == 72
+    assert empty.layout.title.text == ""
 
 
 @pytest.mark.parametrize(
