@@ -1313,13 +1313,13 @@ def test_the_wilson_interval_follows_the_confidence_asked_for():
 
 
 def test_the_ends_of_the_range_are_the_first_and_last_shown_whatever_else_is_blank():
-    # Three shown departments, the middle one with its applications blanked (so no acceptance rate): the range runs
+    # Three shown departments, the last one with its applications blanked (so no acceptance rate): the range runs
     # from the first to the last, and a blank in another column hides no department.
     view = view_frame(
         [
             ("Alpha Agency", "ALP", 10000, 1234, 12.34, 2000, 0.617, 0.596, 0.638, False),
-            ("Beta Office", "BET", 1000, 60, 6.0, None, NAN, NAN, NAN, False),
-            ("Gamma", "GAM", 1000, 30, 3.0, 100, 0.30, 0.22, 0.39, True),
+            ("Beta Office", "BET", 1000, 60, 6.0, 100, 0.30, 0.22, 0.39, True),
+            ("Gamma", "GAM", 1000, 30, 3.0, None, NAN, NAN, NAN, False),
             ("Delta", "DEL", None, None, NAN, None, NAN, NAN, NAN, False),
         ]
     )
