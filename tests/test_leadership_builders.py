@@ -1114,7 +1114,7 @@ def test_a_breakdown_table_is_headed_by_its_own_label():
 def test_the_cohort_table_has_every_stage_and_the_rate_with_its_interval():
     cohorts = pd.DataFrame(
         [
-            (2023, 100, 30, 10, 20, 50, 15, 5, 0.30, 0.22144, 0.39136),
+            (2023, 99, 30, 10, 20, 49, 15, 5, 0.30333, 0.22144, 0.39136),
             (2024, None, None, None, None, None, None, None, NAN, NAN, NAN),
             (2025, 0, 0, 0, 0, 0, 0, 0, NAN, NAN, NAN),
         ],
@@ -1135,7 +1135,7 @@ def test_the_cohort_table_has_every_stage_and_the_rate_with_its_interval():
         "95% interval to (%)",
     ]
     assert table.to_numpy().tolist() == [
-        [2023, 100, 30, 10, 20, 50, 15, 5, 30, 22.1, 39.1],
+        [2023, 99, 30, 10, 20, 49, 15, 5, 30.3, 22.1, 39.1],
         [2024, *["[c]"] * 10],
         [2025, 0, 0, 0, 0, 0, 0, 0, "–", "–", "–"],
     ]
