@@ -1249,6 +1249,18 @@ def test_a_reference_without_its_total_row_or_members_is_blank_not_zero():
 def test_the_department_view_is_highest_participation_first_with_rates_and_the_below_flag():
     view = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, None, 0.30)
     assert list(view.index) == [0, 1, 2]
+    assert list(view.columns) == [
+        "department_id",
+        "applications",
+        "places",
+        "members",
+        "name",
+        "participation_rate",
+        "acceptance_rate",
+        "lower",
+        "upper",
+        "below",
+    ]
     assert list(view["department_id"]) == ["BET", "ALP", "GAM"]
     assert list(view["name"]) == ["Beta Office", "Alpha Agency", "Aardvark Group"]
     assert list(view["applications"]) == [50, 60, 10]
