@@ -850,19 +850,20 @@ SCHEMES = pd.DataFrame(
         "department_id": ["BET", None],
     }
 )
-# Applications and participants, with GAM's participants blanked; the totals hold its hidden 7 participants.
+# Applications and participants, with GAM's participants blanked; the totals hold its hidden 7 participants. The
+# rows come in no useful order (totals first, schemes by code), so a table's order is the builder's doing.
 DEPARTMENT_SCHEMES = pd.DataFrame(
     [
-        ("ALP", "fls", 60, 9),
-        ("ALP", TOTAL, 60, 9),
-        ("BET", "own", 30, 6),
-        ("BET", "fls", 20, 4),
-        ("BET", TOTAL, 50, 10),
-        ("GAM", "fls", 10, None),
-        ("GAM", TOTAL, 10, None),
-        (TOTAL, "own", 30, 6),
-        (TOTAL, "fls", 90, 20),
         (TOTAL, TOTAL, 120, 26),
+        (TOTAL, "fls", 90, 20),
+        (TOTAL, "own", 30, 6),
+        ("BET", TOTAL, 50, 10),
+        ("BET", "fls", 20, 4),
+        ("BET", "own", 30, 6),
+        ("ALP", TOTAL, 60, 9),
+        ("ALP", "fls", 60, 9),
+        ("GAM", TOTAL, 10, None),
+        ("GAM", "fls", 10, None),
     ],
     columns=["department_id", "scheme_id", "applications", "places"],
 ).astype({"applications": "Int64", "places": "Int64"})
