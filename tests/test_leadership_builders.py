@@ -1323,6 +1323,9 @@ def test_the_wilson_interval_follows_the_confidence_asked_for():
     for blank in (leadership.wilson_interval(pd.NA, 10), leadership.wilson_interval(5, pd.NA)):
         assert np.isnan(blank[0]) and np.isnan(blank[1])
     assert all(np.isnan(leadership.wilson_interval(3, 0)))
+    # One application, accepted: scipy gives 20.65% to 100%; a single trial is a trial.
+    lower, upper = leadership.wilson_interval(1, 1)
+    assert (round(lower, 4), round(upper, 4)) == (0.2065, 1.0)
 
 
 def test_the_ends_of_the_range_are_the_first_and_last_shown_whatever_else_is_blank():
