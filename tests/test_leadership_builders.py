@@ -1396,3 +1396,14 @@ def test_a_title_of_91_characters_takes_two_lines_on_every_chart():
     assert leadership.participation_chart(PARTICIPATION, {"participation_rate": 4.56}, TITLE_91).layout.title.text == (
         two_lines
     )
+
+
+def test_rates_of_a_filtered_frame_stay_on_their_own_rows():
+    # A frame cut from a larger one keeps its index labels (5 and 7); the intervals must land on those rows.
+    frame = pd.DataFrame(
+        {"applications": pd.array([40, 10], dtype="Int64"), "places": pd.array([10, 3], dtype="Int64")}, index=[5, 7]
+    )
+    rated = leadership.with_rates(frame)
+    # 10 of 40 and 3 of 10 by scipy: 14.2% to 40.2%, 10.8% to 60.3%.
+    close(rated["lower"].round(3), [0.142, 0.108])
+    close(rated["upper"].round(3), [0.402, 0.603])
