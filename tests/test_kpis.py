@@ -1,5 +1,6 @@
 """The KPI row and the board story's sentences (findings.py, story.py) on small hand-made tables, every word written here."""
 
+import json
 from datetime import date
 
 import duckdb
@@ -366,3 +367,135 @@ def test_the_leadership_slide_shows_only_the_chosen_departments(fixture_db, use_
     slide = story.leadership_slide(Filters(department_ids=("DEFRA",)))
     # The name as in tests/fixtures/departments.csv.
     assert slide.table["Department"].tolist() == ["Department for Environment, Food and Rural Affairs"]
+
+
+DEFRA, MET, SG = "Department for Environment, Food and Rural Affairs", "Met Office", "Scottish Government"
+
+
+@pytest.mark.parametrize(
+    ("filters", "choices", "headline", "table", "notes"),
+    [
+        # Every grade and year. Of tests/fixtures/participation.csv's 7 applications, 4 took a place (M003 accepted,
+        # M004, M009 and M010 completed): 57%, and 4 participants per 100 of the 12 members is 33.3. DEFRA (M001, M003,
+        # M004): 3 applications, 2 places, 5 members; the Met Office (M006 twice): 2 applications, none taken, 4
+        # members. A reference over the two chosen departments would be 2 of 5 (40%) and 2 per 9 members (22.2).
+        (
+            {"department_ids": ("DEFRA", "METOFFICE")},
+            None,
+            "No department's acceptance rate is clearly below the profession-wide 57%",
+            [[DEFRA, "2", "3", "66.7"], [MET, "0", "2", "0"]],
+            (
+                "No department's applications are accepted clearly less often than the profession-wide 57%.",
+                f"Across the profession, there were 33.3 participants per 100 members in all schemes together; {DEFRA}"
+                " had the most (40.0) and Met Office the fewest (0.0).",
+            ),
+        ),
+        # G7 only: M003 (DEFRA, accepted) and M006 (Met Office, rejected, then awaiting); the Scottish Government has
+        # no G7. 1 place of 3 applications (33%), 1 participant per 2 G7 members (50.0).
+        (
+            {},
+            {"leadership_grades": ["G7"]},
+            "Of those large enough to show, none of the 2 departments is clearly below the profession-wide 33%",
+            [[DEFRA, "1", "1", "100"], [MET, "0", "2", "0"], [SG, "0", "0", "–"]],
+            (
+                "None of the 2 departments with numbers large enough to show has applications accepted clearly less"
+                " often than the profession-wide 33%; 1 department has numbers too small to show.",
+                f"Across the profession, there were 50.0 participants per 100 members in all schemes together; {DEFRA}"
+                " had the most (100.0) and Met Office the fewest (0.0).",
+            ),
+        ),
+        # Cohorts 2024 and 2022, listed out of order: M001 (DEFRA, withdrawn), M006 (Met Office, rejected), M009 and
+        # M010 (SG, both completed): 2 places of 4 (50%), 2 participants per 12 members (16.7); SG 2 of its 3 members.
+        (
+            {},
+            {"leadership_cohorts": [2024, 2022]},
+            "No department's acceptance rate is clearly below the profession-wide 50%",
+            [[SG, "2", "2", "100"], [DEFRA, "0", "1", "0"], [MET, "0", "1", "0"]],
+            (
+                "No department's applications are accepted clearly less often than the profession-wide 50%.",
+                f"Across the profession, there were 16.7 participants per 100 members in all schemes together; {SG}"
+                " had the most (66.7) and Met Office the fewest (0.0).",
+            ),
+        ),
+        # DEFRA's G7 and G6 (M003, M004) in 2023 and 2024: 2 of 2. The profession's G7s and G6s in those years add
+        # M006's rejection in 2024: 2 of 3 (67%), 2 participants per 4 members (M003, M004, M006, M012): 50.0.
+        (
+            {"department_ids": ("DEFRA",)},
+            {"leadership_grades": ["G7", "G6"], "leadership_cohorts": [2024, 2023]},
+            "No department's acceptance rate is clearly below the profession-wide 67%",
+            [[DEFRA, "2", "2", "100"]],
+            (
+                "No department's applications are accepted clearly less often than the profession-wide 67%.",
+                "Across the profession, there were 50.0 participants per 100 members in all schemes together.",
+            ),
+        ),
+        # The Future Leaders Scheme, Met Office chosen: the profession's 5 applications to it (M003, M004, M006 twice,
+        # M010), 3 places (60%), 3 participants per 12 members (25.0).
+        (
+            {"department_ids": ("METOFFICE",)},
+            {"leadership_scheme": "fls"},
+            "No department's acceptance rate is clearly below the profession-wide 60%",
+            [[MET, "0", "2", "0"]],
+            (
+                "No department's applications are accepted clearly less often than the profession-wide 60%.",
+                "Across the profession, there were 25.0 participants per 100 members in the Future Leaders Scheme.",
+            ),
+        ),
+    ],
+    ids=["two-departments", "g7", "cohorts-2024-2022", "defra-g7-g6-2023-2024", "met-office-fls"],
+)
+def test_the_leadership_slide_counts_the_pages_grades_and_years_against_the_whole_profession(
+    fixture_db, use_db, monkeypatch, filters, choices, headline, table, notes
+):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    slide = story.leadership_slide(Filters(**filters), choices)
+    assert slide.headline == headline
+    assert slide.table.values.tolist() == table
+    assert slide.notes == notes
+
+
+def test_the_leadership_slide_counts_agree_with_the_fixture_csvs(fixture_db, fixture_csvs, use_db, monkeypatch):
+    # The hand counts above, once more by pandas over the CSVs: G7 and G6, cohorts 2023 and 2024, every department.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    rows = fixture_csvs["participation"].merge(fixture_csvs["members"], on="member_id")
+    rows = rows[rows["grade"].isin(["G7", "G6"]) & rows["cohort_year"].isin([2023, 2024])]
+    names = fixture_csvs["departments"].set_index("department_id")["name"]
+    expected = {
+        names[department]: (
+            int(rows[rows["department_id"] == department]["status"].isin(["accepted", "completed"]).sum()),
+            int((rows["department_id"] == department).sum()),
+        )
+        for department in names.index
+    }
+    slide = story.leadership_slide(Filters(), {"leadership_grades": ["G6", "G7"], "leadership_cohorts": [2024, 2023]})
+    shown = {name: (int(places), int(applied)) for name, places, applied, _ in slide.table.values.tolist()}
+    assert shown == expected == {DEFRA: (2, 2), MET: (0, 1), SG: (0, 0)}
+
+
+def test_a_leadership_slide_with_one_department_to_show_does_not_call_it_below(fixture_db, use_db, monkeypatch):
+    # Cohort 2023: only DEFRA applied (M003 accepted, M004 completed): 2 of 2, the profession's 100% too. The one
+    # department shown is not below it, and the headline must not say it is.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    slide = story.leadership_slide(Filters(), {"leadership_cohorts": [2023]})
+    assert slide.headline == (
+        "Of those large enough to show, the one department is not clearly below the profession-wide 100%"
+    )
+    assert slide.table.values.tolist() == [[DEFRA, "2", "2", "100"], [MET, "0", "0", "–"], [SG, "0", "0", "–"]]
+
+
+def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fixture_db, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    # tests/fixtures/workshops.csv: London (4 March), Glasgow (20 March), Exeter (10 April), London again (1 May).
+    slide = story.roadtrip_slide(Filters())
+    assert slide.deck_alt == (
+        "Map of the UK with 3 tour locations, numbered in date order from London to Exeter, sized by the number of "
+        "suggestions and coloured by nation. The table below lists every workshop."
+    )
+    assert "mapProvider" not in json.loads(slide.deck.to_json())
+    monkeypatch.setenv("GSE_BASEMAP", "1")
+    tiled = json.loads(story.roadtrip_slide(Filters()).deck.to_json())
+    assert tiled["mapProvider"] == "carto"
