@@ -499,3 +499,44 @@ def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fix
     monkeypatch.setenv("GSE_BASEMAP", "1")
     tiled = json.loads(story.roadtrip_slide(Filters()).deck.to_json())
     assert tiled["mapProvider"] == "carto"
+
+
+ITL1 = [
+    "North East",
+    "North West",
+    "Yorkshire and The Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+    "Scotland",
+    "Northern Ireland",
+]
+
+
+def test_the_profession_slide_counts_the_regions_under_represented(fixture_db, fixture_csvs, use_db, monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    people = fixture_csvs["members"]["region"].value_counts()
+    places = fixture_csvs["workshops"].merge(fixture_csvs["locations"], on="location_id")
+    said = fixture_csvs["suggestions"].merge(places, on="workshop_id")["region"].value_counts()
+    # Under-represented: a share of suggestions under 0.8 of the share of members, or no suggestions at all (the
+    # query's ratio is 0 then, whatever the members; docs in queries/profession_voices.sql).
+    under = [
+        region
+        for region in ITL1
+        if said.get(region, 0) == 0
+        or (people.get(region, 0) and said[region] / said.sum() < 0.8 * people[region] / people.sum())
+    ]
+    # London gave 8 of 15 suggestions from 4 of 12 members, Scotland 4 from 3; the South West 3 from 4 (0.6).
+    assert sorted(set(ITL1) - set(under)) == ["London", "Scotland"]
+    slide = story.profession_slide()
+    assert slide.section == "Profession"
+    assert slide.headline == f"{len(under)} of 12 regions and nations are under-represented in the suggestions"
+    assert slide.notes[0] == slide.headline
+    assert slide.table["Region or nation"].tolist() == ITL1
+    flags = dict(zip(slide.table["Region or nation"], slide.table["Under-represented (< 0.8)"], strict=True))
+    assert flags == {region: "Yes" if region in under else "No" for region in ITL1}
