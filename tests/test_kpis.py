@@ -544,3 +544,25 @@ def test_the_profession_slide_counts_the_regions_under_represented(fixture_db, f
     flags = dict(zip(slide.table["Region or nation"], slide.table["Under-represented (< 0.8)"], strict=True))
     expected = {region: "Yes" if region in under else "No" for region in ITL1}
     assert flags == (expected if k == 0 else {**expected, "Scotland": "[c]"})
+    # The chart: one bar per region, labelled with its ratio (0 where a region gave no suggestions).
+    ratios = {
+        region: 0.0 if region not in said else (said[region] / said.sum()) / (people[region] / people.sum())
+        for region in ITL1
+    }
+    labels = {
+        region: f"{ratio:.2f}" + (" under-represented" if region in under else "") for region, ratio in ratios.items()
+    }
+    (bars,) = slide.figure.data
+    shown = dict(zip([name.replace("<br>", " ") for name in bars.y], bars.text, strict=True))
+    assert shown == (labels if k == 0 else {**labels, "Scotland": "[c]"})
+    assert shown["London"] == "1.60" and shown["South West"] == "0.60 under-represented"
+
+
+def test_a_story_slide_of_leadership_keeps_the_pages_choices(fixture_db, use_db, monkeypatch):
+    # A slide saved from the Leadership page with G7 chosen: M003 (DEFRA, accepted) and M006 (Met Office, rejected,
+    # then awaiting) applied, 1 of 3: 33%; every grade would be 4 of 7, 57%.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    slide = story.kind_slide("leadership", Filters(), {"leadership_grades": ["G7"]})
+    assert slide.headline.endswith("clearly below the profession-wide 33%")
+    assert slide.table["Applications"].tolist() == ["1", "2", "0"]
