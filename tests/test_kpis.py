@@ -86,6 +86,8 @@ def test_the_busiest_location_needs_two_places_with_suggestions():
         "Leeds produced the most suggestions (1,200)."
     )
     assert findings.busiest_location(places(("Leeds", 4), ("York", 0))) is None
+    # One suggestion is a place that was heard: two places have suggestions, so the busiest is named.
+    assert findings.busiest_location(places(("Leeds", 3), ("York", 1))) == "Leeds produced the most suggestions (3)."
     assert findings.busiest_location(places(("Leeds", 0))) is None
 
 
@@ -168,6 +170,18 @@ def test_the_kpi_slide_shows_each_number_and_leads_with_the_tour(monkeypatch):
         "CPD is the most common theme: 60% of suggestions (60).",
         "Leeds produced the most suggestions (70).",
         "6 of 100 suggestions carry an unreviewed classifier tag.",
+    )
+
+
+def test_the_kpi_slide_shows_participants_and_participation_at_or_above_the_threshold(monkeypatch):
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
+    slide = story.kpi_slide(KPIS, themes(("CPD", 60, 0), ("Skills", 40, 0)), places(("Leeds", 70)))
+    assert dict(slide.kpis)["Participants"] == "322"
+    assert slide.notes[1:] == (
+        "CPD is the most common theme: 60% of suggestions (60).",
+        "500 of 1,250 members (40%) have applied to a leadership or development scheme; "
+        "322 applications were accepted or completed (participants).",
+        "All 100 suggestions have their theme coded by hand or checked by a reviewer.",
     )
 
 
