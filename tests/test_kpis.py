@@ -218,6 +218,12 @@ def test_the_themes_slide_ranks_themes_by_suggestions_then_label():
     assert slide.series.categories == ("CPD", "Careers", "Skills", "Pay")
     assert slide.series.values == (50.0, 25.0, 25.0, 0.0)
     assert slide.series.name == "Suggestions"
+    assert slide.series.title == "Suggestions per theme: CPD leads with 50 of 100, then Careers (25)"
+    # The chart's bars, largest at the top (plotly lists them bottom up), each labelled with count and share.
+    unreviewed = slide.figure.data[-1]
+    assert list(unreviewed.y)[::-1] == ["CPD", "Careers", "Skills", "Pay"]
+    assert list(unreviewed.text)[::-1] == ["50 (50%)", "25 (25%)", "25 (25%)", "0 (0%)"]
+    assert list(unreviewed.x)[::-1] == [10, 5, 0, 0]
     assert slide.notes == (
         "CPD is the most common theme: 50% of suggestions (50).",
         "15 of 100 suggestions carry an unreviewed classifier tag.",
