@@ -373,7 +373,8 @@ def chart_or_table(figure, rows, key: str, *, percent: Iterable[str] = (), **opt
 
 
 def _missing(value) -> bool:
-    return value is None or value == "" or (not isinstance(value, str) and pd.isna(value))
+    # Strings first: `pd.NA == ""` is NA, whose truth value is an error.
+    return value == "" if isinstance(value, str) else value is None or bool(pd.isna(value))
 
 
 def _reads_as_number(value) -> bool:

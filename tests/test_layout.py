@@ -62,17 +62,19 @@ def test_a_phone_table_in_markdown_shows_each_cell_literally_and_aligns_numbers_
             "Rate": ["35.2", "[c]", ""],
             "Share": [0.214, 0.05, 0.5],
             "Mean": [2.25, 1.0, 3.75],
+            "Participants": pd.array([7, pd.NA, 12], dtype="Int64"),
         }
     )
     lines = layout.markdown_table(frame, percent=["Share"]).splitlines()
-    assert lines[0] == "| Department | Members | Rate | Share | Mean |"
+    assert lines[0] == "| Department | Members | Rate | Share | Mean | Participants |"
     # Text to the left; counts, written-out rates with a blank among them, shares and means to the right.
-    assert lines[1] == "| :--- | ---: | ---: | ---: | ---: |"
+    assert lines[1] == "| :--- | ---: | ---: | ---: | ---: | ---: |"
     # "35.2" at the start of a cell would read as a numbered list item elsewhere: escaped, it still shows as 35.2.
-    assert lines[2] == "| Met Office | 1,234 | 35\\.2 | 21% | 2.2 |"
+    assert lines[2] == "| Met Office | 1,234 | 35\\.2 | 21% | 2.2 | 7 |"
     # A pipe would split the cell and the rest would be Markdown: every one is escaped, and the URL cannot autolink.
-    assert lines[3] == ("| A \\| B \\*bold\\* \\[x\\](http\u2060\\://evil.example) | 5 | \\[c\\] | 5% | 1.0 |")
-    assert lines[4] == "| – | 60 | – | 50% | 3.8 |"
+    assert lines[3] == ("| A \\| B \\*bold\\* \\[x\\](http\u2060\\://evil.example) | 5 | \\[c\\] | 5% | 1.0 | – |")
+    # A nullable count's gap (pd.NA) is a dash too, not an error.
+    assert lines[4] == "| – | 60 | – | 50% | 3.8 | 12 |"
     assert len(lines) == 5
 
 
