@@ -495,3 +495,31 @@ def test_with_grades_chosen_london_and_the_rest_are_blank_and_the_page_says_why(
     assert regions["members"].isna().all()
     everyone = leadership.protected_tables(with_defaults({}))["regions"].set_index("area")["members"]
     assert everyone.notna().all()  # with every grade, the bundled data's London and rest of the UK are large
+
+
+def test_member_tables_count_the_chosen_departments_and_grades_in_every_table(
+    fixture_db, fixture_csvs, use_db, monkeypatch
+):
+    # k = 0: every count is shown, so each can be checked against pandas over the fixture members.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(fixture_db)
+    people = fixture_csvs["members"]
+    departments, grades = ["DEFRA", "METOFFICE"], ["HEO", "SEO"]
+    counted = leadership.member_tables({"department_ids": departments, "grades": grades})
+
+    chosen = people[people["department_id"].isin(departments) & people["grade"].isin(grades)]
+    by_department = chosen.groupby("department_id").size()
+    assert counted["members"].to_dict("list") == {
+        "department_id": [*departments, leadership.TOTAL],
+        "members": [by_department["DEFRA"], by_department["METOFFICE"], len(chosen)],
+    }
+    assert counted["grades"] == {grade: (chosen["grade"] == grade).sum() for grade in grades}
+    london = (chosen["region"] == "London").sum()
+    # No published table crosses grades with regions, so with grades chosen London against the rest is blank ([c]).
+    assert [pd.isna(count) for count in counted["regions"].values()] == [True, True]
+    in_departments = people[people["department_id"].isin(departments)]
+    london = (in_departments["region"] == "London").sum()
+    every_grade = leadership.member_tables({"department_ids": departments, "grades": None})
+    assert every_grade["regions"] == {"London": london, "Rest of the UK": len(in_departments) - london}
+    # The choices change every count: a table that ignored them would match the whole profession instead.
+    assert len(chosen) < len(people[people["department_id"].isin(departments)]) < len(people)
