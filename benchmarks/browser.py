@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.load import (
+    APP_IDLE,
     APP_TIMEOUT_MS,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -34,23 +35,20 @@ HELLO_PLOTLY_SCRIPT = (
     "import plotly.graph_objects as go\nimport streamlit as st\n\n"
     'st.write("hello")\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[3, 1])))\n'
 )
-# Finished means: a script run has ended, nothing is still loading, and every chart has drawn. The value is the time
-# since navigation started (performance.now()), so Playwright's own round trips are not counted.
-FINISHED = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute("data-test-connection-state") !== "CONNECTED") return false;
-  if (app.getAttribute("data-test-script-state") !== "notRunning" || !window.__gseScriptRuns) return false;
-  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  if (document.querySelector(".st-key-layout_rest_pending")) return false;
-  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+# Finished means: the app is idle as the browser tests define it (a run has ended, the page is not waiting for its rest,
+# nothing is still loading) and every chart has drawn. The value is the time since navigation started
+# (performance.now()), so Playwright's own round trips are not counted.
+FINISHED = f"""
+() => {{
+  if (!({APP_IDLE.strip()})(0)) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {{
     if (!chart.querySelector(".main-svg")) return false;
-  }
-  for (const deck of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {
+  }}
+  for (const deck of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {{
     if (!deck.querySelector("canvas")) return false;
-  }
+  }}
   return performance.now();
-}
+}}
 """
 # The headline: the KPI cards and the key findings are on the page; on a page with no findings, the KPI cards alone (a
 # page with neither counts once its run has ended). Charts further down may still be drawing: this is what a leader sees
