@@ -9,6 +9,20 @@ import pytest
 from dashboard import build, config
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The UK's twelve ITL1 regions in their official order, written out here for the tests rather than taken from the code
+# under test: England's nine, then the three other nations.
+ENGLISH_REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and The Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+UK_REGIONS = (*ENGLISH_REGIONS, "Wales", "Scotland", "Northern Ireland")
 
 
 def read_csvs(folder: Path) -> dict[str, pd.DataFrame]:

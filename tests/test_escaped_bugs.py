@@ -14,19 +14,8 @@ import pytest
 from dashboard import auth, build, data, leadership, members, roadtrip, story
 from dashboard.filters import NATIONS, Filters
 from tests import coincidences
+from tests.conftest import ENGLISH_REGIONS
 
-# The UK's twelve ITL1 regions by nation, written out here rather than taken from the code under test.
-ENGLISH_REGIONS = (
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-)
 NATION_OF_REGION = {
     **dict.fromkeys(ENGLISH_REGIONS, "England"),
     "Scotland": "Scotland",

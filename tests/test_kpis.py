@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import findings, report, story
 from dashboard.filters import Filters
+from tests.conftest import UK_REGIONS
 
 
 def themes(*rows) -> pd.DataFrame:
@@ -525,22 +526,6 @@ def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fix
     assert tiled["mapProvider"] == "carto"
 
 
-ITL1 = [
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-    "Wales",
-    "Scotland",
-    "Northern Ireland",
-]
-
-
 @pytest.mark.parametrize("k", [0, 4])
 def test_the_profession_slide_counts_the_regions_under_represented(fixture_db, fixture_csvs, use_db, monkeypatch, k):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", str(k))
@@ -552,26 +537,26 @@ def test_the_profession_slide_counts_the_regions_under_represented(fixture_db, f
     # query's ratio is 0 then, whatever the members; see queries/profession_voices.sql).
     under = [
         region
-        for region in ITL1
+        for region in UK_REGIONS
         if said.get(region, 0) == 0
         or (people.get(region, 0) and said[region] / said.sum() < 0.8 * people[region] / people.sum())
     ]
     # London gave 8 of 15 suggestions from 4 of 12 members, Scotland 4 from 3; the South West 3 from 4 (0.6).
-    assert sorted(set(ITL1) - set(under)) == ["London", "Scotland"]
+    assert sorted(set(UK_REGIONS) - set(under)) == ["London", "Scotland"]
     slide = story.profession_slide()
     assert slide.section == "Profession"
     # At k = 4 Scotland's 3 members are blank, and so is its flag, which would give them away: it is not counted
     # either way, blank being neither under-represented nor not.
     assert slide.headline == f"{len(under)} of 12 regions and nations are under-represented in the suggestions"
     assert slide.notes[0] == slide.headline
-    assert slide.table["Region or nation"].tolist() == ITL1
+    assert slide.table["Region or nation"].tolist() == list(UK_REGIONS)
     flags = dict(zip(slide.table["Region or nation"], slide.table["Under-represented (< 0.8)"], strict=True))
-    expected = {region: "Yes" if region in under else "No" for region in ITL1}
+    expected = {region: "Yes" if region in under else "No" for region in UK_REGIONS}
     assert flags == (expected if k == 0 else {**expected, "Scotland": "[c]"})
     # The chart: one bar per region, labelled with its ratio (0 where a region gave no suggestions).
     ratios = {
         region: 0.0 if region not in said else (said[region] / said.sum()) / (people[region] / people.sum())
-        for region in ITL1
+        for region in UK_REGIONS
     }
     labels = {
         region: f"{ratio:.2f}" + (" under-represented" if region in under else "") for region, ratio in ratios.items()

@@ -533,6 +533,16 @@ FUNNEL = {
     "withdrawn": 28,
     "awaiting": 52,
 }
+# The funnel's stages as its tables name them, in FUNNEL's order.
+STAGE_NAMES = [
+    "Applied",
+    "Accepted (participants)",
+    "Accepted, in progress",
+    "Completed",
+    "Rejected",
+    "Withdrawn",
+    "Awaiting decision",
+]
 
 
 def test_the_funnel_chart_shows_the_stages_reached_and_where_every_application_stands():
@@ -649,15 +659,7 @@ def test_the_funnel_table_lists_every_stage_with_its_share_and_blanks():
     funnel = {**FUNNEL, "applications": 300, "places": 101, "withdrawn": pd.NA}
     table = leadership.funnel_table(funnel)
     assert list(table.columns) == ["Stage", "Applications", "Share of applications (%)"]
-    assert list(table["Stage"]) == [
-        "Applied",
-        "Accepted (participants)",
-        "Accepted, in progress",
-        "Completed",
-        "Rejected",
-        "Withdrawn",
-        "Awaiting decision",
-    ]
+    assert list(table["Stage"]) == STAGE_NAMES
     # 101 / 300 = 33.67%, 48 / 300 = 16%, 72 / 300 = 24%, 200 / 300 = 66.67%, 52 / 300 = 17.33%.
     assert list(table["Applications"]) == [300, 101, 48, 72, 200, "[c]", 52]
     assert list(table["Share of applications (%)"]) == [100, 33.7, 16, 24, 66.7, "[c]", 17.3]
@@ -1124,13 +1126,7 @@ def test_the_cohort_table_has_every_stage_and_the_rate_with_its_interval():
     table = leadership.cohort_table(cohorts)
     assert list(table.columns) == [
         "Cohort year",
-        "Applied",
-        "Accepted (participants)",
-        "Accepted, in progress",
-        "Completed",
-        "Rejected",
-        "Withdrawn",
-        "Awaiting decision",
+        *STAGE_NAMES,
         "Acceptance rate (%)",
         "95% interval from (%)",
         "95% interval to (%)",

@@ -4,21 +4,11 @@ import pandas as pd
 import pytest
 
 from dashboard import members
+from tests.conftest import ENGLISH_REGIONS as ENGLAND
+from tests.conftest import UK_REGIONS as REGIONS
 
 # Written out here, not taken from the code under test.
 GRADES = ("AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
-ENGLAND = (
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-)
-REGIONS = (*ENGLAND, "Wales", "Scotland", "Northern Ireland")
 BACKGROUNDS = ("science", "engineering", "both", "interest")
 OUTSIDE_LONDON = tuple(region for region in REGIONS if region != "London")
 

@@ -7,22 +7,9 @@ import pandas as pd
 import pytest
 
 from dashboard import attendees, build, data, disclosure, members, profession
+from tests.conftest import UK_REGIONS as REGIONS
 
 PAGE = "dashboard/pages/profession.py"
-REGIONS = (
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-    "Wales",
-    "Scotland",
-    "Northern Ireland",
-)
 NATION_OF = {"Wales": "Wales", "Scotland": "Scotland", "Northern Ireland": "Northern Ireland"}
 
 
