@@ -523,3 +523,27 @@ def test_member_tables_count_the_chosen_departments_and_grades_in_every_table(
     assert every_grade["regions"] == {"London": london, "Rest of the UK": len(in_departments) - london}
     # The choices change every count: a table that ignored them would match the whole profession instead.
     assert len(chosen) < len(people[people["department_id"].isin(departments)]) < len(people)
+
+
+def test_the_protected_tables_follow_each_calls_choices_and_database(
+    fixture_db, bundled_db, fixture_csvs, bundled_csvs, use_db, monkeypatch
+):
+    # Cached per call: a key without the choices' values, or without the database, would hand one call's tables to
+    # the next (another department's members, or the tables from before an import).
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+
+    def members_of(department: str) -> dict:
+        table = leadership.protected_tables(with_defaults({"department_ids": [department]}))["members"]
+        return dict(zip(table["department_id"], table["members"], strict=True))
+
+    use_db(fixture_db)
+    fixture_counts = fixture_csvs["members"]["department_id"].value_counts()
+    assert members_of("DEFRA") == {"DEFRA": fixture_counts["DEFRA"], leadership.TOTAL: fixture_counts["DEFRA"]}
+    assert members_of("METOFFICE") == {
+        "METOFFICE": fixture_counts["METOFFICE"],
+        leadership.TOTAL: fixture_counts["METOFFICE"],
+    }
+    use_db(bundled_db)
+    bundled_defra = (bundled_csvs["members"]["department_id"] == "DEFRA").sum()
+    assert members_of("DEFRA") == {"DEFRA": bundled_defra, leadership.TOTAL: bundled_defra}
+    assert bundled_defra != fixture_counts["DEFRA"]

@@ -1276,6 +1276,14 @@ def test_the_department_view_is_highest_participation_first_with_rates_and_the_b
     assert list(own["department_id"]) == ["BET"] and list(own["below"]) == [True]
 
 
+def test_a_department_whose_interval_reaches_the_reference_exactly_is_not_below_it():
+    top = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, None, None)["upper"]
+    # "Below" means the whole interval is under the reference: an interval whose top is the reference touches it.
+    at_betas_top = leadership.department_view(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, None, float(top[0]))
+    assert list(at_betas_top["department_id"]) == ["BET", "ALP", "GAM"]
+    assert list(at_betas_top["below"]) == [False, True, False]
+
+
 def test_equal_rates_are_in_name_order_and_a_department_without_members_goes_last():
     cells = pd.DataFrame(
         [("ALP", TOTAL, 10, 6), ("BET", TOTAL, 10, 2), ("GAM", TOTAL, 10, 2), ("DEL", TOTAL, 10, 5)],
@@ -1307,6 +1315,16 @@ def test_rates_come_from_the_protected_counts_and_a_blank_count_blanks_them():
     without_members = leadership.with_rates(frame.drop(columns="members"))
     assert "participation_rate" not in without_members
     close(leadership.ratio(pd.Series([1, 2, 3]), pd.Series([4, 0, -1])), [0.25, NAN, NAN])
+
+
+def test_a_ratio_keeps_its_rows_index_and_reads_blanks_of_any_dtype():
+    # A frame cut from a larger one keeps its row labels: a ratio on a fresh 0..n index would be assigned to the wrong
+    # rows, or to none, when set back on that frame.
+    numerator = pd.Series([6, pd.NA, 3], dtype=object, index=[7, 3, 12])
+    denominator = pd.Series(pd.array([12, 5, None], dtype="Int64"), index=[7, 3, 12])
+    shares = leadership.ratio(numerator, denominator)
+    assert list(shares.index) == [7, 3, 12]
+    close(shares, [0.5, NAN, NAN])
 
 
 def test_the_wilson_interval_follows_the_confidence_asked_for():
