@@ -6,6 +6,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
 from dashboard import findings, report, story
 from dashboard.filters import Filters
@@ -308,6 +309,16 @@ def test_the_kpi_row_counts_the_fixture_members_chosen(fixture_db, fixture_csvs,
     assert kpis["workshops"] == len(fixture_csvs["workshops"]) or "nations" in filters
 
 
+def test_the_kpi_row_blanks_members_under_the_threshold(fixture_db, fixture_csvs, use_db, monkeypatch):
+    # The Scottish Government has 3 members in tests/fixtures/members.csv: under k = 4 the card shows [c], as every
+    # page does, never the query's own unprotected count.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "4")
+    use_db(fixture_db)
+    assert (fixture_csvs["members"]["department_id"] == "SG").sum() == 3
+    assert pd.isna(story.overview_kpis(Filters(department_ids=("SG",)))["members"])
+    assert story.overview_kpis(Filters(department_ids=("DEFRA",)))["members"] == 5
+
+
 def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
@@ -511,6 +522,37 @@ def test_a_leadership_slide_with_one_department_to_show_does_not_call_it_below(f
     assert slide.table.values.tolist() == [[DEFRA, "2", "2", "100"], [MET, "0", "0", "–"], [SG, "0", "0", "–"]]
 
 
+def test_the_leadership_slide_marks_the_departments_clearly_below_in_its_chart_and_series(
+    bundled_db, bundled_csvs, use_db, monkeypatch
+):
+    # k = 0, all schemes and years: each department's places (accepted or completed) of its applications, by pandas
+    # over data/, its 95% Wilson interval by scipy, and "clearly below" when the whole interval is under the
+    # profession-wide rate.
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    use_db(bundled_db)
+    rows = bundled_csvs["participation"].merge(bundled_csvs["members"], on="member_id")
+    rows = rows.assign(place=rows["status"].isin(["accepted", "completed"]))
+    profession = rows["place"].mean()
+    names = bundled_csvs["departments"].set_index("department_id")["name"]
+    below = {
+        names[department]
+        for department, group in rows.groupby("department_id")
+        if binomtest(int(group["place"].sum()), len(group)).proportion_ci(method="wilson").high < profession
+    }
+    assert below == {"Environment Agency", "Ministry of Defence", "Animal and Plant Health Agency"}
+
+    slide = story.leadership_slide(Filters())
+    markers = [trace for trace in slide.figure.data if trace.mode == "markers" and trace.error_x.array is not None]
+    # Each point's hover names its department, wrapped over lines as on the axis.
+    drawn = {trace.name: {row[0].replace("<br>", " ") for row in trace.customdata} for trace in markers}
+    assert drawn["Interval wholly below the profession-wide rate"] == below
+    assert len(drawn["Acceptance rate, with its 95% interval"]) == rows["department_id"].nunique() - len(below)
+    assert {
+        names[code] for code, marked in zip(slide.series.categories, slide.series.marked, strict=True) if marked
+    } == below
+    assert slide.series.reference == round(100 * profession, 1)
+
+
 def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
@@ -521,6 +563,8 @@ def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fix
         "suggestions and coloured by nation. The table below lists every workshop."
     )
     assert "mapProvider" not in json.loads(slide.deck.to_json())
+    # The map has no legend of its own: its key says what the colours mean.
+    assert "colour shows the nation (England dark blue, Scotland turquoise, Wales dark pink" in slide.deck_key
     monkeypatch.setenv("GSE_BASEMAP", "1")
     tiled = json.loads(story.roadtrip_slide(Filters()).deck.to_json())
     assert tiled["mapProvider"] == "carto"
