@@ -131,3 +131,22 @@ def test_the_rollup_splits_into_workshops_locations_regions_and_the_total():
     assert list(attendees.region_rows(ROLLUP)["region"]) == ["A", "B"]
     assert attendees.grand_total(ROLLUP) == 132
     assert attendees.grand_total(ROLLUP[ROLLUP["region"] != TOTAL]) is NA
+
+
+def test_the_protected_rollup_follows_the_threshold_and_the_database(
+    fixture_db, bundled_db, fixture_csvs, bundled_csvs, use_db, monkeypatch
+):
+    # Protected once and kept: a key without the threshold or the database would show one setting's or one import's
+    # attendees under another.
+    def tour_total() -> object:
+        totals = attendees.protected_totals()
+        return totals[(totals["region"] == TOTAL) & (totals["location_id"] == TOTAL)]["attendees"].iloc[0]
+
+    use_db(fixture_db)
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    assert tour_total() == fixture_csvs["workshops"]["attendees"].sum() == 95
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "100")
+    assert pd.isna(tour_total())
+    use_db(bundled_db)
+    monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
+    assert tour_total() == bundled_csvs["workshops"]["attendees"].sum() != 95
