@@ -130,7 +130,9 @@ def draw() -> Filters:
     for notice in followed:
         # Above the page, not in the sidebar, which a phone keeps closed. Labels are plain text, never markup.
         st.info(plaintext.markdown(notice), icon=":material/link:")
-    date_from, date_to = (*dates, None, None)[:2]
+    # One date is one day: the browser keeps a one-day range's repeated date once in the link, so a shared view of a
+    # single day comes back as one date, which read as an open end would show every day after it.
+    date_from, date_to = (dates[0], dates[-1]) if dates else (None, None)
     if date_from and date_to and date_from > date_to:
         # Only a hand-edited link can give an end before the start; read it the way round it must have meant.
         date_from, date_to = date_to, date_from

@@ -128,6 +128,18 @@ def test_a_link_whose_dates_run_backwards_is_read_the_right_way_round(sidebar_ap
     assert notices == [("The link's dates ended before they started, so they were swapped.", ":material/link_off:")]
 
 
+@pytest.mark.parametrize("dates", [["2025-03-20", "2025-03-20"], ["2025-03-20"]], ids=["twice", "once"])
+def test_a_link_for_one_day_shows_that_day_without_a_notice(sidebar_app, dates):
+    # A one-day range is written in the link as its date twice; Chromium's Streamlit keeps it once (seen on a real
+    # server: ?dates=2025-06-06&dates=2025-06-06 became ?dates=2025-06-06). Either way it is that one day, not "from
+    # that day on", and not dates that run backwards: nothing to swap, and nothing to say.
+    app = sidebar_app(query={"dates": dates})
+    assert not app.exception
+    active = app.session_state["active_filters"]
+    assert (active.date_from, active.date_to) == (date(2025, 3, 20), date(2025, 3, 20))
+    assert not app.sidebar.warning
+
+
 @pytest.mark.parametrize(
     ("query", "notices"),
     [
