@@ -96,7 +96,7 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         frames[table] = frame.replace({"": None})
     missing = set(TABLES) - set(frames)
     if missing:
-        raise FileNotFoundError(f"{folder}: missing {', '.join(sorted(missing))}.csv")
+        raise FileNotFoundError(f"{folder}: missing {', '.join(f'{table}.csv' for table in sorted(missing))}")
     return frames
 
 

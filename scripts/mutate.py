@@ -92,7 +92,12 @@ MODULES = {
         ["dashboard/exports.py", "dashboard/ods.py"],
         ["tests/test_exports.py", "tests/test_properties.py", "-k", "not any_link and not worked_out"],
     ),
-    "build": (["dashboard/build.py", "dashboard/ingest.py"], ["tests/test_build.py", "tests/test_ingest.py"]),
+    # test_ingest_changes.py's command and function tests (in-process, a few seconds): the only tests of the guard that
+    # refuses large changes; not its page runs (AppTest), which reach the same code through the Data page.
+    "build": (
+        ["dashboard/build.py", "dashboard/ingest.py"],
+        ["tests/test_build.py", "tests/test_ingest.py", "tests/test_ingest_changes.py", "-k", "not page"],
+    ),
     # test_kpis.py's hand-made tables, and the pack, story and sentence tests that call story or findings directly:
     # 11 s of CPU (test_boardpack.py and test_escaped_bugs.py whole took over a minute, most of it packs of every
     # department and pages this module never reaches).

@@ -163,3 +163,36 @@ def test_a_deferred_download_reads_the_database_of_the_run_that_offered_it(fixtu
         expected = connection.execute("select data_version from build_info").fetchone()[0]
     assert build_version() == expected
     assert data.run_database().path == str(bundled_db), "outside the click, the current file again"
+
+
+def test_every_cell_is_read_as_the_text_written(tmp_path):
+    # Answers such as "None" or "N/A" are what members wrote, and ids such as 007 are codes, not numbers: read as
+    # pandas would by default, the first two would become blanks and the third 7.
+    folder = tmp_path / "csvs"
+    shutil.copytree(FIXTURES, folder)
+    suggestions = (folder / "suggestions.csv").read_text(encoding="utf-8")
+    suggestions += "S90,w01,What CPD does GSE need?,None,,\nS91,w01,What CPD does GSE need?,N/A,,007\n"
+    (folder / "suggestions.csv").write_text(suggestions, encoding="utf-8")
+    # An HR export's member ids may be all digits: 0001, not M001.
+    for table in ("members", "participation", "suggestions"):
+        path = folder / f"{table}.csv"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(",M0", ",00").replace("\nM0", "\n00"), encoding="utf-8"
+        )
+    frames = build.read_folder(folder)
+    assert frames["members"]["member_id"].tolist()[:3] == ["0001", "0002", "0003"]
+    assert frames["participation"]["member_id"].tolist()[:2] == ["0003", "0004"]
+    added = frames["suggestions"].set_index("suggestion_id").loc[["S90", "S91"]]
+    assert added["text"].tolist() == ["None", "N/A"]
+    assert added["member_id"].tolist() == [None, "007"]
+    assert added["theme_id"].tolist() == [None, None]
+
+
+def test_a_folder_without_a_table_is_refused_by_name(tmp_path):
+    folder = tmp_path / "csvs"
+    shutil.copytree(FIXTURES, folder)
+    (folder / "members.csv").unlink()
+    (folder / "themes.csv").unlink()
+    with pytest.raises(FileNotFoundError) as refused:
+        build.read_folder(folder)
+    assert str(refused.value) == f"{folder}: missing members.csv, themes.csv"
