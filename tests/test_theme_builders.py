@@ -334,6 +334,11 @@ def test_a_heatmap_of_one_theme_is_replaced_by_a_sentence():
         "Every suggestion in view is about CPD, so its share is 100% in each nation: there is nothing to compare. "
         "Choose more themes to compare their shares."
     )
+    # One place with one suggestion.
+    assert theme_views.single_theme_sentence(frame.iloc[:2].assign(suggestions=[0, 1]), "location") == (
+        "Every suggestion in view is about CPD, so its share is 100% in each location: there is nothing to compare. "
+        "Choose more themes to compare their shares."
+    )
     assert theme_views.single_theme_sentence(frame.assign(suggestions=0), "location") == (
         "No suggestions match the filters, so there are no theme shares by location to compare."
     )

@@ -144,6 +144,16 @@ def test_classify_ranks_at_most_every_theme(fixture_db, fixture_csvs, tmp_path):
     ]
 
 
+def test_the_models_predict_is_its_likeliest_theme(fixture_db):
+    tagged, taxonomy = themes.training_data(fixture_db)
+    model = themes.train(tagged["text"], tagged["theme_id"], taxonomy)
+    texts = [text for _, text in ROWS]
+    probabilities = model.predict_proba(texts)
+    assert probabilities.shape == (5, 9)
+    likeliest = [model.classes_[row.tolist().index(max(row))] for row in probabilities]
+    assert model.predict(texts).tolist() == likeliest
+
+
 @pytest.mark.parametrize("top", [0, -1])
 def test_classify_refuses_a_top_below_one_before_reading_anything(tmp_path, top):
     with pytest.raises(themes.InputError) as error:
