@@ -518,6 +518,11 @@ def by_question(rows: list[tuple]) -> pd.DataFrame:
             [(Q1, "CPD", 7, 0.7, 10), (Q1, "Skills and tools", 3, 0.3, 10)],
             'Answers to "What CPD does GSE need?" are most often about CPD (70% of them).',
         ),
+        # A second theme with a single answer is enough.
+        (
+            [(Q1, "CPD", 9, 0.9, 10), (Q1, "Skills and tools", 1, 0.1, 10)],
+            'Answers to "What CPD does GSE need?" are most often about CPD (90% of them).',
+        ),
         # One theme with answers (the other's rows are zeros): every answer is "mostly" about it.
         ([(Q1, "CPD", 10, 1.0, 10), (Q1, "Skills and tools", 0, 0.0, 10)], None),
         # The second theme only among unrecorded questions.
