@@ -206,6 +206,15 @@ def test_the_theme_bar_layout_leaves_room_for_its_legend_and_labels():
     assert theme_views.theme_bar(none).layout.xaxis.range == pytest.approx((0, 1.18))
 
 
+def test_themes_with_equal_counts_are_barred_in_order_of_their_labels():
+    tied = theme_counts(
+        [("skills", "Skills and tools", 4, 0.4, 4), ("careers", "Careers", 4, 0.4, 4), ("cpd", "CPD", 2, 0.2, 2)]
+    )
+    for part in theme_views.theme_bar(tied).data:
+        # Top to bottom: Careers, then Skills and tools (4 each), then CPD.
+        assert list(part.y) == ["CPD", "Skills and tools", "Careers"]
+
+
 @pytest.mark.parametrize(
     ("selection", "theme_ids"),
     [
@@ -417,6 +426,15 @@ def test_a_theme_with_no_overall_share_is_never_the_standout():
     assert theme_views.standout(only_careers, "location_id", "name", overall) is None
     assert theme_views.heatmap_title(only_careers, "location_id", "name", overall, "location") == (
         "Theme shares by location"
+    )
+
+
+def test_a_theme_with_a_single_suggestion_in_a_place_can_stand_out():
+    overall = OVERALL.assign(share=[0.69, 0.3, 0.01])
+    # Aberdeen's one Careers suggestion is 5% of its 20, five times Careers' 1%; Bath's CPD is 75% against 69%.
+    frame = places({ABERDEEN: [14, 5, 1], BATH: [30, 10, 0]})
+    assert theme_views.standout_sentence(frame, "location_id", "name", overall) == (
+        "Careers makes up 5% of suggestions in Aberdeen, against 1% overall."
     )
 
 

@@ -154,6 +154,34 @@ def test_the_models_predict_is_its_likeliest_theme(fixture_db):
     assert model.predict(texts).tolist() == likeliest
 
 
+def test_ranked_themes_become_one_row_a_suggestion_and_rank():
+    frame = themes.ranked_frame(
+        ["S1", "S2"], np.array([["cpd", "skills"], ["careers", "cpd"]]), np.array([[0.6, 0.3], [0.5, 0.25]])
+    )
+    assert frame.to_dict("list") == {
+        "suggestion_id": ["S1", "S1", "S2", "S2"],
+        "theme_rank": [1, 2, 1, 2],
+        "theme_id": ["cpd", "skills", "careers", "cpd"],
+        "probability": [0.6, 0.3, 0.5, 0.25],
+    }
+
+
+def test_the_build_model_version_names_what_the_model_learns_from():
+    taxonomy = pd.DataFrame({"theme_id": ["cpd", "skills"], "label": ["CPD", "Skills"], "description": ["d1", "d2"]})
+    version = themes.build_model_version(["a", "b"], ["cpd", "skills"], taxonomy)
+    assert re.fullmatch(r"build-[0-9a-f]{12}", version)
+    assert themes.build_model_version(["a", "b"], ["cpd", "skills"], taxonomy.copy()) == version
+    changed = [
+        themes.build_model_version(["a", "c"], ["cpd", "skills"], taxonomy),
+        themes.build_model_version(["a", "b"], ["cpd", "cpd"], taxonomy),
+        themes.build_model_version(["a", "b"], ["cpd", "skills"], taxonomy.assign(label=["CPD", "Tools"])),
+        themes.build_model_version(["a", "b"], ["cpd", "skills"], taxonomy.assign(description=["d1", "d3"])),
+        # Where one text ends and the next begins counts.
+        themes.build_model_version(["ab", ""], ["cpd", "skills"], taxonomy),
+    ]
+    assert len({version, *changed}) == 6
+
+
 @pytest.mark.parametrize("top", [0, -1])
 def test_classify_refuses_a_top_below_one_before_reading_anything(tmp_path, top):
     with pytest.raises(themes.InputError) as error:
