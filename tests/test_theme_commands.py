@@ -337,8 +337,21 @@ def test_evaluate_scores_a_whole_file_without_a_split_and_files_in_order(fixture
     assert f"Held out: 1 labelled suggestions from {plain}, scored" in themes.evaluate(fixture_db, 2, [plain], "dev")
 
 
+def test_evaluate_ignores_a_held_out_files_other_columns_whatever_their_names(fixture_db, tmp_path):
+    path = written(
+        tmp_path, "index,id,text,theme_id,split\n0,1,More mentoring,mentoring,dev\n1,2,Pay,recruitment,test\n"
+    )
+    assert f"Held out: 1 labelled suggestions (split dev) from {path}, scored" in themes.evaluate(
+        fixture_db, 2, path, "dev"
+    )
+
+
 def test_evaluate_refuses_an_empty_split_and_unknown_themes(fixture_db, tmp_path):
     path = heldout(tmp_path)
+    unlabelled = written(tmp_path, "id,text\n1,More mentoring\n", "unlabelled.csv")
+    with pytest.raises(themes.InputError) as error:
+        themes.evaluate(fixture_db, 2, unlabelled)
+    assert str(error.value) == f"{unlabelled}: missing column theme_id (found: id, text)."
     with pytest.raises(themes.InputError) as error:
         themes.evaluate(fixture_db, 2, path, "train")
     assert str(error.value) == f"{path}: no rows with split 'train'."
