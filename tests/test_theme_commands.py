@@ -353,9 +353,9 @@ def test_evaluate_scores_a_whole_file_without_a_split_and_files_in_order(fixture
     assert f"Held out: 1 labelled suggestions from {plain}, scored" in themes.evaluate(fixture_db, 2, [plain], "dev")
 
 
-def test_evaluate_ignores_a_held_out_files_other_columns_whatever_their_names(fixture_db, tmp_path):
+def test_evaluate_ignores_a_held_out_files_other_columns(fixture_db, tmp_path):
     path = written(
-        tmp_path, "index,id,text,theme_id,split\n0,1,More mentoring,mentoring,dev\n1,2,Pay,recruitment,test\n"
+        tmp_path, "notes,id,text,theme_id,split\nx,1,More mentoring,mentoring,dev\ny,2,Pay,recruitment,test\n"
     )
     assert f"Held out: 1 labelled suggestions (split dev) from {path}, scored" in themes.evaluate(
         fixture_db, 2, path, "dev"
