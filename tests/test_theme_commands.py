@@ -325,6 +325,59 @@ def test_evaluate_reports_cross_validation_and_each_held_out_file(fixture_db, fi
     assert [line.split()[0] for line in per_theme] == fixture_csvs["themes"].sort_values("label")["theme_id"].tolist()
 
 
+def repeated_tagged() -> pd.DataFrame:
+    """36 tagged texts of three themes, twelve each, every text once."""
+    return pd.DataFrame(
+        {
+            "text": [f"{word} idea number {i}" for word in ("pay", "mentor", "chartership") for i in range(12)],
+            "theme_id": [theme for theme in ("recruitment", "mentoring", "cpd") for _ in range(12)],
+        }
+    )
+
+
+def test_the_folds_are_whole_numbers_and_the_same_every_run():
+    tagged = repeated_tagged()
+    folds = themes.fold_numbers(tagged, folds=3)
+    assert folds.dtype.kind == "i"
+    assert sorted(set(folds.tolist())) == [0, 1, 2]
+    # Stratified: each fold holds four texts of each theme.
+    assert pd.crosstab(folds, tagged["theme_id"]).to_numpy().tolist() == [[4, 4, 4]] * 3
+    for _ in range(4):
+        assert (themes.fold_numbers(tagged, folds=3) == folds).all()
+
+
+def test_cross_validation_gives_the_same_predictions_every_run(fixture_csvs):
+    tagged = repeated_tagged()
+    first = themes.cross_validated(tagged, fixture_csvs["themes"], folds=3)
+    for _ in range(2):
+        again = themes.cross_validated(tagged, fixture_csvs["themes"], folds=3)
+        assert again["predicted"].tolist() == first["predicted"].tolist()
+        assert np.allclose(again["confidence"], first["confidence"])
+
+
+def test_cross_validation_predicts_each_text_once_with_a_model_that_never_saw_it(fixture_csvs, monkeypatch):
+    tagged = repeated_tagged()
+    trained, predicted = [], []
+
+    def train(texts, theme_ids, taxonomy):
+        trained.append(set(texts))
+        return len(trained) - 1
+
+    def predict(model, texts):
+        assert not set(texts) & trained[model]
+        predicted.extend(texts)
+        return np.array(["cpd"] * len(texts), dtype=object), np.full(len(texts), 0.5)
+
+    monkeypatch.setattr(themes, "train", train)
+    monkeypatch.setattr(themes, "predict", predict)
+    results = themes.cross_validated(tagged, fixture_csvs["themes"], folds=3)
+    assert len(trained) == 3
+    # Each model learns from two folds of the three: 24 texts.
+    assert [len(texts) for texts in trained] == [24, 24, 24]
+    assert sorted(predicted) == sorted(tagged["text"])
+    assert results["predicted"].tolist() == ["cpd"] * 36
+
+
 def test_evaluate_scores_each_wording_over_every_theme(fixture_db, tmp_path, monkeypatch):
     # Predictions chosen here: two of the three right, one plain row (mentoring) called cpd.
     answers = {"Pay that competes with industry": "recruitment", "Leaders for all": "leadership"}
