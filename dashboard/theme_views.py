@@ -257,14 +257,20 @@ def standout_sentence(frame: pd.DataFrame, row: str, name: str, theme_counts: pd
 
 
 def review_sentence(kpis: dict) -> str | None:
-    """'The classifier's tags on 234 suggestions are unreviewed; 31 of them (13%) need a person to check them.'"""
+    """'234 of 1,470 suggestions carry an unreviewed classifier tag; 31 of those (13%) have low confidence and need ...'."""
     auto = int(kpis["auto"] or 0)
     if not auto:
         return None
     review = int(kpis["needs_review"] or 0)
+    carry = "carries" if auto == 1 else "carry"
+    need = (
+        "has low confidence and needs a person to check it"
+        if review == 1
+        else "have low confidence and need a person to check them"
+    )
     return (
-        f"{auto:,} of {findings.plural(int(kpis['suggestions']), 'suggestion')} carry an unreviewed classifier tag; "
-        f"{review:,} of those ({review / auto:.0%}) have low confidence and need a person to check them."
+        f"{auto:,} of {findings.plural(int(kpis['suggestions']), 'suggestion')} {carry} an unreviewed classifier tag; "
+        f"{review:,} of those ({review / auto:.0%}) {need}."
     )
 
 
