@@ -38,6 +38,11 @@ ENTRY = str(config.ROOT / "streamlit_app.py")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+def case_id(text: str) -> str:
+    """The text as a test id with no backslash: mutmut hands escaped ids (`'\\r=1'`) back to pytest, which finds no such test."""
+    return ascii(text).replace("\\", "^")
+
+
 def dangerous(text: str) -> bool:
     """Whether a spreadsheet would take this cell or line as a formula (a plain negative number is a number)."""
     return text.lstrip(" ").startswith(DANGEROUS) and not NUMBER.fullmatch(text)
@@ -82,7 +87,7 @@ def assert_xlsx_safe(payload: bytes) -> openpyxl.Workbook:
     return book
 
 
-@pytest.mark.parametrize("text", PAYLOADS, ids=repr)
+@pytest.mark.parametrize("text", PAYLOADS, ids=case_id)
 def test_a_formula_in_a_data_cell_or_header_is_written_as_text(text):
     frame = table(text)
     context = exports.Context(title="Suggestions", filters="No filters: all data.", data_date=DATA_DATE)
@@ -113,7 +118,7 @@ def test_numbers_stay_numbers():
     assert [(cell.value, cell.data_type) for cell in data[2]] == [(-3, "n"), (-0.5, "n"), ("'-3", "s")]
 
 
-@pytest.mark.parametrize("text", PAYLOADS + BREAKOUTS, ids=repr)
+@pytest.mark.parametrize("text", PAYLOADS + BREAKOUTS, ids=case_id)
 @pytest.mark.parametrize("field", ["title", "filters"])
 def test_a_formula_in_the_title_or_filters_stays_in_its_cover_cell(field, text):
     context = exports.Context(
@@ -138,7 +143,7 @@ def test_a_formula_in_the_title_or_filters_stays_in_its_cover_cell(field, text):
     assert ods_shown == shown
 
 
-@pytest.mark.parametrize("search", ['a\n=HYPERLINK("http://x","y")', "a,=1+1", 'a";=1+1', '" =1'], ids=repr)
+@pytest.mark.parametrize("search", ['a\n=HYPERLINK("http://x","y")', "a,=1+1", 'a";=1+1', '" =1'], ids=case_id)
 def test_the_themes_explorer_title_with_hostile_search_text_from_a_link(search):
     title = theme_views.explorer_title(["CPD"], [], [], [], search, review_only=False)
     context = exports.Context(title=title, filters="Themes: CPD.", data_date=DATA_DATE)
