@@ -1,8 +1,12 @@
 """What the gate's own pages say, word for word, and the reviewer gate: the survivors of mutating dashboard/auth.py."""
 
+import logging
+
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
 from tests.conftest import ENTRY
 from tests.test_auth import AUTH, GSE, SIGNED_IN, listening_everywhere, session  # noqa: F401 (a fixture)
 
@@ -36,7 +40,10 @@ def test_the_no_access_page_says_who_and_how_to_ask(fixture_db, use_db, user, wh
 def test_without_sign_in_on_a_public_address_the_page_says_why(fixture_db, use_db):
     app = session(fixture_db, use_db, with_auth=False, gse={})
     assert [title.value for title in app.title] == ["Sign-in is not set up"]
-    assert app.text[0].value.startswith("This dashboard has no sign-in configured, so it only serves the machine")
+    assert [text.value for text in app.text] == [
+        "This dashboard has no sign-in configured, so it only serves the machine it runs on. Set server.address to"
+        " localhost, or configure [auth] in .streamlit/secrets.toml (see the README)."
+    ]
 
 
 def test_broken_access_settings_say_so(fixture_db, use_db):
@@ -44,7 +51,10 @@ def test_broken_access_settings_say_so(fixture_db, use_db):
         fixture_db, use_db, user={**SIGNED_IN, "email": "a@go-science.gov.uk"}, gse={"allow": ["not an address"]}
     )
     assert [title.value for title in app.title] == ["Access settings need fixing"]
-    assert app.text[0].value.startswith("The dashboard's access settings could not be read, so nobody can be let in.")
+    assert [text.value for text in app.text] == [
+        "The dashboard's access settings could not be read, so nobody can be let in. The server log says which"
+        " setting is wrong."
+    ]
 
 
 def reviewer_script():
@@ -125,3 +135,62 @@ def test_the_no_access_page_offers_sign_out(fixture_db, use_db):
     app = session(fixture_db, use_db, user={**SIGNED_IN, "email": "x@elsewhere.example"})
     sign_out = app.button(key="auth_sign_out")
     assert (sign_out.label, sign_out.proto.icon) == ("Sign out", ":material/logout:")
+
+
+def auth_log(caplog) -> list[tuple[str, str]]:
+    return [(record.levelname, record.getMessage()) for record in caplog.records if record.name == "dashboard.auth"]
+
+
+@pytest.mark.parametrize(
+    ("secrets", "reason"),
+    [
+        ({"gse": "allow everyone"}, "[gse] in secrets.toml must be a table."),
+        ({"auth": ["not", "a", "table"], "gse": GSE}, "[auth] in secrets.toml must be a table."),
+        ({"auth": AUTH, "gse": {"allow": ["not an address"]}}, "[gse] allow entries must be name@domain or @domain."),
+    ],
+)
+def test_settings_that_cannot_be_used_let_nobody_in_and_the_log_says_why(monkeypatch, caplog, secrets, reason):
+    monkeypatch.setattr(auth.st, "secrets", secrets)
+    with caplog.at_level(logging.INFO, logger="dashboard.auth"):
+        verdict = auth.current_verdict()
+    assert (verdict.viewer, verdict.refusal) == (None, "misconfigured")
+    assert auth_log(caplog) == [("ERROR", f"access settings refused: {reason}")]
+
+
+class UnreadableSecrets:
+    """Stands in for st.secrets when secrets.toml exists but does not parse."""
+
+    def get(self, name, default=None):
+        raise FileNotFoundError("secrets.toml could not be parsed")
+
+
+def test_an_unreadable_secrets_file_is_logged_as_one(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[gse\nallow = ")
+    monkeypatch.setattr(auth.st, "secrets", UnreadableSecrets())
+    before = streamlit_config.get_option("secrets.files")
+    streamlit_config.set_option("secrets.files", [str(tmp_path / "absent.toml"), str(broken)])
+    try:
+        with caplog.at_level(logging.INFO, logger="dashboard.auth"):
+            assert auth.current_verdict().refusal == "misconfigured"
+    finally:
+        streamlit_config.set_option("secrets.files", before)
+    assert auth_log(caplog) == [("ERROR", "access settings refused: secrets.toml exists but could not be read.")]
+
+
+def test_with_sign_in_configured_the_server_address_does_not_let_anyone_in_unsigned(monkeypatch):
+    # Sign-in set up and the app on localhost: a visitor still signs in (the loopback shortcut is for no [auth] only).
+    monkeypatch.setattr(auth.st, "secrets", {"auth": AUTH, "gse": GSE})
+    before = streamlit_config.get_option("server.address")
+    streamlit_config.set_option("server.address", "localhost")
+    try:
+        verdict = auth.current_verdict()
+    finally:
+        streamlit_config.set_option("server.address", before)
+    assert (verdict.viewer, verdict.refusal) == (None, "sign_in")
+
+
+def test_a_refused_address_is_logged(fixture_db, use_db, caplog):
+    with caplog.at_level(logging.INFO, logger="dashboard.auth"):
+        session(fixture_db, use_db, user={**SIGNED_IN, "email": "x@elsewhere.example"})
+    assert auth_log(caplog) == [("WARNING", "no access for 'x@elsewhere.example'")]
