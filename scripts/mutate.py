@@ -94,9 +94,17 @@ MODULES = {
     ),
     # test_ingest_changes.py's command and function tests (in-process, a few seconds): the only tests of the guard that
     # refuses large changes; not its page runs (AppTest), which reach the same code through the Data page.
+    # test_ingest_report.py calls the Data page's report, history and failure builders directly (no AppTest).
     "build": (
         ["dashboard/build.py", "dashboard/ingest.py"],
-        ["tests/test_build.py", "tests/test_ingest.py", "tests/test_ingest_changes.py", "-k", "not page"],
+        [
+            "tests/test_build.py",
+            "tests/test_ingest.py",
+            "tests/test_ingest_changes.py",
+            "tests/test_ingest_report.py",
+            "-k",
+            "not page",
+        ],
     ),
     # test_kpis.py's hand-made tables, and the pack, story and sentence tests that call story or findings directly:
     # 11 s of CPU (test_boardpack.py and test_escaped_bugs.py whole took over a minute, most of it packs of every
