@@ -362,9 +362,20 @@ def test_a_plan_made_before_another_import_is_refused(current_db, tmp_path):
     assert stale.ok
     ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
     before = current_db.read_bytes()
-    with pytest.raises(ingest.ImportBusy, match="changed since this dry run"):
+    with pytest.raises(ingest.ImportBusy) as refused:
         ingest.apply_import(stale, current_db)
+    assert str(refused.value) == "the data changed since this dry run (another import?): run the dry run again"
     assert current_db.read_bytes() == before
+
+
+def test_an_import_records_who_made_it_and_carries_the_earlier_versions_counts(current_db):
+    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db, imported_by="analyst@example.gov.uk")
+    with duckdb.connect(str(current_db), read_only=True) as connection:
+        history = connection.execute("select import_id, imported_by from imports order by import_id").fetchall()
+        counted = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
+    assert history[-1][1] == "analyst@example.gov.uk"
+    # "Since the last import" compares with the version before: its counts come along into the new file.
+    assert [import_id for (import_id,) in counted] == [import_id for import_id, _ in history]
 
 
 def test_workbooks_are_opened_for_values_without_links_or_macros(monkeypatch):
