@@ -130,8 +130,10 @@ def test_problems_are_listed_by_file_then_row_as_a_spreadsheet_counts_them():
         Problem("members.csv", None, None, "d"),
         Problem("workshops.csv", "3-4", "held_on", "e"),
         Problem("workshops.csv", 9, "host", "f"),
+        Problem("workshops.csv", "2-3", "held_on", "g"),
+        Problem("workshops.csv", 9, None, "h"),
     ]
     ordered = sorted(problems, key=ingest.problem_order)
-    # Whole-file problems first; a range of rows (3-4) ahead of row 9; 9 before 10 (numbers, not text); in a row, by
-    # column.
-    assert [problem.message for problem in ordered] == ["d", "b", "e", "f", "c", "a"]
+    # Whole-file problems first; ranges of rows (2-3, 3-4) in their order, ahead of row 9; 9 before 10 (numbers, not
+    # text); in a row, a problem with the whole row before those of its columns, then by column.
+    assert [problem.message for problem in ordered] == ["d", "b", "g", "e", "h", "f", "c", "a"]
