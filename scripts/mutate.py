@@ -137,7 +137,8 @@ MODULES = {
             "tests/test_themes.py",
             "tests/test_classifier.py",
             "-k",
-            "test_theme_builders.py or test_theme_commands.py or (test_themes.py and not (test_page_ and not page_window) and not a_link and not bad_explorer_link"
+            "test_theme_builders.py or test_theme_commands.py"
+            " or (test_themes.py and not (test_page_ and not page_window) and not a_link and not bad_explorer_link"
             " and not run_only_once and not says_how_many)"
             " or (test_classifier.py and not classify and not evaluate and not cli_)",
         ],
