@@ -1,11 +1,13 @@
 """In Chromium: a leader reaches About this data from every page, and the Overview's KPIs show their change."""
 
+import re
+
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
 from dashboard import config
-from tests.browser.conftest import exceptions, goto, path_of, rerun, screenshot
+from tests.browser.conftest import exceptions, goto, rerun, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +21,8 @@ def test_about_this_data_is_one_click_from_every_page(page, path):
     expect(link).to_have_count(1)
     with rerun(page):
         link.click()
-    assert path_of(page) == "/about"
+    # Retried, not read once: on a busy CI machine a run of the page left behind has been seen to finish first.
+    expect(page).to_have_url(re.compile(r"/about(\?|$)"))
     expect(page.get_by_role("heading", name="About this data", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
     assert exceptions(page) == []
