@@ -24,8 +24,7 @@ def protected_totals() -> pd.DataFrame:
     """The protected attendee_totals rows: the only way a page gets attendee counts."""
     # The rollup takes no filter, so it is protected once per database and threshold, not on every run: the check
     # costs 10-13 ms, a tenth of a Roadtrip rerun.
-    protect = _protected_totals.__wrapped__ if data.in_deferred() else _protected_totals
-    return protect(data.run_database(), disclosure.threshold())
+    return data.cached_call(_protected_totals, data.run_database(), disclosure.threshold())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -211,6 +211,11 @@ def in_deferred() -> bool:
     return getattr(_deferred, "database", None) is not None
 
 
+def cached_call(cached: Callable, *arguments):
+    """Call an st.cache_data function, or the function it wraps in a deferred download, where no cache may be used."""
+    return (cached.__wrapped__ if in_deferred() else cached)(*arguments)
+
+
 def deferred(build: Callable[[], bytes]) -> Callable[[], bytes]:
     """Wrap a download's builder, made during a page run, so that a click runs it on this run's data without Streamlit.
 

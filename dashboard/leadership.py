@@ -81,9 +81,8 @@ def protected_tables(parameters: dict) -> dict[str, pd.DataFrame]:
     PAGE_TABLES), members from the protected member rollup (member_tables)."""
     # Cached per choices, data version and threshold: the page asks twice a run (the choices, and the profession-wide
     # reference, which a department filter does not change), and the linear-programming check costs 20-60 ms a call.
-    protect = _protected_tables.__wrapped__ if data.in_deferred() else _protected_tables
     chosen = tuple(sorted((key, data.hashable(value)) for key, value in parameters.items()))
-    return protect(chosen, data.run_database(), disclosure.threshold())
+    return data.cached_call(_protected_tables, chosen, data.run_database(), disclosure.threshold())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -51,9 +51,7 @@ class Rollup:
 
 def protected_rollup() -> Rollup:
     """The protected member rollup: the only way a page gets counts of members."""
-    # A download built on a click runs outside a script run, where Streamlit's cache would log a warning (data.deferred).
-    protect = _protected.__wrapped__ if data.in_deferred() else _protected
-    return protect(data.run_database(), disclosure.threshold())
+    return data.cached_call(_protected, data.run_database(), disclosure.threshold())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
