@@ -343,7 +343,9 @@ def protected_together(tables: Mapping[str, tuple[str, Mapping]], links: Callabl
     `tables` maps a table's name to its query and its `suppress` arguments; `links(frames, parameters)` gives the sums
     that tie the tables together.
     """
-    frames = {name: query(query_name, **parameters) for name, (query_name, _) in tables.items()}
+    # Independent queries, so run at once: the Leadership page's five took 42 ms one after another on a warm rerun.
+    results = queries(*((query_name, parameters) for query_name, _ in tables.values()))
+    frames = dict(zip(tables, results, strict=True))
     return disclosure.suppress_together(
         frames, {name: spec for name, (_, spec) in tables.items()}, links(frames, parameters)
     )
