@@ -196,3 +196,32 @@ def test_a_folder_without_a_table_is_refused_by_name(tmp_path):
     with pytest.raises(FileNotFoundError) as refused:
         build.read_folder(folder)
     assert str(refused.value) == f"{folder}: missing members.csv, themes.csv"
+
+
+def test_the_command_s_help_names_it_and_every_option(capsys):
+    with pytest.raises(SystemExit) as exited:
+        build.main(["--help"])
+    assert exited.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert shown.startswith("usage: python -m dashboard.build [-h] [--data DATA] [--db DB] [--if-stale]")
+    assert "Build the DuckDB database from the contract's CSV files, atomically." in shown
+    for words in (
+        "--data DATA folder of contract CSVs (default: data/)",
+        "--db DB database file (default: GSE_DB_PATH or .gse/gse.duckdb)",
+        "--if-stale build only when missing or out of date",
+    ):
+        assert words in shown
+
+
+def test_the_command_builds_the_bundled_data_once_then_says_it_is_up_to_date(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GSE_DB_PATH", raising=False)
+    target = tmp_path / "gse.duckdb"
+    assert build.main(["--db", str(target), "--if-stale"]) == 0
+    with duckdb.connect(str(target), read_only=True) as connection:
+        members = connection.execute("select count(*) from members").fetchone()[0]
+        version = connection.execute("select data_version from build_info").fetchone()[0]
+    # No --data: the bundled folder, counted here from its CSV.
+    assert members == len(pd.read_csv(config.DATA_DIR / "members.csv", dtype=str))
+    assert capsys.readouterr().out == f"built {target} (data version {version})\n"
+    assert build.main(["--db", str(target), "--if-stale"]) == 0
+    assert capsys.readouterr().out == f"{target} is up to date\n"

@@ -20,6 +20,7 @@ from dashboard.ingest_checks import CONTRACT
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
 
 BAD = Path(__file__).parent / "bad_inputs"
+FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = Path(__file__).parent / "good_inputs"
 BAD_CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())
 GOOD_VARIANTS = ["plain", "bom_crlf_spaces", "cp1252", "excel_serials", "workbook"]
@@ -227,14 +228,49 @@ def test_restore_brings_back_the_previous_data_and_the_history_only_grows(curren
     capsys.readouterr()
     assert ingest.main(["--list-backups", "--db", str(current_db)]) == 0
     assert capsys.readouterr().out.split() == [path.name for path in build.backups(current_db)]
+    latest = build.backups(current_db)[0]
     assert ingest.main(["--restore", "--db", str(current_db)]) == 0
     assert build.stored_build(current_db)["data_version"] == bundled_version
+    # Each table's rows as restored, counted here from the fixtures' CSVs, then the line that names the backup.
+    lines = capsys.readouterr().out.splitlines()
+    expected = [f"{table:<15}{len(pd.read_csv(FIXTURES / f'{table}.csv')):>8,}" for table in build.TABLES]
+    assert lines == [*expected, f"restored {latest.name} into {current_db}"]
     with build.read_only(current_db) as connection:
         history = connection.execute("select import_id, source from imports order by import_id").fetchall()
     assert [row[0] for row in history] == [1, 2, 3]
     assert history[1][1] == f"import of {GOOD / 'plain'}"
     assert history[2][1].startswith("restore of gse-")
     assert ingest.main(["--restore", "nothing-by-this-name", "--db", str(current_db)]) == 1
+    assert capsys.readouterr().err == "no backup called nothing-by-this-name; see --list-backups\n"
+
+
+def test_a_restore_keeps_as_many_backups_as_asked(current_db):
+    for _ in range(3):
+        assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    assert len(build.backups(current_db)) == 3
+    assert ingest.main(["--restore", "--db", str(current_db), "--keep", "1"]) == 0
+    assert len(build.backups(current_db)) == 1
+
+
+def test_a_restore_with_no_backups_says_where_it_looked(current_db, capsys):
+    assert ingest.main(["--restore", "--db", str(current_db)]) == 1
+    assert capsys.readouterr().err == f"no backups of {current_db} in {build.backups_folder(current_db)}\n"
+
+
+def test_a_restore_that_fails_to_write_says_the_database_is_unchanged(current_db, capsys, monkeypatch):
+    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    before = current_db.read_bytes()
+    capsys.readouterr()
+
+    def full_disk(*arguments, **options):
+        raise OSError("No space left\non device")
+
+    monkeypatch.setattr(build, "swap_in", full_disk)
+    assert ingest.main(["--restore", "--db", str(current_db)]) == 1
+    assert capsys.readouterr().err == (
+        f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
+    )
+    assert current_db.read_bytes() == before
 
 
 def test_only_the_newest_backups_are_kept(current_db):
