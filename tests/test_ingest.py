@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -478,3 +479,34 @@ def test_the_size_cap_is_configurable(current_db, monkeypatch):
     assert refused == {"suggestions.csv"}
     monkeypatch.setenv("GSE_IMPORT_MAX_MB", "50")
     assert ingest.plan_path(GOOD / "plain", current_db).ok
+
+
+def test_uploaded_files_are_planned_like_the_same_folder_on_disk(current_db):
+    uploads = [Upload(path.name, path.read_bytes()) for path in sorted((GOOD / "plain").glob("*.csv"))]
+    plan = ingest.plan_import(uploads, current_db, source="upload of 9 files")
+    assert plan.ok and plan.source == "upload of 9 files"
+    assert plan.hashes == {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (GOOD / "plain").glob("*.csv")
+    }
+    assert comparable(plan.frames()["members"]) == comparable(expected_tables()["members"])
+    # The page's size limit is passed on: a file over it is refused by name and nothing is planned.
+    small = ingest.plan_import(uploads, current_db, source="upload", max_bytes=1024)
+    assert not small.ok
+    assert "suggestions.csv: file is larger than the 1 KB limit" in [problem.line() for problem in small.errors]
+
+
+def test_only_the_temporary_files_of_processes_that_have_ended_are_removed(current_db):
+    child = subprocess.Popen(["true"])
+    child.wait()
+    assert not ingest.process_alive(child.pid)
+    assert ingest.process_alive(os.getpid())
+    names = [
+        f".gse.duckdb.{child.pid}.tmp",
+        f".gse.duckdb.{child.pid}.tmp.wal",
+        f".gse.duckdb.{os.getpid()}.tmp",
+        ".gse.duckdb.notapid.tmp",
+    ]
+    for name in names:
+        (current_db.parent / name).write_text("left over")
+    ingest.remove_stale_temporaries(current_db)
+    assert sorted(path.name for path in current_db.parent.glob(".gse.duckdb.*.tmp*")) == sorted(names[2:])
