@@ -101,20 +101,29 @@ def style(figure: go.Figure, heading: str, *, height: int | None = None, **layou
 
 
 def bar(
-    frame: pd.DataFrame, *, x: str, y: str, title: str, text: str | None = None, colour: str = DARK_BLUE
+    frame: pd.DataFrame, *, x: str, y: str, title: str, text: str | None = None, colour: str = DARK_BLUE, **layout
 ) -> go.Figure:
-    """A horizontal bar chart, largest at the top, with optional text labels on the bars."""
+    """A horizontal bar chart, largest at the top, with optional text labels on the bars; `layout` as in style."""
     figure = bar_figure(frame, x=x, y=y, text=text, colour=colour)
-    return style(figure, title, height=max(260, 32 * len(frame) + 100))
+    return style(figure, title, height=max(260, 32 * len(frame) + 100), **layout)
 
 
-def bar_figure(frame: pd.DataFrame, *, x: str, y: str, text: str | None = None, colour: str = DARK_BLUE) -> go.Figure:
+def bar_figure(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    text: str | None = None,
+    colour: str = DARK_BLUE,
+    hover: str = "%{y}: %{x}<extra></extra>",
+) -> go.Figure:
     """The bars of `bar` before the house style, for a builder that styles the figure its own way.
 
     Style a figure once only: style makes its text literal, and a second pass would show the first one's escapes.
     """
     ordered = frame.iloc[::-1]
-    figure = go.Figure(
+    # Built whole, trace and layout at once: each update_* call afterwards validates the figure again.
+    return go.Figure(
         go.Bar(
             x=ordered[x],
             y=ordered[y],
@@ -123,12 +132,10 @@ def bar_figure(frame: pd.DataFrame, *, x: str, y: str, text: str | None = None, 
             text=ordered[text] if text else None,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
+            hovertemplate=hover,
+        ),
+        {"xaxis": {"showgrid": True, "title": None}, "yaxis": {"title": None}},
     )
-    figure.update_xaxes(showgrid=True, title=None)
-    figure.update_yaxes(title=None)
-    return figure
 
 
 # Room a title line takes at the top of a figure (the house title font and its padding), in pixels.

@@ -271,55 +271,74 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
     """Participants per 100 members by department, largest at the top, labelled with the count; [c] where blanked."""
     shown = view[view["participation_rate"].notna()]
     hidden = view[view["participation_rate"].isna()]
-    figure = go.Figure(
-        go.Bar(
-            x=shown["participation_rate"],
-            y=shown["name"].map(tick_label),
-            orientation="h",
-            marker_color=charts.DARK_BLUE,
-            text=[
-                f"{rate:.1f} ({int(count):,})"
-                for rate, count in zip(shown["participation_rate"], shown["places"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=shown[["name"]],
-            hovertemplate="%{customdata[0]}: %{x:.1f} participants per 100 members<extra></extra>",
-            name="Participants per 100 members",
-        )
-    )
-    _add_blanked(figure, hidden["name"].map(tick_label))
-    _add_reference(figure, ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}")
     order = [*shown["name"].map(tick_label), *hidden["name"].map(tick_label)]
-    figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
-    figure.update_xaxes(title_text="Participants per 100 members (label: rate and count)", rangemode="tozero")
-    figure.update_layout(showlegend=False)
+    bars = go.Bar(
+        x=shown["participation_rate"],
+        y=shown["name"].map(tick_label),
+        orientation="h",
+        marker_color=charts.DARK_BLUE,
+        text=[
+            f"{rate:.1f} ({int(count):,})"
+            for rate, count in zip(shown["participation_rate"], shown["places"], strict=True)
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=shown[["name"]],
+        hovertemplate="%{customdata[0]}: %{x:.1f} participants per 100 members<extra></extra>",
+        name="Participants per 100 members",
+    )
+    # Built whole, traces and layout at once: each add_* or update_* call afterwards validates the figure again.
+    figure = go.Figure(
+        [bars, *_blanked(hidden["name"].map(tick_label))],
+        {
+            **_reference(ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}"),
+            "yaxis": {"categoryorder": "array", "categoryarray": order[::-1], "title": None},
+            "xaxis": {"title": {"text": "Participants per 100 members (label: rate and count)"}, "rangemode": "tozero"},
+            "showlegend": False,
+        },
+    )
     return titled(figure, title, height=max(300, row_height(pd.Series(order), 26) * len(view) + 120))
 
 
-def _add_blanked(figure: go.Figure, labels: pd.Series) -> None:
-    # Blanked values are not drawn; the [c] label keeps the category in view, so the gap is explained.
-    if len(labels):
-        figure.add_trace(
-            go.Scatter(
-                x=[0] * len(labels),
-                y=list(labels),
-                mode="text",
-                text=[disclosure.SUPPRESSED] * len(labels),
-                textposition="middle right",
-                hoverinfo="skip",
-                showlegend=False,
-            )
+def _blanked(labels: pd.Series) -> list[go.Scatter]:
+    """A [c] label at zero for each blanked row: the value is not drawn, but its category stays in view, explained."""
+    if not len(labels):
+        return []
+    return [
+        go.Scatter(
+            x=[0] * len(labels),
+            y=list(labels),
+            mode="text",
+            text=[disclosure.SUPPRESSED] * len(labels),
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
         )
+    ]
 
 
-def _add_reference(figure: go.Figure, value: float | None, label: str) -> None:
-    # The label sits above the plot area, so it never covers a bar or a point.
-    if value is not None and not pd.isna(value):
-        figure.add_vline(x=value, line_dash="dash", line_color=charts.DARK_GREY, line_width=1.5)
-        figure.add_annotation(
-            x=value, y=1, yref="paper", yanchor="bottom", text=label, showarrow=False, font={"size": 12}
-        )
+def _reference(value: float | None, label: str) -> dict:
+    """The layout of a dashed line at the profession-wide value, labelled; nothing when there is no value."""
+    if value is None or pd.isna(value):
+        return {}
+    line = {"dash": "dash", "color": charts.DARK_GREY, "width": 1.5}
+    return {
+        "shapes": [
+            {"type": "line", "x0": value, "x1": value, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+        ],
+        # The label sits above the plot area, so it never covers a bar or a point.
+        "annotations": [
+            {
+                "x": value,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": label,
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        ],
+    }
 
 
 def alt_text(figure: go.Figure) -> str:
@@ -375,7 +394,7 @@ def interval_chart(
     frame = frame.assign(**{label: frame[label].map(tick_label)})
     shown = frame[frame["acceptance_rate"].notna()]
     hidden = frame[frame["acceptance_rate"].isna()]
-    figure = go.Figure()
+    traces = []
     for is_below, symbol, colour, name in (
         (False, "circle", charts.DARK_BLUE, "Acceptance rate, with its 95% interval"),
         (True, "triangle-down", charts.DARK_PINK, "Interval wholly below the profession-wide rate"),
@@ -383,7 +402,7 @@ def interval_chart(
         rows = shown[shown["below"] == is_below]
         if rows.empty:
             continue
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=rows["acceptance_rate"],
                 y=rows[label],
@@ -408,7 +427,7 @@ def interval_chart(
             )
         )
     # Labels sit just right of each interval, clear of the points and bars.
-    figure.add_trace(
+    traces.append(
         go.Scatter(
             x=shown["upper"] + 0.01,
             y=shown[label],
@@ -422,12 +441,17 @@ def interval_chart(
             showlegend=False,
         )
     )
-    _add_blanked(figure, hidden[label])
-    _add_reference(figure, ref["acceptance_rate"], f"Profession-wide {percent(ref['acceptance_rate'])}")
-    figure.update_yaxes(categoryorder="array", categoryarray=list(frame[label])[::-1], title=None)
-    figure.update_xaxes(title_text="Share of applications accepted", tickformat=".0%", range=[0, 1.12])
-    # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
-    figure.update_layout(showlegend=False)
+    # Built whole, traces and layout at once: each add_* or update_* call afterwards validates the figure again.
+    figure = go.Figure(
+        [*traces, *_blanked(hidden[label])],
+        {
+            **_reference(ref["acceptance_rate"], f"Profession-wide {percent(ref['acceptance_rate'])}"),
+            "yaxis": {"categoryorder": "array", "categoryarray": list(frame[label])[::-1], "title": None},
+            "xaxis": {"title": {"text": "Share of applications accepted"}, "tickformat": ".0%", "range": [0, 1.12]},
+            # The caption and the 'below' labels explain the two marks; a legend would only take room from the plot.
+            "showlegend": False,
+        },
+    )
     return titled(figure, title, height=max(300, row_height(frame[label], 28) * len(frame) + 190), width=title_width)
 
 

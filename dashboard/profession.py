@@ -57,23 +57,25 @@ def count_text(count) -> str:
     return disclosure.SUPPRESSED if count is None or pd.isna(count) else f"{int(count):,}"
 
 
-def titled(figure: go.Figure, title: str, *, height: int, width: int = 100) -> go.Figure:
-    """The house style with the title wrapped to `width` characters and aligned with the chart's left edge."""
+def titled(figure: go.Figure, title: str, *, height: int, width: int = 100, **layout) -> go.Figure:
+    """The house style with the title wrapped to `width` characters and aligned with the chart's left edge; `layout`
+    adds to it as in charts.style (its margin is added to the title's)."""
     lines = textwrap.wrap(title, width) or [""]
+    margin = {"t": 40 + 22 * len(lines), **layout.pop("margin", {})}
     # Streamlit's theme would otherwise place the title over the plot area, which long axis labels push right.
     return charts.style(
         figure,
         "\n".join(lines),
         height=height + 22 * (len(lines) - 1),
         title={"xref": "container", "x": 0.01},
-        margin={"t": 40 + 22 * len(lines)},
+        margin=margin,
+        **layout,
     )
 
 
-def pad_bars(figure: go.Figure, largest: float) -> go.Figure:
-    """Room on the right of horizontal bars for their outside labels."""
-    figure.update_xaxes(range=[0, (largest or 1) * 1.22])
-    return figure
+def bar_room(largest: float) -> list[float]:
+    """An x-axis range with room on the right of horizontal bars for their outside labels."""
+    return [0, (largest or 1) * 1.22]
 
 
 def composition(rows: pd.DataFrame, breakdown: str) -> pd.DataFrame:
@@ -188,12 +190,15 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         members=frame["members"].astype(float).fillna(0),
         label=frame["label"].map(charts.wrap_label),
     )
-    figure = charts.bar_figure(labelled, x="members", y="label", text="text")
-    figure.update_traces(hovertemplate="%{y}: %{text}<extra></extra>")
-    figure.update_xaxes(title_text="Members")
-    pad_bars(figure, labelled["members"].max())
+    figure = charts.bar_figure(labelled, x="members", y="label", text="text", hover="%{y}: %{text}<extra></extra>")
     lines = max((label.count("\n") + 1 for label in labelled["label"]), default=1)
-    return titled(figure, title, height=max(260, max(32, 15 * lines + 6) * len(frame) + 100), width=title_width)
+    return titled(
+        figure,
+        title,
+        height=max(260, max(32, 15 * lines + 6) * len(frame) + 100),
+        width=title_width,
+        xaxis={"title": {"text": "Members"}, "range": bar_room(labelled["members"].max())},
+    )
 
 
 def region_bounds(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
@@ -444,33 +449,36 @@ def share_bars(
     `series` lists (legend name, share column, noun for the hover text, colour), drawn top to bottom in each group.
     """
     ordered = frame.iloc[::-1]
-    figure = go.Figure()
     # Plotly stacks a group's bars from the bottom up, so the series go in reversed and the legend reverses them back.
-    for name, column, noun, colour in reversed(series):
-        figure.add_trace(
-            go.Bar(
-                y=ordered[label].map(charts.wrap_label),
-                x=ordered[column].astype(float).fillna(0),
-                orientation="h",
-                name=name,
-                marker_color=colour,
-                text=[percent(share) for share in ordered[column]],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate=f"%{{y}}: %{{text}} of {noun}<extra></extra>",
-            )
+    bars = [
+        go.Bar(
+            y=ordered[label].map(charts.wrap_label),
+            x=ordered[column].astype(float).fillna(0),
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            text=[percent(share) for share in ordered[column]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: %{{text}} of {noun}<extra></extra>",
         )
-    figure.update_layout(
+        for name, column, noun, colour in reversed(series)
+    ]
+    largest = max(frame[column].astype(float).max() for _, column, _, _ in series)
+    # Built whole, traces and layout at once: each add_* or update_* call afterwards validates the figure again.
+    return titled(
+        go.Figure(bars),
+        title,
+        height=100 + bar_height * len(frame),
         barmode="group",
         legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
+        xaxis={
+            "tickformat": ".0%",
+            "showgrid": True,
+            "range": bar_room(largest if pd.notna(largest) else 1),
+        },
+        margin={"b": 80},
     )
-    figure.update_xaxes(tickformat=".0%", title=None, showgrid=True)
-    figure.update_yaxes(title=None)
-    largest = max(frame[column].astype(float).max() for _, column, _, _ in series)
-    pad_bars(figure, largest if pd.notna(largest) else 1)
-    titled(figure, title, height=100 + bar_height * len(frame))
-    figure.update_layout(margin={"b": 80})
-    return figure
 
 
 def voices_chart(frame: pd.DataFrame) -> go.Figure:
@@ -507,30 +515,48 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
             labels.append("no members" if pd.notna(count) and count == 0 else disclosure.SUPPRESSED)
         else:
             labels.append(f"{ratio:.2f} under-represented" if is_flagged else f"{ratio:.2f}")
-    figure = go.Figure(
-        go.Bar(
-            y=ordered["region"].map(charts.wrap_label),
-            x=ordered["representation_ratio"].astype(float).fillna(0),
-            orientation="h",
-            marker_color=[charts.DARK_PINK if is_flagged else charts.DARK_BLUE for is_flagged in flagged],
-            marker_pattern_shape=["/" if is_flagged else "" for is_flagged in flagged],
-            text=labels,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: ratio %{text}<extra></extra>",
-            showlegend=False,
-        )
+    bars = go.Bar(
+        y=ordered["region"].map(charts.wrap_label),
+        x=ordered["representation_ratio"].astype(float).fillna(0),
+        orientation="h",
+        marker_color=[charts.DARK_PINK if is_flagged else charts.DARK_BLUE for is_flagged in flagged],
+        marker_pattern_shape=["/" if is_flagged else "" for is_flagged in flagged],
+        text=labels,
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: ratio %{text}<extra></extra>",
+        showlegend=False,
     )
-    figure.add_vline(x=UNDER_REPRESENTED, line_dash="dash", line_color=charts.DARK_GREY, layer="below")
-    figure.add_vline(x=1, line_dash="dot", line_color=charts.DARK_GREY, layer="below")
-    figure.add_annotation(
-        x=UNDER_REPRESENTED, y=1, yref="paper", text="0.8", showarrow=False, xanchor="right", yanchor="bottom"
+    marks = ((UNDER_REPRESENTED, "dash", "0.8", "right"), (1, "dot", "parity 1.0", "left"))
+    # Built whole, traces and layout at once: each add_* or update_* call afterwards validates the figure again.
+    return titled(
+        go.Figure(bars),
+        ratio_title(frame),
+        height=120 + 34 * len(frame),
+        shapes=[
+            {
+                "type": "line",
+                "x0": x,
+                "x1": x,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "layer": "below",
+                "line": {"dash": dash, "color": charts.DARK_GREY},
+            }
+            for x, dash, _, _ in marks
+        ],
+        annotations=[
+            {"x": x, "y": 1, "yref": "paper", "text": text, "showarrow": False, "xanchor": side, "yanchor": "bottom"}
+            for x, _, text, side in marks
+        ],
+        xaxis={
+            "title": {"text": "Share of suggestions ÷ share of members"},
+            "showgrid": True,
+            "range": bar_room(max(frame["representation_ratio"].astype(float).fillna(0).max(), 1.2)),
+        },
     )
-    figure.add_annotation(x=1, y=1, yref="paper", text="parity 1.0", showarrow=False, xanchor="left", yanchor="bottom")
-    figure.update_xaxes(title_text="Share of suggestions ÷ share of members", showgrid=True)
-    figure.update_yaxes(title=None)
-    pad_bars(figure, max(frame["representation_ratio"].astype(float).fillna(0).max(), 1.2))
-    return titled(figure, ratio_title(frame), height=120 + 34 * len(frame))
 
 
 def ratio_title(frame: pd.DataFrame) -> str:

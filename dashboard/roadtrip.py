@@ -680,9 +680,8 @@ def theme_mix_figure(theme_counts: pd.DataFrame, place: str) -> go.Figure:
     top = counted.iloc[0]
     # Two lines, so that the finding fits over a half-width chart.
     title = f"{top['label']} led the suggestions from {place}:\n{top['share']:.0%} of {total:,}"
-    figure = charts.bar(counted, x="suggestions", y="label", title=title, text="share_text")
     # Room on the right for the bar labels, which sit outside the bars.
-    return figure.update_layout(margin={"r": 80, "t": 80})
+    return charts.bar(counted, x="suggestions", y="label", title=title, text="share_text", margin={"r": 80, "t": 80})
 
 
 def theme_mix_table(theme_counts: pd.DataFrame) -> pd.DataFrame:

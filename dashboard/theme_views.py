@@ -128,10 +128,13 @@ def theme_bar(theme_counts: pd.DataFrame) -> go.Figure:
         # Above the bars, under the title: below them it would sit on the axis title.
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         margin={"t": 90},
-        xaxis={"showgrid": True, "title": {"text": "Suggestions"}},
+        # Room to the right of the longest bar, so its label is not clipped.
+        xaxis={
+            "showgrid": True,
+            "title": {"text": "Suggestions"},
+            "range": [0, max(1, ordered["suggestions"].max()) * 1.18],
+        },
     )
-    # Room to the right of the longest bar, so its label is not clipped.
-    figure.update_xaxes(range=[0, max(1, ordered["suggestions"].max()) * 1.18])
     return figure
 
 
@@ -172,12 +175,13 @@ def single_theme_sentence(frame: pd.DataFrame, place: str) -> str:
 
 def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[str] | None = None) -> go.Figure:
     """Theme shares per `row` (location, nation or question) as a heatmap with the percentage written in every cell."""
-    table = share_table(frame, row)
-    counts = frame.pivot_table(index=row, columns="label", values="suggestions", aggfunc="sum", sort=False)
-    counts = counts.reindex(index=table.index, columns=table.columns)
+    both = frame.pivot_table(index=row, columns="label", values=["share", "suggestions"], aggfunc="sum", sort=False)
+    labels = sorted(frame["label"].unique())
+    table, counts = both["share"].reindex(columns=labels), both["suggestions"].reindex(columns=labels)
     if row_order is not None:
         table = table.reindex([value for value in row_order if value in table.index])
         counts = counts.reindex(table.index)
+    # Built whole, trace and layout at once: each update_* call afterwards validates the figure again.
     figure = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
@@ -195,10 +199,9 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
             colorbar={"title": "Share", "tickformat": ".0%"},
             xgap=2,
             ygap=2,
-        )
+        ),
+        {"yaxis": {"autorange": "reversed", "title": None}, "xaxis": {"title": None, "tickangle": -30}},
     )
-    figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(title=None, tickangle=-30)
     return charts.style(figure, title, height=max(300, 44 * len(table) + 160))
 
 
