@@ -1,5 +1,7 @@
 """The database build: atomic, versioned, hardened when the app opens it, and its KPIs match the CSVs."""
 
+import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -225,3 +227,23 @@ def test_the_command_builds_the_bundled_data_once_then_says_it_is_up_to_date(tmp
     assert capsys.readouterr().out == f"built {target} (data version {version})\n"
     assert build.main(["--db", str(target), "--if-stale"]) == 0
     assert capsys.readouterr().out == f"{target} is up to date\n"
+
+
+def test_a_bundled_build_records_each_file_and_keeps_no_backup_of_the_sample(tmp_path):
+    target = tmp_path / "gse.duckdb"
+    version = build.build_bundled(FIXTURES, target)
+    assert re.fullmatch(r"[0-9a-f]{16}", version)
+    build.build_bundled(FIXTURES, target)
+    # The sample replaced by the sample: nothing to go back to, so no backup.
+    assert build.backups(target) == []
+    with duckdb.connect(str(target), read_only=True) as connection:
+        files = connection.execute("select files from imports order by import_id desc limit 1").fetchone()[0]
+    assert json.loads(files) == {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in FIXTURES.glob("*.csv")
+    }
+
+
+def test_data_and_build_versions_are_16_hex_digits():
+    assert re.fullmatch(r"[0-9a-f]{16}", build.bundled_version(FIXTURES))
+    assert re.fullmatch(r"[0-9a-f]{16}", build.build_version())
+    assert re.fullmatch(r"[0-9a-f]{16}", build.files_version(build.source_files(FIXTURES)))

@@ -510,3 +510,45 @@ def test_only_the_temporary_files_of_processes_that_have_ended_are_removed(curre
         (current_db.parent / name).write_text("left over")
     ingest.remove_stale_temporaries(current_db)
     assert sorted(path.name for path in current_db.parent.glob(".gse.duckdb.*.tmp*")) == sorted(names[2:])
+
+
+def test_a_restore_records_itself_and_carries_every_version_s_counts(current_db):
+    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    backup = build.backups(current_db)[0]
+    counts = ingest.restore(backup, current_db, restored_by="analyst@example.gov.uk")
+    with duckdb.connect(str(current_db), read_only=True) as connection:
+        history = connection.execute("select * from imports order by import_id").df()
+        counted = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
+    restored = history.iloc[-1]
+    assert list(history["import_id"]) == [1, 2, 3]
+    assert restored["imported_by"] == "analyst@example.gov.uk"
+    assert restored["source"] == f"restore of {backup.name}"
+    assert restored["imported_at"].microsecond == 0
+    assert json.loads(restored["files"]) == {backup.name: hashlib.sha256(backup.read_bytes()).hexdigest()}
+    assert json.loads(restored["row_counts"]) == counts
+    assert counts == {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    # The restored version, the import and the bundled build: every one's counts, so "since the last import" still works.
+    assert [import_id for (import_id,) in counted] == [1, 2, 3]
+
+
+def test_a_file_that_is_not_a_database_is_not_restored(current_db, tmp_path, capsys):
+    junk = tmp_path / "notes.duckdb"
+    junk.write_text("not a database")
+    before = current_db.read_bytes()
+    assert ingest.main(["--restore", str(junk), "--db", str(current_db)]) == 1
+    assert capsys.readouterr().err == f"{junk} is not a readable GSE Insight database\n"
+    assert current_db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (BAD / "combination", "8 errors in 2 files, 5 notes"),
+        (BAD / "header_only", "1 error in 1 file"),
+        (BAD / "no_contract_files", "1 error in 1 file, 1 note"),
+        (GOOD / "plain", "0 errors"),
+    ],
+)
+def test_the_summary_line_counts_errors_their_files_and_notes(current_db, variant, expected):
+    # Counted by hand from each folder's report (python -m dashboard.ingest FOLDER --dry-run).
+    assert ingest.summary_line(ingest.plan_path(variant, current_db)) == expected
