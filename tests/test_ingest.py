@@ -552,3 +552,45 @@ def test_a_file_that_is_not_a_database_is_not_restored(current_db, tmp_path, cap
 def test_the_summary_line_counts_errors_their_files_and_notes(current_db, variant, expected):
     # Counted by hand from each folder's report (python -m dashboard.ingest FOLDER --dry-run).
     assert ingest.summary_line(ingest.plan_path(variant, current_db)) == expected
+
+
+def fewer_members(folder: Path, drop: int) -> Path:
+    """A members.csv of the plain variant without its last `drop` rows, so rows now and after differ."""
+    lines = (GOOD / "plain" / "members.csv").read_text().splitlines(keepends=True)
+    path = folder / "members.csv"
+    path.write_text("".join(lines[: len(lines) - drop]))
+    return path
+
+
+def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after(current_db, tmp_path, capsys):
+    fixture_rows = {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    plan = ingest.plan_path(fewer_members(tmp_path, 2), current_db)
+    rows = ingest.summary_frame(plan).to_dict("records")
+    assert [row["table"] for row in rows] == list(build.TABLES)
+    for row in rows:
+        table = row["table"]
+        if table == "members":
+            assert (row["action"], row["from"]) == ("replace", "members.csv")
+            assert (row["rows now"], row["rows after"]) == (fixture_rows["members"], 10)
+        else:
+            assert (row["action"], row["from"]) == ("keep", f"{table} (current database)")
+            assert row["rows now"] == row["rows after"] == fixture_rows[table]
+    ingest.print_counts(ingest.summary_frame(plan))
+    printed = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert printed == [
+        "members 10 replaced from members.csv"
+        if table == "members"
+        else f"{table} {fixture_rows[table]} kept from the current database"
+        for table in build.TABLES
+    ]
+
+
+def test_the_summary_marks_a_file_that_could_not_be_read_and_tables_with_nowhere_to_come_from(current_db, tmp_path):
+    unreadable = ingest.summary_frame(ingest.plan_path(BAD / "not_a_csv", current_db)).set_index("table")
+    assert unreadable.loc["members", "action"] == "unreadable"
+    assert pd.isna(unreadable.loc["members", "from"]) and pd.isna(unreadable.loc["members", "rows after"])
+    assert unreadable.loc["members", "rows now"] == len(pd.read_csv(FIXTURES / "members.csv"))
+    alone = ingest.summary_frame(ingest.plan_path(fewer_members(tmp_path, 0), tmp_path / "absent.duckdb"))
+    assert list(alone["action"]) == ["replace" if table == "members" else "missing" for table in build.TABLES]
+    assert alone["rows now"].isna().all()
+    assert list(alone["rows after"].astype(object)) == [12 if table == "members" else pd.NA for table in build.TABLES]
