@@ -594,3 +594,94 @@ def test_the_summary_marks_a_file_that_could_not_be_read_and_tables_with_nowhere
     assert list(alone["action"]) == ["replace" if table == "members" else "missing" for table in build.TABLES]
     assert alone["rows now"].isna().all()
     assert list(alone["rows after"].astype(object)) == [12 if table == "members" else pd.NA for table in build.TABLES]
+
+
+def test_the_import_command_s_help_names_it_and_every_option(capsys):
+    with pytest.raises(SystemExit) as exited:
+        ingest.main(["--help"])
+    assert exited.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert shown.startswith("usage: python -m dashboard.ingest [-h] [--db DB] [--dry-run] [--keep KEEP]")
+    for words in (
+        "source a folder of contract CSVs, or one .xlsx workbook",
+        "--db DB database file (default: GSE_DB_PATH or .gse/gse.duckdb)",
+        "--dry-run validate and report, write nothing",
+        "--keep KEEP previous versions to keep (default 5)",
+        "--restore [BACKUP] restore a backup (default: latest)",
+        "--list-backups list the kept previous versions",
+        "--allow-large-changes import even if a table loses more than GSE_IMPORT_REMOVAL_LIMIT (default 20%) of its rows,"
+        " or every row changes",
+    ):
+        assert words in shown
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "give one of SOURCE, --restore or --list-backups"),
+        ([str(GOOD / "plain"), "--list-backups"], "give one of SOURCE, --restore or --list-backups"),
+        ([str(GOOD / "plain"), "--keep", "-1"], "--keep must be 0 or more"),
+        (["absent"], "absent: no such file or folder"),
+        (
+            [str(BAD / "not_a_csv" / "expected.txt")],
+            f"{BAD / 'not_a_csv' / 'expected.txt'}: give a folder of CSV files or an .xlsx workbook",
+        ),
+    ],
+)
+def test_a_usage_error_exits_2_and_says_what_to_give(current_db, capsys, arguments, message):
+    with pytest.raises(SystemExit) as exited:
+        ingest.main([*arguments, "--db", str(current_db)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: {message}")
+
+
+def test_invalid_data_is_listed_problem_by_problem_then_refused(current_db, capsys):
+    before = current_db.read_bytes()
+    assert ingest.main([str(BAD / "combination"), "--db", str(current_db)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    plan = ingest.plan_path(BAD / "combination", current_db)
+    assert lines == [
+        *(problem.line() for problem in plan.problems),
+        "8 errors in 2 files, 5 notes; nothing was imported.",
+    ]
+    assert current_db.read_bytes() == before
+
+
+def test_a_dry_run_reports_and_an_import_says_where_it_went(current_db, tmp_path, capsys):
+    fixture_rows = {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    counts = [
+        "members 10 replaced from members.csv"
+        if table == "members"
+        else f"{table} {fixture_rows[table]} kept from the current database"
+        for table in build.TABLES
+    ]
+    source = fewer_members(tmp_path, 2)
+    assert ingest.main([str(source), "--db", str(current_db), "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    # A note for each of the 7 tables kept from the current database, then the verdict.
+    assert captured.err.splitlines()[-1] == "0 errors, 7 notes; valid. Dry run: nothing was written."
+    shown = [" ".join(line.split()) for line in captured.out.splitlines()]
+    # Each table's changes, then its rows: two members fewer, nothing else touched.
+    assert shown == [
+        *(f"{table} +0 added, -{2 if table == 'members' else 0} removed, 0 changed" for table in build.TABLES),
+        *counts,
+    ]
+    assert not build.backups(current_db)
+    assert ingest.main([str(source), "--db", str(current_db)]) == 0
+    shown = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert shown[-len(counts) - 1 :] == [*counts, f"imported into {current_db}"]
+    assert len(build.backups(current_db)) == 1
+
+
+def test_an_import_that_fails_to_write_says_the_database_is_unchanged(current_db, capsys, monkeypatch):
+    before = current_db.read_bytes()
+
+    def full_disk(*arguments, **options):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(build, "swap_in", full_disk)
+    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device"
+    )
+    assert current_db.read_bytes() == before
