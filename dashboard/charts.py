@@ -138,6 +138,11 @@ def bar_figure(
     )
 
 
+def vertical_line(x: float, line: dict, **shape) -> dict:
+    """A layout shape: a line at `x` across the plot's height, as `add_vline` draws it, for a figure built whole."""
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line, **shape}
+
+
 # Room a title line takes at the top of a figure (the house title font and its padding), in pixels.
 TITLE_LINE_PX = 22
 # A rough width of one character of a bar label, in pixels, to keep labels outside the bars inside the figure.

@@ -321,11 +321,8 @@ def _reference(value: float | None, label: str) -> dict:
     """The layout of a dashed line at the profession-wide value, labelled; nothing when there is no value."""
     if value is None or pd.isna(value):
         return {}
-    line = {"dash": "dash", "color": charts.DARK_GREY, "width": 1.5}
     return {
-        "shapes": [
-            {"type": "line", "x0": value, "x1": value, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
-        ],
+        "shapes": [charts.vertical_line(value, {"dash": "dash", "color": charts.DARK_GREY, "width": 1.5})],
         # The label sits above the plot area, so it never covers a bar or a point.
         "annotations": [
             {

@@ -534,18 +534,7 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
         ratio_title(frame),
         height=120 + 34 * len(frame),
         shapes=[
-            {
-                "type": "line",
-                "x0": x,
-                "x1": x,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "layer": "below",
-                "line": {"dash": dash, "color": charts.DARK_GREY},
-            }
-            for x, dash, _, _ in marks
+            charts.vertical_line(x, {"dash": dash, "color": charts.DARK_GREY}, layer="below") for x, dash, _, _ in marks
         ],
         annotations=[
             {"x": x, "y": 1, "yref": "paper", "text": text, "showarrow": False, "xanchor": side, "yanchor": "bottom"}
