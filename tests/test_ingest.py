@@ -685,3 +685,48 @@ def test_an_import_that_fails_to_write_says_the_database_is_unchanged(current_db
         f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device"
     )
     assert current_db.read_bytes() == before
+
+
+def test_asking_whether_a_process_is_alive_sends_it_nothing(monkeypatch):
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert ingest.process_alive(child.pid)
+        # Signal 0 only asks: any real signal (a hang-up, say) would end the process it asked about.
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)
+    finally:
+        child.kill()
+        child.wait()
+
+    def not_ours(pid, signal):
+        raise PermissionError(f"process {pid} belongs to another user")
+
+    # Another user's process is alive too: its temporary files are not ours to remove.
+    monkeypatch.setattr(ingest.os, "kill", not_ours)
+    assert ingest.process_alive(1)
+
+
+def test_a_backup_named_by_a_path_relative_to_the_working_folder_is_restored(current_db, tmp_path, monkeypatch):
+    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    shutil.copy(build.backups(current_db)[0], tmp_path / "saved.duckdb")
+    monkeypatch.chdir(tmp_path)
+    assert ingest.main(["--restore", "saved.duckdb", "--db", str(current_db)]) == 0
+    assert (
+        build.stored_build(current_db)["data_version"] == build.stored_build(tmp_path / "saved.duckdb")["data_version"]
+    )
+
+
+def test_a_restore_into_a_new_place_that_fails_to_write_says_nothing_was_restored(
+    current_db, tmp_path, capsys, monkeypatch
+):
+    target = tmp_path / "new" / "gse.duckdb"
+
+    def full_disk(*arguments, **options):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(build, "swap_in", full_disk)
+    assert ingest.main(["--restore", str(current_db), "--db", str(target)]) == 1
+    assert capsys.readouterr().err == (
+        f"{target}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
+    )
+    assert not target.exists()
