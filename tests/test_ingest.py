@@ -602,6 +602,7 @@ def test_the_import_command_s_help_names_it_and_every_option(capsys):
     assert exited.value.code == 0
     shown = " ".join(capsys.readouterr().out.split())
     assert shown.startswith("usage: python -m dashboard.ingest [-h] [--db DB] [--dry-run] [--keep KEEP]")
+    assert "Load real data: check every file against the contract, then swap in a new database all at once" in shown
     for words in (
         "source a folder of contract CSVs, or one .xlsx workbook",
         "--db DB database file (default: GSE_DB_PATH or .gse/gse.duckdb)",
