@@ -247,3 +247,59 @@ def test_data_and_build_versions_are_16_hex_digits():
     assert re.fullmatch(r"[0-9a-f]{16}", build.bundled_version(FIXTURES))
     assert re.fullmatch(r"[0-9a-f]{16}", build.build_version())
     assert re.fullmatch(r"[0-9a-f]{16}", build.files_version(build.source_files(FIXTURES)))
+
+
+def test_each_machine_tag_carries_the_probability_of_its_own_theme(fixture_db):
+    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+        tags = connection.execute(
+            """
+            select suggestions.theme_id, suggestions.confidence, first_choice.theme_id, first_choice.probability
+            from suggestions
+            join theme_alternatives as first_choice on first_choice.suggestion_id = suggestions.suggestion_id
+            where suggestions.theme_source = 'auto' and first_choice.theme_rank = 1
+            """
+        ).fetchall()
+    assert tags
+    for theme_id, confidence, first_theme, first_probability in tags:
+        assert (theme_id, confidence) == (first_theme, first_probability)
+
+
+def test_a_build_makes_its_folders_and_records_the_second_it_was_built(tmp_path):
+    target = tmp_path / "new" / "nested" / "gse.duckdb"
+    build.build_bundled(FIXTURES, target)
+    with duckdb.connect(str(target), read_only=True) as connection:
+        built_at = connection.execute("select built_at from build_info").fetchone()[0]
+    assert built_at.microsecond == 0
+
+
+def test_a_database_whose_rows_differ_from_those_written_is_refused_by_name(fixture_db):
+    with pytest.raises(RuntimeError) as refused:
+        build.verify_database(fixture_db, {"members": 13})
+    assert str(refused.value) == f"{fixture_db}: row counts {{'members': 12}} differ from the {{'members': 13}} given"
+    with (
+        build.read_only(fixture_db) as connection,
+        pytest.raises(ValueError, match=r"^not a contract table: 'imports'$"),
+    ):
+        build.table_rows(connection, "imports")
+
+
+def test_a_swap_without_backups_leaves_the_earlier_backups_alone(tmp_path, monkeypatch):
+    path = tmp_path / "gse.duckdb"
+    path.write_text("first")
+
+    def swap(text: str, keep: int) -> None:
+        written = tmp_path / "written.tmp"
+        written.write_text(text)
+        build.swap_in(written, path, keep_backups=keep)
+
+    def no_hard_links(*paths):
+        raise OSError("Operation not permitted")
+
+    swap("second", 5)
+    # A file system without hard links: the backup is copied instead.
+    monkeypatch.setattr(build.os, "link", no_hard_links)
+    swap("third", 5)
+    assert [backup.read_text() for backup in build.backups(path)] == ["second", "first"]
+    swap("fourth", 0)
+    assert path.read_text() == "fourth"
+    assert [backup.read_text() for backup in build.backups(path)] == ["second", "first"]

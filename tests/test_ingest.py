@@ -19,6 +19,7 @@ import pytest
 from dashboard import build, config, data, ingest, ingest_files
 from dashboard.ingest_checks import CONTRACT
 from dashboard.ingest_files import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
+from tests.test_review import decide
 
 BAD = Path(__file__).parent / "bad_inputs"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -731,3 +732,28 @@ def test_a_restore_into_a_new_place_that_fails_to_write_says_nothing_was_restore
         f"{target}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
     )
     assert not target.exists()
+
+
+def test_keep_0_imports_without_a_backup_and_a_workbook_is_a_source(current_db, capsys):
+    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "0"]) == 0
+    assert build.backups(current_db) == []
+    # The suffix is read whatever its case: GSE.XLSX is a workbook too.
+    workbook = current_db.parent / "GSE.XLSX"
+    shutil.copy(GOOD / "workbook" / "gse.xlsx", workbook)
+    assert ingest.main([str(workbook), "--db", str(current_db), "--dry-run"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1].endswith("; valid. Dry run: nothing was written.")
+
+
+def test_an_import_reports_what_became_of_the_team_s_theme_decisions(current_db, use_db, fresh_store, capsys):
+    use_db(current_db)
+    with build.read_only(current_db) as connection:
+        first = connection.execute("select min(suggestion_id) from suggestions where theme_source = 'auto'").fetchone()[
+            0
+        ]
+    decide(current_db, first, "change", "mentoring")
+    assert ingest.main([str(FIXTURES), "--db", str(current_db)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Theme decisions: 1 still apply; 0 went back to the review queue because the suggestion's text changed; "
+        "0 gave way to a new hand-coded theme in the file; 0 are on suggestions no longer in the data. "
+        "The log keeps them all."
+    )
