@@ -303,3 +303,11 @@ def test_a_swap_without_backups_leaves_the_earlier_backups_alone(tmp_path, monke
     swap("fourth", 0)
     assert path.read_text() == "fourth"
     assert [backup.read_text() for backup in build.backups(path)] == ["second", "first"]
+
+
+def test_a_temporary_database_goes_with_its_write_ahead_log(tmp_path):
+    temporary = tmp_path / ".gse.duckdb.123.tmp"
+    for path in (temporary, tmp_path / ".gse.duckdb.123.tmp.wal", tmp_path / "gse.duckdb"):
+        path.write_text("bytes")
+    build.remove_temporary(temporary)
+    assert [path.name for path in tmp_path.iterdir()] == ["gse.duckdb"]
