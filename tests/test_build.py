@@ -249,8 +249,11 @@ def test_data_and_build_versions_are_16_hex_digits():
     assert re.fullmatch(r"[0-9a-f]{16}", build.files_version(build.source_files(FIXTURES)))
 
 
-def test_each_machine_tag_carries_the_probability_of_its_own_theme(fixture_db):
-    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+def test_each_machine_tag_carries_the_probability_of_its_own_theme(tmp_path):
+    # Built here, not the session's fixture database: a change to the tagging must reach the file this test reads.
+    target = tmp_path / "gse.duckdb"
+    build.build_bundled(FIXTURES, target)
+    with duckdb.connect(str(target), read_only=True) as connection:
         tags = connection.execute(
             """
             select suggestions.theme_id, suggestions.confidence, first_choice.theme_id, first_choice.probability

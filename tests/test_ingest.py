@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -690,7 +691,8 @@ def test_an_import_that_fails_to_write_says_the_database_is_unchanged(current_db
 
 
 def test_asking_whether_a_process_is_alive_sends_it_nothing(monkeypatch):
-    child = subprocess.Popen(["sleep", "30"])
+    # A hang-up ends the child even where this test's own process ignores it (under nohup, say).
+    child = subprocess.Popen(["sleep", "30"], preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     try:
         assert ingest.process_alive(child.pid)
         # Signal 0 only asks: any real signal (a hang-up, say) would end the process it asked about.
