@@ -759,3 +759,14 @@ def test_an_import_reports_what_became_of_the_team_s_theme_decisions(current_db,
         "0 gave way to a new hand-coded theme in the file; 0 are on suggestions no longer in the data. "
         "The log keeps them all."
     )
+
+
+def test_the_database_s_own_refusal_is_one_line_of_at_most_300_characters(current_db, monkeypatch):
+    def refuse(connection, frames):
+        raise duckdb.ConstraintException("Constraint Error:\n   " + "x" * 400)
+
+    monkeypatch.setattr(build, "load_tables", refuse)
+    plan = ingest.plan_path(GOOD / "plain", current_db)
+    assert [problem.message for problem in plan.errors] == [
+        "the database would refuse this data: Constraint Error: " + "x" * (300 - len("Constraint Error: "))
+    ]

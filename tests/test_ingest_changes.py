@@ -229,3 +229,24 @@ def test_a_limit_that_is_not_a_share_is_a_usage_error(live_db, few_members, monk
         ingest.main([str(few_members), "--db", str(live_db)])
     assert exited.value.code == 2
     assert "GSE_IMPORT_REMOVAL_LIMIT must be a share between 0 and 1, not 20%" in capsys.readouterr().err
+
+
+def test_two_large_changes_are_refused_in_one_message_sentence_after_sentence(live_db, few_members):
+    departments = read("departments")
+    departments["name"] = departments["name"] + " (renamed)"
+    departments.to_csv(few_members / "departments.csv", index=False)
+    members_now = len(read("members"))
+    removed = members_now - KEPT_MEMBERS
+    participations_now = len(read("participation"))
+    participations_removed = participations_now - len(pd.read_csv(few_members / "participation.csv"))
+    with pytest.raises(ingest_diff.LargeChange) as refused:
+        ingest.apply_import(ingest.plan_path(few_members, live_db), live_db)
+    # Written out here from the bundled CSVs: each table's sentence in turn, one space between.
+    assert str(refused.value) == (
+        f"departments: every one of its {len(departments)} rows would change (name): check the right file was given. "
+        f"members: {removed:,} of {members_now:,} rows ({removed / members_now:.1%}) would be removed, more than the "
+        "20% allowed without confirmation. "
+        f"participation: {participations_removed:,} of {participations_now:,} rows "
+        f"({participations_removed / participations_now:.1%}) would be removed, more than the 20% allowed without "
+        "confirmation."
+    )
