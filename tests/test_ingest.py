@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -770,3 +771,13 @@ def test_the_database_s_own_refusal_is_one_line_of_at_most_300_characters(curren
     assert [problem.message for problem in plan.errors] == [
         "the database would refuse this data: Constraint Error: " + "x" * (300 - len("Constraint Error: "))
     ]
+
+
+def test_an_import_over_a_database_from_before_the_counts_table_still_works(current_db):
+    # A file written before import_counts existed: nothing to carry, and the import starts the record.
+    with duckdb.connect(str(current_db)) as connection:
+        connection.execute("drop table import_counts")
+    assert build.import_counts(current_db) is None
+    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    assert re.fullmatch(r"[0-9a-f]{16}", build.stored_build(current_db)["data_version"])
+    assert build.import_counts(current_db) is not None
