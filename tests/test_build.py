@@ -314,3 +314,12 @@ def test_a_temporary_database_goes_with_its_write_ahead_log(tmp_path):
         path.write_text("bytes")
     build.remove_temporary(temporary)
     assert [path.name for path in tmp_path.iterdir()] == ["gse.duckdb"]
+
+
+def test_a_file_without_the_schema_s_rules_is_refused_by_name(tmp_path):
+    loose = tmp_path / "loose.duckdb"
+    with duckdb.connect(str(loose)) as connection:
+        connection.execute("create table members (member_id varchar)")
+    with pytest.raises(RuntimeError) as refused:
+        build.verify_database(loose, {})
+    assert str(refused.value) == f"{loose}: the written schema's constraints differ from queries/schema.sql"
