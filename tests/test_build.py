@@ -262,9 +262,14 @@ def test_each_machine_tag_carries_the_probability_of_its_own_theme(tmp_path):
             where suggestions.theme_source = 'auto' and first_choice.theme_rank = 1
             """
         ).fetchall()
+        by_hand = connection.execute(
+            "select distinct confidence from suggestions where theme_source = 'manual'"
+        ).fetchall()
     assert tags
     for theme_id, confidence, first_theme, first_probability in tags:
         assert (theme_id, confidence) == (first_theme, first_probability)
+    # A theme coded by hand is certain.
+    assert by_hand == [(1.0,)]
 
 
 def test_a_build_makes_its_folders_and_records_the_second_it_was_built(tmp_path):
@@ -323,3 +328,15 @@ def test_a_file_without_the_schema_s_rules_is_refused_by_name(tmp_path):
     with pytest.raises(RuntimeError) as refused:
         build.verify_database(loose, {})
     assert str(refused.value) == f"{loose}: the written schema's constraints differ from queries/schema.sql"
+
+
+def test_a_file_whose_build_info_is_not_one_row_is_refused_or_not_a_build(fixture_db, tmp_path):
+    copy = tmp_path / "gse.duckdb"
+    shutil.copy(fixture_db, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("insert into build_info select * from build_info")
+    with pytest.raises(RuntimeError, match=r"build_info must hold one row$"):
+        build.verify_database(copy, {})
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("delete from build_info")
+    assert build.stored_build(copy) is None
