@@ -1,5 +1,7 @@
 """Shared fixtures: small and bundled DuckDB files, and the app pointed at one of them."""
 
+import contextlib
+import io
 import os
 from pathlib import Path
 
@@ -129,3 +131,12 @@ def open_page():
         return app if closed else open_sections(app)
 
     return run
+
+
+def help_shown(main) -> str:
+    """A command line's --help, its words on one line (the command must exit 0)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    return " ".join(printed.getvalue().split())

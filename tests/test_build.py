@@ -12,6 +12,7 @@ import pytest
 
 from dashboard import build, config, data
 from dashboard.filters import Filters
+from tests.conftest import help_shown
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -200,11 +201,8 @@ def test_a_folder_without_a_table_is_refused_by_name(tmp_path):
     assert str(refused.value) == f"{folder}: missing members.csv, themes.csv"
 
 
-def test_the_command_s_help_names_it_and_every_option(capsys):
-    with pytest.raises(SystemExit) as exited:
-        build.main(["--help"])
-    assert exited.value.code == 0
-    shown = " ".join(capsys.readouterr().out.split())
+def test_the_command_s_help_names_it_and_every_option():
+    shown = help_shown(build.main)
     assert shown.startswith("usage: python -m dashboard.build [-h] [--data DATA] [--db DB] [--if-stale]")
     assert "Build the DuckDB database from the contract's CSV files, atomically." in shown
     for words in (
