@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import duckdb
@@ -95,15 +95,16 @@ def _cursor(connection: duckdb.DuckDBPyConnection, decisions: str | None = None)
     cursor.execute("set search_path = 'gse.main,memory.main'")
     if decisions is not None:
         state = _snapshots[decisions]
+        read_base = partial(_taxonomy_base, cursor)
         cursor.register(DECISIONS_VIEW, state.latest)
         # The taxonomy with the team's changes, under the names queries/macros.sql gives the data's own themes.
         if len(state.taxonomy):
-            current = _taxonomy_on(connection, cursor, decisions)
+            current = _taxonomy_on(connection, decisions, read_base)
             cursor.register("current_themes", current.themes)
             if len(current.moves):
                 cursor.register("theme_moves", current.moves)
         if len(state.candidates):
-            moves = _taxonomy_on(connection, cursor, decisions).moves if len(state.taxonomy) else None
+            moves = _taxonomy_on(connection, decisions, read_base).moves if len(state.taxonomy) else None
             proposed = taxonomy_changes.proposals(state.candidates, moves)
             if len(proposed):
                 cursor.register("theme_proposals", proposed)
@@ -116,18 +117,22 @@ _taxonomies: dict[tuple[int, str], tuple[duckdb.DuckDBPyConnection, taxonomy_cha
 
 
 def _taxonomy_on(
-    connection: duckdb.DuckDBPyConnection, cursor: duckdb.DuckDBPyConnection, decisions: str
+    connection: duckdb.DuckDBPyConnection, decisions: str, read_base: Callable[[], pd.DataFrame]
 ) -> taxonomy_changes.Taxonomy:
+    """The taxonomy of a database (by its connection) with a store version's changes; `read_base` reads its themes."""
     key = (id(connection), decisions)
     found = _taxonomies.get(key)
     if found is None:
-        base = cursor.execute(sql_text("taxonomy_base")).df()
-        found = (connection, taxonomy_changes.apply(base, _snapshots[decisions].taxonomy))
+        found = (connection, taxonomy_changes.apply(read_base(), _snapshots[decisions].taxonomy))
         with _snapshots_lock:  # sessions run on threads of their own
             _taxonomies[key] = found
             while len(_taxonomies) > 8:
                 _taxonomies.pop(next(iter(_taxonomies)), None)
     return found[1]
+
+
+def _taxonomy_base(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cursor.execute(sql_text("taxonomy_base")).df()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -266,14 +271,20 @@ def _execute(
     name: str, parameters: tuple[tuple[str, object], ...], database: Database, decisions: str | None
 ) -> pd.DataFrame:
     values = {key: _bindable(value) for key, value in parameters}
-    deferred_run = in_deferred()
-    if deferred_run and getattr(_deferred, "connection", None) is None:
-        _deferred.connection = _open(database.path, database.stamp)
-    cursor = _cursor(_deferred.connection if deferred_run else _connect(database.path, database.stamp), decisions)
+    cursor = _cursor(_connection(database), decisions)
     try:
         return cursor.execute(sql_text(name), values).df()
     finally:
         cursor.close()
+
+
+def _connection(database: Database) -> duckdb.DuckDBPyConnection:
+    """The connection a query reads `database` through: the shared one, or a deferred download's own."""
+    if not in_deferred():
+        return _connect(database.path, database.stamp)
+    if getattr(_deferred, "connection", None) is None:
+        _deferred.connection = _open(database.path, database.stamp)
+    return _deferred.connection
 
 
 _run = st.cache_data(max_entries=512, show_spinner=False)(_execute)
@@ -357,22 +368,12 @@ def decision_log(suggestion_id: str | None = None) -> pd.DataFrame:
     return log if suggestion_id is None else log[log["suggestion_id"] == suggestion_id]
 
 
-# The taxonomy of each (database, store version) read lately: every page's sidebar asks for it on every run, and
-# working it out again cost 4 to 6 ms a run. Shared by the sessions, so read-only, like the snapshots.
-_taxonomy_of: dict[tuple[Database, str], taxonomy_changes.Taxonomy] = {}
-
-
 def taxonomy() -> taxonomy_changes.Taxonomy:
     """The theme taxonomy this run reads: the data's themes with the team's changes (dashboard/review/taxonomy.py)."""
-    key = (run_database(), run_decisions())
-    found = _taxonomy_of.get(key)
-    if found is None:
-        found = taxonomy_changes.apply(query("taxonomy_base"), _snapshots[key[1]].taxonomy)
-        with _snapshots_lock:  # sessions run on threads of their own
-            _taxonomy_of[key] = found
-            while len(_taxonomy_of) > 8:
-                _taxonomy_of.pop(next(iter(_taxonomy_of)), None)
-    return found
+    # Kept per database and store version with the queries' own (_taxonomy_on): every page's sidebar asks for it on
+    # every run, and working it out again cost 4 to 6 ms a run.
+    database = run_database()
+    return _taxonomy_on(_connection(database), run_decisions(), lambda: query("taxonomy_base"))
 
 
 def run_snapshot() -> store.Snapshot:
