@@ -146,12 +146,6 @@ def selected_theme_ids(selection) -> list[str]:
     return list(dict.fromkeys(point["customdata"] for point in points if point.get("customdata")))
 
 
-def share_table(frame: pd.DataFrame, row: str) -> pd.DataFrame:
-    """A wide table of theme shares: one row per `row` value, one column per theme label, values 0 to 1."""
-    table = frame.pivot_table(index=row, columns="label", values="share", aggfunc="sum", sort=False)
-    return table.reindex(columns=sorted(frame["label"].unique()))
-
-
 def comparable(frame: pd.DataFrame) -> bool:
     """Whether a heatmap of theme shares compares anything: it needs two or more themes with suggestions.
 
@@ -175,6 +169,7 @@ def single_theme_sentence(frame: pd.DataFrame, place: str) -> str:
 
 def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[str] | None = None) -> go.Figure:
     """Theme shares per `row` (location, nation or question) as a heatmap with the percentage written in every cell."""
+    # One pivot for the shares (0 to 1) and the counts: one row per `row` value, one column per theme label.
     both = frame.pivot_table(index=row, columns="label", values=["share", "suggestions"], aggfunc="sum", sort=False)
     labels = sorted(frame["label"].unique())
     table, counts = both["share"].reindex(columns=labels), both["suggestions"].reindex(columns=labels)
