@@ -31,6 +31,20 @@ BAD_CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())
 GOOD_VARIANTS = ["plain", "bom_crlf_spaces", "cp1252", "excel_serials", "workbook"]
 
 
+def fixture_rows() -> dict[str, int]:
+    """Each table's rows in tests/fixtures, counted by pandas: the rows of the database built from them."""
+    return {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+
+
+def fill_the_disk(monkeypatch) -> None:
+    """Make the swap into place fail as on a full disk, its message over two lines as an OS may give it."""
+
+    def full_disk(*arguments, **options):
+        raise OSError("No space left\non device")
+
+    monkeypatch.setattr(build, "swap_in", full_disk)
+
+
 @pytest.fixture
 def current_db(fixture_db, tmp_path) -> Path:
     """A copy of the fixture database, standing for the data already loaded."""
@@ -267,10 +281,7 @@ def test_a_restore_that_fails_to_write_says_the_database_is_unchanged(current_db
     before = current_db.read_bytes()
     capsys.readouterr()
 
-    def full_disk(*arguments, **options):
-        raise OSError("No space left\non device")
-
-    monkeypatch.setattr(build, "swap_in", full_disk)
+    fill_the_disk(monkeypatch)
     assert ingest.main(["--restore", "--db", str(current_db)]) == 1
     assert capsys.readouterr().err == (
         f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
@@ -530,7 +541,7 @@ def test_a_restore_records_itself_and_carries_every_version_s_counts(current_db)
     assert restored["imported_at"].microsecond == 0
     assert json.loads(restored["files"]) == {backup.name: hashlib.sha256(backup.read_bytes()).hexdigest()}
     assert json.loads(restored["row_counts"]) == counts
-    assert counts == {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    assert counts == fixture_rows()
     # The restored version, the import and the bundled build: every one's counts, so "since the last import" still works.
     assert [import_id for (import_id,) in counted] == [1, 2, 3]
 
@@ -567,7 +578,7 @@ def fewer_members(folder: Path, drop: int) -> Path:
 
 
 def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after(current_db, tmp_path, capsys):
-    fixture_rows = {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    rows_in_fixtures = fixture_rows()
     plan = ingest.plan_path(fewer_members(tmp_path, 2), current_db)
     rows = ingest.summary_frame(plan).to_dict("records")
     assert [row["table"] for row in rows] == list(build.TABLES)
@@ -575,16 +586,16 @@ def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after
         table = row["table"]
         if table == "members":
             assert (row["action"], row["from"]) == ("replace", "members.csv")
-            assert (row["rows now"], row["rows after"]) == (fixture_rows["members"], 10)
+            assert (row["rows now"], row["rows after"]) == (rows_in_fixtures["members"], 10)
         else:
             assert (row["action"], row["from"]) == ("keep", f"{table} (current database)")
-            assert row["rows now"] == row["rows after"] == fixture_rows[table]
+            assert row["rows now"] == row["rows after"] == rows_in_fixtures[table]
     ingest.print_counts(ingest.summary_frame(plan))
     printed = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
     assert printed == [
         "members 10 replaced from members.csv"
         if table == "members"
-        else f"{table} {fixture_rows[table]} kept from the current database"
+        else f"{table} {rows_in_fixtures[table]} kept from the current database"
         for table in build.TABLES
     ]
 
@@ -650,11 +661,11 @@ def test_invalid_data_is_listed_problem_by_problem_then_refused(current_db, caps
 
 
 def test_a_dry_run_reports_and_an_import_says_where_it_went(current_db, tmp_path, capsys):
-    fixture_rows = {table: len(pd.read_csv(FIXTURES / f"{table}.csv")) for table in build.TABLES}
+    rows_in_fixtures = fixture_rows()
     counts = [
         "members 10 replaced from members.csv"
         if table == "members"
-        else f"{table} {fixture_rows[table]} kept from the current database"
+        else f"{table} {rows_in_fixtures[table]} kept from the current database"
         for table in build.TABLES
     ]
     source = fewer_members(tmp_path, 2)
@@ -678,10 +689,7 @@ def test_a_dry_run_reports_and_an_import_says_where_it_went(current_db, tmp_path
 def test_an_import_that_fails_to_write_says_the_database_is_unchanged(current_db, capsys, monkeypatch):
     before = current_db.read_bytes()
 
-    def full_disk(*arguments, **options):
-        raise OSError("No space left on device")
-
-    monkeypatch.setattr(build, "swap_in", full_disk)
+    fill_the_disk(monkeypatch)
     assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device"
@@ -724,10 +732,7 @@ def test_a_restore_into_a_new_place_that_fails_to_write_says_nothing_was_restore
 ):
     target = tmp_path / "new" / "gse.duckdb"
 
-    def full_disk(*arguments, **options):
-        raise OSError("No space left on device")
-
-    monkeypatch.setattr(build, "swap_in", full_disk)
+    fill_the_disk(monkeypatch)
     assert ingest.main(["--restore", str(current_db), "--db", str(target)]) == 1
     assert capsys.readouterr().err == (
         f"{target}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
