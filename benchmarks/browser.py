@@ -52,7 +52,8 @@ FINISHED = f"""
 """
 # The headline: the KPI cards and the key findings are on the page; on a page with no findings, the KPI cards alone (a
 # page with neither counts once its run has ended). Charts further down may still be drawing: this is what a leader sees
-# first.
+# first. A KPI row still holding a skeleton does not count: Streamlit draws an element whose code has not loaded yet (a
+# card's, say) as a grey bar, and a grey bar in place of a number is not a headline seen.
 HEADLINE = """
 (hasFindings) => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -60,9 +61,10 @@ HEADLINE = """
   const finished = app.getAttribute("data-test-script-state") === "notRunning" && window.__gseScriptRuns;
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main) return false;
-  const metrics = main.querySelectorAll('[data-testid="stMetric"]').length;
+  const rows = [...main.querySelectorAll('[class*="st-key-kpis_"]')];
+  const cards = rows.length && rows.every((row) => !row.querySelector('[data-testid="stSkeleton"]'));
   const findings = [...main.querySelectorAll("h2")].some((h) => h.textContent.trim() === "Key findings");
-  if ((metrics && (findings || !hasFindings)) || finished) return performance.now();
+  if ((cards && (findings || !hasFindings)) || (finished && !rows.length)) return performance.now();
   return false;
 }
 """
