@@ -32,13 +32,10 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
 # The rules are fixed text: nothing from the data goes into them.
 RESPONSIVE_CSS = """
 <style>
-[class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.4vw, 2.25rem); }
-[class*="st-key-kpis_"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
-[class*="st-key-kpis_"] [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; }
-[class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"],
-[class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
+[class*="st-key-kpi_card_"] { gap: 0.25rem; }
+[class*="st-key-kpi_card_"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
+[class*="st-key-kpi_card_"] p { margin: 0; font-size: 0.875rem; line-height: 1.35; }
+[class*="st-key-kpi_card_"] p:nth-child(2) { font-size: clamp(1.4rem, 2.4vw, 2.25rem); line-height: 1.2; }
 [data-testid="stPageLink"] span, label [data-testid="stMarkdownContainer"], label [data-testid="stMarkdownContainer"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
@@ -50,16 +47,14 @@ RESPONSIVE_CSS = """
     flex: 1 1 calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     min-width: calc(50% - 0.25rem) !important; max-width: calc(50% - 0.25rem) !important;
   }
-  [class*="st-key-kpis_"] [data-testid="stMetric"] { padding: 0.3rem 0.5rem; }
-  [class*="st-key-kpis_"] [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
-  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.2rem; }
-  [class*="st-key-kpis_"] [data-testid="stMetricDelta"] { font-size: 0.75rem; }
-  [class*="st-key-kpis_"] [data-testid="stMetric"] [data-testid="stCaptionContainer"] { font-size: 0.7rem; }
+  [class*="st-key-kpi_card_"] { padding: 0.3rem 0.5rem; }
+  [class*="st-key-kpi_card_"] p { font-size: 0.8rem; }
+  [class*="st-key-kpi_card_"] p:nth-child(2) { font-size: 1.2rem; }
+  [class*="st-key-kpi_card_"] p:nth-child(3) { font-size: 0.75rem; }
   /* Streamlit leaves 6rem above a page for its toolbar, which is under 4rem tall: a phone needs the room. */
   [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
   /* A smaller title and tighter KPI cards keep the first finding on a phone's first screen. */
   [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-top: 0; }
-  [class*="st-key-kpis_"] [data-testid="stMetric"] { gap: 0; }
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.75rem; }
   [class*="st-key-wide_only_"] { display: none !important; }
   /* A table wider than the phone scrolls sideways on its own, not the page. */
@@ -91,33 +86,34 @@ def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
     st.page_link(ABOUT_PAGE, label="About this data", icon=":material/info:")
 
 
+def kpi_card(label: str, value: str, change: Change | None = None) -> str:
+    """One KPI card as Markdown: its label, its value (large, by the page's CSS), and its change in words under it."""
+    lines = [plaintext.markdown(label), f"**{plaintext.markdown(value)}**"]
+    if change is not None and change.delta is not None:
+        lines.append(plaintext.markdown(f"{change.delta:+,} {change.against}"))
+    return "\n\n".join(lines)
+
+
 def kpi_row(
     values: Sequence[tuple[str, str]], columns: int | None = None, changes: Mapping[str, Change] | None = None
 ) -> None:
     """Rows of labelled KPI cards, `columns` to a row; values are already formatted (and suppressed where needed).
 
-    `changes` gives a KPI its change, said with what it is against. Its trend goes in words (changes.caption), not in
-    the card's sparkline: Streamlit draws that as an SVG with no text alternative, which axe-core fails as serious.
+    `changes` gives a KPI its change, said with what it is against; a trend goes in words too (changes.caption).
+    A card is Markdown in a bordered box, not st.metric: the browser loads st.metric's code only once a page asks for
+    it, and until then draws each card as a grey bar, which held a leader's first sight of the numbers back by 0.3 to
+    0.4 s (docs/PERFORMANCE.md, "Issue 20, seventh round"). Markdown's code is in the first download.
     """
     width = columns or len(values)
     changes = changes or {}
     # A key from the labels marks the row for the phone layout above and stays unique when a page has two rows.
-    labels = "|".join(label for label, _ in values)
-    with st.container(key=f"kpis_{zlib.crc32(labels.encode()):08x}"):
+    row = f"{zlib.crc32('|'.join(label for label, _ in values).encode()):08x}"
+    with st.container(key=f"kpis_{row}"):
         for start in range(0, len(values), width):
-            for column, (label, value) in zip(st.columns(width), values[start : start + width], strict=False):
-                change = changes.get(label)
-                if change is None:
-                    column.metric(label, value, border=True)
-                    continue
-                column.metric(
-                    label,
-                    value,
-                    delta=None if change.delta is None else f"{change.delta:+,}",
-                    delta_color="off",
-                    delta_description=change.against,
-                    border=True,
-                )
+            cards = enumerate(values[start : start + width], start)
+            for column, (number, (label, value)) in zip(st.columns(width), cards, strict=False):
+                card = column.container(border=True, key=f"kpi_card_{row}_{number}")
+                card.markdown(kpi_card(label, value, changes.get(label)))
 
 
 def findings(sentences: Iterable[str | None]) -> None:

@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -131,6 +132,31 @@ def open_page():
         return app if closed else open_sections(app)
 
     return run
+
+
+def kpi_cards(app) -> list[tuple[str, str, str]]:
+    """The KPI cards a page shows, in order, as a reader reads them: label, value, and the change under it ("" if none).
+
+    A card is a keyed box (`kpi_card_...`) holding one Markdown element: the label, the value in bold, the change.
+    """
+    cards = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "flex_container" and "-kpi_card_" in node.proto.id:
+            text = next(child.value for child in node.children.values() if child.type == "markdown")
+            label, value, *change = (re.sub(r"\\(.)", r"\1", part) for part in text.split("\n\n"))
+            cards.append((label, value.removeprefix("**").removesuffix("**"), *(change or [""])))
+            return
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(app.main)
+    return cards
+
+
+def kpis(app) -> dict[str, str]:
+    """The KPI cards a page shows, label to value."""
+    return {label: value for label, value, _ in kpi_cards(app)}
 
 
 def help_shown(main) -> str:

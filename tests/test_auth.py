@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth
 from dashboard.auth import AccessList, AccessSettingsError, Viewer, decide, is_loopback, providers
 from dashboard.config import ROOT
-from tests.conftest import ENTRY
+from tests.conftest import ENTRY, kpis
 
 AUTH = {
     "redirect_uri": "http://localhost:{port}/oauth2callback",
@@ -233,7 +233,7 @@ def session(db, use_db, user: dict | None = None, gse: dict | None = None, with_
 
 def shows_no_data(app: AppTest) -> None:
     assert not app.exception, [exception.message for exception in app.exception]
-    assert not app.metric
+    assert not kpis(app)
     assert not app.dataframe
     assert not app.multiselect
     assert not app.date_input
@@ -263,7 +263,7 @@ def test_a_link_to_a_page_does_not_skip_sign_in(fixture_db, use_db):
 def test_allowed_user_sees_the_dashboard_and_their_name(fixture_db, use_db):
     app = session(fixture_db, use_db, user={**SIGNED_IN, "email": "someone@go-science.gov.uk"})
     assert not app.exception
-    assert {metric.label for metric in app.metric} >= {"Suggestions", "Workshops"}
+    assert set(kpis(app)) >= {"Suggestions", "Workshops"}
     assert app.sidebar.text[0].value == "Signed in as someone@go-science.gov.uk"
     assert app.sidebar.button(key="auth_sign_out").label == "Sign out"
 
@@ -348,7 +348,7 @@ def test_without_sign_in_a_public_address_serves_nothing(fixture_db, use_db, lis
 def test_behind_a_proxy_without_sign_in_nobody_gets_the_data_page(fixture_db, use_db, listening_everywhere):
     app = session(fixture_db, use_db, with_auth=False, gse={"serve_without_sign_in": True})
     assert not app.exception
-    assert app.metric
+    assert kpis(app)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page("dashboard/pages/data.py")
 

@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from dashboard import build, themes
+from tests.conftest import kpis
 
 PAGE = "dashboard/pages/data.py"
 BAD = Path(__file__).parent / "bad_inputs"
@@ -40,15 +41,10 @@ def report(app):
     return next(frame.value for frame in app.dataframe if "value" in frame.value.columns)
 
 
-def metrics(app) -> dict[str, str]:
-    """The KPI cards by label."""
-    return {metric.label: metric.value for metric in app.metric}
-
-
 def test_the_page_shows_the_loaded_data_and_its_quality(current_db, open_page, fixture_csvs):
     app = open_page(PAGE)
     assert not app.exception
-    shown = metrics(app)
+    shown = kpis(app)
     untagged = int(fixture_csvs["suggestions"]["theme_id"].isna().sum())
     with build.read_only(current_db) as connection:
         low = connection.execute(

@@ -9,6 +9,7 @@ from scipy.stats import binomtest
 
 from dashboard import data, disclosure, exports, leadership
 from dashboard.disclosure import SUPPRESSED, TOTAL
+from tests.conftest import kpis
 from tests.test_disclosure import assert_protected, cells_of, hidden_cells, two_way_equations
 
 LEADERSHIP = "dashboard/pages/leadership.py"
@@ -402,34 +403,30 @@ def test_fixture_funnel_by_hand(fixture_db, use_db, no_suppression):
     assert table.at["Accepted (participants)", "Share of applications (%)"] == 60.0
 
 
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
 def test_page_follows_the_scheme_and_cohort_choices(fixture_db, use_db, open_page, no_suppression):
     use_db(fixture_db)
     app = open_page(LEADERSHIP)
     assert not app.exception, [exception.message for exception in app.exception]
-    assert metrics(app)["Applications"] == "7"
-    assert metrics(app)["Participants"] == "4"
+    assert kpis(app)["Applications"] == "7"
+    assert kpis(app)["Participants"] == "4"
     app.selectbox(key="leadership_scheme").set_value("fls").run()
-    assert metrics(app)["Applications"] == "5"
-    assert metrics(app)["Acceptance rate"] == "60%"
+    assert kpis(app)["Applications"] == "5"
+    assert kpis(app)["Acceptance rate"] == "60%"
     app.multiselect(key="leadership_cohorts").set_value([2023]).run()
-    assert metrics(app)["Applications"] == "2"
-    assert metrics(app)["Participants"] == "2"
-    assert metrics(app)["Acceptance rate"] == "100%"
+    assert kpis(app)["Applications"] == "2"
+    assert kpis(app)["Participants"] == "2"
+    assert kpis(app)["Acceptance rate"] == "100%"
 
 
 def test_page_choices_come_from_the_link(fixture_db, use_db, open_page, no_suppression):
     # The link carries the scheme as it is shown in the picker (its name), and the cohort years.
     use_db(fixture_db)
     app = open_page(LEADERSHIP, query={"leadership_cohorts": "2024"})
-    assert metrics(app)["Applications"] == "3"
+    assert kpis(app)["Applications"] == "3"
     app = open_page(LEADERSHIP, query={"leadership_scheme": "Future Leaders Scheme", "leadership_cohorts": "2024"})
     assert not app.exception
     assert app.selectbox(key="leadership_scheme").value == "fls"
-    assert metrics(app)["Applications"] == "1"
+    assert kpis(app)["Applications"] == "1"
 
 
 def test_page_on_bundled_data_shows_no_count_below_k(bundled, bundled_csvs, open_page, k_of_ten):
@@ -437,11 +434,11 @@ def test_page_on_bundled_data_shows_no_count_below_k(bundled, bundled_csvs, open
     assert not app.exception, [exception.message for exception in app.exception]
     app.selectbox(key="leadership_scheme").set_value("fls").run()
     fls = applications_frame(bundled_csvs, scheme_id="fls")
-    assert metrics(app)["Applications"] == f"{len(fls):,}"
-    assert metrics(app)["Acceptance rate"] == f"{fls['place'].mean():.0%}"
+    assert kpis(app)["Applications"] == f"{len(fls):,}"
+    assert kpis(app)["Acceptance rate"] == f"{fls['place'].mean():.0%}"
     app.multiselect(key="leadership_cohorts").set_value([2024]).run()
-    assert metrics(app)["Applications"] == f"{(fls['cohort_year'] == 2024).sum():,}"
-    for label, value in metrics(app).items():
+    assert kpis(app)["Applications"] == f"{(fls['cohort_year'] == 2024).sum():,}"
+    for label, value in kpis(app).items():
         if value != SUPPRESSED and "rate" not in label.lower() and "per 100" not in label:
             assert int(value.replace(",", "")) >= 10, f"{label} shows {value}"
     for frame in app.dataframe:
@@ -458,7 +455,7 @@ def test_reference_stays_profession_wide_when_departments_are_chosen(bundled, bu
     environment_agency = applications[applications["department_id"] == "EA"]
     app = open_page(LEADERSHIP, query={"department": "Environment Agency"})
     assert not app.exception
-    assert metrics(app)["Acceptance rate"] == f"{environment_agency['place'].mean():.0%}"
+    assert kpis(app)["Acceptance rate"] == f"{environment_agency['place'].mean():.0%}"
     findings = " ".join(markdown.value for markdown in app.markdown)
     assert f"below the profession-wide {profession_rate:.0%}" in findings
 

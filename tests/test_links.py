@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import build
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, kpis
 
 CASES = [
     (
@@ -114,7 +114,7 @@ def extended_db(tmp_path):
 
 
 def kpi(app, label: str) -> str:
-    return next(metric.value for metric in app.metric if metric.label == label)
+    return kpis(app)[label]
 
 
 def test_a_session_with_the_default_dates_follows_an_import_that_extends_them(

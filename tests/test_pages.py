@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.sidebar import DATES, DEPARTMENTS, LOCATIONS, NATION, THEMES
-from tests.conftest import open_sections, opened_from_a_link
+from tests.conftest import kpis, open_sections, opened_from_a_link
 
 ENTRY = str(config.ROOT / "streamlit_app.py")
 
@@ -120,7 +120,7 @@ def test_each_page_shows_its_numbers(page, db, use_db, open_page, request, fresh
     app = open_page(page)
     assert not app.exception, [exception.message for exception in app.exception]
     assert [title.value for title in app.title] == [want["title"]]
-    shown_metrics = {metric.label: metric.value for metric in app.metric}
+    shown_metrics = kpis(app)
     assert {label: shown_metrics.get(label) for label in want["metrics"]} == want["metrics"]
     if name == "story":
         # An empty store: no story to show, only the form that starts one.
@@ -150,10 +150,10 @@ def test_overview_kpis_follow_the_theme_filter(fixture_db, use_db, open_page, mo
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
     app = open_page(PAGES[0])
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Suggestions"] == "15"
     app.multiselect(key="theme").set_value(["cpd"]).run()
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Suggestions"] == "4"
     assert metrics["Members"] == "12"
 
@@ -199,7 +199,7 @@ def test_a_reversed_date_range_in_a_link_is_swapped(fixture_db, use_db, open_pag
     app = open_page(query={"dates": ["2025-05-01", "2025-03-20"]})
     assert not app.exception
     assert any("swapped" in warning.value for warning in app.warning)
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Workshops"] == "3"
 
 
@@ -236,7 +236,7 @@ def shown(app: AppTest) -> dict:
     """What a page shows: its filter state, KPI values, tables and charts."""
     return {
         "filters": app.session_state[STATE_KEY],
-        "metrics": [(metric.label, metric.value) for metric in app.metric],
+        "metrics": list(kpis(app).items()),
         "tables": [frame.value for frame in [*app.dataframe, *app.table]],
         "charts": [chart.proto.spec for chart in app.get("plotly_chart")],
     }
@@ -301,5 +301,5 @@ def test_a_filter_that_matches_nothing_says_so_once_and_shows_no_zeros(
     assert notices == [
         f"No {what} match these filters, so there is nothing to show. Widen or reset the filters in the sidebar."
     ]
-    assert not app.metric
+    assert not kpis(app)
     assert not app.get("plotly_chart") and not app.get("deck_gl_json_chart")

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import attendees, build, data, disclosure, members, profession
 from tests.conftest import UK_REGIONS as REGIONS
+from tests.conftest import kpis
 
 PAGE = "dashboard/pages/profession.py"
 NATION_OF = {"Wales": "Wales", "Scotland": "Scotland", "Northern Ireland": "Northern Ireland"}
@@ -436,10 +437,6 @@ def test_identified_sentence(fixture_db, use_db, no_suppression):
     assert profession.attendance_note(kpis).startswith("1 of 4 workshops recorded no attendance")
 
 
-def metrics(app) -> dict:
-    return {metric.label: metric.value for metric in app.metric}
-
-
 def table_with(app, heading: str) -> pd.DataFrame:
     return next(frame.value for frame in app.dataframe if heading in frame.value.columns)
 
@@ -460,11 +457,11 @@ def test_department_filter_changes_the_composition(fixture_db, fixture_csvs, use
     use_db(fixture_db)
     app = open_page(PAGE)
     assert not app.exception, [exception.message for exception in app.exception]
-    assert metrics(app)["Members"] == "12"
+    assert kpis(app)["Members"] == "12"
     app.multiselect(key="department").set_value(["SG"]).run()
     assert not app.exception
     scottish = chosen_members(fixture_csvs, department_ids=["SG"])
-    assert metrics(app)["Members"] == str(len(scottish))
+    assert kpis(app)["Members"] == str(len(scottish))
     grades = table_with(app, "Grade").set_index("Grade")["Members"]
     assert {grade: int(value.replace(",", "")) for grade, value in grades.items()} == {
         grade: int((scottish["grade"] == grade).sum()) for grade in profession.GRADES
@@ -473,7 +470,7 @@ def test_department_filter_changes_the_composition(fixture_db, fixture_csvs, use
     assert departments == ["Scottish Government"]
     # The voices table (its own tab) is the whole profession's whatever the filter: all 12 regions, London still 4 members.
     app = open_page(PAGE, query={"department": "Scottish Government", "profession_section": "Whose voices"})
-    assert metrics(app)["Members"] == str(len(scottish))
+    assert kpis(app)["Members"] == str(len(scottish))
     voices = table_with(app, "Representation ratio").set_index("Region or nation")
     assert len(voices) == 12
     assert voices.loc["London", "Members"] == "4"
@@ -486,9 +483,9 @@ def test_page_filters_are_bound_to_the_link(fixture_db, fixture_csvs, use_db, op
     assert app.multiselect(key="profession_grade").value == ["HEO", "SEO"]
     assert app.multiselect(key="profession_background").value == ["science"]
     chosen = chosen_members(fixture_csvs, grades=["HEO", "SEO"], backgrounds=["science"])
-    assert metrics(app)["Members"] == str(len(chosen))
+    assert kpis(app)["Members"] == str(len(chosen))
     app.multiselect(key="profession_grade").set_value([]).run()
-    assert metrics(app)["Members"] == str(len(chosen_members(fixture_csvs, backgrounds=["science"])))
+    assert kpis(app)["Members"] == str(len(chosen_members(fixture_csvs, backgrounds=["science"])))
 
 
 @pytest.mark.parametrize("db", ["fixture_db", "bundled_db"])

@@ -16,6 +16,7 @@ from PIL import ImageFont
 from dashboard import attendees, charts, config, data, disclosure, roadtrip
 from dashboard.disclosure import TOTAL
 from dashboard.filters import Filters
+from tests.conftest import kpis
 
 PAGE = "dashboard/pages/roadtrip.py"
 EARTH_RADIUS_MILES, EARTH_RADIUS_KM = 3958.8, 6371.0
@@ -686,10 +687,6 @@ class TestFiguresAndWords:
         assert roadtrip.theme_mix_table(counts)["Theme"].tolist() == ["CPD", "Skills"]
 
 
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
 def frame_of(app, key_column: str) -> pd.DataFrame:
     """The first dataframe on the page that has this column."""
     return next(frame.value for frame in app.dataframe if key_column in frame.value.columns)
@@ -705,7 +702,7 @@ class TestPage:
         app = open_page(PAGE)
         assert not app.exception, [exception.message for exception in app.exception]
         stops = tour(fixture_csvs)
-        shown = metrics(app)
+        shown = kpis(app)
         assert shown["Workshops"] == str(len(stops))
         assert shown["Locations"] == str(stops["location_id"].nunique())
         assert shown["Nations"] == str(stops["nation"].nunique())
@@ -742,7 +739,7 @@ class TestPage:
             "What Glasgow told us"
         ]
         # The KPIs describe the whole tour (the sidebar's filters), not the chosen place.
-        assert metrics(app)["Workshops"] == "4"
+        assert kpis(app)["Workshops"] == "4"
 
         app.selectbox(key="roadtrip_location").set_value(None).run()
         assert frame_of(app, "Theme")["Suggestions"].sum() == 15
@@ -766,8 +763,8 @@ class TestPage:
         app = open_page(PAGE)
         app.multiselect(key="nation").set_value(["Scotland"]).run()
         assert not app.exception
-        assert metrics(app)["Workshops"] == "1"
-        assert metrics(app)["Route as the crow flies (miles)"] == "0"
+        assert kpis(app)["Workshops"] == "1"
+        assert kpis(app)["Route as the crow flies (miles)"] == "0"
         assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
         assert app.selectbox(key="roadtrip_location").options == ["Glasgow"]
 
@@ -818,15 +815,15 @@ def test_page_shows_the_attendees_protected_once_for_every_page(bundled_db, use_
         layer = next(layer for layer in spec["layers"] if layer["id"].startswith("stops"))
         return {point["location_id"]: point["attendees_text"] for point in layer["data"]}
 
-    assert metrics(app)["Attendees"] == "880"
+    assert kpis(app)["Attendees"] == "880"
     table = frame_of(app, "Workshop ID").set_index("Workshop ID")["Attendees"]
     assert table[["w01", "w04", "w06", "w13"]].eq("[c]").all() and table["w03"] == "88"
     assert table["w05"] == roadtrip.NOT_RECORDED
     assert (points()["glasgow"], points()["belfast"], points()["edinburgh"]) == ("75", "[c]", roadtrip.NOT_RECORDED)
     app.multiselect(key="nation").set_value(["Scotland", "Wales"]).run()
-    assert metrics(app)["Attendees"] == "174"  # Scotland's 75 and Wales's 99, both shown on the Profession page
+    assert kpis(app)["Attendees"] == "174"  # Scotland's 75 and Wales's 99, both shown on the Profession page
     app.multiselect(key="nation").set_value(["Northern Ireland"]).run()
-    assert metrics(app)["Attendees"] == "[c]"
+    assert kpis(app)["Attendees"] == "[c]"
 
 
 def test_the_roadtrip_pages_map_key_is_the_builders_for_every_nation():

@@ -9,6 +9,7 @@ import pytest
 from dashboard import data, store
 from dashboard.review import decisions, emerging, health, taxonomy
 from dashboard.review import views as review_views
+from tests.conftest import kpis
 from tests.test_review import QUEUE, decide, raw
 
 NO_FILTERS = {"theme_ids": None, "nations": None, "location_ids": None, "date_from": None, "date_to": None}
@@ -299,12 +300,12 @@ def test_a_retire_sends_its_suggestions_where_it_says_and_agreement_follows_the_
 def test_the_taxonomy_page_stops_offering_a_dismissed_candidate(db, open_page):
     app = open_page("dashboard/pages/taxonomy.py")
     assert not app.exception
-    shown = {metric.label: metric.value for metric in app.metric}
+    shown = kpis(app)
     first_terms = next(text.value for text in app.text if text.value.startswith("Top terms: "))
     app.button(key=next(b.key for b in app.button if b.key.startswith("taxonomy_dismiss_"))).click().run()
     assert not app.exception
     assert any("It will not be offered again" in success.value for success in app.success)
-    after = {metric.label: metric.value for metric in app.metric}
+    after = kpis(app)
     assert int(after["Candidate themes"]) == int(shown["Candidate themes"]) - 1
     assert first_terms not in [text.value for text in app.text]
     assert store.snapshot().candidates["action"].tolist() == ["dismiss"]

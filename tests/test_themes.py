@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config, data, sidebar, theme_views, themes
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.review import taxonomy
-from tests.conftest import opened_from_a_link
+from tests.conftest import kpis, opened_from_a_link
 
 PAGE = "dashboard/pages/themes.py"
 ENTRY = str(config.ROOT / "streamlit_app.py")
@@ -468,7 +468,7 @@ def test_page_counts_follow_theme_location_and_search(fixture_db, fixture_csvs, 
     app = open_page(PAGE)
     assert not app.exception
     assert explorer_count(app) == len(frame)
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Suggestions"] == str(len(frame))
     assert metrics["Coded by hand"] == str((frame["theme_source"] == "manual").sum())
 
@@ -489,7 +489,7 @@ def test_page_counts_follow_theme_location_and_search(fixture_db, fixture_csvs, 
 
     app.text_input(key="themes_search").input("").run()
     app.multiselect(key="theme").set_value(["mentoring"]).run()
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Suggestions"] == str((frame["theme_id"] == "mentoring").sum())
     assert explorer_count(app) == (frame["theme_id"] == "mentoring").sum()
 
@@ -563,7 +563,7 @@ def test_page_table_of_suggestions_per_theme_matches_pandas(filters, bundled_db,
     assert counted["Share"].to_dict() == pytest.approx((expected / len(chosen)).to_dict())
     assert (table.loc[table["Suggestions"] == 0, "Share"] == 0).all()
     assert table["Share"].sum() == pytest.approx(1)
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = kpis(app)
     assert metrics["Suggestions"] == f"{len(chosen):,}"
 
 

@@ -4,16 +4,13 @@ import pytest
 
 from dashboard import glossary, story
 from dashboard.filters import Filters
+from tests.conftest import kpis
 
 PAGES = {
     "overview": "dashboard/pages/overview.py",
     "leadership": "dashboard/pages/leadership.py",
     "profession": "dashboard/pages/profession.py",
 }
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +29,7 @@ def shown(bundled_db):
             if name != "overview":
                 app.switch_page(page).run()
             assert not app.exception, [exception.message for exception in app.exception]
-            cards[name] = metrics(app)
+            cards[name] = kpis(app)
     return cards
 
 

@@ -26,6 +26,10 @@ from benchmarks.load import (
     serve,
 )
 
+# A KPI card (layout.kpi_row): a keyed box whose Markdown holds the label, the value and any change, in that order.
+KPI_CARD = '[class*="st-key-kpi_card_"]'
+KPI_LABEL, KPI_VALUE, KPI_CHANGE = ("p:nth-child(1)", "p:nth-child(2)", "p:nth-child(3)")
+
 SCREENSHOTS = ARTIFACTS / "screenshots"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Under pytest-xdist each worker runs its own server, so each writes its own log.
@@ -186,14 +190,9 @@ def screenshot(page, name: str) -> Path:
 
 def kpis(page) -> dict[str, str]:
     """The KPI cards on screen, label to displayed value."""
-    cards = page.locator('[data-testid="stMetric"]')
     return {
-        card.locator('[data-testid="stMetricLabel"]').inner_text().strip(): card.locator(
-            '[data-testid="stMetricValue"]'
-        )
-        .inner_text()
-        .strip()
-        for card in cards.all()
+        card.locator(KPI_LABEL).inner_text().strip(): card.locator(KPI_VALUE).inner_text().strip()
+        for card in page.locator(KPI_CARD).all()
     }
 
 

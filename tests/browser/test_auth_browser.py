@@ -11,7 +11,7 @@ import werkzeug.serving
 
 from benchmarks.load import ARTIFACTS, free_port, serve
 from dashboard import build
-from tests.browser.conftest import exceptions, new_context, screenshot, wait_for_app
+from tests.browser.conftest import KPI_CARD, exceptions, new_context, screenshot, wait_for_app
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -126,7 +126,7 @@ def navigation(page) -> list[str]:
 
 
 def shows_no_data(page) -> None:
-    assert page.locator('[data-testid="stMetric"]').count() == 0
+    assert page.locator(KPI_CARD).count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     assert page.locator('[data-testid="stMultiSelect"]').count() == 0
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
@@ -146,7 +146,7 @@ def test_allowed_member_gets_in_without_the_data_page_and_can_sign_out(visitor):
     screenshot(visitor, "auth_signed_in_member")
     assert exceptions(visitor) == []
     assert visitor.get_by_text(f"Signed in as {ALLOWED}", exact=True).is_visible()
-    assert visitor.locator('[data-testid="stMetric"]').count() >= 5
+    assert visitor.locator(KPI_CARD).count() >= 5
     assert "Data" not in navigation(visitor)
     assert "Suggestion themes" in navigation(visitor)
 

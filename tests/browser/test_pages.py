@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import exceptions, goto, path_of, screenshot, script_runs, wait_for_app
+from tests.browser.conftest import KPI_CARD, exceptions, goto, path_of, screenshot, script_runs, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_page_loads_with_its_kpis_and_charts(loaded_page):
     assert exceptions(loaded_page) == []
     expect(loaded_page.locator("h1").first).not_to_be_empty()
     kpis, charts = EXPECTED[path]
-    assert loaded_page.locator('[data-testid="stMetric"]').count() >= kpis
+    assert loaded_page.locator(KPI_CARD).count() >= kpis
     assert loaded_page.locator(CHARTS).count() >= charts
     # A chart that is present but never drew is not a chart: plotly draws an SVG, deck.gl a canvas.
     for plot in loaded_page.locator('[data-testid="stPlotlyChart"]').all():
@@ -50,7 +50,7 @@ FIRST_SCREEN = """
   // Drawn: the page waits for its rest, and no element still shows the skeleton of code that is loading.
   if (!main.querySelector(".st-key-layout_rest_pending") || main.querySelector('[data-testid="stSkeleton"]')) return false;
   return {
-    kpis: main.querySelectorAll('[data-testid="stMetric"]').length,
+    kpis: main.querySelectorAll('[class*="st-key-kpi_card_"]').length,
     findings: [...main.querySelectorAll("h2")].some((h) => h.textContent.trim() === "Key findings"),
     charts: main.querySelectorAll('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]').length,
   };

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import SCREENSHOTS, exceptions, goto, new_context, screenshot
+from tests.browser.conftest import KPI_CARD, SCREENSHOTS, exceptions, goto, new_context, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +118,7 @@ def test_page_fits_the_screen(sized, path):
 
 def cards(page):
     """The KPI cards' boxes, in page order."""
-    return [card.bounding_box() for card in page.locator('[data-testid="stMetric"]').all()]
+    return [card.bounding_box() for card in page.locator(KPI_CARD).all()]
 
 
 @pytest.mark.parametrize("path", ["/", "/roadtrip", "/themes", "/leadership", "/profession"])

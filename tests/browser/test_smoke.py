@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import exceptions, goto, screenshot
+from tests.browser.conftest import KPI_CARD, KPI_LABEL, KPI_VALUE, exceptions, goto, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,9 @@ KPI_LABELS = [
 
 def test_overview_shows_its_kpis(page):
     goto(page, "/")
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    labels = page.locator(f"{KPI_CARD} {KPI_LABEL}").all_inner_texts()
     screenshot(page, "smoke_overview")
     assert exceptions(page) == []
     assert [label.strip() for label in labels] == KPI_LABELS
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    values = page.locator(f"{KPI_CARD} {KPI_VALUE}").all_inner_texts()
     assert all(value.strip() for value in values)
