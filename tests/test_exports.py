@@ -233,11 +233,14 @@ def test_numbers_are_rounded_as_the_pages_show_them(column, values, expected):
 
 PAGES = [
     ("dashboard/pages/overview.py", {}),
-    ("dashboard/pages/roadtrip.py", {}),
-    ("dashboard/pages/roadtrip.py", {"roadtrip_location": "Glasgow"}),
+    *(
+        ("dashboard/pages/roadtrip.py", {"roadtrip_section": tab, **place})
+        for tab in ("Workshops", "What each place said", "Timeline")
+        for place in ({}, {"roadtrip_location": "Glasgow"})
+    ),
     *(("dashboard/pages/themes.py", {"themes_where": tab}) for tab in ("By location", "By nation", "By question")),
     ("dashboard/pages/review.py", {}),
-    # Leadership's and Profession's sections are tabs that run only when chosen: each is opened by its link.
+    # Leadership's, Profession's and Roadtrip's sections are tabs that run only when chosen: each is opened by its link.
     *(
         ("dashboard/pages/leadership.py", {"leadership_section": tab})
         for tab in (

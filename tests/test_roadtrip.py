@@ -687,6 +687,10 @@ class TestFiguresAndWords:
         assert roadtrip.theme_mix_table(counts)["Theme"].tolist() == ["CPD", "Skills"]
 
 
+# The tab with the theme mix and three suggestions; the Workshops tab opens first.
+TOLD = "What each place said"
+
+
 def frame_of(app, key_column: str) -> pd.DataFrame:
     """The first dataframe on the page that has this column."""
     return next(frame.value for frame in app.dataframe if key_column in frame.value.columns)
@@ -719,10 +723,14 @@ class TestPage:
 
     def test_choosing_a_location_filters_the_theme_mix_and_the_table(self, open_page, fixture_csvs):
         app = open_page(PAGE)
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w01", "w02", "w03", "w04"]
+        app.selectbox(key="roadtrip_location").set_value("glasgow").run()
+        assert not app.exception
+        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
+
+        app = open_page(PAGE, query={"roadtrip_section": TOLD})
         everything = frame_of(app, "Theme")
         assert everything["Suggestions"].sum() == 15
-        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w01", "w02", "w03", "w04"]
-
         app.selectbox(key="roadtrip_location").set_value("glasgow").run()
         assert not app.exception
         glasgow_mix = frame_of(app, "Theme")
@@ -734,7 +742,6 @@ class TestPage:
         mix = glasgow_mix.set_index("Theme")["Suggestions"]
         for theme_id, count in tagged.items():
             assert mix[labels[theme_id]] >= count
-        assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w02"]
         assert [subheader.value for subheader in app.subheader if "told us" in subheader.value] == [
             "What Glasgow told us"
         ]
@@ -743,7 +750,17 @@ class TestPage:
 
         app.selectbox(key="roadtrip_location").set_value(None).run()
         assert frame_of(app, "Theme")["Suggestions"].sum() == 15
-        assert len(frame_of(app, "Workshop ID")) == 4
+
+    def test_each_tab_runs_only_when_chosen(self, open_page):
+        # The Workshops tab opens first: the theme mix and the timeline are neither built nor sent until chosen.
+        app = open_page(PAGE)
+        assert any("Workshop ID" in frame.value.columns for frame in app.dataframe)
+        assert not any("Theme" in frame.value.columns for frame in app.dataframe)
+        assert not app.get("plotly_chart")
+        app = open_page(PAGE, query={"roadtrip_section": "Timeline"})
+        assert len(app.get("plotly_chart")) == 1
+        assert not any("Workshop ID" in frame.value.columns for frame in app.dataframe)
+        assert [subheader.value for subheader in app.subheader][-1] == "When the tour heard it"
 
     def test_a_shared_link_opens_on_its_location(self, open_page):
         # A bound selectbox writes its label, the location's name, into the URL, and reads it back from a link.
@@ -753,7 +770,7 @@ class TestPage:
         assert frame_of(app, "Workshop ID")["Workshop ID"].tolist() == ["w03"]
 
     def test_themes_link_carries_the_location_name(self, open_page):
-        app = open_page(PAGE)
+        app = open_page(PAGE, query={"roadtrip_section": TOLD})
         app.selectbox(key="roadtrip_location").set_value("glasgow").run()
         links = [link for link in app.get("page_link") if "Themes page" in link.proto.label]
         assert len(links) == 1

@@ -108,7 +108,7 @@ st.pydeck_chart(
 )
 st.html(MAP_LEGEND)
 layout.story_button(MAP_KEY)
-st.caption(f"{roadtrip.map_key(size_by)} The table at the foot of the page lists every workshop.")
+st.caption(f"{roadtrip.map_key(size_by)} The Workshops tab below lists every workshop.")
 
 
 def map_table() -> None:
@@ -119,75 +119,97 @@ def map_table() -> None:
 
 
 layout.on_opening("Map as a table", "roadtrip_map_table", map_table)
-if selected:
-    st.caption(
-        f"The numbers above and the timeline cover the whole tour (its route runs through every stop); "
-        f"what follows is {plaintext.markdown(names.at[selected, 'name'])} only."
-    )
-timeline = roadtrip.timeline_table(stops)
-# Fourteen labelled points need a wide screen; on a phone the timeline's finding heads its table instead.
-layout.chart_or_table(
-    roadtrip.timeline_figure(stops, selected), timeline[["Stop", "Location", "Suggestions"]], key="roadtrip_timeline"
-)
-
-
-def timeline_table() -> None:
-    """The timeline's stops, with their downloads."""
-    layout.table(timeline)
-    layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
-
-
-layout.on_opening("Timeline as a table", "roadtrip_timeline_table", timeline_table)
 
 focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
-st.subheader(f"What {plaintext.markdown(place)} told us")
-mix_column, voices_column = st.columns([3, 2])
-focused = focus.params()
-theme_counts, voices = data.queries(("theme_counts", focused), ("roadtrip_representative_suggestions", focused))
-with mix_column:
-    layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
 
-    def mix_table() -> None:
-        mix = roadtrip.theme_mix_table(theme_counts)
-        layout.table(mix, column_config={"Share": st.column_config.NumberColumn(format="percent")})
-        layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
 
-    layout.on_opening("Theme mix as a table", "roadtrip_theme_mix_table", mix_table)
-with voices_column:
-    st.markdown("**Three representative suggestions**")
-    if voices.empty:
-        st.info("No suggestions match these filters.")
-    for voice in voices.to_dict("records"):
-        with st.container(border=True):
-            # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
-            st.text(voice["text"])
-            st.caption(
-                plaintext.markdown(
-                    f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}"
+def told_section() -> None:
+    """The chosen place's (or the whole tour's) theme mix and three of its suggestions."""
+    st.subheader(f"What {plaintext.markdown(place)} told us")
+    mix_column, voices_column = st.columns([3, 2])
+    focused = focus.params()
+    theme_counts, voices = data.queries(("theme_counts", focused), ("roadtrip_representative_suggestions", focused))
+    with mix_column:
+        layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
+
+        def mix_table() -> None:
+            mix = roadtrip.theme_mix_table(theme_counts)
+            layout.table(mix, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+            layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
+
+        layout.on_opening("Theme mix as a table", "roadtrip_theme_mix_table", mix_table)
+    with voices_column:
+        st.markdown("**Three representative suggestions**")
+        if voices.empty:
+            st.info("No suggestions match these filters.")
+        for voice in voices.to_dict("records"):
+            with st.container(border=True):
+                # st.text, not Markdown: members wrote this, and Streamlit turns any URL in Markdown into a live link.
+                st.text(voice["text"])
+                st.caption(
+                    plaintext.markdown(
+                        f"{voice['theme']} · {voice['location']}, {data.as_date(voice['held_on']):%-d %B %Y}"
+                    )
                 )
+        if selected:
+            st.page_link(
+                "dashboard/pages/themes.py",
+                label=f"Every suggestion from {plaintext.markdown(place)}, on the Themes page",
+                icon=":material/forum:",
+                # The sidebar's location filter reads location names from the URL.
+                query_params={"location": place},
             )
-    if selected:
-        st.page_link(
-            "dashboard/pages/themes.py",
-            label=f"Every suggestion from {plaintext.markdown(place)}, on the Themes page",
-            icon=":material/forum:",
-            # The sidebar's location filter reads location names from the URL.
-            query_params={"location": place},
-        )
-    else:
-        st.page_link("dashboard/pages/themes.py", label="Every suggestion, on the Themes page", icon=":material/forum:")
+        else:
+            st.page_link(
+                "dashboard/pages/themes.py", label="Every suggestion, on the Themes page", icon=":material/forum:"
+            )
 
-st.subheader("Every workshop" if not selected else f"Workshops in {plaintext.markdown(place)}")
-workshops = roadtrip.workshop_table(stops, attendee_totals)
+
+def timeline_section() -> None:
+    """The tour in date order, the chosen place marked; its route runs through every stop, whatever the choice."""
+    st.subheader("When the tour heard it")
+    timeline = roadtrip.timeline_table(stops)
+    # Fourteen labelled points need a wide screen; on a phone the timeline's finding heads its table instead.
+    layout.chart_or_table(
+        roadtrip.timeline_figure(stops, selected),
+        timeline[["Stop", "Location", "Suggestions"]],
+        key="roadtrip_timeline",
+    )
+
+    def timeline_table() -> None:
+        layout.table(timeline)
+        layout.downloads(timeline, "Roadtrip timeline", active, key="roadtrip_timeline_download")
+
+    layout.on_opening("Timeline as a table", "roadtrip_timeline_table", timeline_table)
+
+
+def workshops_section() -> None:
+    """Every workshop, or the chosen place's, with its figures and downloads."""
+    st.subheader("Every workshop" if not selected else f"Workshops in {plaintext.markdown(place)}")
+    workshops = roadtrip.workshop_table(stops, attendee_totals)
+    if selected:
+        workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)
+    layout.table(
+        workshops,
+        # Every workshop in view at once: with the map's table, the text alternative to the map.
+        height="content",
+        key="roadtrip_workshops",
+        column_config={"Miles travelled (reported)": st.column_config.NumberColumn(format="%,.0f")},
+    )
+    st.caption(disclosure.note())
+    layout.downloads(workshops, "Roadtrip workshops" + (f", {place}" if selected else ""), active, key="roadtrip_table")
+
+
 if selected:
-    workshops = workshops[(stops["location_id"] == selected).to_numpy()].reset_index(drop=True)
-layout.table(
-    workshops,
-    # Every workshop in view at once: the table is the map's text alternative, so nothing hides behind a scroll.
-    height="content",
-    key="roadtrip_workshops",
-    column_config={"Miles travelled (reported)": st.column_config.NumberColumn(format="%,.0f")},
+    st.caption(
+        f"The numbers above cover the whole tour; the workshops and suggestions below are "
+        f"{plaintext.markdown(place)}'s, and the timeline marks it on the whole tour."
+    )
+# One part at a time, each run only when its tab is chosen: a page that sent the map, the workshop grid and two Plotly
+# charts at once finished drawing at three times the hello page (docs/PERFORMANCE.md, "Issue 20, seventh round").
+# The tabs follow the page's question: whom the tour heard, what each place said, and when. The choice is in the link.
+layout.sections(
+    [("Workshops", workshops_section), ("What each place said", told_section), ("Timeline", timeline_section)],
+    key="roadtrip_section",
 )
-st.caption(disclosure.note())
-layout.downloads(workshops, "Roadtrip workshops" + (f", {place}" if selected else ""), active, key="roadtrip_table")

@@ -89,6 +89,7 @@ def views(csvs: dict[str, pd.DataFrame]) -> list[str]:
         "/review",
         f"/?{shared}",
         f"/roadtrip?roadtrip_location={quote(location)}&{shared}",
+        f"/roadtrip?roadtrip_location={quote(location)}&roadtrip_section=What+each+place+said&{shared}",
         f"/themes?{shared}",
         f"/leadership?department={quote(department)}",
         f"/leadership?leadership_scheme={quote(departmental)}",  # names its department in a caption

@@ -75,6 +75,10 @@ def click(page, x: float, y: float) -> None:
     page.mouse.click(x, y)
 
 
+# The Roadtrip page on its tab of what each place said, which names the chosen place.
+TOLD = "/roadtrip?roadtrip_section=What+each+place+said"
+
+
 def told_us(page) -> str:
     return page.locator("h3", has_text="told us").inner_text()
 
@@ -95,7 +99,7 @@ def test_map_draws_offline_and_leaves_a_screenshot(page):
 
 
 def test_clicking_a_stop_filters_the_page_and_clicking_again_clears_it(page):
-    goto(page, "/roadtrip")
+    goto(page, TOLD)
     wait_for_map(page)
     assert told_us(page) == "What the tour told us"
     x, y = screen_point(page, *LONDON)
@@ -131,7 +135,7 @@ def dark_ring_pixels(page, image: Image.Image, latitude: float, longitude: float
 
 
 def test_keyboard_control_mirrors_the_map(page):
-    goto(page, "/roadtrip")
+    goto(page, TOLD)
     before = dark_ring_pixels(page, wait_for_map(page), *GLASGOW)
     page.locator(".st-key-roadtrip_location input").focus()
     page.keyboard.type("Glasgow")
@@ -143,3 +147,17 @@ def test_keyboard_control_mirrors_the_map(page):
     # The chosen place is ringed in ink on the map, as if it had been clicked.
     after = dark_ring_pixels(page, wait_for_map(page), *GLASGOW)
     assert after > before + 50
+
+
+def test_the_parts_below_the_map_are_tabs_that_run_when_chosen(page):
+    goto(page, "/roadtrip")
+    wait_for_map(page)
+    # The Workshops tab opens first; the Plotly charts of the other two are not sent until they are chosen.
+    expect(page.get_by_role("heading", name="Every workshop")).to_be_visible()
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    with rerun(page):
+        page.get_by_role("tab", name="Timeline").click()
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
+    expect(page.get_by_role("heading", name="When the tour heard it")).to_be_visible()
+    assert "roadtrip_section=Timeline" in page.url
+    assert exceptions(page) == []

@@ -152,7 +152,7 @@ def test_the_overview_findings_are_on_a_phones_first_screen(sized):
     [
         ("/themes", "themes_heatmap_location"),
         ("/leadership?leadership_section=Department+by+scheme", "leadership_heatmap"),
-        ("/roadtrip", "roadtrip_timeline"),
+        ("/roadtrip?roadtrip_section=Timeline", "roadtrip_timeline"),
     ],
 )
 def test_a_chart_that_needs_the_width_gives_way_to_its_table_on_a_phone(sized, path, chart_key):
