@@ -20,7 +20,7 @@ SIZES = {
     "tablet-landscape": (1024, 768),
     "desktop": (1440, 900),
 }
-PAGES = ["/", "/roadtrip", "/themes", "/review", "/leadership", "/profession", "/data", "/taxonomy"]
+PAGES = ["/", "/roadtrip", "/themes", "/review", "/leadership", "/profession", "/story", "/about", "/data", "/taxonomy"]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each page the docs show
 
