@@ -120,7 +120,6 @@ def map_table() -> None:
 
 layout.on_opening("Map as a table", "roadtrip_map_table", map_table)
 
-focus = replace(active, location_ids=(selected,)) if selected else active
 place = names.at[selected, "name"] if selected else "the tour"
 
 
@@ -128,7 +127,7 @@ def told_section() -> None:
     """The chosen place's (or the whole tour's) theme mix and three of its suggestions."""
     st.subheader(f"What {plaintext.markdown(place)} told us")
     mix_column, voices_column = st.columns([3, 2])
-    focused = focus.params()
+    focused = (replace(active, location_ids=(selected,)) if selected else active).params()
     theme_counts, voices = data.queries(("theme_counts", focused), ("roadtrip_representative_suggestions", focused))
     with mix_column:
         layout.chart(roadtrip.theme_mix_figure(theme_counts, place), key="roadtrip_theme_mix")
