@@ -101,3 +101,27 @@ def test_a_page_stops_after_its_headline_on_a_session_s_first_run_only():
     assert not app.caption
     app.run()
     assert [markdown.value for markdown in app.markdown] == ["the charts"]
+
+
+def test_a_page_whose_rest_holds_a_grid_sends_an_empty_one_with_its_headline_only():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        import streamlit as st
+
+        from dashboard import layout
+
+        layout.count_run()
+        layout.rest_follows(grid=True)
+        st.dataframe(pd.DataFrame({"Theme": ["CPD"], "Suggestions": [248]}))
+
+    app = AppTest.from_function(script).run()
+    # The first run ends with one empty grid, so the browser loads the grid's code early; the page's own is not sent.
+    # It sits in the box the page's CSS hides (a grid outside it would show as an empty table under the headline).
+    assert [len(grid.value) for grid in app.dataframe] == [0]
+    early = [block for block in app.main.children.values() if getattr(block, "key", None) == "layout_grid_early"]
+    assert [type(element).__name__ for block in early for element in block.children.values()] == ["Dataframe"]
+    # Later runs send only the page's own grid.
+    app.run()
+    assert [grid.value["Suggestions"].tolist() for grid in app.dataframe] == [[248]]

@@ -96,7 +96,7 @@ st.caption(
     f"about {decisions.AUDIT_PERCENT}% of the confident machine tags, the same ones every time, so that confident "
     "errors are found too."
 )
-layout.rest_follows()
+layout.rest_follows(grid=True)
 with st.expander("Progress by theme"):
     progress_table = views.progress_table(progress)
     st.dataframe(progress_table, hide_index=True)

@@ -101,7 +101,7 @@ layout.kpi_row(
         ("Candidate themes", f"{len(found):,}"),
     ]
 )
-layout.rest_follows()
+layout.rest_follows(grid=True)
 
 st.header("Themes now")
 themes_now = pd.DataFrame(

@@ -70,3 +70,37 @@ def test_a_link_shows_the_headline_first_and_the_browser_then_asks_for_the_rest(
     assert page.locator(".st-key-layout_rest_pending").count() == 0
     assert page.locator(CHARTS).count() >= charts
     assert exceptions(page) == []
+
+
+# Whether the hidden grid a page sends with its headline (layout.rest_follows) was ever in the page, and the most room
+# it ever took. Recorded on every change to the page: while the grid is there, the browser is busy loading its code,
+# too busy for Playwright's own polling to see it.
+WATCH_EARLY_GRID = """
+window.__gseEarlyGrid = { attached: false, tallest: 0 };
+new MutationObserver(() => {
+  const early = document.querySelector(".st-key-layout_grid_early");
+  if (!early) return;
+  window.__gseEarlyGrid.attached = true;
+  window.__gseEarlyGrid.tallest = Math.max(window.__gseEarlyGrid.tallest, early.getBoundingClientRect().height);
+}).observe(document, { subtree: true, childList: true, attributes: true });
+"""
+
+
+@pytest.mark.parametrize("path", ["/taxonomy", "/review"])
+def test_a_page_whose_rest_is_tables_loads_the_grid_code_with_its_headline_unseen(page, path):
+    page.add_init_script(WATCH_EARLY_GRID)
+    goto(page, path)
+    # The hidden empty grid went with the headline, so the browser loaded the grid's code while the rest was made;
+    # the browser asked for the rest without waiting for that code, and the page is whole after one more run.
+    # Never more than a pixel tall, even before the page's CSS arrives to hide it: no empty table under the headline.
+    assert page.evaluate("window.__gseEarlyGrid") in (
+        {"attached": True, "tallest": 0},
+        {"attached": True, "tallest": 1},
+    )
+    assert script_runs(page) == 2
+    assert page.locator(".st-key-layout_grid_early").count() == 0
+    # The page's own grids are drawn, with no empty one left over.
+    expect(
+        page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').filter(visible=True).first
+    ).to_be_visible()
+    assert exceptions(page) == []
