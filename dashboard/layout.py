@@ -280,6 +280,7 @@ def _add_to_story(key: str, figure, title: str | None) -> None:
 
 RUNS_KEY = "layout_runs"
 PENDING_KEY = "layout_rest_pending"
+GRID_EARLY_KEY = "layout_grid_early"
 PENDING_TEXT = "Drawing the charts and tables…"
 # Once the browser has drawn every element it was sent (no skeleton left while an element's code loads) and painted
 # them, it asks for a rerun; the hidden grid that only loads the grid's code early is not waited for. The script is
@@ -326,7 +327,7 @@ def rest_follows(grid: bool = False) -> None:
         st.caption(PENDING_TEXT)
         _ask_for_the_rest()(key="layout_rest", on_shown_change=lambda: None)
     if grid:
-        with st.container(key="layout_grid_early", height=1, border=False):
+        with st.container(key=GRID_EARLY_KEY, height=1, border=False):
             st.dataframe(pd.DataFrame())
     st.stop()
 
