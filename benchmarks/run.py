@@ -75,8 +75,10 @@ TARGETS = {
     "cold": Target("cold page run (ms)", 1000, 2000, "ms"),
     "warm_cpu": Target("the same on CPU time: warm rerun (ms)", 150, 300, "ms"),
     "cold_cpu": Target("the same on CPU time: cold page run (ms)", 1000, 2000, "ms"),
-    "headline": Target("browser time to the KPIs and findings / hello page, one warm browser", 1.5, 1.5, "x"),
-    "browser": Target("browser time to every chart drawn / hello page, one warm browser", 2.5, 2.5, "x"),
+    "headline": Target("browser time to the KPIs and findings / hello, one warm browser, cache off", 1.5, 1.5, "x"),
+    "browser": Target("browser time to every chart drawn / hello, one warm browser, cache off", 2.5, 2.5, "x"),
+    "headline_cached": Target("the same, the warm browser's cache kept: KPIs and findings / hello", 1.5, 1.5, "x"),
+    "browser_cached": Target("the same, the warm browser's cache kept: every chart drawn / hello", 2.5, 2.5, "x"),
     "headline_fresh": Target("the same, each load in a fresh context: KPIs and findings / hello", 1.5, 1.5, "x"),
     "browser_fresh": Target("the same, each load in a fresh context: every chart drawn / hello", 2.5, 2.5, "x"),
     "bytes": Target("bytes to the browser per page load (MB)", 1.0, 1.0, "MB"),
@@ -422,6 +424,8 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
         "cold_cpu": worst({title: median(times["cold_cpu"]) for title, times in pages.items()}),
         "headline": None,
         "browser": None,
+        "headline_cached": None,
+        "browser_cached": None,
         "headline_fresh": None,
         "browser_fresh": None,
         "bytes": None,
@@ -432,7 +436,7 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
     if results.sessions and results.sessions.get("p95_ms") is not None:
         verdicts["sessions"] = (results.sessions["p95_ms"], f"{results.sessions['sessions']} sessions")
     if results.browser:
-        for suffix, kind in (("", "warm_loads"), ("_fresh", "loads")):
+        for suffix, kind in (("", "warm_loads"), ("_cached", "cached_loads"), ("_fresh", "loads")):
             ratios = browser_ratios(results.browser.get(kind, {}))
             verdicts["headline" + suffix] = worst({title: pair[0] for title, pair in ratios.items()})
             verdicts["browser" + suffix] = worst({title: pair[1] for title, pair in ratios.items()})
@@ -512,9 +516,12 @@ as (min–max). MB is 10^6 bytes.
   Streamlit itself sets. The "hello + one Plotly chart" row adds one two-bar chart: the floor for any page with a
   Plotly chart, since the browser then loads and starts plotly.js. The first load of each page after the server
   starts is shown apart, not in the medians. Then the same measures **in one warm browser**, the issue's own method: one
-  context keeps its cache (Streamlit's and plotly.js's scripts, as for a leader who has opened the dashboard before),
-  and one tab goes to the hello page, then to an app page, in turn; each page's ratio is over the hello loads of that
-  round. The targets are judged on these; the fresh-context ratios are shown beside them.
+  context, one tab going to the hello page, then to an app page, in turn; each page's ratio is over the hello loads of
+  that round. Its HTTP cache is off, as in the browser tests (a Playwright route turns it off), so every load fetches
+  Streamlit's scripts again: the issue measured so (its hello page took 0.7 s, as here), and the targets are judged on
+  these. Then once more with the cache kept, as a leader's browser keeps those scripts (every page finishes sooner,
+  the hello page most of all, so the ratios grow); and the fresh-context ratios beside them. Requests to anywhere but
+  this machine go to a closed port (`--proxy-server`), not through a route, which would turn the cache off.
 - **Server peak RSS**: `VmHWM` from `/proc/<pid>/status` of the `streamlit run` process after all the browser loads
   (one session at a time).
 - **Sessions at once** (`benchmarks.sessions`, `--sessions 20`): twenty websocket clients that speak Streamlit's
@@ -641,7 +648,15 @@ def browser_table(browser: dict) -> list[str]:
             f"| {title} | {spread(headlines)} | {headline_ratio} | {spread(times)} | {ratio} | {first_ms} "
             f"| {received:,.0f} | {sent:,.0f} | {charts} |"
         )
-    lines += warm_browser_table(browser.get("warm_loads", {}))
+    lines += warm_browser_table(
+        browser.get("warm_loads", {}),
+        "In one warm browser with its HTTP cache off, as issue 20 measured (one context; the hello page, then the app "
+        "page, in turn):",
+    )
+    lines += warm_browser_table(
+        browser.get("cached_loads", {}),
+        "The same with the browser's cache kept, as a leader's browser keeps Streamlit's scripts:",
+    )
     lines += [
         "",
         f"Server peak RSS (VmHWM): {browser['server_peak_rss'] / MB:,.0f} MB; RSS at the end: "
@@ -650,13 +665,13 @@ def browser_table(browser: dict) -> list[str]:
     return lines
 
 
-def warm_browser_table(loads: dict[str, list[dict]]) -> list[str]:
+def warm_browser_table(loads: dict[str, list[dict]], heading: str) -> list[str]:
     """The same pages in one warm browser, each after a hello page: what a leader who has been here before waits for."""
     if not loads.get("hello"):
         return []
     lines = [
         "",
-        "In one warm browser (one context, its cache kept; the hello page, then the app page, in turn):",
+        heading,
         "",
         "| page | KPIs and findings shown (ms) | / hello | every chart drawn (ms) | / hello |",
         "|---|---|---|---|---|",
