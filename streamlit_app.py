@@ -28,7 +28,7 @@ presenting = presentation.is_on()
 page = st.navigation(auth.pages_for(viewer, PAGES), position="hidden" if presenting else "sidebar")
 try:
     data.pin()
-    active = sidebar.draw()
+    active = sidebar.draw(page.url_path)
 except data.DatabaseMissing as missing:
     st.error(str(missing))
     st.stop()

@@ -13,6 +13,9 @@ from dashboard.filters import NATIONS, Filters
 THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
 # The data's first and last workshop dates as this session last saw them.
 DATE_BOUNDS_KEY = "filters_date_bounds"
+# What the sidebar said about the link the page was opened with, and the page and filters it led to.
+LINK_NOTICES_KEY = "filters_link_notices"
+IGNORED, FOLLOWED = ":material/link_off:", ":material/link:"
 # The PDF report made on this session's request, with the view it was made for: ((filters, file name), bytes), or
 # the message saying why it could not be made.
 
@@ -84,8 +87,27 @@ def reset(date_range: tuple[date, date]) -> None:
     st.session_state[DATES] = date_range
 
 
-def draw() -> Filters:
-    """Draw the sidebar filters and return the chosen filter state."""
+def show_link_notices(notices: list[tuple[str, str]], page: str, chosen: Filters) -> None:
+    """Say above the page what the link it was opened with could not do (a warning) or did instead (a note).
+
+    Above the page, not in the sidebar, which a phone keeps closed. The widgets rewrite the link without what they
+    dropped, so the next run's link has nothing to say: the notices stay for as long as the page and filters they
+    explain, through the run that draws the rest of the page (layout.rest_follows) and any other that changes neither.
+    """
+    if notices:
+        st.session_state[LINK_NOTICES_KEY] = (notices, page, chosen)
+    else:
+        kept, kept_page, kept_filters = st.session_state.get(LINK_NOTICES_KEY, ([], None, None))
+        notices = kept if (kept_page, kept_filters) == (page, chosen) else []
+        if not notices:
+            st.session_state.pop(LINK_NOTICES_KEY, None)
+    for notice, icon in notices:
+        # Notices name themes by their labels: plain text, never markup.
+        (st.warning if icon == IGNORED else st.info)(plaintext.markdown(notice), icon=icon)
+
+
+def draw(page: str = "") -> Filters:
+    """Draw the sidebar filters and return the chosen filter state; `page` is the page's URL path."""
     choices = filter_state.options()
     first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
     themes = choices["themes"].set_index("theme_id")["label"]
@@ -125,20 +147,13 @@ def draw() -> Filters:
         st.button(
             "Reset filters", key="filters_reset", on_click=reset, args=((first, last),), icon=":material/restart_alt:"
         )
-        for notice in notices:
-            st.warning(notice, icon=":material/link_off:")
-    for notice in followed:
-        # Above the page, not in the sidebar, which a phone keeps closed. Labels are plain text, never markup.
-        st.info(plaintext.markdown(notice), icon=":material/link:")
     # One date is one day: the browser keeps a one-day range's repeated date once in the link, so a shared view of a
     # single day comes back as one date, which read as an open end would show every day after it.
     date_from, date_to = (dates[0], dates[-1]) if dates else (None, None)
     if date_from and date_to and date_from > date_to:
         # Only a hand-edited link can give an end before the start; read it the way round it must have meant.
         date_from, date_to = date_to, date_from
-        st.sidebar.warning(
-            "The link's dates ended before they started, so they were swapped.", icon=":material/link_off:"
-        )
+        notices.append("The link's dates ended before they started, so they were swapped.")
     chosen = Filters(
         theme_ids=tuple(theme_ids),
         nations=tuple(nations),
@@ -148,6 +163,9 @@ def draw() -> Filters:
         date_to=date_to if date_to and date_to != last else None,
     )
     st.session_state[filter_state.STATE_KEY] = chosen
+    show_link_notices(
+        [*((notice, FOLLOWED) for notice in followed), *((notice, IGNORED) for notice in notices)], page, chosen
+    )
     return chosen
 
 

@@ -116,7 +116,7 @@ def test_a_link_sets_each_filter_by_its_parameter(sidebar_app):
         date_from=date(2025, 3, 20),
         date_to=date(2025, 4, 10),
     )
-    assert not app.sidebar.warning
+    assert not app.main.warning
 
 
 def test_a_link_whose_dates_run_backwards_is_read_the_right_way_round(sidebar_app):
@@ -124,7 +124,7 @@ def test_a_link_whose_dates_run_backwards_is_read_the_right_way_round(sidebar_ap
     assert not app.exception
     active = app.session_state["active_filters"]
     assert (active.date_from, active.date_to) == (date(2025, 3, 20), date(2025, 4, 10))
-    notices = [(warning.value, warning.icon) for warning in app.sidebar.warning]
+    notices = [(warning.value, warning.icon) for warning in app.main.warning]
     assert notices == [("The link's dates ended before they started, so they were swapped.", ":material/link_off:")]
 
 
@@ -137,7 +137,7 @@ def test_a_link_for_one_day_shows_that_day_without_a_notice(sidebar_app, dates):
     assert not app.exception
     active = app.session_state["active_filters"]
     assert (active.date_from, active.date_to) == (date(2025, 3, 20), date(2025, 3, 20))
-    assert not app.sidebar.warning
+    assert not app.main.warning
 
 
 @pytest.mark.parametrize(
@@ -164,8 +164,8 @@ def test_a_link_for_one_day_shows_that_day_without_a_notice(sidebar_app, dates):
 def test_each_value_a_link_cannot_take_is_named_in_a_notice(sidebar_app, query, notices):
     app = sidebar_app(query=query)
     assert not app.exception
-    assert [warning.value for warning in app.sidebar.warning] == notices
-    assert all(warning.icon == ":material/link_off:" for warning in app.sidebar.warning)
+    assert [warning.value for warning in app.main.warning] == notices
+    assert all(warning.icon == ":material/link_off:" for warning in app.main.warning)
 
 
 OLD = (date(2025, 3, 4), date(2025, 5, 1))

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import build
-from tests.conftest import FIXTURES, kpis
+from tests.conftest import ENTRY, FIXTURES, kpis
 
 CASES = [
     (
@@ -88,6 +88,42 @@ def test_a_location_outside_the_chosen_nation_is_dropped_with_a_notice(open_page
         warning.value for warning in app.warning
     ]
     assert app.session_state["active_filters"].location_ids == ()
+
+
+def test_a_links_notice_stays_above_the_page_while_the_page_and_filters_do(bundled_db, use_db, bundled_csvs):
+    """A link opened straight onto a page whose rest follows its headline (Themes), as a shared link is.
+
+    The sidebar drops a location outside the link's nation, and the link with it, so the run that draws the rest of
+    the page has nothing left to warn about. Realistic bugs: the notice gone a moment after it shows (with that run),
+    drawn in the sidebar that a phone keeps closed, or kept once the reader has changed the page or the filters.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    use_db(bundled_db)
+    locations = bundled_csvs["locations"]
+    welsh = locations.loc[locations["nation"] == "Wales", "name"].iloc[0]
+    notice = "Ignored 1 location value(s) in the link outside the chosen nations (Scotland)."
+
+    def opened():
+        app = AppTest.from_file(ENTRY, default_timeout=60)
+        app.query_params.update({"nation": "Scotland", "location": welsh})
+        app.switch_page("dashboard/pages/themes.py")
+        return app.run()
+
+    app = opened()
+    headline_only = [heading.value for heading in app.subheader]
+    for _ in range(2):  # the headline's run, then the rest's, then one more (an expander opened, say)
+        assert [warning.value for warning in app.main.warning] == [notice]
+        assert not app.sidebar.warning
+        assert "location" not in app.query_params
+        app.run()
+    assert "In their own words" in [heading.value for heading in app.subheader] and not headline_only
+    assert [warning.value for warning in app.main.warning] == [notice]
+    app.switch_page("dashboard/pages/roadtrip.py").run()
+    assert notice not in [warning.value for warning in app.main.warning]
+    app = opened()
+    app.multiselect(key="nation").set_value(["Scotland", "Wales"]).run()
+    assert notice not in [warning.value for warning in app.main.warning]
 
 
 def test_dates_and_a_location_that_fit_raise_no_notice(open_page, bundled_csvs):

@@ -72,6 +72,24 @@ def test_a_link_shows_the_headline_first_and_the_browser_then_asks_for_the_rest(
     assert exceptions(page) == []
 
 
+def test_a_links_notice_is_on_a_phones_first_screen_once_the_rest_has_come(page):
+    """A shared link with a location outside its nation: the sidebar drops it and the link loses it in the first run.
+
+    The notice must still be there once the browser has asked for the rest (a second run, with a clean link), and
+    where a phone shows it: above the page, not in the closed sidebar.
+    """
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/themes?nation=Scotland&location=Cardiff")
+    wait_for_app(page, after=1)
+    assert script_runs(page) == 2
+    notice = page.locator('[data-testid="stMain"]').get_by_text(
+        "Ignored 1 location value(s) in the link outside the chosen nations (Scotland)."
+    )
+    expect(notice).to_be_in_viewport()
+    assert "location=" not in page.url
+    assert exceptions(page) == []
+
+
 # Whether the hidden grid a page sends with its headline (layout.rest_follows) was ever in the page, and the most room
 # it ever took. Recorded on every change to the page: while the grid is there, the browser is busy loading its code,
 # too busy for Playwright's own polling to see it.
