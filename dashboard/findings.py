@@ -14,6 +14,11 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def listed(names: list[str], last: str = "and") -> str:
+    """'Wales', 'Wales and Scotland', 'Wales, Scotland and London' (or 'or' before the last)."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
 def article(count: int) -> str:
     """'a' or 'an' before a number as it is read aloud: 'an 11-mile route', 'an 812-mile route', 'a 1,869-mile route'."""
     leading = count

@@ -948,9 +948,8 @@ def access_sentence(view: pd.DataFrame, ref: dict) -> str | None:
             )
         return f"No department's applications are accepted clearly less often than the profession-wide {rate}."
     names = list(below["name"])
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     verb = "has an acceptance rate" if len(names) == 1 else "have acceptance rates"
-    return f"{listed} {verb} clearly below the profession-wide {rate} (the whole 95% interval is below it)."
+    return f"{findings.listed(names)} {verb} clearly below the profession-wide {rate} (the whole 95% interval is below it)."
 
 
 def hidden_sentence(view: pd.DataFrame) -> str | None:

@@ -562,7 +562,12 @@ def ratio_title(frame: pd.DataFrame) -> str:
 
 
 def under_represented(frame: pd.DataFrame) -> str | None:
-    """'Northern Ireland holds 4% of members but gave 1% of suggestions', for every flagged region, largest first."""
+    """'... no workshop was held in South East (17% of members) or North East (2%); Wales holds 5% of members but its
+    workshops gave 1% of suggestions', for every flagged region, largest first.
+
+    A suggestion counts for the region its workshop was held in, not its author's: a region where no workshop was held
+    heard nothing from the tour, though its members may have spoken elsewhere.
+    """
     flagged = frame[frame["under_represented"].fillna(False).astype(bool)]
     if flagged.empty:
         return (
@@ -571,26 +576,36 @@ def under_represented(frame: pd.DataFrame) -> str | None:
     flagged = flagged.assign(order=flagged["member_share"].astype(float).fillna(0)).sort_values(
         "order", ascending=False
     )
+    absent = flagged[flagged["workshops"] == 0]
     clauses = []
-    for row in flagged.itertuples():
-        holds = (
-            f"{row.region} holds {percent(row.member_share)} of members" if pd.notna(row.member_share) else row.region
-        )
-        gave = "gave no suggestions" if row.suggestions == 0 else f"gave {percent(row.suggestion_share)} of suggestions"
-        clauses.append(f"{holds} but {gave}" if pd.notna(row.member_share) else f"{holds} {gave}")
+    if not absent.empty:
+        places = [
+            f"{row.region} ({percent(row.member_share)}{' of members' if number == 0 else ''})"
+            for number, row in enumerate(absent.itertuples())
+        ]
+        clauses.append(f"no workshop was held in {findings.listed(places, 'or')}")
+    for row in flagged[flagged["workshops"] > 0].itertuples():
+        gave = f"gave {percent(row.suggestion_share)} of suggestions" if row.suggestions else "gave no suggestions"
+        holds = f" holds {percent(row.member_share)} of members but" if pd.notna(row.member_share) else ":"
+        clauses.append(f"{row.region}{holds} its workshops {gave}")
     count = f"{len(flagged)} of {len(frame)} regions and nations are" if len(flagged) > 1 else "One region or nation is"
-    return f"{count} under-represented (share of suggestions below 0.8 of share of members): {'; '.join(clauses)}."
+    return (
+        f"{count} under-represented (the share of suggestions from workshops held there is below 0.8 of the share of "
+        f"members): {'; '.join(clauses)}."
+    )
 
 
 def best_heard(frame: pd.DataFrame) -> str | None:
-    """'Wales gave 12% of suggestions from 3% of members (ratio 4.2), the highest of any region or nation.'"""
+    """'Workshops in Wales gave 12% of suggestions; it holds 3% of members (ratio 4.2), the highest of any region or
+    nation.'"""
     ratios = frame["representation_ratio"].astype(float)
     if not ratios.notna().any() or ratios.max() <= 0:
         return None
     top = frame.loc[ratios.idxmax()]
     return (
-        f"{top['region']} gave {percent(top['suggestion_share'])} of suggestions from {percent(top['member_share'])} "
-        f"of members (ratio {top['representation_ratio']:.1f}), the highest of any region or nation."
+        f"Workshops in {top['region']} gave {percent(top['suggestion_share'])} of suggestions; it holds "
+        f"{percent(top['member_share'])} of members (ratio {top['representation_ratio']:.1f}), the highest of any "
+        "region or nation."
     )
 
 

@@ -1,5 +1,6 @@
 """Profession page: composition, voices coverage and identified contributors against pandas, disclosure, the page."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -172,7 +173,9 @@ def test_region_without_workshop_or_suggestions_shows_zero_and_is_flagged(fixtur
     assert north_east["Members"] == disclosure.SUPPRESSED
     assert (north_east["Workshops"], north_east["Suggestions"]) == (0, 0)
     sentence = profession.under_represented(voices)
-    assert "North East gave no suggestions" in sentence
+    # Its members may have spoken at a workshop elsewhere: the sentence says what the tour did, not what they did.
+    assert re.search(r"no workshop was held in [^;]*North East \(\[c\]", sentence), sentence
+    assert "gave no suggestions" not in sentence
     # South West's 4 members are under k, so its ratio (0.6) is blanked with them and cannot be flagged.
     assert "South West" not in sentence
     assert table.loc["South West", "Representation ratio"] == disclosure.SUPPRESSED
@@ -198,7 +201,7 @@ def test_attendees_are_protected_and_structural_zeros_stay(fixture_db, use_db, m
     # The flags and sentences do not depend on attendees: North East (no workshop, no suggestions) is still ratio 0.
     assert table.loc["North East", "Representation ratio"] == 0
     assert table.loc["North East", "Under-represented (< 0.8)"] == "Yes"
-    assert "North East gave no suggestions" in profession.under_represented(voices)
+    assert re.search(r"no workshop was held in [^;]*North East \(\[c\]", profession.under_represented(voices))
     points = map_points().set_index("name")
     assert dict(zip(points.index, profession.attendees_text(points), strict=True)) == {
         "London": "40",
@@ -240,9 +243,39 @@ def test_under_represented_sentence_quotes_the_shares(fixture_db, use_db, no_sup
     voices = voices_coverage()
     sentence = profession.under_represented(voices)
     # South West: 4 of 12 members (33%), 3 of 15 suggestions (20%).
-    assert "South West holds 33% of members but gave 20% of suggestions" in sentence
-    assert "North East holds 8% of members but gave no suggestions" in sentence
+    assert "South West holds 33% of members but its workshops gave 20% of suggestions" in sentence
+    assert re.search(r"no workshop was held in [^;]*North East \(8%", sentence), sentence
     assert "London" not in sentence
+
+
+def test_the_voices_findings_credit_the_workshops_region_not_its_members():
+    """A suggestion counts for the region its workshop was held in, so the findings say what the tour heard there.
+
+    Realistic bugs: "gave no suggestions" for a region where no workshop was held (its members may have spoken
+    elsewhere), or one wording for a region whose workshops were held but heard nothing.
+    """
+    frame = pd.DataFrame(
+        {
+            "region": ["Wales", "North East", "East of England", "Scotland", "West Midlands"],
+            "member_share": [0.05, 0.10, 0.20, 0.02, 0.08],
+            "suggestions": [1, 0, 0, 30, 0],
+            "suggestion_share": [0.01, 0.0, 0.0, 0.3, 0.0],
+            "workshops": [1, 0, 2, 3, 0],
+            "representation_ratio": [0.2, 0.0, 0.0, 15.0, 0.0],
+            "under_represented": pd.array([True, True, True, False, True], dtype="boolean"),
+        }
+    )
+    assert profession.under_represented(frame) == (
+        "4 of 5 regions and nations are under-represented (the share of suggestions from workshops held there is "
+        "below 0.8 of the share of members): no workshop was held in North East (10% of members) or West Midlands "
+        "(8%); East of England "
+        "holds 20% of members but its workshops gave no suggestions; Wales holds 5% of members but its workshops gave "
+        "1% of suggestions."
+    )
+    assert profession.best_heard(frame) == (
+        "Workshops in Scotland gave 30% of suggestions; it holds 2% of members (ratio 15.0), the highest of any "
+        "region or nation."
+    )
 
 
 @pytest.mark.usefixtures("no_suppression")
