@@ -69,9 +69,11 @@ def cohort_change(cohorts: pd.DataFrame) -> tuple[str, str, Change] | None:
         else ""
     )
     counts = zip(years["cohort"], years["participants"], strict=True)
+    # A cohort still being decided has fewer participants than it will have: the card says so beside its fall.
+    still_open = f"; {latest['cohort']} decisions still open" if latest["awaiting"] else ""
     change = Change(
         _difference(latest["participants"], previous["participants"]),
-        f"against the {previous['cohort']} cohort",
+        f"against the {previous['cohort']} cohort{still_open}",
         waiting
         + "Participants by cohort year: "
         + ", ".join(f"{cohort} {disclosure.format_count(count)}" for cohort, count in counts)

@@ -78,10 +78,16 @@ def header(title: str, question: str) -> None:
     st.session_state["story_page_title"] = title
 
 
+# Said first on every page while the bundled sample is loaded: a reader who never opens About must not take it as real.
+ILLUSTRATIVE = "**Illustrative sample data: no member, suggestion or application in it is real.**"
+
+
 def filter_caption(active: Filters, ignored: Iterable[str] = ()) -> None:
-    """Say which filters are active in words, which this page ignores, and when the data is from."""
-    data_date = data_facts(data.run_database())[0]
+    """Say which filters are active in words, which this page ignores, when the data is from, and if it is made up."""
+    data_date, status, _ = data_facts(data.run_database())
     text = f"**Filters:** {plaintext.markdown(filters.in_words(active))}"
+    if status == about.BUNDLED_STATUS:
+        text = f"{ILLUSTRATIVE} {text}"
     ignored = list(ignored)
     if ignored:
         text += f" This page ignores the {', '.join(ignored)} filter{'s' if len(ignored) > 1 else ''}."

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -98,6 +99,26 @@ def test_update_notice_dates():
     assert about.update_notice(future, date(2029, 12, 31)) is None
     assert "has passed" in about.update_notice(future, date(2030, 1, 2))
     assert "No next update is planned" in about.update_notice(about.Settings(), date(2030, 1, 2))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_first_that_the_bundled_data_is_made_up_and_an_import_is_not(
+    fixture_db, use_db, open_page, tmp_path, page
+):
+    """A board member who never opens About must not take the sample for real, nor be told real data is made up.
+
+    Realistic bugs: the marker on About alone, on a page that draws its own caption, or kept after an import.
+    """
+    use_db(fixture_db)
+    captions = [caption.value for caption in open_page(page, closed=True).caption if "**Filters:**" in caption.value]
+    assert len(captions) == 1 and captions[0].startswith("**Illustrative sample data: no member"), captions
+    imported = tmp_path / "gse.duckdb"
+    imported.write_bytes(fixture_db.read_bytes())
+    with duckdb.connect(str(imported)) as connection:
+        connection.execute("update build_info set source = 'import of members.csv'")
+    use_db(imported)
+    captions = [caption.value for caption in open_page(page, closed=True).caption if "**Filters:**" in caption.value]
+    assert len(captions) == 1 and captions[0].startswith("**Filters:**"), captions
 
 
 def test_the_bundled_about_file_is_valid():

@@ -35,7 +35,9 @@ def test_the_overview_kpis_show_their_change_and_what_it_is_against(page):
     goto(page, "/")
     card = page.locator(KPI_CARD).filter(has_text=f"Participants, {latest} cohort")
     expect(card).to_have_count(1)
-    change = f"{accepted[latest] - accepted[previous]:+,} against the {previous} cohort"
+    waiting = participation[participation["cohort_year"].eq(latest) & participation["status"].eq("applied")]
+    still_open = f"; {latest} decisions still open" if len(waiting) else ""
+    change = f"{accepted[latest] - accepted[previous]:+,} against the {previous} cohort{still_open}"
     expect(card.locator(KPI_CHANGE)).to_have_text(change)
     screenshot(page, "overview_kpi_changes")
     assert exceptions(page) == []
