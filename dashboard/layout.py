@@ -28,7 +28,8 @@ def link_notices(allowed: dict[str, Iterable]) -> None:
 
 # The server cannot know the screen's width, so what changes with it is said in CSS. Streamlit stacks columns below
 # 640 px; on a phone the KPI cards sit two to a row instead, and a part kept for wide or narrow screens shows only there.
-# KPI values, labels and links wrap or shrink rather than end in an ellipsis.
+# KPI values, labels and links wrap or shrink rather than end in an ellipsis; so do the choices of st.pills, which
+# Streamlit puts in one row that scrolls sideways, out of sight.
 # The rules are fixed text: nothing from the data goes into them.
 RESPONSIVE_CSS = """
 <style>
@@ -36,6 +37,7 @@ RESPONSIVE_CSS = """
 [class*="st-key-kpi_card_"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 [class*="st-key-kpi_card_"] p { margin: 0; font-size: 0.875rem; line-height: 1.35; }
 [class*="st-key-kpi_card_"] p:nth-child(2) { font-size: clamp(1.4rem, 2.4vw, 2.25rem); line-height: 1.2; }
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; row-gap: 0.5rem; }
 [data-testid="stPageLink"] span, label [data-testid="stMarkdownContainer"], label [data-testid="stMarkdownContainer"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }

@@ -1,6 +1,7 @@
 """Theme review: the team's store, decisions and their bad input, current themes on every query, the queue, imports."""
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -464,6 +465,22 @@ def test_a_reviewer_corrects_a_theme_in_one_click_and_the_log_names_them(bundled
     ]
     assert quoted(app) != f"“{first['text']}”"  # the next one comes up
     assert f"1 of {flagged_count(bundled_db)} flagged tags reviewed" in app.get("progress")[0].proto.text
+
+
+def test_the_bulk_table_writes_each_confidence_as_the_card_does(bundled_db, use_db, fresh_store):
+    """The card said "classifier, 22%" and the table beneath it 21.56%, or, printed from a share, 0%.
+
+    Streamlit's NumberColumn applies a printf format to the cell's value: applied here the same way.
+    """
+    app = review_page(bundled_db, use_db, REVIEWER)
+    app.switch_page("dashboard/pages/review.py").run()
+    table = next(frame for frame in app.dataframe if frame.key and frame.key.startswith("review_table"))
+    flagged = raw(bundled_db, "select confidence from suggestions where theme_source = 'auto'")["confidence"]
+    number_format = json.loads(table.proto.columns)["Confidence"]["type_config"]["format"]
+    written = [number_format % value for value in table.value["Confidence"].head(5)]
+    assert written == [f"{confidence:.0%}" for confidence in sorted(flagged)[:5]]
+    card = next(text.value for text in app.text if text.value.startswith("Theme now:"))
+    assert f"{sorted(flagged)[0]:.0%})" in card and written[0] in card
 
 
 def test_with_sign_in_off_the_reviewer_is_local(bundled_db, use_db, fresh_store):

@@ -277,7 +277,7 @@ with bulk_area:
             row_height=layout.WRAPPED_ROW_PX,
             column_config={
                 "Suggestion": st.column_config.TextColumn(width=200),
-                "Confidence": st.column_config.NumberColumn(format="percent"),
+                "Confidence": st.column_config.NumberColumn(format="%.0f%%"),
             },
         )
         rows = picked.selection.rows if picked else []

@@ -132,7 +132,8 @@ def breakdown(frame, row: str, key: str, place: str, heading: str) -> None:
             alt=f"Heatmap of each theme's share of suggestions by {place}. {title}. The table below has the numbers.",
             config={"displayModeBar": False},
         )
-        st.caption(f"Each row adds up to 100%: the share of that {place}'s suggestions in each theme.")
+        # Said of the shares, not of the rows: on a phone the table lists one share a row, largest first.
+        st.caption(f"Each share is of that {place}'s suggestions: a {place}'s shares across the themes add up to 100%.")
 
     def numbers() -> None:
         layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})

@@ -72,12 +72,12 @@ def current_words(row: Mapping, labels: Mapping[str, str]) -> str:
 
 
 def queue_table(queue: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """The queue's rows for the bulk table: words, not codes."""
+    """The queue's rows for the bulk table: words, not codes, and the confidence in per cent (the card says "22%")."""
     return pd.DataFrame(
         {
             "Suggestion": queue["text"],
             "Theme now": [theme_name(theme_id, labels) for theme_id in queue["theme_id"]],
-            "Confidence": queue["confidence"],
+            "Confidence": queue["confidence"] * 100,
             "Why here": queue["queue"].map(QUEUE_NAMES),
             "Location": queue["location"],
             "ID": queue["suggestion_id"],

@@ -25,8 +25,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each page the docs show
 
 # What does not fit, measured in the page itself. An element may run past the screen's right edge only inside a
-# box that scrolls or clips within the screen (a table's own scroller, say). Chart text (titles, value labels,
-# annotations, tick labels) must lie within its chart's SVG. Text cut short with an ellipsis counts as cut off.
+# box that scrolls or clips within the screen (a table's own scroller, say), but never a choice: every button of a
+# button group (st.pills) lies within the group, since Streamlit puts them in one row that scrolls sideways. Chart text
+# (titles, value labels, annotations, tick labels) must lie within its chart's SVG. Text cut short with an ellipsis
+# counts as cut off.
 MISFITS = """
 () => {
   const width = document.documentElement.clientWidth;
@@ -41,7 +43,9 @@ MISFITS = """
     }
     return false;
   };
-  const found = {pageScroll: document.documentElement.scrollWidth - width, wide: [], chartText: [], ellipsis: []};
+  const found = {
+    pageScroll: document.documentElement.scrollWidth - width, wide: [], hiddenChoices: [], chartText: [], ellipsis: [],
+  };
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
     const box = el.getBoundingClientRect();
     if (!box.width || !box.height) continue;
@@ -50,6 +54,12 @@ MISFITS = """
     if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT'
         && (el.textContent || '').trim()) {
       found.ellipsis.push(describe(el));
+    }
+  }
+  for (const group of document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"]')) {
+    const edge = group.getBoundingClientRect();
+    for (const button of group.querySelectorAll("button")) {
+      if (button.getBoundingClientRect().right > edge.right + 1) found.hiddenChoices.push(describe(button));
     }
   }
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
@@ -113,7 +123,7 @@ def test_page_fits_the_screen(sized, path):
     assert exceptions(page) == []
     misfits = page.evaluate(MISFITS)
     save_first_screen(page, size, path)
-    assert misfits == {"pageScroll": 0, "wide": [], "chartText": [], "ellipsis": []}, (size, path)
+    assert misfits == {"pageScroll": 0, "wide": [], "hiddenChoices": [], "chartText": [], "ellipsis": []}, (size, path)
 
 
 def cards(page):
