@@ -293,7 +293,11 @@ def participation_chart(view: pd.DataFrame, ref: dict, title: str) -> go.Figure:
         {
             **_reference(ref["participation_rate"], f"Profession-wide {per_100(ref['participation_rate'])}"),
             "yaxis": {"categoryorder": "array", "categoryarray": order[::-1], "title": None},
-            "xaxis": {"title": {"text": "Participants per 100 members (label: rate and count)"}, "rangemode": "tozero"},
+            # On two lines: a phone's chart is narrower than the title on one, and Plotly does not wrap it.
+            "xaxis": {
+                "title": {"text": "Participants per 100 members<br>(label: rate and count)"},
+                "rangemode": "tozero",
+            },
             "showlegend": False,
         },
     )
@@ -322,7 +326,10 @@ def _reference(value: float | None, label: str) -> dict:
     if value is None or pd.isna(value):
         return {}
     return {
-        "shapes": [charts.vertical_line(value, {"dash": "dash", "color": charts.DARK_GREY, "width": 1.5})],
+        # Below the traces: a bar's label that the line crosses is written over it, not struck through.
+        "shapes": [
+            charts.vertical_line(value, {"dash": "dash", "color": charts.DARK_GREY, "width": 1.5}, layer="below")
+        ],
         # The label sits above the plot area, so it never covers a bar or a point.
         "annotations": [
             {

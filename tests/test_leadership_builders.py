@@ -107,7 +107,7 @@ def test_the_participation_chart_draws_shown_rates_labels_blanks_and_the_referen
     # Plotly draws a category array from the bottom up: the highest rate last, the blanked ones first.
     assert list(figure.layout.yaxis.categoryarray) == ["Delta", LONG_TICK, "Beta Office", "Alpha Agency"]
     assert figure.layout.yaxis.categoryorder == "array"
-    assert figure.layout.xaxis.title.text == "Participants per 100 members (label: rate and count)"
+    assert figure.layout.xaxis.title.text == "Participants per 100 members<br>(label: rate and count)"
     assert figure.layout.xaxis.rangemode == "tozero"
     assert figure.layout.showlegend is False
     assert shape_lines(figure) == [(4.56, 4.56, "dash", DARK_GREY, 1.5)]

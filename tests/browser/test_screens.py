@@ -27,8 +27,8 @@ DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each pa
 # What does not fit, measured in the page itself. An element may run past the screen's right edge only inside a
 # box that scrolls or clips within the screen (a table's own scroller, say), but never a choice: every button of a
 # button group (st.pills) lies within the group, since Streamlit puts them in one row that scrolls sideways. Chart text
-# (titles, value labels, annotations, tick labels) must lie within its chart's SVG. Text cut short with an ellipsis
-# counts as cut off.
+# (titles, axis titles, value labels, annotations, tick labels) must lie within its chart's SVG. Text cut short with an
+# ellipsis counts as cut off.
 MISFITS = """
 () => {
   const width = document.documentElement.clientWidth;
@@ -67,7 +67,8 @@ MISFITS = """
     if (!svg || !svg.getBoundingClientRect().width) continue;
     const edge = svg.getBoundingClientRect();
     const texts = chart.querySelectorAll(
-      '.gtitle, .g-gtitle text, .textpoint text, text.bartext, .annotation-text, .xtick text, .ytick text'
+      '.gtitle, .g-gtitle text, .textpoint text, text.bartext, .annotation-text, .xtick text, .ytick text, '
+      + '.xtitle, .ytitle'
     );
     for (const text of texts) {
       const box = text.getBoundingClientRect();
