@@ -490,9 +490,16 @@ def table_settings(
     return settings, wraps
 
 
+# A table this short is shown whole: a box of Streamlit's default height stopped mid-row with more rows below unseen.
+WHOLE_TABLE_ROWS = 15
+
+
 def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: Mapping | None = None, **options):
-    """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none."""
+    """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none, and
+    every row of a short table in view."""
     options.setdefault("hide_index", True)
+    if len(frame) <= WHOLE_TABLE_ROWS:
+        options.setdefault("height", "content")
     options.setdefault("placeholder", MISSING)
     settings, wraps = table_settings(frame, column_config, widest)
     if wraps and "row_height" not in options:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from dashboard import layout
 from tests.browser.conftest import KPI_CARD, SCREENSHOTS, exceptions, goto, new_context, screenshot
 
 pytestmark = pytest.mark.browser
@@ -28,9 +29,9 @@ DOCS_SCREENS = {"phone": 3, "desktop": 2}  # how many screens' height of each pa
 # box that scrolls or clips within the screen (a table's own scroller, say), but never a choice: every button of a
 # button group (st.pills) lies within the group, since Streamlit puts them in one row that scrolls sideways. Chart text
 # (titles, axis titles, value labels, annotations, tick labels) must lie within its chart's SVG. Text cut short with an
-# ellipsis counts as cut off.
+# ellipsis counts as cut off. A table of at most WHOLE_TABLE_ROWS rows shows them all, not a box that stops mid-row.
 MISFITS = """
-() => {
+(wholeRows) => {
   const width = document.documentElement.clientWidth;
   const describe = (el) => `${el.getAttribute('data-testid') || el.tagName.toLowerCase()}: ${
     (el.textContent || '').trim().slice(0, 60)}`;
@@ -44,7 +45,8 @@ MISFITS = """
     return false;
   };
   const found = {
-    pageScroll: document.documentElement.scrollWidth - width, wide: [], hiddenChoices: [], chartText: [], ellipsis: [],
+    pageScroll: document.documentElement.scrollWidth - width, wide: [], hiddenChoices: [], cutTables: [], chartText: [],
+    ellipsis: [],
   };
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
     const box = el.getBoundingClientRect();
@@ -54,6 +56,15 @@ MISFITS = """
     if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT'
         && (el.textContent || '').trim()) {
       found.ellipsis.push(describe(el));
+    }
+  }
+  for (const grid of document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')) {
+    const counted = grid.querySelector("[aria-rowcount]");
+    if (!grid.getBoundingClientRect().height || !counted) continue;  // hidden (a phone's table on a desktop), or empty
+    const rows = Number(counted.getAttribute("aria-rowcount")) - 1;  // less the header
+    const scroller = grid.querySelector(".dvn-scroller");
+    if (rows <= wholeRows && scroller && scroller.scrollHeight > scroller.clientHeight + 1) {
+      found.cutTables.push(`${rows} rows: ${(grid.closest('[data-testid="stVerticalBlock"]')?.textContent || '').slice(0, 60)}`);
     }
   }
   for (const group of document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"]')) {
@@ -98,10 +109,12 @@ def sized(request, browser, app_url):
 
 
 def open_drawn(page, path: str) -> None:
-    """Open a page and wait until every chart on screen has drawn."""
+    """Open a page and wait until every chart and table on screen has drawn (a table knows its rows)."""
     goto(page, path)
     for chart in page.locator('[data-testid="stPlotlyChart"]').filter(visible=True).all():
         chart.locator("svg.main-svg").first.wait_for(state="attached")
+    for grid in page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').filter(visible=True).all():
+        grid.locator("[aria-rowcount]").first.wait_for(state="attached")
 
 
 def save_first_screen(page, size: str, path: str) -> None:
@@ -122,9 +135,16 @@ def test_page_fits_the_screen(sized, path):
     size, page = sized
     open_drawn(page, path)
     assert exceptions(page) == []
-    misfits = page.evaluate(MISFITS)
+    misfits = page.evaluate(MISFITS, layout.WHOLE_TABLE_ROWS)
     save_first_screen(page, size, path)
-    assert misfits == {"pageScroll": 0, "wide": [], "hiddenChoices": [], "chartText": [], "ellipsis": []}, (size, path)
+    assert misfits == {
+        "pageScroll": 0,
+        "wide": [],
+        "hiddenChoices": [],
+        "cutTables": [],
+        "chartText": [],
+        "ellipsis": [],
+    }, (size, path)
 
 
 def cards(page):
