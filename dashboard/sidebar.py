@@ -141,8 +141,15 @@ def draw(page: str = "") -> Filters:
             bind="query-params",
             placeholder="All departments",
         )
+        # Day first, as the UK writes dates and as the Board story's pickers do; the link keeps ISO dates.
         dates = st.date_input(
-            "Workshop dates", value=(first, last), min_value=first, max_value=last, key=DATES, bind="query-params"
+            "Workshop dates",
+            value=(first, last),
+            min_value=first,
+            max_value=last,
+            key=DATES,
+            bind="query-params",
+            format="DD/MM/YYYY",
         )
         st.button(
             "Reset filters", key="filters_reset", on_click=reset, args=((first, last),), icon=":material/restart_alt:"

@@ -12,6 +12,7 @@ UNTHEMED = "Unthemed"  # a reviewer found that none of the themes fits
 NOT_RECORDED = "Not recorded"
 # The longest suggestion quoted as typical, in characters: about what fits on a post-it.
 QUOTE_LENGTH = 160
+QUOTE_WORDS = 4  # the fewest words a quoted suggestion has
 # A location or nation must have this many suggestions before its theme mix is called out in a sentence.
 STANDOUT_MINIMUM = 20
 

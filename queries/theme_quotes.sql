@@ -2,11 +2,13 @@
 -- Typical = hand-tagged suggestion whose words are closest (cosine similarity of TF-IDF word vectors) to the centroid
 -- of all hand-tagged suggestions of its theme; the build stores each one's score (queries/typicality.sql). A theme
 -- merged into another is quoted under that one, the two themes' most typical in turn.
--- Only suggestions of at most $quote_length characters are quoted: a long one matches many words of any centroid.
+-- Only suggestions of at most $quote_length characters are quoted: a long one matches many words of any centroid. Nor
+-- are those of fewer than $quote_words words: "pay!!!" is very typical of its theme's words and says nothing to a board.
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL);
--- $quote_length (the longest suggestion quoted, in characters; NULL for no limit).
+-- $quote_length (the longest suggestion quoted, in characters; NULL for no limit); $quote_words (the fewest words,
+-- runs of characters between white space; NULL for no limit).
 -- Key: theme_id, quote_rank.
--- Example: {"quote_length": 160}
+-- Example: {"quote_length": 160, "quote_words": 4}
 with typical as (
     -- A merged theme's hand-tagged suggestions are quoted under the theme it went to, as they are counted there
     -- (theme_moves; a theme retired with nowhere named for its suggestions is quoted nowhere). Each keeps its score
@@ -41,6 +43,7 @@ candidates as (
     inner join current_themes on current_themes.theme_id = typical.theme_id
     -- A suggestion a reviewer has moved to another theme is no longer quoted as typical of the one it was tagged with.
     where length(suggestions.text) <= coalesce($quote_length, 2000)
+        and len(regexp_split_to_array(trim(suggestions.text), '\s+')) >= coalesce($quote_words, 0)
         and suggestions.theme_id is not distinct from typical.theme_id
 ),
 

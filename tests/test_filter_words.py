@@ -84,12 +84,13 @@ def test_the_sidebar_names_each_filter_and_says_what_an_empty_one_means(sidebar_
     assert "CPD" in widgets["theme"].options and "cpd" not in widgets["theme"].options
     assert widgets["nation"].options == ["England", "Scotland", "Wales", "Northern Ireland"]
     (dates,) = app.sidebar.date_input
-    assert (dates.key, dates.label, dates.value, dates.min, dates.max) == (
+    assert (dates.key, dates.label, dates.value, dates.min, dates.max, dates.proto.format) == (
         "dates",
         "Workshop dates",
         (FIRST, LAST),
         FIRST,
         LAST,
+        "DD/MM/YYYY",  # day first, as the UK writes it (Streamlit's default is year first)
     )
     reset = next(button for button in app.sidebar.button if button.key == "filters_reset")
     assert (reset.label, reset.proto.icon) == ("Reset filters", ":material/restart_alt:")

@@ -205,8 +205,9 @@ def test_pages_cover_every_match_once_in_order(database):
     assert pd.concat(pages)["suggestion_id"].tolist() == everything["suggestion_id"].tolist()
 
 
-def typicality_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> pd.DataFrame:
-    """Each short hand-tagged suggestion's score (suggestion_id, theme_id, score), by the README's definition, in numpy."""
+def typicality_by_hand(csvs: dict[str, pd.DataFrame], longest: int, fewest_words: int = 0) -> pd.DataFrame:
+    """Each quotable hand-tagged suggestion's score (suggestion_id, theme_id, score), by the README's definition, in
+    numpy: at most `longest` characters, at least `fewest_words` words."""
     manual = csvs["suggestions"].dropna(subset=["theme_id"]).reset_index(drop=True)
     tokens = [re.findall(r"[a-z][a-z0-9&]+", text.lower()) for text in manual["text"]]
     vocabulary = sorted({word for words in tokens for word in words})
@@ -222,7 +223,8 @@ def typicality_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> pd.DataFr
     scored = []
     for theme_id, rows in manual.groupby("theme_id").groups.items():
         centroid = unit[rows].mean(axis=0)
-        short = rows[manual.loc[rows, "text"].str.len() <= longest]
+        texts = manual.loc[rows, "text"]
+        short = rows[(texts.str.len() <= longest) & (texts.str.split().str.len() >= fewest_words)]
         scored.append(
             pd.DataFrame(
                 {
@@ -241,29 +243,45 @@ def top_three(scored: pd.DataFrame) -> dict[str, list[str]]:
     return ranked.groupby("theme_id")["suggestion_id"].agg(lambda ids: ids.head(3).tolist()).to_dict()
 
 
-def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int) -> dict[str, list[str]]:
+def typical_by_hand(csvs: dict[str, pd.DataFrame], longest: int, fewest_words: int = 0) -> dict[str, list[str]]:
     """The three most typical hand-tagged suggestions per theme, by the README's definition, in plain numpy."""
-    return top_three(typicality_by_hand(csvs, longest))
+    return top_three(typicality_by_hand(csvs, longest, fewest_words))
 
 
-@pytest.mark.parametrize("longest", [theme_views.QUOTE_LENGTH, 60, None])
-def test_typical_quotes_follow_the_definition(database, longest):
+@pytest.mark.parametrize(
+    ("longest", "fewest_words"), [(theme_views.QUOTE_LENGTH, theme_views.QUOTE_WORDS), (60, 8), (None, None)]
+)
+def test_typical_quotes_follow_the_definition(database, longest, fewest_words):
     _path, csvs = database
-    quotes = data.query("theme_quotes", **Filters().params(), quote_length=longest)
+    quotes = data.query("theme_quotes", **Filters().params(), quote_length=longest, quote_words=fewest_words)
     found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
-    expected = typical_by_hand(csvs, longest or 2000)
+    expected = typical_by_hand(csvs, longest or 2000, fewest_words or 0)
     assert found == {theme_id: ids for theme_id, ids in expected.items() if ids}
+
+
+def test_a_suggestion_of_a_word_or_two_is_not_quoted_as_typical(bundled_db, use_db):
+    """The bundled data's most typical Recruitment and reward suggestion was "pay!!!": typical of the theme's words,
+    and of no use to a board. Without the minimum it is quoted; with it, each quote has at least QUOTE_WORDS words."""
+    use_db(bundled_db)
+    everything = {**Filters().params(), "quote_length": theme_views.QUOTE_LENGTH}
+    unlimited = data.query("theme_quotes", **everything, quote_words=None)
+    assert (unlimited["text"].str.split().str.len() < theme_views.QUOTE_WORDS).any()
+    quoted = data.query("theme_quotes", **everything, quote_words=theme_views.QUOTE_WORDS)
+    assert (quoted["text"].str.split().str.len() >= theme_views.QUOTE_WORDS).all()
+    assert (quoted.groupby("theme_id").size() == 3).all() and len(quoted) == len(unlimited)
 
 
 @pytest.mark.parametrize(("merged", "into"), [("mentoring", "careers"), ("cpd", "leadership")])
 def test_a_merged_themes_typical_quotes_are_quoted_under_the_theme_it_went_to(database, fresh_store, merged, into):
     _path, csvs = database
     taxonomy.record("merge", request_id=taxonomy.new_request_id(), theme_id=merged, into=into)
-    quotes = data.query("theme_quotes", **Filters().params(), quote_length=theme_views.QUOTE_LENGTH)
+    quotes = data.query(
+        "theme_quotes", **Filters().params(), quote_length=theme_views.QUOTE_LENGTH, quote_words=theme_views.QUOTE_WORDS
+    )
     found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
     # Expected by hand: each suggestion's score against its own theme; the merged theme's counted as the other's, the
     # two themes' best in turn (each one's first, the better scored first, then each one's second...).
-    scored = typicality_by_hand(csvs, theme_views.QUOTE_LENGTH).sort_values("suggestion_id")  # ties by id
+    scored = typicality_by_hand(csvs, theme_views.QUOTE_LENGTH, theme_views.QUOTE_WORDS).sort_values("suggestion_id")
     scored["part_rank"] = scored.groupby("theme_id")["score"].rank(method="first", ascending=False)
     scored = scored.replace({"theme_id": {merged: into}})
     in_turn = scored.sort_values(["part_rank", "score", "suggestion_id"], ascending=[True, False, True])
@@ -278,13 +296,16 @@ def test_a_merged_themes_typical_quotes_are_quoted_under_the_theme_it_went_to(da
 def test_typical_quotes_respect_filters(database):
     path, csvs = database
     filters = Filters(nations=("Scotland",), theme_ids=("cpd", "mentoring", "skills", "recognition"))
-    quotes = data.query("theme_quotes", **filters.params(), quote_length=theme_views.QUOTE_LENGTH)
+    quotes = data.query(
+        "theme_quotes", **filters.params(), quote_length=theme_views.QUOTE_LENGTH, quote_words=theme_views.QUOTE_WORDS
+    )
     frame = expected_suggestions(csvs, path).set_index("suggestion_id")
     assert (frame.loc[quotes["suggestion_id"], "nation"] == "Scotland").all()
     assert (frame.loc[quotes["suggestion_id"], "theme_source"] == "manual").all()
     assert set(quotes["theme_id"]) <= set(filters.theme_ids)
     assert (quotes.groupby("theme_id").size() <= 3).all()
     assert (quotes["text"].str.len() <= theme_views.QUOTE_LENGTH).all()
+    assert (quotes["text"].str.split().str.len() >= theme_views.QUOTE_WORDS).all()
 
 
 @pytest.mark.parametrize(

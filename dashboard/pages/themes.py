@@ -38,7 +38,7 @@ kpi_row, theme_counts, by_location, by_question, quotes = data.queries(
     ("theme_counts", shared),
     ("theme_by_location", shared),
     ("theme_by_question", shared),
-    ("theme_quotes", {**shared, "quote_length": theme_views.QUOTE_LENGTH}),
+    ("theme_quotes", {**shared, "quote_length": theme_views.QUOTE_LENGTH, "quote_words": theme_views.QUOTE_WORDS}),
 )
 kpis = data.only_row(kpi_row)
 
@@ -158,8 +158,8 @@ layout.sections(
 st.subheader("In their own words")
 st.markdown(
     "For each theme, the three hand-tagged suggestions most typical of it: those whose wording is closest to the "
-    f"theme's average wording (TF-IDF word vectors, cosine similarity), among suggestions of at most "
-    f"{theme_views.QUOTE_LENGTH} characters."
+    f"theme's average wording (TF-IDF word vectors, cosine similarity), among suggestions of at least "
+    f"{theme_views.QUOTE_WORDS} words and at most {theme_views.QUOTE_LENGTH} characters."
 )
 quoted = theme_counts[theme_counts["theme_id"].isin(quotes["theme_id"])]
 for start in range(0, len(quoted), 3):
