@@ -1,5 +1,7 @@
 """Figures, tables and key-finding sentences for the Suggestion themes page, built from query results."""
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -172,7 +174,9 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
     """Theme shares per `row` (location, nation or question) as a heatmap with the percentage written in every cell."""
     # One pivot for the shares (0 to 1) and the counts: one row per `row` value, one column per theme label.
     both = frame.pivot_table(index=row, columns="label", values=["share", "suggestions"], aggfunc="sum", sort=False)
-    labels = sorted(frame["label"].unique())
+    # The themes in the bar chart's order, most suggestions first (ties by label), so a reader finds each in one place.
+    totals = frame.groupby("label")["suggestions"].sum()
+    labels = sorted(totals.index, key=lambda label: (-totals[label], label))
     table, counts = both["share"].reindex(columns=labels), both["suggestions"].reindex(columns=labels)
     if row_order is not None:
         table = table.reindex([value for value in row_order if value in table.index])
@@ -187,9 +191,11 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
             colorscale=[
                 [position / (len(charts.SEQUENTIAL) - 1), colour] for position, colour in enumerate(charts.SEQUENTIAL)
             ],
-            # A share is at most 100%: a colour bar that runs past it would show values that cannot occur.
+            # From 0 to the largest share shown, rounded up to a tenth: with every share between 5% and 21%, a scale to
+            # 100% drew every cell the same pale blue. Never past 100%, a share that cannot occur; and with two themes
+            # split 49 to 51, both cells are dark alike, not told apart as if far apart.
             zmin=0,
-            zmax=1,
+            zmax=min(1.0, math.ceil(round(float(table.max().max()) * 10, 9)) / 10 or 0.1),
             texttemplate="%{z:.0%}",
             hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>",
             colorbar={"title": "Share", "tickformat": ".0%"},

@@ -248,13 +248,14 @@ BY_PLACE = pd.DataFrame(
 )
 
 
-def test_the_heatmap_writes_each_places_shares_in_order_of_the_labels():
+def test_the_heatmap_writes_each_places_shares_with_the_themes_in_the_bar_charts_order():
     figure = theme_views.share_heatmap(BY_PLACE, "name", "Theme shares by location")
     (heatmap,) = figure.data
-    assert list(heatmap.x) == ["CPD", "Careers", "Skills and tools"]
+    # Most suggestions first, as the bar chart above it: Skills and tools 50, CPD 40, Careers 0 (not alphabetical).
+    assert list(heatmap.x) == ["Skills and tools", "CPD", "Careers"]
     assert list(heatmap.y) == ["Bath", "Aberdeen"]  # as the rows came
-    assert np.allclose(np.array(heatmap.z, dtype=float), [[0.25, 0.0, 0.75], [0.6, 0.0, 0.4]])
-    assert np.array(heatmap.customdata, dtype=float).tolist() == [[10, 0, 30], [30, 0, 20]]
+    assert np.allclose(np.array(heatmap.z, dtype=float), [[0.75, 0.25, 0.0], [0.4, 0.6, 0.0]])
+    assert np.array(heatmap.customdata, dtype=float).tolist() == [[30, 10, 0], [20, 30, 0]]
     assert [list(stop) for stop in heatmap.colorscale] == [
         [0.0, SEQUENTIAL_LIGHT_TO_DARK[0]],
         [0.25, SEQUENTIAL_LIGHT_TO_DARK[1]],
@@ -262,7 +263,7 @@ def test_the_heatmap_writes_each_places_shares_in_order_of_the_labels():
         [0.75, SEQUENTIAL_LIGHT_TO_DARK[3]],
         [1.0, SEQUENTIAL_LIGHT_TO_DARK[4]],
     ]
-    assert (heatmap.zmin, heatmap.zmax) == (0, 1)
+    assert (heatmap.zmin, heatmap.zmax) == (0, 0.8)  # the largest share shown, 75%, rounded up to a tenth
     assert heatmap.texttemplate == "%{z:.0%}"
     assert heatmap.hovertemplate == "%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>"
     assert heatmap.colorbar.title.text == "Share"
@@ -281,8 +282,8 @@ def test_the_heatmap_follows_a_row_order_and_grows_with_its_rows():
     figure = theme_views.share_heatmap(BY_PLACE, "name", "t", row_order=order)
     (heatmap,) = figure.data
     assert list(heatmap.y) == ["Aberdeen", "Bath"]
-    assert np.allclose(np.array(heatmap.z, dtype=float), [[0.6, 0.0, 0.4], [0.25, 0.0, 0.75]])
-    assert np.array(heatmap.customdata, dtype=float).tolist() == [[30, 0, 20], [10, 0, 30]]
+    assert np.allclose(np.array(heatmap.z, dtype=float), [[0.4, 0.6, 0.0], [0.75, 0.25, 0.0]])
+    assert np.array(heatmap.customdata, dtype=float).tolist() == [[20, 30, 0], [30, 10, 0]]
     four = pd.DataFrame(
         {
             "nation": ["England", "Scotland", "Wales", "Northern Ireland"] * 2,
