@@ -63,14 +63,16 @@ def cohort_change(cohorts: pd.DataFrame) -> tuple[str, str, Change] | None:
     if len(years) < 2:
         return None
     latest, previous = years.iloc[-1], years.iloc[-2]
+    # A cohort still being decided has fewer participants than it will have: the card says so beside its fall. A
+    # blanked count (NA) is not read as none or as some.
+    deciding = pd.notna(latest["awaiting"]) and latest["awaiting"] > 0
     waiting = (
         f"{int(latest['awaiting']):,} of the {latest['cohort']} applications still await a decision. "
-        if latest["awaiting"]
+        if deciding
         else ""
     )
     counts = zip(years["cohort"], years["participants"], strict=True)
-    # A cohort still being decided has fewer participants than it will have: the card says so beside its fall.
-    still_open = f"; {latest['cohort']} decisions still open" if latest["awaiting"] else ""
+    still_open = f"; {latest['cohort']} decisions still open" if deciding else ""
     change = Change(
         _difference(latest["participants"], previous["participants"]),
         f"against the {previous['cohort']} cohort{still_open}",

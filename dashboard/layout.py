@@ -20,9 +20,17 @@ ABOUT_PAGE = "dashboard/pages/about.py"
 def link_notices(allowed: dict[str, Iterable]) -> None:
     """Warn about values in the link that the page's own widgets cannot take (see filters.unknown_in_link).
 
-    Call it before drawing the widgets: once drawn, they rewrite the link without the unknown values.
+    Call it before drawing the widgets: once drawn, they rewrite the link without the unknown values. So a page whose
+    widgets come before its headline's end would lose the warning in the run that draws its rest (rest_follows): the
+    first run's warnings are kept for that run, and go with the reader's next change.
     """
-    for notice in filters.unknown_in_link(allowed):
+    notices = filters.unknown_in_link(allowed)
+    runs = st.session_state.get(RUNS_KEY)
+    if notices and runs == 1:
+        st.session_state[FIRST_RUN_NOTICES_KEY] = notices
+    elif runs == 2:
+        notices = notices or st.session_state.pop(FIRST_RUN_NOTICES_KEY, [])
+    for notice in notices:
         st.warning(notice, icon=":material/link_off:")
 
 
@@ -287,6 +295,7 @@ def _add_to_story(key: str, figure, title: str | None) -> None:
 
 
 RUNS_KEY = "layout_runs"
+FIRST_RUN_NOTICES_KEY = "layout_first_run_notices"  # a page's link warnings from the session's first run
 PENDING_KEY = "layout_rest_pending"
 GRID_EARLY_KEY = "layout_grid_early"
 PENDING_TEXT = "Drawing the charts and tables…"

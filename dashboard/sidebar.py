@@ -106,8 +106,8 @@ def show_link_notices(notices: list[tuple[str, str]], page: str, chosen: Filters
         (st.warning if icon == IGNORED else st.info)(plaintext.markdown(notice), icon=icon)
 
 
-def draw(page: str = "") -> Filters:
-    """Draw the sidebar filters and return the chosen filter state; `page` is the page's URL path."""
+def draw(page: str) -> Filters:
+    """Draw the sidebar filters and return the chosen filter state; `page` is the page's URL path ("" for Overview)."""
     choices = filter_state.options()
     first, last = (as_date(choices["dates"].iloc[0][column]) for column in ("first_date", "last_date"))
     themes = choices["themes"].set_index("theme_id")["label"]
@@ -170,6 +170,8 @@ def draw(page: str = "") -> Filters:
         date_to=date_to if date_to and date_to != last else None,
     )
     st.session_state[filter_state.STATE_KEY] = chosen
+    if presentation.is_on():  # a slide fills the screen: what the link could not do is for the page views
+        return chosen
     show_link_notices(
         [*((notice, FOLLOWED) for notice in followed), *((notice, IGNORED) for notice in notices)], page, chosen
     )

@@ -117,12 +117,18 @@ def test_a_restore_keeps_the_recorded_counts_and_adds_its_own(imported_twice):
 
 
 @pytest.mark.parametrize(
-    ("awaiting", "against"), [(0, "against the 2024 cohort"), (3, "against the 2024 cohort; 2025 decisions still open")]
+    ("awaiting", "against"),
+    [
+        (0, "against the 2024 cohort"),
+        (3, "against the 2024 cohort; 2025 decisions still open"),
+        (pd.NA, "against the 2024 cohort"),  # blanked: neither none nor some, and no crash
+    ],
 )
 def test_a_cohort_still_being_decided_says_so_beside_its_change(awaiting, against):
     """A fall in the latest cohort's participants may be decisions not yet made: the card must not read as final.
 
-    Realistic bugs: the note missing while decisions are open, or shown for a cohort that is decided.
+    Realistic bugs: the note missing while decisions are open, shown for a cohort that is decided, or a blanked count
+    read as some (or an error).
     """
     cohorts = pd.DataFrame(
         {

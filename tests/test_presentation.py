@@ -34,3 +34,12 @@ def test_presentation_applies_the_filters(bundled_db, use_db, open_page):
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Workshops"] == "3"
     assert "Nations: Scotland" in app.caption[-1].value
+
+
+def test_a_links_notices_do_not_sit_above_the_slides(bundled_db, use_db, open_page):
+    """A slide fills the screen under a fixed stage height: a notice above it pushed it down, on every slide."""
+    use_db(bundled_db)
+    app = open_page(query={"present": "true", "theme": "Bogus"})
+    app.button[1].click().run()  # Next
+    assert not app.main.warning and not app.main.info
+    assert app.markdown[0].value.startswith("Slide 2 of")
