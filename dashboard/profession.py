@@ -363,9 +363,12 @@ def region_detail(region: str, regions: pd.DataFrame, voices: pd.DataFrame) -> s
     members = regions.set_index("category").loc[region]
     heard = voices.set_index("region").loc[region]
     ratio = heard["representation_ratio"]
+    # A suggestion counts for the region its workshop was held in, as in the findings.
     voice = (
-        f"gave {percent(heard['suggestion_share'])} of suggestions ({heard['suggestions']:,}) from "
-        f"{heard['workshops']:,} workshop(s) held there"
+        f"and its {heard['workshops']:,} workshop(s) gave {percent(heard['suggestion_share'])} of suggestions "
+        f"({heard['suggestions']:,})"
+        if heard["workshops"]
+        else "but no workshop was held there"
     )
     flagged = heard["under_represented"]
     flag = " and is under-represented" if pd.notna(flagged) and bool(flagged) else ""
@@ -549,21 +552,23 @@ def ratio_chart(frame: pd.DataFrame) -> go.Figure:
 
 
 def ratio_title(frame: pd.DataFrame) -> str:
-    """'Wales gave 4.2 times its share of members in suggestions; 5 fall below 0.8'."""
+    """'Workshops in Wales gave 4.2 times its share of members in suggestions; 5 fall below 0.8'."""
     ratios = frame["representation_ratio"].astype(float)
     flagged = int(frame["under_represented"].fillna(False).sum())
     if not ratios.notna().any() or ratios.max() <= 0:
         return f"Representation ratio: {flagged} of {_regions(len(frame), verb=False)} fall below 0.8"
     top = frame.loc[ratios.idxmax()]
     return (
-        f"{top['region']} gave {top['representation_ratio']:.1f} times its share of members in suggestions; "
+        f"Workshops in {top['region']} gave {top['representation_ratio']:.1f} times its share of members in "
+        "suggestions; "
         f"{flagged} of {len(frame)} fall below 0.8"
     )
 
 
 def under_represented(frame: pd.DataFrame) -> str | None:
     """'... no workshop was held in South East (17% of members) or North East (2%); Wales holds 5% of members but its
-    workshops gave 1% of suggestions', for every flagged region, largest first.
+    workshops gave 1% of suggestions': the regions where no workshop was held first, then the rest, each by its share
+    of members, largest first.
 
     A suggestion counts for the region its workshop was held in, not its author's: a region where no workshop was held
     heard nothing from the tour, though its members may have spoken elsewhere.

@@ -6,7 +6,7 @@
 -- are those of fewer than $quote_words words: "pay!!!" is very typical of its theme's words and says nothing to a board.
 -- Parameters: $theme_ids, $nations, $location_ids (lists or NULL), $date_from, $date_to (dates or NULL);
 -- $quote_length (the longest suggestion quoted, in characters; NULL for no limit); $quote_words (the fewest words,
--- runs of characters between white space; NULL for no limit).
+-- runs of characters between white space of any kind; NULL for no limit).
 -- Key: theme_id, quote_rank.
 -- Example: {"quote_length": 160, "quote_words": 4}
 with typical as (
@@ -43,7 +43,8 @@ candidates as (
     inner join current_themes on current_themes.theme_id = typical.theme_id
     -- A suggestion a reviewer has moved to another theme is no longer quoted as typical of the one it was tagged with.
     where length(suggestions.text) <= coalesce($quote_length, 2000)
-        and len(regexp_split_to_array(trim(suggestions.text), '\s+')) >= coalesce($quote_words, 0)
+        -- Words as Python's str.split() finds them: runs of anything but white space, a non-breaking space included.
+        and len(regexp_extract_all(suggestions.text, '[^\s\pZ\v]+')) >= coalesce($quote_words, 0)
         and suggestions.theme_id is not distinct from typical.theme_id
 ),
 

@@ -95,8 +95,7 @@ def test_one_theme_in_view_is_never_the_most_common(bundled, bundled_csvs, theme
 @pytest.mark.parametrize("theme_ids", [(), ("cpd", "inclusion"), ("careers", "skills", "mentoring")], ids=str)
 def test_a_heatmap_of_several_themes_has_a_colour_scale_from_0_to_its_largest_share(bundled, theme_ids):
     """Realistic bugs: a scale to 100% that draws shares of 5% to 21% all one pale blue; one past 100%; one cut at the
-    largest share to the digit (a 21% cell then no darker than the scale's end says), or a float's 0.30000000000000004
-    rounded up to 40%."""
+    largest share to the digit. (A float sum rounded up a tenth too far: test_theme_builders.)"""
     inputs = page_inputs(Filters(theme_ids=theme_ids, location_ids=("bournemouth",)))
     frame = inputs["by_location"]
     assert theme_views.comparable(frame)

@@ -65,7 +65,10 @@ def close(values, expected) -> None:
 
 
 def shape_lines(figure: go.Figure) -> list[tuple]:
-    return [(shape.x0, shape.x1, shape.line.dash, shape.line.color, shape.line.width) for shape in figure.layout.shapes]
+    return [
+        (shape.x0, shape.x1, shape.line.dash, shape.line.color, shape.line.width, shape.layer)
+        for shape in figure.layout.shapes
+    ]
 
 
 def annotation_texts(figure: go.Figure) -> list[tuple]:
@@ -110,7 +113,7 @@ def test_the_participation_chart_draws_shown_rates_labels_blanks_and_the_referen
     assert figure.layout.xaxis.title.text == "Participants per 100 members<br>(label: rate and count)"
     assert figure.layout.xaxis.rangemode == "tozero"
     assert figure.layout.showlegend is False
-    assert shape_lines(figure) == [(4.56, 4.56, "dash", DARK_GREY, 1.5)]
+    assert shape_lines(figure) == [(4.56, 4.56, "dash", DARK_GREY, 1.5, "below")]  # behind the bars and their labels
     assert annotation_texts(figure) == [(4.56, 1, "paper", "bottom", "Profession-wide 4.6", False, 12)]
     # Rows of a three-line label: 15 * 3 + 6 = 51 pixels each, 4 rows and 120 for the rest: 324. One title line.
     assert figure.layout.height == 324
@@ -310,7 +313,7 @@ def test_the_interval_chart_draws_each_rate_with_its_interval_and_marks_the_ones
         False,
     )
     assert list(blanks.y) == ["Delta"] and list(blanks.text) == ["[c]"] and list(blanks.x) == [0]
-    assert shape_lines(figure) == [(0.55, 0.55, "dash", DARK_GREY, 1.5)]
+    assert shape_lines(figure) == [(0.55, 0.55, "dash", DARK_GREY, 1.5, "below")]
     assert annotation_texts(figure) == [(0.55, 1, "paper", "bottom", "Profession-wide 55%", False, 12)]
     assert list(figure.layout.yaxis.categoryarray) == ["Delta", LONG_TICK, "Beta Office", "Alpha Agency"]
     assert figure.layout.yaxis.categoryorder == "array"

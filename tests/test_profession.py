@@ -278,6 +278,33 @@ def test_the_voices_findings_credit_the_workshops_region_not_its_members():
     )
 
 
+def test_a_regions_detail_and_the_ratio_chart_title_credit_its_workshops():
+    """Realistic bug: the region's members said to have given the suggestions its workshops gave, or a region with no
+    workshop said to have given 0% from 0 workshop(s)."""
+    voices = pd.DataFrame(
+        {
+            "region": ["Wales", "South East"],
+            "member_share": [0.03, 0.17],
+            "suggestions": [120, 0],
+            "suggestion_share": [0.08, 0.0],
+            "workshops": [2, 0],
+            "representation_ratio": [2.67, 0.0],
+            "under_represented": pd.array([False, True], dtype="boolean"),
+        }
+    )
+    regions = pd.DataFrame({"category": ["Wales", "South East"], "members": [30, 170], "share": [0.15, 0.85]})
+    assert profession.region_detail("Wales", regions, voices).endswith(
+        "In the whole profession it holds 3% of members, and its 2 workshop(s) gave 8% of suggestions (120) "
+        "(ratio 2.67)."
+    )
+    assert profession.region_detail("South East", regions, voices).endswith(
+        "it holds 17% of members, but no workshop was held there (ratio 0.00) and is under-represented."
+    )
+    assert profession.ratio_title(voices) == (
+        "Workshops in Wales gave 2.7 times its share of members in suggestions; 1 of 2 fall below 0.8"
+    )
+
+
 @pytest.mark.usefixtures("no_suppression")
 def test_identified_contributors_equal_pandas(source):
     suggestions, members = source["suggestions"], source["members"]

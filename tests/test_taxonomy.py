@@ -367,5 +367,6 @@ def test_a_link_naming_an_old_label_twice_beside_a_label_now_opens_each_theme_on
     assert not [warning.value for warning in app.main.warning]
     app.run()  # the view is still the link's: so is the notice (sidebar.show_link_notices)
     assert [(info.value, info.icon) for info in app.main.info if "is now" in info.value] == notices
+    assert app.multiselect(key="theme").value == ["mentoring", "cpd"]
     app.multiselect(key="theme").set_value(["cpd"]).run()  # the reader's own choice now: nothing to explain
     assert not [info.value for info in app.main.info if "is now" in info.value]

@@ -277,6 +277,21 @@ def test_the_heatmap_writes_each_places_shares_with_the_themes_in_the_bar_charts
     assert layout.height == 300  # two rows: the smallest height
 
 
+def test_the_heatmaps_colour_scale_ends_at_the_tenth_its_largest_share_reaches_exactly():
+    # Two rows of one place's theme add up as floats: 0.1 + 0.2 is 0.30000000000000004, which is 30%, not over it.
+    frame = pd.DataFrame(
+        {
+            "name": ["Bath"] * 3 + ["York"] * 2,
+            "label": ["CPD", "CPD", "Careers", "CPD", "Careers"],
+            "suggestions": [1, 2, 2, 1, 1],
+            "share": [0.1, 0.2, 0.25, 0.2, 0.2],
+        }
+    )
+    (heatmap,) = theme_views.share_heatmap(frame, "name", "t").data
+    assert np.array(heatmap.z, dtype=float).max() > 0.3  # the float sum, as drawn
+    assert heatmap.zmax == 0.3
+
+
 def test_the_heatmap_follows_a_row_order_and_grows_with_its_rows():
     order = ["Aberdeen", "Cardiff", "Bath"]  # Cardiff has no suggestions: left out
     figure = theme_views.share_heatmap(BY_PLACE, "name", "t", row_order=order)

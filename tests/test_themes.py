@@ -1,6 +1,7 @@
 """The Suggestion themes page: its queries against independent pandas sums, its builders, and the page under AppTest."""
 
 import re
+import shutil
 from datetime import date
 
 import duckdb
@@ -9,10 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import config, data, sidebar, theme_views, themes
+from dashboard import build, config, data, sidebar, theme_views, themes
 from dashboard.filters import STATE_KEY, Filters
 from dashboard.review import taxonomy
-from tests.conftest import kpis, opened_from_a_link
+from tests.conftest import FIXTURES, kpis, opened_from_a_link
 
 PAGE = "dashboard/pages/themes.py"
 ENTRY = str(config.ROOT / "streamlit_app.py")
@@ -257,6 +258,30 @@ def test_typical_quotes_follow_the_definition(database, longest, fewest_words):
     found = quotes.sort_values(["theme_id", "quote_rank"]).groupby("theme_id")["suggestion_id"].agg(list).to_dict()
     expected = typical_by_hand(csvs, longest or 2000, fewest_words or 0)
     assert found == {theme_id: ids for theme_id, ids in expected.items() if ids}
+
+
+def test_a_quotes_words_are_counted_as_str_split_counts_them(use_db, tmp_path):
+    """Two lines of two words are two words, not four (DuckDB's trim keeps newlines); four words joined by non-breaking
+    spaces, as text pasted from Word has them, are four, not one. Each theme of the fixture gets one such suggestion."""
+    folder = tmp_path / "csv"
+    shutil.copytree(FIXTURES, folder)
+    suggestions = pd.read_csv(folder / "suggestions.csv", dtype=str, keep_default_na=False)
+    texts = {"S01": "\nCPD budget\n", "S11": "more\u00a0working\u00a0across\u00a0teams"}
+    assert [len(text.split()) for text in texts.values()] == [2, 4]
+    suggestions["text"] = suggestions["suggestion_id"].map(texts).fillna(suggestions["text"])
+    suggestions.to_csv(folder / "suggestions.csv", index=False)
+    path = tmp_path / "gse.duckdb"
+    build.build_bundled(folder, path)
+    use_db(path)
+    everything = {
+        **Filters().params(),
+        "quote_length": theme_views.QUOTE_LENGTH,
+        "quote_words": theme_views.QUOTE_WORDS,
+    }
+    quoted = set(data.query("theme_quotes", **everything)["suggestion_id"])
+    unlimited = set(data.query("theme_quotes", **{**everything, "quote_words": None})["suggestion_id"])
+    assert "S01" in unlimited and "S01" not in quoted
+    assert "S11" in quoted
 
 
 def test_a_suggestion_of_a_word_or_two_is_not_quoted_as_typical(bundled_db, use_db):
