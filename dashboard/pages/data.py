@@ -107,7 +107,7 @@ def classifier() -> None:
         st.error(str(refused), icon=":material/error:")
     if len(log):
         table = retraining.runs_table(log)
-        st.dataframe(table, hide_index=True)
+        layout.table(table)
         layout.downloads(table, "Classifier retrains", filters.current(), key="data_retrain_download")
 
 
@@ -144,7 +144,7 @@ def loaded_data() -> None:
     )
     counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
     with st.expander("Rows in each table"):
-        st.dataframe(counts, hide_index=True, column_config={"rows": st.column_config.NumberColumn(format="localized")})
+        layout.table(counts, column_config={"rows": st.column_config.NumberColumn(format="localized")})
 
 
 def upload_and_import() -> None:
@@ -371,7 +371,7 @@ def restore_section() -> None:
     if not kept:
         st.caption("No earlier versions are kept yet: each import keeps the version it replaces.")
         return
-    st.dataframe(backup_table(kept), hide_index=True)
+    layout.table(backup_table(kept))
     name = st.selectbox("Version to restore", [backup.name for backup in kept], key="data_restore_choice")
     sure = st.checkbox(
         "Replace the current data with this version (the current data is kept as a backup)", key="data_restore_sure"

@@ -99,7 +99,7 @@ st.caption(
 layout.rest_follows(grid=True)
 with st.expander("Progress by theme"):
     progress_table = views.progress_table(progress)
-    st.dataframe(progress_table, hide_index=True)
+    layout.table(progress_table)
     layout.downloads(progress_table, "Theme review progress", active, key="review_progress_download")
 
 outcome = st.session_state.pop(OUTCOME, None)
