@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +32,24 @@ from benchmarks.load import (
 # Playwright route, as the browser tests use: routing turns the browser's HTTP cache off (microsoft/playwright#7220).
 OFFLINE = "--proxy-server=http://127.0.0.1:9"
 HELLO_SCRIPT = 'import streamlit as st\n\nst.write("hello")\n'
-HELLO_PLOTLY = "hello + one Plotly chart"
-# A second floor: the same page with one small Plotly chart, which makes the browser load and start plotly.js.
-HELLO_PLOTLY_SCRIPT = (
-    "import plotly.graph_objects as go\nimport streamlit as st\n\n"
-    'st.write("hello")\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[3, 1])))\n'
-)
+# More floors: the same page with one small two-bar chart, which makes the browser load and start that chart library's
+# code. Plotly's is what the pages use; Vega-Lite and ECharts (both built into Streamlit, with smaller code) are
+# measured beside it, since the chart library is the choice left open by issue 20 (docs/PERFORMANCE.md, tenth round).
+FLOORS = {
+    "hello + one Plotly chart": (
+        "import plotly.graph_objects as go\nimport streamlit as st\n\n"
+        'st.write("hello")\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2], y=[3, 1])))\n'
+    ),
+    "hello + one Vega-Lite chart": (
+        'import streamlit as st\n\nst.write("hello")\nst.vega_lite_chart({"data": {"values": [{"x": "a", "y": 3}, '
+        '{"x": "b", "y": 1}]}, "mark": "bar", "encoding": {"x": {"field": "x", "type": "nominal"}, '
+        '"y": {"field": "y", "type": "quantitative"}}})\n'
+    ),
+    "hello + one ECharts chart": (
+        'import streamlit as st\n\nst.write("hello")\nst.echarts_chart({"xAxis": {"type": "category", "data": '
+        '["a", "b"]}, "yAxis": {"type": "value"}, "series": [{"type": "bar", "data": [3, 1]}]})\n'
+    ),
+}
 # Finished means: the app is idle as the browser tests define it (a run has ended, the page is not waiting for its rest,
 # nothing is still loading) and every chart has drawn. The value is the time since navigation started
 # (performance.now()), so Playwright's own round trips are not counted.
@@ -49,6 +61,9 @@ FINISHED = f"""
   }}
   for (const deck of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {{
     if (!deck.querySelector("canvas")) return false;
+  }}
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stEChartsChart"]')) {{
+    if (!chart.querySelector("svg, canvas")) return false;
   }}
   return performance.now();
 }}
@@ -75,6 +90,8 @@ CHARTS = """
 () => ({
   plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
   decks: document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length,
+  vega: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
+  echarts: document.querySelectorAll('[data-testid="stEChartsChart"]').length,
   exceptions: document.querySelectorAll('[data-testid="stException"]').length,
   scripts_fetched: performance.getEntriesByType("resource").filter(
     (entry) => entry.name.endsWith(".js") && entry.transferSize > 0
@@ -92,6 +109,8 @@ class Load:
     sent: int
     plotly: int = 0
     decks: int = 0
+    vega: int = 0
+    echarts: int = 0
     exceptions: int = 0
     headline_ms: float | None = None
     # Scripts that came over the network, not from the browser's cache.
@@ -257,21 +276,18 @@ def measure(
     results = BrowserResults()
     hello = work_dir / "hello.py"
     hello.write_text(HELLO_SCRIPT)
-    hello_plotly = work_dir / "hello_plotly.py"
-    hello_plotly.write_text(HELLO_PLOTLY_SCRIPT)
-    with (
-        serve(db_path, work_dir / "app-server.log") as app,
-        serve_script(hello, work_dir / "hello-server.log") as floor,
-        serve_script(hello_plotly, work_dir / "hello-plotly-server.log") as plotly_floor,
-        sync_playwright() as playwright,
-    ):
+    with ExitStack() as servers, sync_playwright() as playwright:
+        app = servers.enter_context(serve(db_path, work_dir / "app-server.log"))
+        targets = {"hello": servers.enter_context(serve_script(hello, work_dir / "hello-server.log")).url + "/"}
+        for number, (title, script) in enumerate(FLOORS.items()):
+            floor = work_dir / f"floor_{number}.py"
+            floor.write_text(script)
+            targets[title] = (
+                servers.enter_context(serve_script(floor, work_dir / f"floor-{number}-server.log")).url + "/"
+            )
+        targets.update(pages_at(app.url, pages))
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, OFFLINE])
         results.chromium_version = browser.version
-        targets = {
-            "hello": f"{floor.url}/",
-            HELLO_PLOTLY: f"{plotly_floor.url}/",
-            **pages_at(app.url, pages),
-        }
         try:
             # The first load after the server starts fills its caches; it is reported on its own, not in the medians.
             for repeat in range(repeats + 1):
@@ -285,9 +301,8 @@ def measure(
                     except Exception as error:  # a page that fails to finish is a result to report, not a crash
                         results.errors.append(f"{title}: {type(error).__name__}: {str(error)[:300]}")
             for cache in (False, True):
-                warm_loads(
-                    browser, targets["hello"], pages_at(app.url, pages), repeats, results, without_findings, cache
-                )
+                floors_and_pages = {title: url for title, url in targets.items() if title != "hello"}
+                warm_loads(browser, targets["hello"], floors_and_pages, repeats, results, without_findings, cache)
         finally:
             browser.close()
         results.server_peak_rss = memory_bytes(app.pid, "VmHWM")

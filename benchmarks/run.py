@@ -33,7 +33,7 @@ import duckdb
 from streamlit import logger as streamlit_logger
 
 from benchmarks import baselines
-from benchmarks.browser import HELLO_PLOTLY
+from benchmarks.browser import FLOORS
 from dashboard import build, config, data
 from dashboard.filters import Filters
 
@@ -435,19 +435,22 @@ def page_verdicts(results: ScaleResults) -> dict[str, tuple[float, str] | None]:
         # Not the cached loads: against a hello page that fetches nothing, no page that queries data can meet these
         # ratios; their table gives their times (docs/PERFORMANCE.md, ninth round).
         for suffix, kind in (("", "warm_loads"), ("_fresh", "loads")):
-            ratios = browser_ratios(results.browser.get(kind, {}))
+            ratios = pages_only(browser_ratios(results.browser.get(kind, {})))
             verdicts["headline" + suffix] = worst({title: pair[0] for title, pair in ratios.items()})
             verdicts["browser" + suffix] = worst({title: pair[1] for title, pair in ratios.items()})
-        loads = {title: values for title, values in results.browser["loads"].items() if values}
-        loads.pop("hello", None)
-        loads.pop(HELLO_PLOTLY, None)
+        loads = pages_only({title: values for title, values in results.browser["loads"].items() if values})
         verdicts["bytes"] = worst({title: median([load["received"] for load in v]) / MB for title, v in loads.items()})
         verdicts["rss"] = (results.browser["server_peak_rss"] / MB, "server")
     return verdicts
 
 
+def pages_only(by_title: dict) -> dict:
+    """The app's pages of a mapping by title, without the hello page and the other floors."""
+    return {title: value for title, value in by_title.items() if title != "hello" and title not in FLOORS}
+
+
 def browser_ratios(loads: dict[str, list[dict]]) -> dict[str, tuple[float, float]]:
-    """Each app page's median time to its KPIs and findings, and to every chart drawn, over the hello page's median."""
+    """Each page's median time to its KPIs and findings, and to every chart drawn, over the hello page's median."""
     hello = median([load["ms"] for load in loads.get("hello", [])])
     if not hello:
         return {}
@@ -457,7 +460,7 @@ def browser_ratios(loads: dict[str, list[dict]]) -> dict[str, tuple[float, float
             median([load["ms"] for load in values]) / hello,
         )
         for title, values in loads.items()
-        if values and title not in ("hello", HELLO_PLOTLY)
+        if values and title != "hello"
     }
 
 
@@ -512,7 +515,8 @@ as (min–max). MB is 10^6 bytes.
   the charts of the first tab, since the other tabs run only when chosen. Bytes = websocket frame payloads
   received during that load. The "hello" row is a one-line `st.write("hello")` app served in the same run: the floor
   Streamlit itself sets. The "hello + one Plotly chart" row adds one two-bar chart: the floor for any page with a
-  Plotly chart, since the browser then loads and starts plotly.js. The first load of each page after the server
+  Plotly chart, since the browser then loads and starts plotly.js; the Vega-Lite and ECharts rows do the same with
+  the two chart libraries built into Streamlit whose code is smaller, for the choice of library. The first load of each page after the server
   starts is shown apart, not in the medians. Then the same measures **in one warm browser**, the issue's own method: one
   context, one tab going to the hello page, then to an app page, in turn; each page's ratio is over the hello loads of
   that round. Its HTTP cache is off, as in the browser tests (a Playwright route turns it off), so every load fetches
@@ -640,7 +644,10 @@ def browser_table(browser: dict) -> list[str]:
         first = browser["first_loads"].get(title)
         received = median([load["received"] for load in values])
         sent = median([load["sent"] for load in values])
-        charts = f"{values[-1]['plotly']} plotly, {values[-1]['decks']} map"
+        kinds = {"plotly": "plotly", "decks": "map", "vega": "Vega-Lite", "echarts": "ECharts"}
+        charts = (
+            ", ".join(f"{values[-1][kind]} {name}" for kind, name in kinds.items() if values[-1].get(kind)) or "none"
+        )
         first_ms = f"{first['ms']:,.0f}" if first else "–"
         lines.append(
             f"| {title} | {spread(headlines)} | {headline_ratio} | {spread(times)} | {ratio} | {first_ms} "

@@ -96,10 +96,22 @@ def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
         (load,) = measured.loads[title]
         assert load.ms > 0 and load.received > 0 and not load.exceptions
     assert measured.loads["Overview"][0].received > measured.loads["hello"][0].received
-    # In one warm browser: a hello load before each app load, both finished, and the app page sent its data again.
-    # With the cache off, as the issue measured, every load fetches Streamlit's scripts; with it kept, none.
+    # Each floor drew its one chart, in its own library, and the hello page none.
+    drawn = {
+        title: [(load.plotly, load.vega, load.echarts, load.exceptions) for load in measured.loads[title]]
+        for title in ("hello", *browser.FLOORS)
+    }
+    assert drawn == {
+        "hello": [(0, 0, 0, 0)],
+        "hello + one Plotly chart": [(1, 0, 0, 0)],
+        "hello + one Vega-Lite chart": [(0, 1, 0, 0)],
+        "hello + one ECharts chart": [(0, 0, 1, 0)],
+    }
+    # In one warm browser: a hello load before each floor and app load, both finished, and the app page sent its
+    # data again. With the cache off, as the issue measured, every load fetches Streamlit's scripts; with it kept, none.
     for kept, cached in ((measured.warm_loads, False), (measured.cached_loads, True)):
-        (warm_hello,) = kept["hello"]
+        assert len(kept["hello"]) == len(browser.FLOORS) + 1
+        warm_hello = kept["hello"][-1]
         (warm_page,) = kept["Overview"]
         assert warm_hello.ms > 0 and warm_page.ms > 0 and warm_page.received > warm_hello.received
         assert [load.scripts_fetched == 0 for load in (warm_hello, warm_page)] == [cached, cached]
@@ -118,7 +130,10 @@ def test_browser_ratios_are_each_pages_medians_over_the_hello_pages():
         "Data": loads((None, 1400)),
     }
 
-    assert run.browser_ratios(measured) == {"Overview": (1.3, 2.0), "Data": (1.4, 1.4)}
+    ratios = run.browser_ratios(measured)
+    assert ratios == {"hello + one Plotly chart": (1.8, 1.8), "Overview": (1.3, 2.0), "Data": (1.4, 1.4)}
+    # The floors are reported beside the pages but never judged as one.
+    assert run.pages_only(ratios) == {"Overview": (1.3, 2.0), "Data": (1.4, 1.4)}
     assert run.browser_ratios({"Overview": loads((1, 2))}) == {}
 
 
