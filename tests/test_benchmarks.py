@@ -82,6 +82,47 @@ def test_a_different_result_is_not_the_same():
 
 
 @pytest.mark.browser
+def test_the_benchmarks_browser_reaches_this_machine_and_nothing_else(tmp_path):
+    import http.server
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import Error, sync_playwright
+
+    from benchmarks.browser import OFFLINE
+    from benchmarks.load import CHROMIUM, CHROMIUM_ARGS
+
+    (tmp_path / "index.html").write_text("<p>here</p>")
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=tmp_path)  # noqa: E731
+    local = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=local.serve_forever, daemon=True).start()
+
+    def visit() -> tuple[str, str]:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, OFFLINE])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{local.server_port}/")
+            shown = page.inner_text("body")
+            try:
+                page.goto("http://tiles.example.com/0/0/0.png", timeout=10_000)
+                outside = "reached"
+            except Error as error:
+                outside = str(error)
+            browser.close()
+            return shown, outside
+
+    # A thread of its own: sync Playwright refuses to start inside the browser suite's running Playwright loop.
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            shown, outside = pool.submit(visit).result()
+    finally:
+        local.shutdown()
+    assert "here" in shown
+    # Refused by the proxy on a closed port, not by a name lookup: nothing leaves the machine, not even DNS.
+    assert "ERR_PROXY_CONNECTION_FAILED" in outside
+
+
+@pytest.mark.browser
 def test_browser_measures_a_page_and_the_hello_floor(bundled_db, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
