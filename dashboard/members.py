@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, disclosure
 from dashboard.disclosure import TOTAL
-from dashboard.ingest_checks import GRADES, REGIONS  # the contract's lists, in the order pages show them
+from dashboard.ingest.contract import GRADES, REGIONS  # the contract's lists, in the order pages show them
 
 BACKGROUNDS = ("science", "engineering", "both", "interest")
 NATION_OF = {"Wales": "Wales", "Scotland": "Scotland", "Northern Ireland": "Northern Ireland"}  # else England

@@ -16,7 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard import build, config, ingest, store, themes
+from dashboard import build, config, store, themes
+from dashboard.ingest import importer
 
 RETRAIN_SOURCE = "retrain"  # build_info.source: not 'bundled', so a bundled rebuild never overwrites a retrain
 
@@ -166,7 +167,7 @@ def current_model(targets: pd.DataFrame) -> str | None:
 def retrain(db: Path, *, by: str, store_path: Path | None = None, folds: int = themes.FOLDS) -> Outcome:
     """Retrain from the hand-coded themes and the review decisions, re-tag the unreviewed machine tags, keep the model."""
     started = time.perf_counter()
-    with ingest.import_lock(db):
+    with importer.import_lock(db):
         stored = build.stored_build(db)
         if stored is None:
             raise RetrainError(f"No database at {db}: build or import the data first.")
@@ -219,7 +220,7 @@ def restore(db: Path, version: str | None = None, *, by: str, store_path: Path |
         if runs.empty or pd.isna(runs["previous_version"].iloc[-1]):
             raise RetrainError("There is no earlier model to restore: the classifier has not been retrained.")
         version = runs["previous_version"].iloc[-1]
-    with ingest.import_lock(db):
+    with importer.import_lock(db):
         stored = build.stored_build(db)
         if stored is None:
             raise RetrainError(f"No database at {db}: build or import the data first.")
@@ -288,7 +289,7 @@ def _retag(db, stored, tables, targets, model, version: str, *, by: str, action:
         db,
         data_version=data_version,
         source=f"{RETRAIN_SOURCE} with {version}" if action == "retrain" else f"restore of model {version}",
-        imports=ingest.previous_imports(db),
+        imports=importer.previous_imports(db),
         files={},
         imported_by=by,
         keep_backups=build.BACKUPS_KEPT,

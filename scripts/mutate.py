@@ -96,7 +96,7 @@ MODULES = {
     # refuses large changes; not its page runs (AppTest), which reach the same code through the Data page.
     # test_ingest_report.py calls the Data page's report, history and failure builders directly (no AppTest).
     "build": (
-        ["dashboard/build.py", "dashboard/ingest.py"],
+        ["dashboard/build.py", "dashboard/ingest/importer.py"],
         [
             "tests/test_build.py",
             "tests/test_ingest.py",

@@ -5,7 +5,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from dashboard import build, changes, config, disclosure, ingest
+from dashboard import build, changes, config, disclosure
+from dashboard.ingest import importer
 from tests.conftest import kpi_cards
 
 OVERVIEW = "dashboard/pages/overview.py"
@@ -33,7 +34,7 @@ def imported_twice(fixture_db, tmp_path, use_db, monkeypatch):
     suggestions = pd.read_csv(fixtures / "suggestions.csv", dtype=str, keep_default_na=False)
     extra = suggestions.iloc[[0]].assign(suggestion_id="S999", theme_id="cpd", text="More CPD budget, please")
     pd.concat([suggestions, extra]).to_csv(folder / "suggestions.csv", index=False)
-    ingest.apply_import(ingest.plan_path(folder, path), path)
+    importer.apply_import(importer.plan_path(folder, path), path)
     return path
 
 
@@ -106,7 +107,7 @@ def test_the_about_page_lists_what_changed_since_the_last_import(imported_twice,
 
 
 def test_a_restore_keeps_the_recorded_counts_and_adds_its_own(imported_twice):
-    ingest.restore(build.backups(imported_twice)[0], imported_twice)
+    importer.restore(build.backups(imported_twice)[0], imported_twice)
     with build.read_only(imported_twice) as connection:
         versions = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
         members = connection.execute(

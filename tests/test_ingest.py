@@ -18,9 +18,10 @@ import openpyxl.xml
 import pandas as pd
 import pytest
 
-from dashboard import build, config, data, ingest, ingest_files
-from dashboard.ingest_checks import CONTRACT
-from dashboard.ingest_files import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
+from dashboard import build, config, data
+from dashboard.ingest import importer, reading
+from dashboard.ingest.contract import CONTRACT
+from dashboard.ingest.reading import MAX_UPLOAD_MB, Upload, kind_of, read_uploads
 from tests.conftest import help_shown
 from tests.test_review import decide
 
@@ -77,7 +78,7 @@ def error_lines(stderr: str) -> list[str]:
 @pytest.mark.parametrize("case", BAD_CASES)
 def test_bad_input_is_refused_at_its_location_and_changes_nothing(case, current_db, capsys):
     before = current_db.read_bytes()
-    status = ingest.main([str(BAD / case), "--db", str(current_db)])
+    status = importer.main([str(BAD / case), "--db", str(current_db)])
     captured = capsys.readouterr()
     assert status == 1
     assert error_lines(captured.err) == (BAD / case / "expected.txt").read_text().splitlines()
@@ -156,7 +157,7 @@ def comparable(frame: pd.DataFrame) -> list[tuple]:
 @pytest.mark.parametrize("variant", GOOD_VARIANTS)
 def test_good_variants_import_exactly_the_plain_data(variant, tmp_path, capsys):
     path = tmp_path / "gse.duckdb"
-    assert ingest.main([str(GOOD / variant), "--db", str(path)]) == 0
+    assert importer.main([str(GOOD / variant), "--db", str(path)]) == 0
     notes = capsys.readouterr().err
     expected = expected_tables()
     with build.read_only(path) as connection:
@@ -183,7 +184,7 @@ def test_good_variants_import_exactly_the_plain_data(variant, tmp_path, capsys):
 @pytest.mark.parametrize("variant", ["bom_crlf_spaces", "workbook"])
 def test_imported_figures_equal_a_pandas_calculation(variant, tmp_path, use_db):
     path = tmp_path / "gse.duckdb"
-    assert ingest.main([str(GOOD / variant), "--db", str(path)]) == 0
+    assert importer.main([str(GOOD / variant), "--db", str(path)]) == 0
     use_db(path)
     expected = expected_tables()
     kpis = data.query_one(
@@ -213,7 +214,7 @@ def test_a_subset_keeps_the_other_tables_and_records_the_import(current_db, fixt
     folder.mkdir()
     members = (config.ROOT / "tests/fixtures/members.csv").read_text() + "M013,SG,G7,Scotland,both,2025-06-01\n"
     (folder / "Members.CSV").write_text(members)
-    assert ingest.main([str(folder), "--db", str(current_db)]) == 0
+    assert importer.main([str(folder), "--db", str(current_db)]) == 0
     with build.read_only(current_db) as connection:
         counts = {table: build.table_rows(connection, table) for table in build.TABLES}
         history = connection.execute(
@@ -232,7 +233,7 @@ def test_a_subset_keeps_the_other_tables_and_records_the_import(current_db, fixt
 
 
 def test_a_subset_needs_a_current_database(tmp_path):
-    plan = ingest.plan_path(BAD.parent / "good_inputs" / "plain" / "members.csv", tmp_path / "absent.duckdb")
+    plan = importer.plan_path(BAD.parent / "good_inputs" / "plain" / "members.csv", tmp_path / "absent.duckdb")
     assert not plan.ok
     assert [problem.line() for problem in plan.errors] == [
         f"{tmp_path / 'absent.duckdb'}: no readable current database to keep departments, locations, workshops, "
@@ -242,13 +243,13 @@ def test_a_subset_needs_a_current_database(tmp_path):
 
 def test_restore_brings_back_the_previous_data_and_the_history_only_grows(current_db, capsys):
     bundled_version = build.stored_build(current_db)["data_version"]
-    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    assert importer.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
     assert build.stored_build(current_db)["data_version"] != bundled_version
     capsys.readouterr()
-    assert ingest.main(["--list-backups", "--db", str(current_db)]) == 0
+    assert importer.main(["--list-backups", "--db", str(current_db)]) == 0
     assert capsys.readouterr().out.split() == [path.name for path in build.backups(current_db)]
     latest = build.backups(current_db)[0]
-    assert ingest.main(["--restore", "--db", str(current_db)]) == 0
+    assert importer.main(["--restore", "--db", str(current_db)]) == 0
     assert build.stored_build(current_db)["data_version"] == bundled_version
     # Each table's rows as restored, counted here from the fixtures' CSVs, then the line that names the backup.
     lines = capsys.readouterr().out.splitlines()
@@ -259,30 +260,30 @@ def test_restore_brings_back_the_previous_data_and_the_history_only_grows(curren
     assert [row[0] for row in history] == [1, 2, 3]
     assert history[1][1] == f"import of {GOOD / 'plain'}"
     assert history[2][1].startswith("restore of gse-")
-    assert ingest.main(["--restore", "nothing-by-this-name", "--db", str(current_db)]) == 1
+    assert importer.main(["--restore", "nothing-by-this-name", "--db", str(current_db)]) == 1
     assert capsys.readouterr().err == "no backup called nothing-by-this-name; see --list-backups\n"
 
 
 def test_a_restore_keeps_as_many_backups_as_asked(current_db):
     for _ in range(3):
-        assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+        assert importer.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
     assert len(build.backups(current_db)) == 3
-    assert ingest.main(["--restore", "--db", str(current_db), "--keep", "1"]) == 0
+    assert importer.main(["--restore", "--db", str(current_db), "--keep", "1"]) == 0
     assert len(build.backups(current_db)) == 1
 
 
 def test_a_restore_with_no_backups_says_where_it_looked(current_db, capsys):
-    assert ingest.main(["--restore", "--db", str(current_db)]) == 1
+    assert importer.main(["--restore", "--db", str(current_db)]) == 1
     assert capsys.readouterr().err == f"no backups of {current_db} in {build.backups_folder(current_db)}\n"
 
 
 def test_a_restore_that_fails_to_write_says_the_database_is_unchanged(current_db, capsys, monkeypatch):
-    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    assert importer.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
     before = current_db.read_bytes()
     capsys.readouterr()
 
     fill_the_disk(monkeypatch)
-    assert ingest.main(["--restore", "--db", str(current_db)]) == 1
+    assert importer.main(["--restore", "--db", str(current_db)]) == 1
     assert capsys.readouterr().err == (
         f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
     )
@@ -291,14 +292,14 @@ def test_a_restore_that_fails_to_write_says_the_database_is_unchanged(current_db
 
 def test_only_the_newest_backups_are_kept(current_db):
     for _ in range(4):
-        assert ingest.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "2"]) == 0
+        assert importer.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "2"]) == 0
     kept = build.backups(current_db)
     assert len(kept) == 2
     assert all(build.stored_build(path)["source"].startswith("import of") for path in kept)
 
 
 def test_rebuilding_the_sample_over_imported_data_keeps_a_backup(current_db):
-    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
+    assert importer.main([str(GOOD / "plain"), "--db", str(current_db)]) == 0
     backups_before = len(build.backups(current_db))
     build.build_bundled(config.ROOT / "tests" / "fixtures", current_db)
     assert len(build.backups(current_db)) == backups_before + 1
@@ -369,7 +370,7 @@ def test_a_plain_zip_is_not_a_workbook():
 
 
 def test_a_workbook_that_expands_too_far_is_refused(monkeypatch):
-    monkeypatch.setattr("dashboard.ingest_files.MAX_WORKBOOK_EXPANDED_BYTES", 1000)
+    monkeypatch.setattr("dashboard.ingest.reading.MAX_WORKBOOK_EXPANDED_BYTES", 1000)
     reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
     assert reading.problems[0].message.startswith("workbook expands to")
     assert not reading.tables
@@ -410,18 +411,20 @@ def test_the_python_rules_match_the_schema():
 
 
 def test_a_plan_made_before_another_import_is_refused(current_db, tmp_path):
-    stale = ingest.plan_path(GOOD / "plain" / "members.csv", current_db)
+    stale = importer.plan_path(GOOD / "plain" / "members.csv", current_db)
     assert stale.ok
-    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    importer.apply_import(importer.plan_path(GOOD / "plain", current_db), current_db)
     before = current_db.read_bytes()
-    with pytest.raises(ingest.ImportBusy) as refused:
-        ingest.apply_import(stale, current_db)
+    with pytest.raises(importer.ImportBusy) as refused:
+        importer.apply_import(stale, current_db)
     assert str(refused.value) == "the data changed since this dry run (another import?): run the dry run again"
     assert current_db.read_bytes() == before
 
 
 def test_an_import_records_who_made_it_and_carries_the_earlier_versions_counts(current_db):
-    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db, imported_by="analyst@example.gov.uk")
+    importer.apply_import(
+        importer.plan_path(GOOD / "plain", current_db), current_db, imported_by="analyst@example.gov.uk"
+    )
     with duckdb.connect(str(current_db), read_only=True) as connection:
         history = connection.execute("select import_id, imported_by from imports order by import_id").fetchall()
         counted = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
@@ -432,23 +435,23 @@ def test_an_import_records_who_made_it_and_carries_the_earlier_versions_counts(c
 
 def test_workbooks_are_opened_for_values_without_links_or_macros(monkeypatch):
     calls = []
-    real = ingest_files.openpyxl.load_workbook
+    real = reading.openpyxl.load_workbook
 
     def spy(*arguments, **options):
         calls.append(options)
         return real(*arguments, **options)
 
-    monkeypatch.setattr(ingest_files.openpyxl, "load_workbook", spy)
-    reading = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
-    assert set(reading.tables) == set(build.TABLES)
+    monkeypatch.setattr(reading.openpyxl, "load_workbook", spy)
+    workbook = read_uploads([Upload("gse.xlsx", (GOOD / "workbook" / "gse.xlsx").read_bytes())])
+    assert set(workbook.tables) == set(build.TABLES)
     assert calls == [{"read_only": True, "data_only": False, "keep_links": False, "keep_vba": False}]
 
 
 def test_a_dry_run_finds_what_only_the_database_would_refuse(current_db, monkeypatch):
     # Suppose the Python checks missed the orphans: the dry run loads the tables as the import would, and the
     # database's foreign keys still refuse them, so a passing dry run never becomes a failing import.
-    monkeypatch.setattr(ingest, "reference_problems", lambda checked: [])
-    plan = ingest.plan_path(BAD / "orphan", current_db)
+    monkeypatch.setattr(importer, "reference_problems", lambda checked: [])
+    plan = importer.plan_path(BAD / "orphan", current_db)
     assert not plan.ok
     assert [problem.file for problem in plan.errors] == ["DB"]
     assert "the database would refuse this data" in plan.errors[0].message
@@ -456,10 +459,10 @@ def test_a_dry_run_finds_what_only_the_database_would_refuse(current_db, monkeyp
 
 
 def test_header_only_files_fail_the_dry_run_not_the_import(current_db):
-    plan = ingest.plan_path(BAD / "header_only", current_db)
+    plan = importer.plan_path(BAD / "header_only", current_db)
     assert not plan.ok
     with pytest.raises(ValueError, match="nothing imported"):
-        ingest.apply_import(plan, current_db)
+        importer.apply_import(plan, current_db)
 
 
 def test_a_file_over_the_size_cap_is_refused_unread(current_db, tmp_path, monkeypatch):
@@ -477,9 +480,9 @@ def test_a_file_over_the_size_cap_is_refused_unread(current_db, tmp_path, monkey
     monkeypatch.setattr(Path, "read_bytes", guarded)
     monkeypatch.delenv("GSE_IMPORT_MAX_MB", raising=False)
     before = current_db.read_bytes()
-    assert ingest.main([str(folder), "--db", str(current_db)]) == 1
+    assert importer.main([str(folder), "--db", str(current_db)]) == 1
     assert current_db.read_bytes() == before
-    plan = ingest.plan_path(folder, current_db)
+    plan = importer.plan_path(folder, current_db)
     assert [problem.line() for problem in plan.errors] == [
         "suggestions.csv: file is 60 MB, larger than the 20 MB limit (GSE_IMPORT_MAX_MB): nothing in it was read"
     ]
@@ -489,23 +492,23 @@ def test_a_file_over_the_size_cap_is_refused_unread(current_db, tmp_path, monkey
 def test_the_size_cap_is_configurable(current_db, monkeypatch):
     monkeypatch.setenv("GSE_IMPORT_MAX_MB", "0.001")  # about 1 KB: the plain suggestions.csv is larger
     assert (GOOD / "plain" / "suggestions.csv").stat().st_size > 1048
-    plan = ingest.plan_path(GOOD / "plain", current_db)
+    plan = importer.plan_path(GOOD / "plain", current_db)
     refused = {problem.file for problem in plan.errors if "larger than the 1 KB limit" in problem.message}
     assert refused == {"suggestions.csv"}
     monkeypatch.setenv("GSE_IMPORT_MAX_MB", "50")
-    assert ingest.plan_path(GOOD / "plain", current_db).ok
+    assert importer.plan_path(GOOD / "plain", current_db).ok
 
 
 def test_uploaded_files_are_planned_like_the_same_folder_on_disk(current_db):
     uploads = [Upload(path.name, path.read_bytes()) for path in sorted((GOOD / "plain").glob("*.csv"))]
-    plan = ingest.plan_import(uploads, current_db, source="upload of 9 files")
+    plan = importer.plan_import(uploads, current_db, source="upload of 9 files")
     assert plan.ok and plan.source == "upload of 9 files"
     assert plan.hashes == {
         path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (GOOD / "plain").glob("*.csv")
     }
     assert comparable(plan.frames()["members"]) == comparable(expected_tables()["members"])
     # The page's size limit is passed on: a file over it is refused by name and nothing is planned.
-    small = ingest.plan_import(uploads, current_db, source="upload", max_bytes=1024)
+    small = importer.plan_import(uploads, current_db, source="upload", max_bytes=1024)
     assert not small.ok
     assert "suggestions.csv: file is larger than the 1 KB limit" in [problem.line() for problem in small.errors]
 
@@ -513,8 +516,8 @@ def test_uploaded_files_are_planned_like_the_same_folder_on_disk(current_db):
 def test_only_the_temporary_files_of_processes_that_have_ended_are_removed(current_db):
     child = subprocess.Popen(["true"])
     child.wait()
-    assert not ingest.process_alive(child.pid)
-    assert ingest.process_alive(os.getpid())
+    assert not importer.process_alive(child.pid)
+    assert importer.process_alive(os.getpid())
     names = [
         f".gse.duckdb.{child.pid}.tmp",
         f".gse.duckdb.{child.pid}.tmp.wal",
@@ -523,14 +526,14 @@ def test_only_the_temporary_files_of_processes_that_have_ended_are_removed(curre
     ]
     for name in names:
         (current_db.parent / name).write_text("left over")
-    ingest.remove_stale_temporaries(current_db)
+    importer.remove_stale_temporaries(current_db)
     assert sorted(path.name for path in current_db.parent.glob(".gse.duckdb.*.tmp*")) == sorted(names[2:])
 
 
 def test_a_restore_records_itself_and_carries_every_version_s_counts(current_db):
-    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    importer.apply_import(importer.plan_path(GOOD / "plain", current_db), current_db)
     backup = build.backups(current_db)[0]
-    counts = ingest.restore(backup, current_db, restored_by="analyst@example.gov.uk")
+    counts = importer.restore(backup, current_db, restored_by="analyst@example.gov.uk")
     with duckdb.connect(str(current_db), read_only=True) as connection:
         history = connection.execute("select * from imports order by import_id").df()
         counted = connection.execute("select distinct import_id from import_counts order by 1").fetchall()
@@ -550,7 +553,7 @@ def test_a_file_that_is_not_a_database_is_not_restored(current_db, tmp_path, cap
     junk = tmp_path / "notes.duckdb"
     junk.write_text("not a database")
     before = current_db.read_bytes()
-    assert ingest.main(["--restore", str(junk), "--db", str(current_db)]) == 1
+    assert importer.main(["--restore", str(junk), "--db", str(current_db)]) == 1
     assert capsys.readouterr().err == f"{junk} is not a readable GSE Insight database\n"
     assert current_db.read_bytes() == before
 
@@ -566,7 +569,7 @@ def test_a_file_that_is_not_a_database_is_not_restored(current_db, tmp_path, cap
 )
 def test_the_summary_line_counts_errors_their_files_and_notes(current_db, variant, expected):
     # Counted by hand from each folder's report (python -m dashboard.ingest FOLDER --dry-run).
-    assert ingest.summary_line(ingest.plan_path(variant, current_db)) == expected
+    assert importer.summary_line(importer.plan_path(variant, current_db)) == expected
 
 
 def fewer_members(folder: Path, drop: int) -> Path:
@@ -579,8 +582,8 @@ def fewer_members(folder: Path, drop: int) -> Path:
 
 def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after(current_db, tmp_path, capsys):
     rows_in_fixtures = fixture_rows()
-    plan = ingest.plan_path(fewer_members(tmp_path, 2), current_db)
-    rows = ingest.summary_frame(plan).to_dict("records")
+    plan = importer.plan_path(fewer_members(tmp_path, 2), current_db)
+    rows = importer.summary_frame(plan).to_dict("records")
     assert [row["table"] for row in rows] == list(build.TABLES)
     for row in rows:
         table = row["table"]
@@ -590,7 +593,7 @@ def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after
         else:
             assert (row["action"], row["from"]) == ("keep", f"{table} (current database)")
             assert row["rows now"] == row["rows after"] == rows_in_fixtures[table]
-    ingest.print_counts(ingest.summary_frame(plan))
+    importer.print_counts(importer.summary_frame(plan))
     printed = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
     assert printed == [
         "members 10 replaced from members.csv"
@@ -601,18 +604,18 @@ def test_the_summary_says_where_each_table_comes_from_and_its_rows_now_and_after
 
 
 def test_the_summary_marks_a_file_that_could_not_be_read_and_tables_with_nowhere_to_come_from(current_db, tmp_path):
-    unreadable = ingest.summary_frame(ingest.plan_path(BAD / "not_a_csv", current_db)).set_index("table")
+    unreadable = importer.summary_frame(importer.plan_path(BAD / "not_a_csv", current_db)).set_index("table")
     assert unreadable.loc["members", "action"] == "unreadable"
     assert pd.isna(unreadable.loc["members", "from"]) and pd.isna(unreadable.loc["members", "rows after"])
     assert unreadable.loc["members", "rows now"] == len(pd.read_csv(FIXTURES / "members.csv"))
-    alone = ingest.summary_frame(ingest.plan_path(fewer_members(tmp_path, 0), tmp_path / "absent.duckdb"))
+    alone = importer.summary_frame(importer.plan_path(fewer_members(tmp_path, 0), tmp_path / "absent.duckdb"))
     assert list(alone["action"]) == ["replace" if table == "members" else "missing" for table in build.TABLES]
     assert alone["rows now"].isna().all()
     assert list(alone["rows after"].astype(object)) == [12 if table == "members" else pd.NA for table in build.TABLES]
 
 
 def test_the_import_command_s_help_names_it_and_every_option():
-    shown = help_shown(ingest.main)
+    shown = help_shown(importer.main)
     assert shown.startswith("usage: python -m dashboard.ingest [-h] [--db DB] [--dry-run] [--keep KEEP]")
     assert "Load real data: check every file against the contract, then swap in a new database all at once" in shown
     for words in (
@@ -643,16 +646,16 @@ def test_the_import_command_s_help_names_it_and_every_option():
 )
 def test_a_usage_error_exits_2_and_says_what_to_give(current_db, capsys, arguments, message):
     with pytest.raises(SystemExit) as exited:
-        ingest.main([*arguments, "--db", str(current_db)])
+        importer.main([*arguments, "--db", str(current_db)])
     assert exited.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: {message}")
 
 
 def test_invalid_data_is_listed_problem_by_problem_then_refused(current_db, capsys):
     before = current_db.read_bytes()
-    assert ingest.main([str(BAD / "combination"), "--db", str(current_db)]) == 1
+    assert importer.main([str(BAD / "combination"), "--db", str(current_db)]) == 1
     lines = capsys.readouterr().err.splitlines()
-    plan = ingest.plan_path(BAD / "combination", current_db)
+    plan = importer.plan_path(BAD / "combination", current_db)
     assert lines == [
         *(problem.line() for problem in plan.problems),
         "8 errors in 2 files, 5 notes; nothing was imported.",
@@ -669,7 +672,7 @@ def test_a_dry_run_reports_and_an_import_says_where_it_went(current_db, tmp_path
         for table in build.TABLES
     ]
     source = fewer_members(tmp_path, 2)
-    assert ingest.main([str(source), "--db", str(current_db), "--dry-run"]) == 0
+    assert importer.main([str(source), "--db", str(current_db), "--dry-run"]) == 0
     captured = capsys.readouterr()
     # A note for each of the 7 tables kept from the current database, then the verdict.
     assert captured.err.splitlines()[-1] == "0 errors, 7 notes; valid. Dry run: nothing was written."
@@ -680,7 +683,7 @@ def test_a_dry_run_reports_and_an_import_says_where_it_went(current_db, tmp_path
         *counts,
     ]
     assert not build.backups(current_db)
-    assert ingest.main([str(source), "--db", str(current_db)]) == 0
+    assert importer.main([str(source), "--db", str(current_db)]) == 0
     shown = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
     assert shown[-len(counts) - 1 :] == [*counts, f"imported into {current_db}"]
     assert len(build.backups(current_db)) == 1
@@ -690,7 +693,7 @@ def test_an_import_that_fails_to_write_says_the_database_is_unchanged(current_db
     before = current_db.read_bytes()
 
     fill_the_disk(monkeypatch)
-    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db)]) == 1
+    assert importer.main([str(GOOD / "plain"), "--db", str(current_db)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"{current_db}: nothing was imported; the current database is unchanged: OSError: No space left on device"
     )
@@ -701,7 +704,7 @@ def test_asking_whether_a_process_is_alive_sends_it_nothing(monkeypatch):
     # A hang-up ends the child even where this test's own process ignores it (under nohup, say).
     child = subprocess.Popen(["sleep", "30"], preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     try:
-        assert ingest.process_alive(child.pid)
+        assert importer.process_alive(child.pid)
         # Signal 0 only asks: any real signal (a hang-up, say) would end the process it asked about.
         with pytest.raises(subprocess.TimeoutExpired):
             child.wait(timeout=0.5)
@@ -713,15 +716,15 @@ def test_asking_whether_a_process_is_alive_sends_it_nothing(monkeypatch):
         raise PermissionError(f"process {pid} belongs to another user")
 
     # Another user's process is alive too: its temporary files are not ours to remove.
-    monkeypatch.setattr(ingest.os, "kill", not_ours)
-    assert ingest.process_alive(1)
+    monkeypatch.setattr(importer.os, "kill", not_ours)
+    assert importer.process_alive(1)
 
 
 def test_a_backup_named_by_a_path_relative_to_the_working_folder_is_restored(current_db, tmp_path, monkeypatch):
-    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    importer.apply_import(importer.plan_path(GOOD / "plain", current_db), current_db)
     shutil.copy(build.backups(current_db)[0], tmp_path / "saved.duckdb")
     monkeypatch.chdir(tmp_path)
-    assert ingest.main(["--restore", "saved.duckdb", "--db", str(current_db)]) == 0
+    assert importer.main(["--restore", "saved.duckdb", "--db", str(current_db)]) == 0
     assert (
         build.stored_build(current_db)["data_version"] == build.stored_build(tmp_path / "saved.duckdb")["data_version"]
     )
@@ -733,7 +736,7 @@ def test_a_restore_into_a_new_place_that_fails_to_write_says_nothing_was_restore
     target = tmp_path / "new" / "gse.duckdb"
 
     fill_the_disk(monkeypatch)
-    assert ingest.main(["--restore", str(current_db), "--db", str(target)]) == 1
+    assert importer.main(["--restore", str(current_db), "--db", str(target)]) == 1
     assert capsys.readouterr().err == (
         f"{target}: nothing was imported; the current database is unchanged: OSError: No space left on device\n"
     )
@@ -741,12 +744,12 @@ def test_a_restore_into_a_new_place_that_fails_to_write_says_nothing_was_restore
 
 
 def test_keep_0_imports_without_a_backup_and_a_workbook_is_a_source(current_db, capsys):
-    assert ingest.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "0"]) == 0
+    assert importer.main([str(GOOD / "plain"), "--db", str(current_db), "--keep", "0"]) == 0
     assert build.backups(current_db) == []
     # The suffix is read whatever its case: GSE.XLSX is a workbook too.
     workbook = current_db.parent / "GSE.XLSX"
     shutil.copy(GOOD / "workbook" / "gse.xlsx", workbook)
-    assert ingest.main([str(workbook), "--db", str(current_db), "--dry-run"]) == 0
+    assert importer.main([str(workbook), "--db", str(current_db), "--dry-run"]) == 0
     assert capsys.readouterr().err.splitlines()[-1].endswith("; valid. Dry run: nothing was written.")
 
 
@@ -757,7 +760,7 @@ def test_an_import_reports_what_became_of_the_team_s_theme_decisions(current_db,
             0
         ]
     decide(current_db, first, "change", "mentoring")
-    assert ingest.main([str(FIXTURES), "--db", str(current_db)]) == 0
+    assert importer.main([str(FIXTURES), "--db", str(current_db)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
         "Theme decisions: 1 still apply; 0 went back to the review queue because the suggestion's text changed; "
         "0 gave way to a new hand-coded theme in the file; 0 are on suggestions no longer in the data. "
@@ -770,7 +773,7 @@ def test_the_database_s_own_refusal_is_one_line_of_at_most_300_characters(curren
         raise duckdb.ConstraintException("Constraint Error:\n   " + "x" * 400)
 
     monkeypatch.setattr(build, "load_tables", refuse)
-    plan = ingest.plan_path(GOOD / "plain", current_db)
+    plan = importer.plan_path(GOOD / "plain", current_db)
     assert [problem.message for problem in plan.errors] == [
         "the database would refuse this data: Constraint Error: " + "x" * (300 - len("Constraint Error: "))
     ]
@@ -781,6 +784,6 @@ def test_an_import_over_a_database_from_before_the_counts_table_still_works(curr
     with duckdb.connect(str(current_db)) as connection:
         connection.execute("drop table import_counts")
     assert build.import_counts(current_db) is None
-    ingest.apply_import(ingest.plan_path(GOOD / "plain", current_db), current_db)
+    importer.apply_import(importer.plan_path(GOOD / "plain", current_db), current_db)
     assert re.fullmatch(r"[0-9a-f]{16}", build.stored_build(current_db)["data_version"])
     assert build.import_counts(current_db) is not None

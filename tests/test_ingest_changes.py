@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import build, config, ingest, ingest_diff
+from dashboard import build, config
+from dashboard.ingest import comparison, importer
 
 PAGE = "dashboard/pages/data.py"
 KEPT_MEMBERS = 12
@@ -50,7 +51,7 @@ def rows(path: Path, table: str) -> int:
 def test_the_command_refuses_to_drop_99_percent_of_members_without_the_flag(live_db, few_members, capsys):
     members_now = len(read("members"))
     before = live_db.read_bytes()
-    assert ingest.main([str(few_members), "--db", str(live_db)]) == 1
+    assert importer.main([str(few_members), "--db", str(live_db)]) == 1
     err = capsys.readouterr().err
     removed = members_now - KEPT_MEMBERS
     assert f"members: {removed:,} of {members_now:,} rows ({removed / members_now:.1%}) would be removed" in err
@@ -60,12 +61,12 @@ def test_the_command_refuses_to_drop_99_percent_of_members_without_the_flag(live
     )
     assert live_db.read_bytes() == before
 
-    assert ingest.main([str(few_members), "--db", str(live_db), "--allow-large-changes"]) == 0
+    assert importer.main([str(few_members), "--db", str(live_db), "--allow-large-changes"]) == 0
     assert rows(live_db, "members") == KEPT_MEMBERS
 
 
 def test_the_dry_run_says_the_flag_would_be_needed(live_db, few_members, capsys):
-    assert ingest.main([str(few_members), "--db", str(live_db), "--dry-run"]) == 0
+    assert importer.main([str(few_members), "--db", str(live_db), "--dry-run"]) == 0
     captured = capsys.readouterr()
     assert "would need --allow-large-changes: members:" in captured.err
     assert f"members        +0 added, -{len(read('members')) - KEPT_MEMBERS:,} removed, 0 changed" in captured.out
@@ -73,8 +74,8 @@ def test_the_dry_run_says_the_flag_would_be_needed(live_db, few_members, capsys)
 
 def test_the_import_function_itself_refuses_without_the_confirmation(live_db, few_members):
     before = live_db.read_bytes()
-    with pytest.raises(ingest_diff.LargeChange, match="members: "):
-        ingest.apply_import(ingest.plan_path(few_members, live_db), live_db)
+    with pytest.raises(comparison.LargeChange, match="members: "):
+        importer.apply_import(importer.plan_path(few_members, live_db), live_db)
     assert live_db.read_bytes() == before
 
 
@@ -83,7 +84,7 @@ def test_an_empty_table_is_a_large_removal(live_db, tmp_path, capsys):
     folder.mkdir()
     (folder / "participation.csv").write_text("member_id,scheme_id,cohort_year,status\n")
     before = live_db.read_bytes()
-    assert ingest.main([str(folder), "--db", str(live_db)]) == 1
+    assert importer.main([str(folder), "--db", str(live_db)]) == 1
     applications = len(read("participation"))
     err = capsys.readouterr().err
     assert (
@@ -100,7 +101,7 @@ def test_renaming_every_department_needs_the_confirmation(live_db, tmp_path, cap
     departments["name"] = departments["name"] + " (renamed)"
     departments.to_csv(folder / "departments.csv", index=False)
     before = live_db.read_bytes()
-    assert ingest.main([str(folder), "--db", str(live_db)]) == 1
+    assert importer.main([str(folder), "--db", str(live_db)]) == 1
     err = capsys.readouterr().err
     assert f"departments: every one of its {len(departments)} rows would change (name)" in err
     assert live_db.read_bytes() == before
@@ -111,14 +112,14 @@ def test_the_preview_finds_each_added_removed_and_changed_row():
     after = pd.DataFrame(
         {"department_id": ["DEFRA", "MOD", "UKHSA"], "name": ["Defra", "Ministry of Defence", "UKHSA"]}
     )
-    change = ingest_diff.compare_table("departments", now, after)
+    change = comparison.compare_table("departments", now, after)
     assert change.added["department_id"].tolist() == ["UKHSA"]
     assert change.removed["department_id"].tolist() == ["EA"]
     assert change.changed.to_dict("records") == [
         {"department_id": "MOD", "what changed": "name: Defence → Ministry of Defence"}
     ]
-    assert ingest_diff.large_changes({"departments": change}, limit=0.5) == []
-    assert len(ingest_diff.large_changes({"departments": change}, limit=0.2)) == 1, "1 of 3 removed is over 20%"
+    assert comparison.large_changes({"departments": change}, limit=0.5) == []
+    assert len(comparison.large_changes({"departments": change}, limit=0.2)) == 1, "1 of 3 removed is over 20%"
 
 
 def upload(app, folder: Path):
@@ -218,7 +219,7 @@ def current_fixture(fixture_db, tmp_path, use_db) -> tuple[Path, list[Path]]:
     folder.mkdir()
     members = (config.ROOT / "tests" / "fixtures" / "members.csv").read_text()
     (folder / "members.csv").write_text(members + "M013,SG,G7,Scotland,both,2025-06-01\n")
-    ingest.apply_import(ingest.plan_path(folder, path), path)
+    importer.apply_import(importer.plan_path(folder, path), path)
     assert rows(path, "members") == 13
     return path, build.backups(path)
 
@@ -226,7 +227,7 @@ def current_fixture(fixture_db, tmp_path, use_db) -> tuple[Path, list[Path]]:
 def test_a_limit_that_is_not_a_share_is_a_usage_error(live_db, few_members, monkeypatch, capsys):
     monkeypatch.setenv("GSE_IMPORT_REMOVAL_LIMIT", "20%")
     with pytest.raises(SystemExit) as exited:
-        ingest.main([str(few_members), "--db", str(live_db)])
+        importer.main([str(few_members), "--db", str(live_db)])
     assert exited.value.code == 2
     assert "GSE_IMPORT_REMOVAL_LIMIT must be a share between 0 and 1, not 20%" in capsys.readouterr().err
 
@@ -239,8 +240,8 @@ def test_two_large_changes_are_refused_in_one_message_sentence_after_sentence(li
     removed = members_now - KEPT_MEMBERS
     participations_now = len(read("participation"))
     participations_removed = participations_now - len(pd.read_csv(few_members / "participation.csv"))
-    with pytest.raises(ingest_diff.LargeChange) as refused:
-        ingest.apply_import(ingest.plan_path(few_members, live_db), live_db)
+    with pytest.raises(comparison.LargeChange) as refused:
+        importer.apply_import(importer.plan_path(few_members, live_db), live_db)
     # Written out here from the bundled CSVs: each table's sentence in turn, one space between.
     assert str(refused.value) == (
         f"departments: every one of its {len(departments)} rows would change (name): check the right file was given. "

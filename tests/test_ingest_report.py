@@ -6,8 +6,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from dashboard import build, ingest
-from dashboard.ingest_files import Problem
+from dashboard import build
+from dashboard.ingest import importer
+from dashboard.ingest.reading import Problem
 
 # Out of file order, so that a grouping that sorted would be seen.
 PROBLEMS = [
@@ -20,7 +21,7 @@ PROBLEMS = [
 
 
 def test_the_report_has_one_row_per_problem_with_its_place_and_value():
-    report = ingest.report_frame(PROBLEMS)
+    report = importer.report_frame(PROBLEMS)
     assert report.columns.tolist() == ["severity", "file", "row", "column", "problem", "value"]
     assert report.values.tolist() == [
         ["error", "themes.csv", None, None, "has no column label", None],
@@ -33,7 +34,7 @@ def test_the_report_has_one_row_per_problem_with_its_place_and_value():
 
 
 def test_the_report_groups_a_problem_by_file_and_column_with_its_first_row():
-    groups = ingest.problem_groups(ingest.report_frame(PROBLEMS))
+    groups = importer.problem_groups(importer.report_frame(PROBLEMS))
     assert groups.columns.tolist() == ["severity", "file", "column", "problem", "rows", "first_row"]
     # In the report's order, not sorted: the first row of a group is the first met, not the smallest.
     assert groups.values.tolist() == [
@@ -64,7 +65,7 @@ def test_the_history_names_each_file_by_its_hash_and_adds_up_the_rows():
             },
         ]
     )
-    history = ingest.history_table(imports)
+    history = importer.history_table(imports)
     assert history.columns.tolist() == [
         "import",
         "imported at",
@@ -86,7 +87,7 @@ def test_the_history_names_each_file_by_its_hash_and_adds_up_the_rows():
         ],
         [1, "2025-07-09 08:00", "build", "bundled", "", 0, ""],
     ]
-    assert ingest.history_table(imports.iloc[:0]).columns.tolist() == history.columns.tolist()
+    assert importer.history_table(imports.iloc[:0]).columns.tolist() == history.columns.tolist()
 
 
 @pytest.fixture
@@ -99,25 +100,25 @@ def live_copy(fixture_db, tmp_path):
 def test_a_failed_import_says_whether_the_old_data_is_still_in_place(live_copy):
     version = build.stored_build(live_copy)["data_version"]
     error = OSError("disk  full\nwhile writing")
-    assert ingest.failure_line(live_copy, error, version_before=version) == (
+    assert importer.failure_line(live_copy, error, version_before=version) == (
         f"{live_copy}: nothing was imported; the current database is unchanged: OSError: disk full while writing"
     )
     # Checked against the file, not assumed: a failure after the swap leaves the new version in place.
-    assert ingest.failure_line(live_copy, error, version_before="an older version") == (
+    assert importer.failure_line(live_copy, error, version_before="an older version") == (
         f"{live_copy}: the new data is in place, but the step after the swap failed: OSError: disk full while writing"
     )
-    assert ingest.failure_line(live_copy, ValueError(" "), version_before=version) == (
+    assert importer.failure_line(live_copy, ValueError(" "), version_before=version) == (
         f"{live_copy}: nothing was imported; the current database is unchanged: ValueError: no details given"
     )
-    busy = ingest.ImportBusy("another import into this database is running")
+    busy = importer.ImportBusy("another import into this database is running")
     assert (
-        ingest.failure_line(live_copy, busy, version_before=version) == "another import into this database is running"
+        importer.failure_line(live_copy, busy, version_before=version) == "another import into this database is running"
     )
 
 
 def test_a_missing_database_counts_as_unchanged_when_there_was_none_before(tmp_path):
     absent = tmp_path / "none.duckdb"
-    assert ingest.failure_line(absent, OSError("no space"), version_before=None) == (
+    assert importer.failure_line(absent, OSError("no space"), version_before=None) == (
         f"{absent}: nothing was imported; the current database is unchanged: OSError: no space"
     )
 
@@ -133,7 +134,7 @@ def test_problems_are_listed_by_file_then_row_as_a_spreadsheet_counts_them():
         Problem("workshops.csv", "2-3", "held_on", "g"),
         Problem("workshops.csv", 9, None, "h"),
     ]
-    ordered = sorted(problems, key=ingest.problem_order)
+    ordered = sorted(problems, key=importer.problem_order)
     # Whole-file problems first; ranges of rows (2-3, 3-4) in their order, ahead of row 9; 9 before 10 (numbers, not
     # text); in a row, a problem with the whole row before those of its columns, then by column.
     assert [problem.message for problem in ordered] == ["d", "b", "g", "e", "h", "f", "c", "a"]

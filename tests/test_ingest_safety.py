@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import build, config, data, ingest
+from dashboard import build, config, data
+from dashboard.ingest import importer
 
 GOOD = Path(__file__).parent / "good_inputs"
 STAGES = ["validated", "loading", "committed", "swapped"]
@@ -47,7 +48,7 @@ def snapshot(path: Path) -> tuple:
 
 def pause_at(stage: str, source: Path, db: Path, marker: Path) -> subprocess.Popen:
     """Start an import that stops at `stage` (the test hook) and wait until it is there."""
-    environment = {**os.environ, ingest.TEST_HOOK: stage, ingest.TEST_MARKER: str(marker)}
+    environment = {**os.environ, importer.TEST_HOOK: stage, importer.TEST_MARKER: str(marker)}
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard.ingest", str(source), "--db", str(db)],
         env=environment,
@@ -66,7 +67,7 @@ def pause_at(stage: str, source: Path, db: Path, marker: Path) -> subprocess.Pop
 def test_an_import_killed_at_any_stage_leaves_a_working_database(stage, current_db, bigger_members, tmp_path):
     before_bytes = current_db.read_bytes()
     before = snapshot(current_db)
-    new_version = ingest.data_version(ingest.plan_path(bigger_members, current_db).frames())
+    new_version = importer.data_version(importer.plan_path(bigger_members, current_db).frames())
     process = pause_at(stage, bigger_members, current_db, tmp_path / "paused")
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
@@ -78,7 +79,7 @@ def test_an_import_killed_at_any_stage_leaves_a_working_database(stage, current_
         assert after == before
         assert current_db.read_bytes() == before_bytes
     # The next import clears what the killed one left behind, and succeeds.
-    assert ingest.main([str(bigger_members), "--db", str(current_db)]) == 0
+    assert importer.main([str(bigger_members), "--db", str(current_db)]) == 0
     assert snapshot(current_db)[:2] == (new_version, before[1] + 1)
     assert not list(current_db.parent.glob(".gse.duckdb.*.tmp*"))
 
@@ -86,20 +87,20 @@ def test_an_import_killed_at_any_stage_leaves_a_working_database(stage, current_
 def test_a_second_import_is_refused_while_one_runs(current_db, bigger_members, tmp_path):
     process = pause_at("validated", bigger_members, current_db, tmp_path / "paused")
     try:
-        plan = ingest.plan_path(bigger_members, current_db)
-        with pytest.raises(ingest.ImportBusy):
-            ingest.apply_import(plan, current_db)
+        plan = importer.plan_path(bigger_members, current_db)
+        with pytest.raises(importer.ImportBusy):
+            importer.apply_import(plan, current_db)
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-    ingest.apply_import(plan, current_db)
+    importer.apply_import(plan, current_db)
     assert snapshot(current_db)[1] == 13
 
 
 def test_readers_see_all_old_or_all_new_data_never_an_error(current_db, bigger_members):
     before = snapshot(current_db)
-    plan = ingest.plan_path(bigger_members, current_db)
-    after = (ingest.data_version(plan.frames()), before[1] + 1, before[2] + 1)
+    plan = importer.plan_path(bigger_members, current_db)
+    after = (importer.data_version(plan.frames()), before[1] + 1, before[2] + 1)
     opened_before = duckdb.connect(str(current_db), read_only=True, config=data.CONNECTION_CONFIG)
     seen, errors, stop = [], [], threading.Event()
 
@@ -114,7 +115,7 @@ def test_readers_see_all_old_or_all_new_data_never_an_error(current_db, bigger_m
     for reader in readers:
         reader.start()
     try:
-        ingest.apply_import(plan, current_db)
+        importer.apply_import(plan, current_db)
         while after not in seen[-10:] and not errors:
             time.sleep(0.05)
     finally:
@@ -131,7 +132,7 @@ def test_readers_see_all_old_or_all_new_data_never_an_error(current_db, bigger_m
 def test_the_app_data_layer_shows_the_new_data_after_an_import(current_db, bigger_members, use_db):
     use_db(current_db)
     assert data.query_one("overview_kpis", **dict.fromkeys(data.parameters_of("overview_kpis")))["members"] == 12
-    ingest.apply_import(ingest.plan_path(bigger_members, current_db), current_db)
+    importer.apply_import(importer.plan_path(bigger_members, current_db), current_db)
     assert data.query_one("overview_kpis", **dict.fromkeys(data.parameters_of("overview_kpis")))["members"] == 13
 
 
@@ -141,7 +142,7 @@ def test_stale_temporary_files_of_dead_processes_are_removed(current_db, bigger_
     leftover = current_db.with_name(f".gse.duckdb.{dead_pid}.tmp")
     leftover.write_bytes(b"half a database")
     leftover.with_name(leftover.name + ".wal").write_bytes(b"")
-    ingest.apply_import(ingest.plan_path(bigger_members, current_db), current_db)
+    importer.apply_import(importer.plan_path(bigger_members, current_db), current_db)
     assert not leftover.exists()
     assert not list(current_db.parent.glob("*.wal"))
     assert len(build.backups(current_db)) == 1
@@ -164,7 +165,7 @@ def test_a_failed_write_prints_one_line_and_keeps_the_old_database(
         raise error
 
     monkeypatch.setattr(build, step, fail)
-    assert ingest.main([str(bigger_members), "--db", str(current_db)]) == 1
+    assert importer.main([str(bigger_members), "--db", str(current_db)]) == 1
     lines = [line for line in capsys.readouterr().err.splitlines() if ": note: " not in line]
     detail = " ".join(str(error).split())
     assert lines == [
@@ -179,7 +180,7 @@ def test_a_failure_after_the_swap_says_the_new_data_is_in_place(current_db, bigg
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(build, "sync_folder", fail)
-    assert ingest.main([str(bigger_members), "--db", str(current_db)]) == 1
+    assert importer.main([str(bigger_members), "--db", str(current_db)]) == 1
     assert [line for line in capsys.readouterr().err.splitlines() if ": note: " not in line] == [
         f"{current_db}: the new data is in place, but the step after the swap failed: OSError: [Errno 5] Input/output error"
     ]

@@ -572,7 +572,7 @@ def test_the_review_queue_follows_the_explorers_filters_and_search(reviewed_db):
 
 
 def test_the_import_command_reports_what_became_of_the_decisions(tmp_path, use_db, fresh_store, capsys):
-    from dashboard import ingest
+    from dashboard.ingest import importer
 
     folder, db = copy_fixtures(tmp_path / "data"), tmp_path / "gse.duckdb"
     build.build_bundled(folder, db)
@@ -581,6 +581,6 @@ def test_the_import_command_reports_what_became_of_the_decisions(tmp_path, use_d
     decide(db, auto[0], "change", "mentoring")
     decide(db, auto[1], "none")
     edit_suggestion(folder, auto[1], text="Reworded since the review")
-    assert ingest.main([str(folder), "--db", str(db)]) == 0
+    assert importer.main([str(folder), "--db", str(db)]) == 0
     printed = capsys.readouterr().out
     assert "Theme decisions: 1 still apply; 1 went back to the review queue" in printed

@@ -14,15 +14,14 @@ from dashboard import (
     disclosure,
     exports,
     filters,
-    ingest,
-    ingest_diff,
     layout,
     plaintext,
     retraining,
     store,
     themes,
 )
-from dashboard.ingest_files import MAX_UPLOAD_MB, Upload
+from dashboard.ingest import comparison, importer
+from dashboard.ingest.reading import MAX_UPLOAD_MB, Upload
 from dashboard.review import decisions, health
 
 SHARED_FILTERS = ["theme", "nation", "location", "department", "date"]
@@ -103,7 +102,7 @@ def classifier() -> None:
                 outcome = retraining.restore(config.db_path(), by=current_user())
             st.session_state[DONE_KEY] = outcome.sentence()
             st.rerun()
-    except (retraining.RetrainError, ingest.ImportBusy, store.StoreBusy) as refused:
+    except (retraining.RetrainError, importer.ImportBusy, store.StoreBusy) as refused:
         st.error(str(refused), icon=":material/error:")
     if len(log):
         table = retraining.runs_table(log)
@@ -180,7 +179,7 @@ def upload_and_import() -> None:
         st.success("Dry run: every check passed. Review what will change, then import.", icon=":material/task_alt:")
     st.markdown("**What the import would do**")
     counts = {name: st.column_config.NumberColumn(format="localized") for name in ["rows now", "rows after"]}
-    st.dataframe(ingest.summary_frame(plan), hide_index=True, column_config=counts)
+    st.dataframe(importer.summary_frame(plan), hide_index=True, column_config=counts)
     if plan.problems:
         validation_report(plan, uploads)
     confirmed = True
@@ -194,20 +193,20 @@ def upload_and_import() -> None:
         run_import(plan, allow_large_changes=confirmed)
 
 
-def planned_changes(plan: ingest.Plan) -> dict[str, ingest_diff.TableChange]:
+def planned_changes(plan: importer.Plan) -> dict[str, comparison.TableChange]:
     """The rows each table would gain, lose and change, worked out once per dry run."""
     cached = st.session_state.get(CHANGES_KEY)
     if cached and cached[0] is plan:
         return cached[1]
-    changes = ingest_diff.compare(ingest.current_tables(config.db_path()), plan.frames())
+    changes = comparison.compare(importer.current_tables(config.db_path()), plan.frames())
     st.session_state[CHANGES_KEY] = (plan, changes)
     return changes
 
 
-def change_preview(changes: dict[str, ingest_diff.TableChange]) -> None:
+def change_preview(changes: dict[str, comparison.TableChange]) -> None:
     """Row by row, what each table gains, loses and changes, matched by its key."""
     st.markdown("**Row by row: what each table would gain, lose and change**")
-    summary = ingest_diff.summary(changes)
+    summary = comparison.summary(changes)
     localized = st.column_config.NumberColumn(format="localized")
     st.dataframe(summary, hide_index=True, column_config=dict.fromkeys(summary.columns[1:], localized))
     for change in changes.values():
@@ -220,23 +219,23 @@ def change_preview(changes: dict[str, ingest_diff.TableChange]) -> None:
         ):
             for kind, rows in kinds:
                 if len(rows):
-                    shown = ingest_diff.preview(change, kind)
+                    shown = comparison.preview(change, kind)
                     more = f" (the first {len(shown):,})" if len(shown) < len(rows) else ""
                     st.caption(f"{kind.capitalize()}: {len(rows):,} rows{more}")
                     # Imported values, shown in a table: never markdown.
                     st.dataframe(shown, hide_index=True, key=f"data_preview_{change.table}_{kind}")
 
 
-def large_change_confirmation(changes: dict[str, ingest_diff.TableChange]) -> bool:
+def large_change_confirmation(changes: dict[str, comparison.TableChange]) -> bool:
     """Warn about a large removal or change and ask for the typed phrase; True when none, or when it was typed."""
     try:
-        large = ingest_diff.large_changes(changes)
+        large = comparison.large_changes(changes)
     except ValueError as error:  # GSE_IMPORT_REMOVAL_LIMIT is not a share: no import until it is fixed
         st.error(f"{error}. Nothing can be imported until the setting is fixed.", icon=":material/error:")
         return False
     if not large:
         return True
-    phrase = ingest_diff.confirmation_phrase(changes)
+    phrase = comparison.confirmation_phrase(changes)
     st.warning(
         "This import would remove or change much of the data:\n\n"
         + "\n".join(f"- {sentence}" for sentence in large)
@@ -248,7 +247,7 @@ def large_change_confirmation(changes: dict[str, ingest_diff.TableChange]) -> bo
     return typed.strip() == phrase
 
 
-def dry_run(uploads: list[Upload]) -> ingest.Plan:
+def dry_run(uploads: list[Upload]) -> importer.Plan:
     """Validate the uploads against the contract and the current database, once per set of files and database file."""
     path = config.db_path()
     status = path.stat()
@@ -260,14 +259,14 @@ def dry_run(uploads: list[Upload]) -> ingest.Plan:
     if cached and cached[0] == key:
         return cached[1]
     source = uploads[0].name if len(uploads) == 1 else ", ".join(upload.name for upload in uploads)
-    plan = ingest.plan_import(uploads, path, source=source)
+    plan = importer.plan_import(uploads, path, source=source)
     st.session_state[PLAN_KEY] = (key, plan)
     return plan
 
 
-def validation_report(plan: ingest.Plan, uploads: list[Upload]) -> None:
+def validation_report(plan: importer.Plan, uploads: list[Upload]) -> None:
     """The problems and notes as a table to filter and download."""
-    report = ingest.report_frame(plan.problems)
+    report = importer.report_frame(plan.problems)
     st.markdown("**Validation report**")
     left, middle, right = st.columns([1, 2, 2])
     severities = left.multiselect("Show", ["error", "note"], default=["error", "note"], key="data_report_severity")
@@ -281,7 +280,7 @@ def validation_report(plan: ingest.Plan, uploads: list[Upload]) -> None:
         text = shown["problem"].fillna("") + " " + shown["value"].fillna("") + " " + shown["column"].fillna("")
         shown = shown[text.str.lower().str.contains(needle, regex=False)]
     with st.expander("Problems grouped by file, column and kind"):
-        st.dataframe(ingest.problem_groups(shown), hide_index=True)
+        st.dataframe(importer.problem_groups(shown), hide_index=True)
     st.dataframe(shown, hide_index=True)
     st.caption(
         f"{len(shown):,} of {len(report):,} rows. Rows are numbered as a spreadsheet numbers them: the header is row 1."
@@ -312,28 +311,29 @@ def report_downloads(frame: pd.DataFrame, filters_text: str, name: str, label: s
         filters=filters_text,
         data_date=date.today(),
         status="A validation report on uploaded files, made before any import; not data of the profession.",
-        source="GSE Insight's import checks (dashboard/ingest_checks.py) on the files named in Filters.",
+        source="GSE Insight's import checks (dashboard/ingest/contract.py) on the files named in Filters.",
     )
     layout.download_buttons(frame, context, f"data_report_{name}", label=label)
 
 
-def run_import(plan: ingest.Plan, *, allow_large_changes: bool = False) -> None:
+def run_import(plan: importer.Plan, *, allow_large_changes: bool = False) -> None:
     """Write the new database and swap it in; pages see it on their next run."""
     path = config.db_path()
     try:
         with st.spinner("Importing: retraining the theme classifier and writing the new database…"):
-            counts = ingest.apply_import(
+            counts = importer.apply_import(
                 plan, path, imported_by=current_user(), allow_large_changes=allow_large_changes
             )
-    except ingest_diff.LargeChange as error:
+    except comparison.LargeChange as error:
         st.error(
             plaintext.markdown(f"Nothing was imported; the current database is unchanged. {error}"),
             icon=":material/error:",
         )
         return
-    except ingest.WRITE_FAILURES as error:
+    except importer.WRITE_FAILURES as error:
         st.error(
-            plaintext.markdown(ingest.failure_line(path, error, version_before=plan.based_on)), icon=":material/error:"
+            plaintext.markdown(importer.failure_line(path, error, version_before=plan.based_on)),
+            icon=":material/error:",
         )
         return
     st.session_state.pop(PLAN_KEY, None)
@@ -358,7 +358,7 @@ def current_user() -> str:
 def import_history() -> None:
     """Every import into the current database, newest first."""
     st.header("Import history")
-    history = ingest.history_table(data.query("imports_history"))
+    history = importer.history_table(data.query("imports_history"))
     layout.table(history, column_config={"rows": st.column_config.NumberColumn(format="localized")})
     restore_section()
 
@@ -414,7 +414,7 @@ def run_restore(name: str) -> None:
     stored = build.stored_build(path)
     try:
         with st.spinner(f"Restoring {name}…"):
-            counts = ingest.restore(backup, path, restored_by=current_user())
+            counts = importer.restore(backup, path, restored_by=current_user())
     except ValueError:
         st.error(
             f"{name} is not a readable GSE Insight database, so it cannot be restored. Nothing was restored; the "
@@ -422,9 +422,9 @@ def run_restore(name: str) -> None:
             icon=":material/error:",
         )
         return
-    except ingest.WRITE_FAILURES as error:
+    except importer.WRITE_FAILURES as error:
         version = stored["data_version"] if stored else None
-        st.error(ingest.failure_line(path, error, version_before=version), icon=":material/error:")
+        st.error(importer.failure_line(path, error, version_before=version), icon=":material/error:")
         return
     st.session_state.pop(PLAN_KEY, None)
     st.session_state[DONE_KEY] = f"Restored {name}: {sum(counts.values()):,} rows."

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard.ingest_checks import CONTRACT
+from dashboard.ingest.contract import CONTRACT
 
 # An import that removes more than this share of any table's rows, or changes every row of one, must be confirmed:
 # typed on the Data page, or `--allow-large-changes` on the command line. GSE_IMPORT_REMOVAL_LIMIT overrides it.

@@ -18,9 +18,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import build, config, ingest_diff
-from dashboard.ingest_checks import CONTRACT, ROW, Checked, check_table, contract_frame, reference_problems, typed_frame
-from dashboard.ingest_files import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
+from dashboard import build, config
+from dashboard.ingest import comparison
+from dashboard.ingest.contract import (
+    CONTRACT,
+    ROW,
+    Checked,
+    check_table,
+    contract_frame,
+    reference_problems,
+    typed_frame,
+)
+from dashboard.ingest.reading import MAX_UPLOAD_BYTES, Problem, Upload, read_path, read_uploads, shown_value
 from dashboard.review import decisions
 
 # Tests set this to a stage name ("validated", "loading", "committed", "swapped") to make the import pause there,
@@ -187,7 +196,7 @@ def apply_import(
 ) -> dict[str, int]:
     """Retrain the classifier, write the new database beside the current one and swap it in; returns the row counts.
 
-    An import that removes or changes too much of a table (ingest_diff.large_changes) raises LargeChange unless
+    An import that removes or changes too much of a table (comparison.large_changes) raises LargeChange unless
     allow_large_changes says a person confirmed it.
     """
     if not plan.ok:
@@ -197,9 +206,9 @@ def apply_import(
         if (stored["data_version"] if stored else None) != plan.based_on:
             raise ImportBusy("the data changed since this dry run (another import?): run the dry run again")
         if not allow_large_changes:
-            large = ingest_diff.large_changes(ingest_diff.compare(current_tables(db), plan.frames()))
+            large = comparison.large_changes(comparison.compare(current_tables(db), plan.frames()))
             if large:
-                raise ingest_diff.LargeChange(" ".join(large))
+                raise comparison.LargeChange(" ".join(large))
         remove_stale_temporaries(db)
         test_stage("validated")
         frames = plan.frames()
@@ -446,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.source.is_dir() and args.source.suffix.lower() not in {".xlsx", ".csv"}:
         parser.error(f"{args.source}: give a folder of CSV files or an .xlsx workbook")
     try:
-        ingest_diff.removal_limit()
+        comparison.removal_limit()
     except ValueError as error:
         parser.error(str(error))
     plan = plan_path(args.source, db)
@@ -455,9 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     if not plan.ok:
         print(f"{summary_line(plan)}; nothing was imported.", file=sys.stderr)
         return 1
-    changes = ingest_diff.compare(current_tables(db), plan.frames())
+    changes = comparison.compare(current_tables(db), plan.frames())
     print_changes(changes)
-    large = ingest_diff.large_changes(changes)
+    large = comparison.large_changes(changes)
     if args.dry_run:
         print(f"{summary_line(plan)}; valid. Dry run: nothing was written.", file=sys.stderr)
         for sentence in large:
@@ -520,7 +529,7 @@ def failure_line(db: Path, error: BaseException, *, version_before: str | None) 
 
 def print_changes(changes: dict) -> None:
     """Per table, the rows an import adds, removes and changes."""
-    for row in ingest_diff.summary(changes).to_dict("records"):
+    for row in comparison.summary(changes).to_dict("records"):
         print(f"{row['table']:<15}+{row['added']:,} added, -{row['removed']:,} removed, {row['changed']:,} changed")
 
 
@@ -529,7 +538,3 @@ def print_counts(summary: pd.DataFrame) -> None:
     for row in summary.to_dict("records"):
         where = f"replaced from {row['from']}" if row["action"] == "replace" else "kept from the current database"
         print(f"{row['table']:<15}{row['rows after']:>8,}  {where}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

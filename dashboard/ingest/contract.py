@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard.ingest_files import EXCEL_EPOCH, CellError, Formula, Problem, RawTable, normalise_name
+from dashboard.ingest.reading import EXCEL_EPOCH, CellError, Formula, Problem, RawTable, normalise_name
 
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 REGIONS = (
