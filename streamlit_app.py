@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import auth, data, layout, presentation, sidebar
+from dashboard import auth, data, layout, sidebar
+from dashboard.story import presentation
 
 # A local icon: a Material icon name would make every browser fetch it from Google's font servers.
 st.set_page_config(page_title="GSE Insight", page_icon="dashboard/assets/favicon.png", layout="wide")

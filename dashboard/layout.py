@@ -10,9 +10,10 @@ from functools import lru_cache
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, charts, data, disclosure, exports, filters, plaintext, report
+from dashboard import about, charts, data, disclosure, exports, filters, plaintext
 from dashboard.changes import Change
 from dashboard.filters import Filters
+from dashboard.story import report
 
 ABOUT_PAGE = "dashboard/pages/about.py"
 
@@ -264,7 +265,8 @@ def _page_choices(key: str) -> dict:
 def _add_to_story(key: str, figure, title: str | None) -> None:
     from datetime import UTC, datetime
 
-    from dashboard import store, stories
+    from dashboard import store
+    from dashboard.story import stories
 
     kind = LIVE_CHARTS.get(key, "chart")
     page = st.session_state.get("story_page_title", "")

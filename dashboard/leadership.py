@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import charts, data, disclosure, findings, members
 from dashboard.disclosure import TOTAL
-from dashboard.slides import Series
+from dashboard.story.slides import Series
 
 CONFIDENCE = 0.95
 ALL_SCHEMES = "all"

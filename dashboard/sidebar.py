@@ -4,10 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, layout, plaintext, presentation, story
+from dashboard import data, layout, plaintext
 from dashboard import filters as filter_state
 from dashboard.data import as_date
 from dashboard.filters import NATIONS, Filters
+from dashboard.story import presentation, standard
 
 # URL parameter names, which are also the widget keys (bind="query-params" uses the key as the name).
 THEMES, NATION, LOCATIONS, DEPARTMENTS, DATES = "theme", "nation", "location", "department", "dates"
@@ -184,14 +185,14 @@ def draw_sharing(active: Filters) -> None:
     data_date = as_date(data.build_info()["data_date"])
 
     def name(kind: str, extension: str) -> str:
-        return story.file_name(kind, extension, active, data_date, choices)
+        return standard.file_name(kind, extension, active, data_date, choices)
 
     with st.sidebar:
         st.header("Present and share")
         st.button("Presentation mode", key="present_enter", on_click=presentation.enter, icon=":material/slideshow:")
         st.download_button(
             "Download board pack (PowerPoint)",
-            data=data.deferred(lambda: story.board_pack(active)),
+            data=data.deferred(lambda: standard.board_pack(active)),
             file_name=name("board-pack", "pptx"),
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             key="present_board_pack",
@@ -200,7 +201,7 @@ def draw_sharing(active: Filters) -> None:
         )
         st.download_button(
             "Download report (HTML)",
-            data=data.deferred(lambda: story.html_report(active)),
+            data=data.deferred(lambda: standard.html_report(active)),
             file_name=name("report", "html"),
             mime="text/html",
             key="present_report",
@@ -208,6 +209,6 @@ def draw_sharing(active: Filters) -> None:
             icon=":material/description:",
         )
         layout.pdf_download(
-            lambda: story.pdf_report(active), made_for=active, file_name=name("report", "pdf"), key="present_pdf"
+            lambda: standard.pdf_report(active), made_for=active, file_name=name("report", "pdf"), key="present_pdf"
         )
         st.caption("Copy the page's address to share this exact view: the filters are in the link.")

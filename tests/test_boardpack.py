@@ -16,8 +16,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.util import Inches, Pt
 
-from dashboard import boardpack, charts, report
-from dashboard.slides import Series, Slide
+from dashboard import charts
+from dashboard.story import boardpack, report
+from dashboard.story.slides import Series, Slide
 from tests import hostile_data
 
 SLIDES = [
@@ -63,12 +64,12 @@ def test_report_is_self_contained_and_escapes_text():
 
 
 def _pack(bundled_db, use_db, monkeypatch, **filters):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     use_db(bundled_db)
-    return Presentation(BytesIO(story.board_pack(Filters(**filters))))
+    return Presentation(BytesIO(standard.board_pack(Filters(**filters))))
 
 
 def _sections(deck) -> dict[str, list]:
@@ -133,8 +134,8 @@ def test_board_pack_on_the_bundled_data_matches_the_pages(bundled_db, bundled_cs
 
 
 def test_the_pack_and_the_report_state_the_data_status_and_source(bundled_db, use_db, monkeypatch):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
     deck = _pack(bundled_db, use_db, monkeypatch)
     title = " ".join(_texts(deck.slides[0]))
@@ -143,7 +144,7 @@ def test_the_pack_and_the_report_state_the_data_status_and_source(bundled_db, us
         assert "Status: Illustrative" in text
         assert "About this data" in text
     assert "Source: GSE Insight's bundled sample files (data/*.csv)" in notes
-    html = story.html_report(Filters()).decode()
+    html = standard.html_report(Filters()).decode()
     assert "Status: Illustrative: synthetic sample data" in html
     assert "Source: GSE Insight&#x27;s bundled sample files" in html and "About this data" in html
 
@@ -328,12 +329,12 @@ def test_report_tables_and_figures_are_laid_out_for_print():
 
 
 def test_report_shows_the_map_as_a_described_picture(bundled_db, use_db, monkeypatch):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     use_db(bundled_db)
-    html = story.html_report(Filters()).decode()
+    html = standard.html_report(Filters()).decode()
     (found,) = re.findall(r'<img class="map" src="data:image/png;base64,([^"]+)" alt="([^"]+)"', html)
     picture = Image.open(BytesIO(base64.b64decode(found[0])))
     assert picture.format == "PNG" and picture.height == 2 * report.MAP_HEIGHT
@@ -549,12 +550,12 @@ def test_every_embedded_workbook_keeps_hostile_categories_as_text():
 
 
 def test_a_pack_built_from_hostile_data_has_only_inert_workbooks(tmp_path, use_db, monkeypatch):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
     use_db(hostile_data.build_database(tmp_path))
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
-    pack = story.board_pack(Filters())
+    pack = standard.board_pack(Filters())
     workbooks = embedded_workbooks(pack)
     assert workbooks, "the pack has native charts"
     texts = [text for name, blob in workbooks.items() for text in assert_workbook_is_inert(name, blob)]
@@ -663,29 +664,29 @@ def _choices() -> dict:
     ],
 )
 def test_a_download_is_named_for_its_date_and_filters_in_safe_characters(filters, expected):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
-    name = story.file_name("board-pack", "pptx", Filters(**filters), date(2025, 7, 9), _choices())
+    name = standard.file_name("board-pack", "pptx", Filters(**filters), date(2025, 7, 9), _choices())
     assert name == expected
     assert re.fullmatch(r"[a-z0-9-]+\.pptx", name) and len(name) <= 125
 
 
 def test_a_meeting_names_the_download_instead_of_the_date():
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
-    name = story.file_name("report", "pdf", Filters(), date(2025, 7, 9), _choices(), meeting="Board, 12 March 2026")
+    name = standard.file_name("report", "pdf", Filters(), date(2025, 7, 9), _choices(), meeting="Board, 12 March 2026")
     assert name == "gse-report-board-12-march-2026.pdf"
 
 
 def test_the_pdf_report_is_printed_offline_on_a4_landscape(bundled_db, use_db, monkeypatch):
-    from dashboard import story
     from dashboard.filters import Filters
+    from dashboard.story import standard
 
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     use_db(bundled_db)
-    pdf = story.pdf_report(Filters(theme_ids=("cpd",), location_ids=("bournemouth",)))
+    pdf = standard.pdf_report(Filters(theme_ids=("cpd",), location_ids=("bournemouth",)))
     assert pdf.startswith(b"%PDF-")
     # Every page is A4 landscape (297 x 210 mm is 842 x 595 points), and there is a page per slide and the cover.
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)

@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import auth, build, data, leadership, members, roadtrip, story
+from dashboard import auth, build, data, leadership, members, roadtrip
 from dashboard.filters import NATIONS, Filters
+from dashboard.story import standard
 from tests import coincidences
 from tests.conftest import ENGLISH_REGIONS, kpis
 
@@ -45,10 +46,10 @@ def k(monkeypatch):
 
 
 def test_the_story_blanks_every_attendee_count_the_pages_blank_at_a_high_threshold(bundled_db, bundled_csvs, use_db, k):
-    # The pack, the report and presentation mode all show story.slides; at k = 35 two bundled workshops are small.
+    # The pack, the report and presentation mode all show standard.slides; at k = 35 two bundled workshops are small.
     k(35)
     use_db(bundled_db)
-    (slide,) = [slide for slide in story.slides(Filters()) if slide.section == "Roadtrip"]
+    (slide,) = [slide for slide in standard.slides(Filters()) if slide.section == "Roadtrip"]
     shown = dict(zip(slide.table["Date"].astype(str), slide.table["Attendees"], strict=True))
     workshops = bundled_csvs["workshops"]
     small = workshops.loc[workshops["attendees"] < 35, "held_on"].tolist()
@@ -62,7 +63,7 @@ def test_the_story_blanks_every_attendee_count_the_pages_blank_at_a_high_thresho
 def test_the_story_blanks_a_small_attendance_at_the_default_threshold(awkward_db, use_db, k):
     k(10)
     use_db(awkward_db)
-    (slide,) = [slide for slide in story.slides(Filters()) if slide.section == "Roadtrip"]
+    (slide,) = [slide for slide in standard.slides(Filters()) if slide.section == "Roadtrip"]
     glasgow = slide.table.loc[slide.table["Location"] == "Glasgow", "Attendees"].tolist()
     assert glasgow == ["[c]"]
     assert str(coincidences.SMALL_ATTENDANCE) not in slide.table["Attendees"].tolist()
@@ -76,7 +77,7 @@ def test_a_nations_members_are_the_members_in_its_regions(bundled_db, bundled_cs
     people = bundled_csvs["members"]
     expected = int((people["region"].map(NATION_OF_REGION) == nation).sum())
     assert expected >= 10
-    assert story.overview_kpis(Filters(nations=(nation,)))["members"] == expected
+    assert standard.overview_kpis(Filters(nations=(nation,)))["members"] == expected
 
 
 @pytest.mark.parametrize(("nation", "expected"), coincidences.MEMBERS_BY_NATION.items())
@@ -244,7 +245,7 @@ def test_the_story_states_the_csvs_numbers_not_just_the_pages(bundled_db, bundle
     # The pack, report and presentation were checked against the pages' own builders: agreement, not truth.
     k(10)
     use_db(bundled_db)
-    slides = {slide.section: slide for slide in story.slides(Filters())}
+    slides = {slide.section: slide for slide in standard.slides(Filters())}
     people, workshops = bundled_csvs["members"], bundled_csvs["workshops"]
     participation = bundled_csvs["participation"]
     glance = dict(zip(slides["At a glance"].table["Measure"], slides["At a glance"].table["Value"], strict=True))

@@ -127,14 +127,14 @@ def test_one_place_in_view_is_never_said_to_produce_the_most(bundled, bundled_cs
 
 @pytest.mark.parametrize("nation", NATIONS)
 def test_the_tour_sentence_counts_a_nation_in_the_right_number(bundled, bundled_csvs, nation):
-    from dashboard import story
+    from dashboard.story import standard
 
     in_nation = bundled_csvs["locations"][bundled_csvs["locations"]["nation"] == nation]["location_id"]
     workshops = bundled_csvs["workshops"][bundled_csvs["workshops"]["location_id"].isin(in_nation)]
     places = workshops["location_id"].nunique()
     miles = int(workshops["miles_travelled"].sum())
     filters = Filters(nations=(nation,))
-    tour = findings.tour(story.overview_kpis(filters))
+    tour = findings.tour(standard.overview_kpis(filters))
     assert tour == (
         f"The tour held {counted(len(workshops), 'workshop')} in {counted(places, 'location')} "
         f"over {counted(miles, 'reported mile')}."
@@ -336,11 +336,11 @@ def small_departments(csvs: dict) -> list[str]:
     ids=str,
 )
 def test_the_pack_says_only_what_stays_true(bundled, bundled_csvs, filters):
-    from dashboard import story
+    from dashboard.story import standard
 
     if filters.get("department_ids") == "small":
         filters = {"department_ids": (small_departments(bundled_csvs)[0],)}
-    text = pack_text(Presentation(BytesIO(story.board_pack(Filters(**filters)))))
+    text = pack_text(Presentation(BytesIO(standard.board_pack(Filters(**filters)))))
     one_theme = len(filters.get("theme_ids", ())) == 1
     one_place = len(filters.get("location_ids", ())) == 1 or filters.get("nations") == ("Northern Ireland",)
     assert not one_theme or "most common theme" not in text, filters

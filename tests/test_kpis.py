@@ -1,4 +1,4 @@
-"""The KPI row and the board story's sentences (findings.py, story.py) on small hand-made tables, every word written here."""
+"""The KPI row and the board story's sentences (findings.py, standard.py) on small hand-made tables, every word written here."""
 
 import json
 from datetime import date
@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from dashboard import findings, report, story
+from dashboard import findings
 from dashboard.filters import Filters
+from dashboard.story import report, standard
 from tests.conftest import UK_REGIONS
 
 
@@ -156,7 +157,7 @@ def test_a_trend_is_told_by_its_shape(values, expected):
 def test_the_kpi_slide_shows_each_number_and_leads_with_the_tour(monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     counts = themes(("CPD", 60, 6), ("Skills", 40, 0))
-    slide = story.kpi_slide({**KPIS, "participants": 7}, counts, places(("Leeds", 70), ("York", 30)))
+    slide = standard.kpi_slide({**KPIS, "participants": 7}, counts, places(("Leeds", 70), ("York", 30)))
     assert slide.section == "At a glance"
     assert slide.kpis == (
         ("Members", "1,250"),
@@ -181,7 +182,7 @@ def test_the_kpi_slide_shows_each_number_and_leads_with_the_tour(monkeypatch):
 
 def test_the_kpi_slide_shows_participants_and_participation_at_or_above_the_threshold(monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
-    slide = story.kpi_slide(KPIS, themes(("CPD", 60, 0), ("Skills", 40, 0)), places(("Leeds", 70)))
+    slide = standard.kpi_slide(KPIS, themes(("CPD", 60, 0), ("Skills", 40, 0)), places(("Leeds", 70)))
     assert dict(slide.kpis)["Participants"] == "322"
     assert slide.notes[1:] == (
         "CPD is the most common theme: 60% of suggestions (60).",
@@ -193,7 +194,7 @@ def test_the_kpi_slide_shows_participants_and_participation_at_or_above_the_thre
 
 def test_a_kpi_slide_with_no_workshops_says_so():
     none = {**KPIS, "workshops": 0, "members": pd.NA, "miles_travelled": 0.0}
-    slide = story.kpi_slide(none, themes(("CPD", 0, 0)), places())
+    slide = standard.kpi_slide(none, themes(("CPD", 0, 0)), places())
     assert slide.headline == "No workshops match the filters"
     assert slide.notes == ()
     assert dict(slide.kpis)["Members"] == "[c]"
@@ -201,7 +202,7 @@ def test_a_kpi_slide_with_no_workshops_says_so():
 
 def test_the_themes_slide_ranks_themes_by_suggestions_then_label():
     counts = themes(("Skills", 25, 0), ("CPD", 50, 10), ("Careers", 25, 5), ("Pay", 0, 0))
-    slide = story.themes_slide(counts)
+    slide = standard.themes_slide(counts)
     assert slide.section == "Suggestion themes"
     assert slide.table.values.tolist() == [
         ["CPD", "50", "50%", "40", "0", "10"],
@@ -234,16 +235,16 @@ def test_the_themes_slide_ranks_themes_by_suggestions_then_label():
 
 def test_an_unknown_kind_of_slide_is_refused():
     with pytest.raises(ValueError, match="'chart' is not a kind of slide"):
-        story.kind_slide("chart", Filters())
+        standard.kind_slide("chart", Filters())
 
 
 def test_slugs_are_short_lowercase_ascii_with_single_hyphens():
-    assert story._slug("Skills & Tools -- Café") == "skills-tools-cafe"
-    assert story._slug("  --Dún Laoghaire--  ") == "dun-laoghaire"
+    assert standard._slug("Skills & Tools -- Café") == "skills-tools-cafe"
+    assert standard._slug("  --Dún Laoghaire--  ") == "dun-laoghaire"
     # Cut at 30 characters, without a hyphen left at the end.
-    assert story._slug("abcdefghij abcdefghij abcdefghij") == "abcdefghij-abcdefghij-abcdefgh"
-    assert story._slug("abcdefghij abcdefghij abcdefg hij") == "abcdefghij-abcdefghij-abcdefg"
-    assert story._slug("abcdefghijabcdefghijabcdefghi jk") == "abcdefghijabcdefghijabcdefghi"
+    assert standard._slug("abcdefghij abcdefghij abcdefghij") == "abcdefghij-abcdefghij-abcdefgh"
+    assert standard._slug("abcdefghij abcdefghij abcdefg hij") == "abcdefghij-abcdefghij-abcdefg"
+    assert standard._slug("abcdefghijabcdefghijabcdefghi jk") == "abcdefghijabcdefghijabcdefghi"
 
 
 def choices() -> dict:
@@ -270,7 +271,7 @@ def choices() -> dict:
     ids=str,
 )
 def test_a_file_name_names_the_filters(filters, expected):
-    assert story.file_name("pack", "pptx", Filters(**filters), date(2025, 7, 9), choices()) == expected
+    assert standard.file_name("pack", "pptx", Filters(**filters), date(2025, 7, 9), choices()) == expected
 
 
 def test_a_file_name_is_cut_at_120_characters_without_a_trailing_hyphen():
@@ -280,10 +281,10 @@ def test_a_file_name_is_cut_at_120_characters_without_a_trailing_hyphen():
         department_ids=("A" * 30, "B" * 30),
         date_from=date(2025, 3, 1),
     )
-    name = story.file_name("pack", "pptx", long, date(2025, 7, 9), choices(), meeting="x" * 17)
+    name = standard.file_name("pack", "pptx", long, date(2025, 7, 9), choices(), meeting="x" * 17)
     # 130 characters in full; the 120th is a hyphen, dropped.
     assert name == f"gse-pack-{'x' * 17}-pay-grading-cpd-hull-york-{'a' * 30}-{'b' * 30}-from.pptx"
-    meeting = story.file_name("pack", "pptx", Filters(), date(2025, 7, 9), choices(), meeting="  ")
+    meeting = standard.file_name("pack", "pptx", Filters(), date(2025, 7, 9), choices(), meeting="  ")
     assert meeting == "gse-pack-2025-07-09.pptx"
 
 
@@ -304,7 +305,7 @@ def test_the_kpi_row_counts_the_fixture_members_chosen(fixture_db, fixture_csvs,
         people = people[people["region"].map(NATION).isin(filters["nations"])]
     if "department_ids" in filters:
         people = people[people["department_id"].isin(filters["department_ids"])]
-    kpis = story.overview_kpis(Filters(**filters))
+    kpis = standard.overview_kpis(Filters(**filters))
     assert kpis["members"] == len(people)
     assert kpis["workshops"] == len(fixture_csvs["workshops"]) or "nations" in filters
 
@@ -315,14 +316,14 @@ def test_the_kpi_row_blanks_members_under_the_threshold(fixture_db, fixture_csvs
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "4")
     use_db(fixture_db)
     assert (fixture_csvs["members"]["department_id"] == "SG").sum() == 3
-    assert pd.isna(story.overview_kpis(Filters(department_ids=("SG",)))["members"])
-    assert story.overview_kpis(Filters(department_ids=("DEFRA",)))["members"] == 5
+    assert pd.isna(standard.overview_kpis(Filters(department_ids=("SG",)))["members"])
+    assert standard.overview_kpis(Filters(department_ids=("DEFRA",)))["members"] == 5
 
 
 def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    told = story.slides(Filters())
+    told = standard.slides(Filters())
     assert [slide.section for slide in told] == [
         "At a glance",
         "Roadtrip",
@@ -339,14 +340,14 @@ def test_the_default_story_tells_every_kind_once_in_order(fixture_db, use_db, mo
 def test_the_report_holds_every_slide_of_the_story_and_the_pdf_prints_that_report(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    html = story.html_report(Filters()).decode()
+    html = standard.html_report(Filters()).decode()
     for section in ("At a glance", "Roadtrip", "Suggestion themes", "Leadership access", "Profession"):
         assert f'<span class="name">{section}</span>' in html
     assert "The tour held 4 workshops in 3 locations" in html
     # Chromium is not run here: the PDF is the report as printed, so what reaches the printer is the report.
     printed = []
     monkeypatch.setattr(report, "pdf", lambda page: printed.append(page) or b"%PDF-")
-    assert story.pdf_report(Filters()) == b"%PDF-"
+    assert standard.pdf_report(Filters()) == b"%PDF-"
     assert printed == [html.encode()]
 
 
@@ -362,7 +363,7 @@ def test_an_imported_databases_pack_names_its_source_files(fixture_db, use_db, t
         )
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(imported)
-    cover = story._cover(Filters())
+    cover = standard._cover(Filters())
     assert cover["source"] == "The GSE team's data: import of members.csv (members.csv), loaded on 1 May 2026."
     assert cover["status"].startswith("Management information")
 
@@ -382,7 +383,7 @@ def test_the_leadership_slide_follows_the_pages_scheme_and_ignores_an_unknown_on
     # The scheme's name as in tests/fixtures/schemes.csv; an id the data does not hold means every scheme.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    notes = " ".join(story.leadership_slide(Filters(), choices).notes)
+    notes = " ".join(standard.leadership_slide(Filters(), choices).notes)
     assert named in notes
     assert ("GSE Mentoring Programme" in notes) == (named != "all schemes")
 
@@ -390,17 +391,17 @@ def test_the_leadership_slide_follows_the_pages_scheme_and_ignores_an_unknown_on
 def test_a_roadtrip_slide_with_no_workshops_says_so_and_keeps_its_map_and_timeline(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    empty = story.roadtrip_slide(Filters(date_from=date(2030, 1, 1)))
+    empty = standard.roadtrip_slide(Filters(date_from=date(2030, 1, 1)))
     assert empty.headline == "No workshops match the filters"
     assert empty.notes == ()
-    full = story.roadtrip_slide(Filters())
+    full = standard.roadtrip_slide(Filters())
     assert full.figure is not None and full.deck is not None and full.deck_key is not None
 
 
 def test_the_leadership_slide_shows_only_the_chosen_departments(fixture_db, use_db, monkeypatch):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    slide = story.leadership_slide(Filters(department_ids=("DEFRA",)))
+    slide = standard.leadership_slide(Filters(department_ids=("DEFRA",)))
     # The name as in tests/fixtures/departments.csv.
     assert slide.table["Department"].tolist() == ["Department for Environment, Food and Rural Affairs"]
 
@@ -485,7 +486,7 @@ def test_the_leadership_slide_counts_the_pages_grades_and_years_against_the_whol
 ):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    slide = story.leadership_slide(Filters(**filters), choices)
+    slide = standard.leadership_slide(Filters(**filters), choices)
     assert slide.headline == headline
     assert slide.table.values.tolist() == table
     assert slide.notes == notes
@@ -505,7 +506,9 @@ def test_the_leadership_slide_counts_agree_with_the_fixture_csvs(fixture_db, fix
         )
         for department in names.index
     }
-    slide = story.leadership_slide(Filters(), {"leadership_grades": ["G6", "G7"], "leadership_cohorts": [2024, 2023]})
+    slide = standard.leadership_slide(
+        Filters(), {"leadership_grades": ["G6", "G7"], "leadership_cohorts": [2024, 2023]}
+    )
     shown = {name: (int(places), int(applied)) for name, places, applied, _ in slide.table.values.tolist()}
     assert shown == expected == {DEFRA: (2, 2), MET: (0, 1), SG: (0, 0)}
 
@@ -515,7 +518,7 @@ def test_a_leadership_slide_with_one_department_to_show_does_not_call_it_below(f
     # department shown is not below it, and the headline must not say it is.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    slide = story.leadership_slide(Filters(), {"leadership_cohorts": [2023]})
+    slide = standard.leadership_slide(Filters(), {"leadership_cohorts": [2023]})
     assert slide.headline == (
         "Of those large enough to show, the one department is not clearly below the profession-wide 100%"
     )
@@ -541,7 +544,7 @@ def test_the_leadership_slide_marks_the_departments_clearly_below_in_its_chart_a
     }
     assert below == {"Environment Agency", "Ministry of Defence", "Animal and Plant Health Agency"}
 
-    slide = story.leadership_slide(Filters())
+    slide = standard.leadership_slide(Filters())
     markers = [trace for trace in slide.figure.data if trace.mode == "markers" and trace.error_x.array is not None]
     # Each point's hover names its department, wrapped over lines as on the axis.
     drawn = {trace.name: {row[0].replace("<br>", " ") for row in trace.customdata} for trace in markers}
@@ -557,7 +560,7 @@ def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fix
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
     # tests/fixtures/workshops.csv: London (4 March), Glasgow (20 March), Exeter (10 April), London again (1 May).
-    slide = story.roadtrip_slide(Filters())
+    slide = standard.roadtrip_slide(Filters())
     assert slide.deck_alt == (
         "Map of the UK with 3 tour locations, numbered in date order from London to Exeter, sized by the number of "
         "suggestions and coloured by nation. The table below lists every workshop."
@@ -566,7 +569,7 @@ def test_the_roadtrip_slide_describes_its_map_and_follows_the_basemap_switch(fix
     # The map has no legend of its own: its key says what the colours mean.
     assert "colour shows the nation (England dark blue, Scotland turquoise, Wales dark pink" in slide.deck_key
     monkeypatch.setenv("GSE_BASEMAP", "1")
-    tiled = json.loads(story.roadtrip_slide(Filters()).deck.to_json())
+    tiled = json.loads(standard.roadtrip_slide(Filters()).deck.to_json())
     assert tiled["mapProvider"] == "carto"
 
 
@@ -587,7 +590,7 @@ def test_the_profession_slide_counts_the_regions_under_represented(fixture_db, f
     ]
     # London gave 8 of 15 suggestions from 4 of 12 members, Scotland 4 from 3; the South West 3 from 4 (0.6).
     assert sorted(set(UK_REGIONS) - set(under)) == ["London", "Scotland"]
-    slide = story.profession_slide()
+    slide = standard.profession_slide()
     assert slide.section == "Profession"
     # At k = 4 Scotland's 3 members are blank, and so is its flag, which would give them away: it is not counted
     # either way, blank being neither under-represented nor not.
@@ -616,6 +619,6 @@ def test_a_story_slide_of_leadership_keeps_the_pages_choices(fixture_db, use_db,
     # then awaiting) applied, 1 of 3: 33%; every grade would be 4 of 7, 57%.
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "0")
     use_db(fixture_db)
-    slide = story.kind_slide("leadership", Filters(), {"leadership_grades": ["G7"]})
+    slide = standard.kind_slide("leadership", Filters(), {"leadership_grades": ["G7"]})
     assert slide.headline.endswith("clearly below the profession-wide 33%")
     assert slide.table["Applications"].tolist() == ["1", "2", "0"]

@@ -9,7 +9,8 @@ import pydeck as pdk
 import pytest
 from PIL import Image
 
-from dashboard import charts, mapimage, roadtrip
+from dashboard import charts, roadtrip
+from dashboard.story import mapimage
 from tests.test_roadtrip import TINY_NATIONS, protected_rollup, small_tour
 
 

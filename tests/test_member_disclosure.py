@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import attendees, build, config, data, disclosure, leadership, members, profession, story
+from dashboard import attendees, build, config, data, disclosure, leadership, members, profession
 from dashboard.disclosure import TOTAL
 from dashboard.filters import Filters
+from dashboard.story import standard
 from tests.conftest import read_csvs
 from tests.test_disclosure import feasible_range
 from tests.test_profession import REGIONS
@@ -125,7 +126,9 @@ def publish(pool: Pool, department: str | None, grade: str | None, whole: dict, 
             pool.add(row.members, departments, grades, None, (row.category,), where=where)
         assert not (pd.isna(row.members) and pd.notna(row.share)), f"{where}: a share of a blank count"
     # Overview, presentation mode, the board pack and the report: the headline members (no grade filter there).
-    pool.add(story.overview_kpis(Filters(department_ids=departments or ()))["members"], departments, where="Overview")
+    pool.add(
+        standard.overview_kpis(Filters(department_ids=departments or ()))["members"], departments, where="Overview"
+    )
 
 
 def publish_whole_profession(pool: Pool) -> None:

@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import store, stories
+from dashboard import store
 from dashboard.filters import Filters
-from dashboard.slides import Series, Slide
+from dashboard.story import stories
+from dashboard.story.slides import Series, Slide
 
 ANN, BEN = "ann@go-science.gov.uk", "ben@go-science.gov.uk"
 MARCH = date(2027, 3, 12)
@@ -298,10 +299,10 @@ def test_a_frozen_default_story_makes_the_same_pack_and_report_as_the_live_one(b
 
     from pptx import Presentation
 
-    from dashboard import boardpack, report, story
+    from dashboard.story import boardpack, report, standard
 
     use_db(bundled_db)
-    live = story.slides(Filters())
+    live = standard.slides(Filters())
     frozen = [stories.slide_from_json(json.loads(json.dumps(stories.slide_json(slide)))) for slide in live]
     for before, after in zip(live, frozen, strict=True):
         assert (after.section, after.headline, after.notes, after.kpis) == (
@@ -343,7 +344,7 @@ def test_exports_carry_the_version_the_status_and_a_draft_mark(fresh_store):
 
     from pptx import Presentation
 
-    from dashboard import boardpack, report
+    from dashboard.story import boardpack, report
 
     hostile = '=HYPERLINK("http://evil.example") <script>alert(1)</script> **bold** 🚀 مرحبا'
     slide = frozen_slide("4,210")

@@ -1,6 +1,7 @@
 """The Board story page under AppTest: two editors at once never lose an edit silently, and the limits are enforced."""
 
-from dashboard import report, store, stories
+from dashboard import store
+from dashboard.story import report, stories
 
 PAGE = "dashboard/pages/story.py"
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from dashboard import glossary, story
+from dashboard import glossary
 from dashboard.filters import Filters
+from dashboard.story import standard
 from tests.conftest import kpis
 
 PAGES = {
@@ -65,8 +66,8 @@ def test_the_board_pack_headline_numbers_use_the_same_words_and_numbers(bundled_
 
     use_db(bundled_db)
     shared = Filters().params()
-    slide = story.kpi_slide(
-        story.overview_kpis(Filters()),
+    slide = standard.kpi_slide(
+        standard.overview_kpis(Filters()),
         data.query("theme_counts", **shared),
         data.query("location_suggestions", **shared),
     )

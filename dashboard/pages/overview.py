@@ -3,19 +3,20 @@
 import streamlit as st
 
 from dashboard import changes as changes_over_time
-from dashboard import data, disclosure, filters, glossary, layout, story
+from dashboard import data, disclosure, filters, glossary, layout
+from dashboard.story import standard
 
 active = filters.current()
 layout.header("GSE Insight", "The Government Science and Engineering profession and its strategy tour, at a glance.")
 layout.filter_caption(active)
 
 shared = active.params()
-overview_kpis = story.overview_kpis(active)
+overview_kpis = standard.overview_kpis(active)
 # Members follow some filters and workshops others: only when both are none is there nothing at all to show. A blanked
 # member count is not zero (it may or may not be), so it never stops the page.
 if layout.shown_as_zero(overview_kpis["members"]) and not overview_kpis["workshops"]:
     layout.nothing_matches("members or workshops")
-at_a_glance = story.kpi_slide(
+at_a_glance = standard.kpi_slide(
     overview_kpis,
     data.query("theme_counts", **shared),
     data.query("location_suggestions", **shared),

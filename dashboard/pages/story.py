@@ -5,20 +5,8 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    about,
-    auth,
-    boardpack,
-    data,
-    filters,
-    layout,
-    plaintext,
-    presentation,
-    report,
-    store,
-    stories,
-    story,
-)
+from dashboard import about, auth, data, filters, layout, plaintext, store
+from dashboard.story import boardpack, presentation, report, standard, stories
 
 EDITING_KEY = "story_editing"
 # The version of each story this session's editor opened: the form edits that version, and a save names it, so a
@@ -53,7 +41,7 @@ def downloads(current: stories.Story, slides: list) -> None:
     meeting = f"{current.meeting} v{current.version}" + ("" if current.approved else " draft")
     choices = filters.options()
     names = {
-        (kind, extension): story.file_name(kind, extension, filters.Filters(), data_date, choices, meeting=meeting)
+        (kind, extension): standard.file_name(kind, extension, filters.Filters(), data_date, choices, meeting=meeting)
         for kind, extension in (("board-pack", "pptx"), ("report", "html"), ("report", "pdf"))
     }
     row = st.container(horizontal=True, wrap=True)
@@ -126,7 +114,7 @@ def editor_form(current: stories.Story) -> None:
         for number, spec in enumerate(current.slides, start=1):
             with st.container(border=True):
                 st.caption(
-                    f"Slide {number}: {plaintext.markdown(spec.source or story.KINDS.get(spec.kind, spec.kind))}"
+                    f"Slide {number}: {plaintext.markdown(spec.source or standard.KINDS.get(spec.kind, spec.kind))}"
                 )
                 place, drop = st.columns([3, 1], vertical_alignment="bottom")
                 position = place.number_input("Position", 1, len(current.slides), number,
@@ -252,7 +240,7 @@ if editor:
         st.caption("It starts with the default slides for the current filters; add charts from any page.")
         if st.form_submit_button("Start", icon=":material/add:"):
             specs = [stories.SlideSpec(kind=kind, filters=stories.filters_json(active), source=section)
-                     for kind, section in story.KINDS.items()]  # fmt: skip
+                     for kind, section in standard.KINDS.items()]  # fmt: skip
             try:
                 new_id = stories.create(meeting, when, specs, request_id=stories.new_request_id())
             except (stories.StoryError, PermissionError, store.StoreBusy) as problem:

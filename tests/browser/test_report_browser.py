@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from dashboard import story
 from dashboard.filters import Filters
+from dashboard.story import standard
 
 A4_LANDSCAPE_WIDTH_PX = round((297 - 24) / 25.4 * 96)
 A4_LANDSCAPE_HEIGHT_PX = round((210 - 26) / 25.4 * 96)
@@ -15,9 +15,9 @@ A4_LANDSCAPE_HEIGHT_PX = round((210 - 26) / 25.4 * 96)
 def test_report_renders_offline_and_prints_one_section_a_page(browser, bundled_db, use_db, monkeypatch, tmp_path):
     monkeypatch.setenv("GSE_DISCLOSURE_THRESHOLD", "10")
     use_db(bundled_db)
-    slides = story.slides(Filters())
+    slides = standard.slides(Filters())
     path = tmp_path / "report.html"
-    path.write_bytes(story.html_report(Filters()))
+    path.write_bytes(standard.html_report(Filters()))
     outside = []
 
     def guard(route):

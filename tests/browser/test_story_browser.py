@@ -103,7 +103,8 @@ def test_a_team_story_is_written_presented_at_room_scale_and_approved(browser, p
         assert exceptions(page) == []
         context.close()
     assert history is not None
-    from dashboard import store, stories
+    from dashboard import store
+    from dashboard.story import stories
 
     rows = store.read("story_versions", {"story_id": None}, path=team)
     assert rows["action"].tolist() == ["approve", "edit", "create"]

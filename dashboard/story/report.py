@@ -13,9 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import charts, disclosure, mapimage
-from dashboard.boardpack import cell_text, is_numeric
-from dashboard.slides import Slide
+from dashboard import charts, disclosure
+from dashboard.story import mapimage
+from dashboard.story.boardpack import cell_text, is_numeric
+from dashboard.story.slides import Slide
 
 # A4 landscape less 12 mm margins is 273 x 186 mm, about 1032 x 703 CSS pixels. Figures are drawn at a fixed size that
 # fits it, so that printing never cuts one (a plot sized to a wide screen keeps that width on paper).

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard import (
     about,
     attendees,
-    boardpack,
     config,
     data,
     disclosure,
@@ -16,12 +15,12 @@ from dashboard import (
     leadership,
     members,
     profession,
-    report,
     roadtrip,
     theme_views,
 )
 from dashboard.filters import Filters, describe, options
-from dashboard.slides import Series, Slide
+from dashboard.story import boardpack, report
+from dashboard.story.slides import Series, Slide
 
 # A download's name is kept short enough for any file system and mail client.
 FILE_NAME_LENGTH, SLUG_LENGTH = 120, 30

@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data, filters, plaintext, stories, story
-from dashboard.slides import Slide
+from dashboard import charts, data, filters, plaintext
+from dashboard.story import standard, stories
+from dashboard.story.slides import Slide
 
 SLIDE_KEY = "present_slide"
 STORY_PARAM, NOTES_PARAM, ROOM_PARAM = "story", "notes", "room"
@@ -172,7 +173,7 @@ def deck(active: filters.Filters) -> tuple[list[Slide], str]:
     info = data.build_info()
     data_date = data.as_date(info["data_date"])
     if current is None:
-        content = story.slides(active)
+        content = standard.slides(active)
         footer = f"Default story. Filters: {filters.in_words(active)} Data as of {data_date:%-d %B %Y}."
         contents = tuple(slide.headline for slide in content)
         return [cover_slide(None, data_date, "Default story", contents), *paged(content)], footer

@@ -16,9 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io
 
-from dashboard import data, leadership, plaintext, store, story
+from dashboard import data, leadership, plaintext, store
 from dashboard.filters import Filters, describe
-from dashboard.slides import Series, Slide
+from dashboard.story import standard
+from dashboard.story.slides import Series, Slide
 
 TITLE_LIMIT = 200
 MEETING_LIMIT = 200
@@ -51,7 +52,7 @@ class StoryError(ValueError):
 class SlideSpec:
     """One slide of a team's story as stored: what to show, for which filters and page choices, and what to say."""
 
-    kind: str  # a kind of story.KINDS, or "chart": a page's chart kept as it was drawn
+    kind: str  # a kind of standard.KINDS, or "chart": a page's chart kept as it was drawn
     title: str = ""  # the team's title; empty: the slide's own headline
     commentary: str = ""  # Markdown (bold, italics, lists) on screen, plain text in exports
     filters: dict = field(default_factory=dict)  # Filters as JSON (dates as ISO strings)
@@ -202,8 +203,8 @@ def render(spec: SlideSpec, choices: dict[str, pd.DataFrame]) -> Slide:
                 )
         if spec.kind == "chart":
             slide = chart_slide(spec)
-        elif spec.kind in story.KINDS:
-            slide = story.kind_slide(spec.kind, active, spec.choices)
+        elif spec.kind in standard.KINDS:
+            slide = standard.kind_slide(spec.kind, active, spec.choices)
         else:
             raise StoryError(f"this version of GSE Insight has no slide of kind {spec.kind!r}")
     except Exception as problem:
@@ -395,7 +396,7 @@ def checked(meeting: object, summary: object, specs) -> tuple[str, str, tuple[Sl
         raise StoryError(f"The story has {len(specs)} slides; a story holds at most {SLIDE_LIMIT}. Remove some.")
     kept = []
     for number, spec in enumerate(specs, start=1):
-        if spec.kind != "chart" and spec.kind not in story.KINDS:
+        if spec.kind != "chart" and spec.kind not in standard.KINDS:
             raise StoryError(f"Slide {number} is of an unknown kind ({spec.kind!r}).")
         if len(spec.figure) > FIGURE_LIMIT:
             raise StoryError(f"Slide {number}'s chart is too large to keep in a story.")

@@ -17,8 +17,9 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import charts, disclosure, exports, mapimage
-from dashboard.slides import Series, Slide
+from dashboard import charts, disclosure, exports
+from dashboard.story import mapimage
+from dashboard.story.slides import Series, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
