@@ -116,8 +116,9 @@ def table_sources(info: dict, history: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Table": table,
-                "What it holds": TABLE_CONTENTS.get(table, ""),
+                # Beside the name: a number at the far right is the column a narrow screen cuts ("11,14" for 11,145).
                 "Rows": counts.get(table),
+                "What it holds": TABLE_CONTENTS.get(table, ""),
                 "Last loaded from": _last_source(table, info, history),
             }
         )

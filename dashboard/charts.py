@@ -1,5 +1,7 @@
 """Shared chart styling: the Analysis Function palette and plotly template, and small figure builders."""
 
+import itertools
+
 import afcharts.pio_template  # noqa: F401 (registers the "afcharts" plotly template)
 import numpy as np
 import pandas as pd
@@ -194,8 +196,12 @@ def outside_right(trace) -> bool:
     return trace.type == "scatter" and "text" in (trace.mode or "") and bool(position) and position.endswith("right")
 
 
+LABEL_HALO = ", ".join(["0 0 2px #fff"] * 3 + ["0 0 5px #fff"] * 4)
+
+
 def fit_labels(figure: go.Figure) -> go.Figure:
-    """Room in the right margin for the labels outside horizontal bars, so none is cut off on a narrow screen.
+    """Room in the right margin for the labels outside horizontal bars, so none is cut off on a narrow screen, and a
+    halo that keeps lines behind them from striking them through.
 
     The labels have a fixed size in pixels while the plot shrinks with the screen, so the room is kept in the margin,
     which does not shrink (changed in place).
@@ -208,6 +214,9 @@ def fit_labels(figure: go.Figure) -> go.Figure:
         longest = max([longest, *(len(str(text)) for text in texts)])
         # A label past the axis range would be cut at the plot's edge; the margin is there to hold it.
         trace.cliponaxis = False
+        # A white halo: where a dashed reference line or a gridline runs behind a label, it no longer shows between
+        # the letters ("10.4 (‖24)").
+        trace.textfont.shadow = LABEL_HALO
     if longest:
         right = figure.layout.margin.r or 0
         figure.layout.margin.r = max(right, round(LABEL_CHAR_PX * longest) + 12)
@@ -228,3 +237,60 @@ def categories(figure: go.Figure) -> list[str]:
             return []
         names.update(dict.fromkeys(values))
     return list(names)
+
+
+# The sequential scale as a heatmap's colorscale: light for low values, dark for high.
+SEQUENTIAL_SCALE = [[position / (len(SEQUENTIAL) - 1), colour] for position, colour in enumerate(SEQUENTIAL)]
+
+
+def relative_luminance(rgb) -> float:
+    """WCAG's relative luminance of an (r, g, b) colour of 0 to 255."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (value / 255 for value in rgb)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG's contrast ratio of two (r, g, b) colours."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def scale_colour(value: float, scale: list, low: float, high: float) -> tuple[float, float, float]:
+    """The colour a plotly colorscale gives `value` between `low` and `high` (clamped), mixed in RGB as plotly mixes."""
+    position = min(max((value - low) / (high - low), 0.0), 1.0) if high > low else 0.0
+    for (start, below), (end, above) in itertools.pairwise(scale):
+        if position <= end:
+            share = (position - start) / (end - start) if end > start else 0.0
+            first, second = hex_to_rgb(below), hex_to_rgb(above)
+            return tuple(a + (b - a) * share for a, b in zip(first, second, strict=True))
+    return tuple(hex_to_rgb(scale[-1][1]))
+
+
+def cell_labels(x: list, y: list, z, text, *, scale: list, low: float, high: float) -> go.Scatter:
+    """A heatmap's cell labels as a text layer over it, each black or white, whichever stands out more from its cell.
+
+    Plotly's own choice writes dark grey on the middle blues of the sequential scale, at 3:1 where WCAG asks 4.5:1;
+    black or white always gives one of at least 4.58:1. A cell without a value shows the page's white behind it.
+    """
+    points = {"x": [], "y": [], "text": [], "colour": []}
+    for row, row_name in enumerate(y):
+        for column, column_name in enumerate(x):
+            label = text[row][column]
+            if label is None or label == "" or (isinstance(label, float) and np.isnan(label)):
+                continue
+            value = z[row][column]
+            cell = (255, 255, 255) if value is None or np.isnan(value) else scale_colour(value, scale, low, high)
+            black = contrast_ratio(cell, (0, 0, 0)) >= contrast_ratio(cell, (255, 255, 255))
+            points["x"].append(column_name)
+            points["y"].append(row_name)
+            points["text"].append(label)
+            points["colour"].append("#000000" if black else "#ffffff")
+    return go.Scatter(
+        x=points["x"],
+        y=points["y"],
+        text=points["text"],
+        mode="text",
+        textfont={"color": points["colour"]},
+        hoverinfo="skip",
+        showlegend=False,
+    )

@@ -77,6 +77,14 @@ RESPONSIVE_CSS = """
 @media (min-width: 641px) {
   [class*="st-key-narrow_only_"] { display: none !important; }
 }
+/* The same for a chart that needs a desktop's width (a heatmap of long column headings): a table below 1200 pixels. */
+@media (max-width: 1199px) {
+  [class*="st-key-desktop_only_"] { display: none !important; }
+  [class*="st-key-below_desktop_"] table { display: block; overflow-x: auto; }
+}
+@media (min-width: 1200px) {
+  [class*="st-key-below_desktop_"] { display: none !important; }
+}
 </style>
 """
 
@@ -358,14 +366,16 @@ def plotly_json(figure: dict) -> str:
     return plotly.io.to_json(figure, validate=False)
 
 
-def wide_only(key: str):
-    """A container shown only on screens wider than a phone (a heatmap, say, whose labels need the room)."""
-    return st.container(key=f"wide_only_{key}")
+def wide_only(key: str, *, desktop: bool = False):
+    """A container shown only on screens wider than a phone, or with `desktop` a tablet (a heatmap, say, whose labels
+    need the room)."""
+    return st.container(key=f"{'desktop_only' if desktop else 'wide_only'}_{key}")
 
 
-def narrow_only(key: str):
-    """A container shown only on a phone-width screen (the sorted table that stands in for a heatmap, say)."""
-    return st.container(key=f"narrow_only_{key}")
+def narrow_only(key: str, *, desktop: bool = False):
+    """A container shown only on a phone-width screen, or with `desktop` up to a tablet's (the sorted table that stands
+    in for a heatmap, say)."""
+    return st.container(key=f"{'below_desktop' if desktop else 'narrow_only'}_{key}")
 
 
 def shown_as_zero(count) -> bool:
@@ -385,16 +395,17 @@ def nothing_matches(what: str) -> None:
 PHONE_TABLE_ROWS, PHONE_TABLE_PX = 10, 420
 
 
-def chart_or_table(figure, rows, key: str, *, percent: Iterable[str] = (), **options) -> None:
-    """A chart that needs the width of a tablet or more; on a phone its title heads a table of `rows` (sorted to read).
+def chart_or_table(figure, rows, key: str, *, percent: Iterable[str] = (), desktop: bool = False, **options) -> None:
+    """A chart that needs the width of a tablet or more (with `desktop`, of a desktop); on a narrower screen its title
+    heads a table of `rows` (sorted to read).
 
     Both are sent and CSS shows one, as the server cannot know the screen's width. The phone's table is Markdown, not a
     data grid: the grid's code is large, and the browser shows no part of a page before the code of all of it is in.
     """
     heading = charts.title_text(figure)
-    with wide_only(key):
+    with wide_only(key, desktop=desktop):
         chart(figure, key=key, **options)
-    with narrow_only(key):
+    with narrow_only(key, desktop=desktop):
         if heading:
             st.markdown(f"**{plaintext.markdown(heading)}**")
         # A long table scrolls in a box, as the data grid did, so the rest of the page is not a long swipe away.

@@ -711,25 +711,26 @@ def heatmap(grid: dict[str, pd.DataFrame]) -> go.Figure:
     """Participants per 100 members by department and scheme (from heatmap_grid), shaded against each scheme's
     profession-wide rate."""
     rates, relative, labels = grid["rates"], grid["relative"], grid["labels"]
+    shading = relative.to_numpy(dtype=float, na_value=np.nan)
+    columns, rows = [_wrap(name, 12) for name in rates.columns], list(rates.index)
     figure = go.Figure(
-        go.Heatmap(
-            z=relative.to_numpy(dtype=float, na_value=np.nan),
-            x=[_wrap(name, 12) for name in rates.columns],
-            y=list(rates.index),
-            text=labels.to_numpy(),
-            texttemplate="%{text}",
-            customdata=rates.to_numpy(dtype=float, na_value=np.nan),
-            colorscale=[
-                [index / (len(charts.SEQUENTIAL) - 1), colour] for index, colour in enumerate(charts.SEQUENTIAL)
-            ],
-            zmin=0,
-            zmax=2,
-            xgap=2,
-            ygap=2,
-            colorbar={"title": {"text": "× profession<br>rate"}, "tickvals": [0, 0.5, 1, 1.5, 2]},
-            hovertemplate="%{y}, %{x}: %{customdata:.1f} per 100 members (%{z:.1f} × profession rate)<extra></extra>",
-            hoverongaps=False,
-        )
+        [
+            go.Heatmap(
+                z=shading,
+                x=columns,
+                y=rows,
+                customdata=rates.to_numpy(dtype=float, na_value=np.nan),
+                colorscale=charts.SEQUENTIAL_SCALE,
+                zmin=0,
+                zmax=2,
+                xgap=2,
+                ygap=2,
+                colorbar={"title": {"text": "× profession<br>rate"}, "tickvals": [0, 0.5, 1, 1.5, 2]},
+                hovertemplate="%{y}, %{x}: %{customdata:.1f} per 100 members (%{z:.1f} × profession rate)<extra></extra>",
+                hoverongaps=False,
+            ),
+            charts.cell_labels(columns, rows, shading, labels.to_numpy(), scale=charts.SEQUENTIAL_SCALE, low=0, high=2),
+        ]
     )
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_xaxes(side="top", title=None, tickangle=0, tickfont={"size": 11})

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -181,27 +182,34 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
     if row_order is not None:
         table = table.reindex([value for value in row_order if value in table.index])
         counts = counts.reindex(table.index)
-    # Built whole, trace and layout at once: each update_* call afterwards validates the figure again.
+    # From 0 to the largest share shown, rounded up to a tenth: with every share between 5% and 21%, a scale to 100%
+    # drew every cell the same pale blue. Never past 100%, a share that cannot occur; and with two themes split 49 to
+    # 51, both cells are dark alike, not told apart as if far apart.
+    top = min(1.0, math.ceil(round(float(table.max().max()) * 10, 9)) / 10 or 0.1)
+    shares, columns, rows = (
+        table.to_numpy(dtype=float, na_value=np.nan),
+        list(table.columns),
+        [wrap(str(v)) for v in table.index],
+    )
+    written = [["" if np.isnan(share) else f"{share:.0%}" for share in line] for line in shares]
+    # Built whole, traces and layout at once: each update_* call afterwards validates the figure again.
     figure = go.Figure(
-        go.Heatmap(
-            z=table.to_numpy(),
-            x=list(table.columns),
-            y=[wrap(str(value)) for value in table.index],
-            customdata=counts.to_numpy(),
-            colorscale=[
-                [position / (len(charts.SEQUENTIAL) - 1), colour] for position, colour in enumerate(charts.SEQUENTIAL)
-            ],
-            # From 0 to the largest share shown, rounded up to a tenth: with every share between 5% and 21%, a scale to
-            # 100% drew every cell the same pale blue. Never past 100%, a share that cannot occur; and with two themes
-            # split 49 to 51, both cells are dark alike, not told apart as if far apart.
-            zmin=0,
-            zmax=min(1.0, math.ceil(round(float(table.max().max()) * 10, 9)) / 10 or 0.1),
-            texttemplate="%{z:.0%}",
-            hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>",
-            colorbar={"title": "Share", "tickformat": ".0%"},
-            xgap=2,
-            ygap=2,
-        ),
+        [
+            go.Heatmap(
+                z=shares,
+                x=columns,
+                y=rows,
+                customdata=counts.to_numpy(),
+                colorscale=charts.SEQUENTIAL_SCALE,
+                zmin=0,
+                zmax=top,
+                hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>",
+                colorbar={"title": "Share", "tickformat": ".0%"},
+                xgap=2,
+                ygap=2,
+            ),
+            charts.cell_labels(columns, rows, shares, written, scale=charts.SEQUENTIAL_SCALE, low=0, high=top),
+        ],
         {"yaxis": {"autorange": "reversed", "title": None}, "xaxis": {"title": None, "tickangle": -30}},
     )
     return charts.style(figure, title, height=max(300, 44 * len(table) + 160))

@@ -51,6 +51,8 @@ def test_the_about_page_states_coverage_computed_from_the_data(bundled_db, bundl
     assert any("Illustrative" in warning.value for warning in app.warning)
     sources = app.dataframe[0].value
     assert sources["Rows"].tolist() == [len(bundled_csvs[table]) for table in sources["Table"]]
+    # The count beside the name: at the grid's right edge a tablet cut 11,145 to "11,14".
+    assert list(sources.columns[:2]) == ["Table", "Rows"]
     for heading in ("Status", "Sources", "Coverage", "Strengths and limitations", "Methods", "Revisions", "Contact"):
         assert heading in [header.value for header in app.header]
     assert "**Participants**" in text and "**[c]**" in text and "**ITL1 regions**" in text and "Wilson" in text

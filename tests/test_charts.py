@@ -38,6 +38,8 @@ def test_fit_labels_keeps_room_for_the_longest_label_outside_the_bars():
     # "1,322 (55%)" is 11 characters, at about 7.5 pixels each, and a little space.
     assert figure.layout.margin.r >= 11 * 7
     assert figure.data[0].cliponaxis is False
+    # Haloed in white, so a dashed reference line behind a label does not strike it through.
+    assert "#fff" in figure.data[0].textfont.shadow
 
 
 def test_fit_labels_ignores_labels_inside_bars_and_heatmaps():
@@ -45,6 +47,8 @@ def test_fit_labels_ignores_labels_inside_bars_and_heatmaps():
     figure.add_trace(go.Heatmap(z=[[1]]))
     figure.layout.margin.r = 10
     assert charts.fit_labels(figure).layout.margin.r == 10
+    # White text inside a dark bar keeps its own look: no halo.
+    assert figure.data[0].textfont.shadow is None
 
 
 @pytest.mark.parametrize(
@@ -69,3 +73,45 @@ def test_a_composition_bar_escapes_its_labels_once():
     labels = list(profession.composition_bar(frame, "Who works where").data[0].y)
     # Wrapped with Plotly's line break, the ampersand escaped once (a second pass would show "&amp;amp;" or "&lt;br&gt;").
     assert labels == ["Met Office", "Fisheries &amp;<br>Aquaculture Science<br>Centre"]
+
+
+def test_heatmap_cell_labels_stand_out_from_every_shade_of_the_scale():
+    # The Analysis Function's sequential blues, light to dark, as a heatmap spreads them over 0 to 1.
+    palette = ["#ADD1F1", "#6BACE6", "#2073BC", "#12436D", "#092135"]
+
+    def rgb(colour):
+        return [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+
+    def shade(value):  # straight-line mixing between the two colours either side, as plotly mixes
+        step = min(int(value * 4), 3)
+        share = value * 4 - step
+        return [a + (b - a) * share for a, b in zip(rgb(palette[step]), rgb(palette[step + 1]), strict=True)]
+
+    def luminance(colour):
+        channels = [c / 255 for c in colour]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(first, second):
+        high, low = sorted([luminance(first), luminance(second)], reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    values = [step / 100 for step in range(101)]
+    labels = charts.cell_labels(
+        [f"v{step}" for step in range(101)] + ["gap", "unopened"],
+        ["row"],
+        [[*values, float("nan"), 0.5]],
+        [[f"{value:.0%}" for value in values] + ["[c]", ""]],
+        scale=charts.SEQUENTIAL_SCALE,
+        low=0,
+        high=1,
+    )
+    colours = list(labels.textfont.color)
+    # Every labelled cell, the blank one left out; a cell without a value shows the white page behind it.
+    assert list(labels.text) == [f"{value:.0%}" for value in values] + ["[c]"]
+    backgrounds = [shade(value) for value in values] + [[255, 255, 255]]
+    worst = min(contrast(rgb(text), cell) for text, cell in zip(colours, backgrounds, strict=True))
+    assert worst >= 4.5, f"a cell label at {worst:.2f}:1, under WCAG's 4.5:1"
+    # Plotly's own choice (dark grey #444 on anything not dark) fails the middle blues: the test would catch it.
+    assert contrast(rgb("#444444"), shade(0.4)) < 4.5
+    assert (colours[0], colours[50], colours[100], colours[-1]) == ("#000000", "#ffffff", "#ffffff", "#000000")

@@ -99,7 +99,7 @@ def test_a_heatmap_of_several_themes_has_a_colour_scale_from_0_to_its_largest_sh
     inputs = page_inputs(Filters(theme_ids=theme_ids, location_ids=("bournemouth",)))
     frame = inputs["by_location"]
     assert theme_views.comparable(frame)
-    (heatmap,) = theme_views.share_heatmap(frame, "name", "Theme shares").data
+    heatmap, _labels = theme_views.share_heatmap(frame, "name", "Theme shares").data
     largest = frame.groupby(["name", "label"])["suggestions"].sum() / frame.groupby("name")["suggestions"].sum()
     tenths = next(tenth for tenth in range(1, 11) if largest.max() <= tenth / 10 + 1e-12)
     assert (heatmap.zmin, heatmap.zmax) == (0, tenths / 10)

@@ -935,18 +935,24 @@ def test_with_some_departments_chosen_the_heatmap_shades_against_the_whole_profe
 def test_the_heatmap_shades_each_cell_against_its_schemes_rate_in_the_sequential_palette():
     grid = leadership.heatmap_grid(DEPARTMENT_SCHEMES, MEMBERS, DEPARTMENTS, SCHEMES)
     figure = leadership.heatmap(grid)
-    (cells,) = figure.data
+    cells, written = figure.data
     assert list(cells.x) == ["All schemes", "Beta's Own<br>Scheme", "Future<br>Leaders<br>Scheme"]
     assert list(cells.y) == ["All departments", "Beta Office", "Alpha Agency", "Aardvark Group"]
-    assert [list(row) for row in cells.text] == [
-        ["2.6", "3.0", "2.0"],
-        ["5.0", "3.0", "2.0"],
-        ["1.5", "", "1.5"],
-        ["[c]", "", "[c]"],
+    # Every rate written on its cell, [c] where blanked, nothing where the scheme is not open to the department.
+    assert [(y, x, text) for x, y, text in zip(written.x, written.y, written.text, strict=True)] == [
+        ("All departments", "All schemes", "2.6"),
+        ("All departments", "Beta's Own<br>Scheme", "3.0"),
+        ("All departments", "Future<br>Leaders<br>Scheme", "2.0"),
+        ("Beta Office", "All schemes", "5.0"),
+        ("Beta Office", "Beta's Own<br>Scheme", "3.0"),
+        ("Beta Office", "Future<br>Leaders<br>Scheme", "2.0"),
+        ("Alpha Agency", "All schemes", "1.5"),
+        ("Alpha Agency", "Future<br>Leaders<br>Scheme", "1.5"),
+        ("Aardvark Group", "All schemes", "[c]"),
+        ("Aardvark Group", "Future<br>Leaders<br>Scheme", "[c]"),
     ]
     close(np.asarray(cells.z, dtype=float)[:3], [[1, 1, 1], [5 / 2.6, 1, 1], [1.5 / 2.6, NAN, 0.75]])
     close(np.asarray(cells.customdata, dtype=float)[:3], [[2.6, 3.0, 2.0], [5.0, 3.0, 2.0], [1.5, NAN, 1.5]])
-    assert cells.texttemplate == "%{text}"
     assert [list(stop) for stop in cells.colorscale] == [
         [0.0, "#ADD1F1"],
         [0.25, "#6BACE6"],

@@ -250,7 +250,7 @@ BY_PLACE = pd.DataFrame(
 
 def test_the_heatmap_writes_each_places_shares_with_the_themes_in_the_bar_charts_order():
     figure = theme_views.share_heatmap(BY_PLACE, "name", "Theme shares by location")
-    (heatmap,) = figure.data
+    heatmap, written = figure.data
     # Most suggestions first, as the bar chart above it: Skills and tools 50, CPD 40, Careers 0 (not alphabetical).
     assert list(heatmap.x) == ["Skills and tools", "CPD", "Careers"]
     assert list(heatmap.y) == ["Bath", "Aberdeen"]  # as the rows came
@@ -264,7 +264,16 @@ def test_the_heatmap_writes_each_places_shares_with_the_themes_in_the_bar_charts
         [1.0, SEQUENTIAL_LIGHT_TO_DARK[4]],
     ]
     assert (heatmap.zmin, heatmap.zmax) == (0, 0.8)  # the largest share shown, 75%, rounded up to a tenth
-    assert heatmap.texttemplate == "%{z:.0%}"
+    # Each cell's share written on it, in the text layer over the cells (charts.cell_labels picks black or white).
+    assert list(zip(written.x, written.y, written.text, strict=True)) == [
+        ("Skills and tools", "Bath", "75%"),
+        ("CPD", "Bath", "25%"),
+        ("Careers", "Bath", "0%"),
+        ("Skills and tools", "Aberdeen", "40%"),
+        ("CPD", "Aberdeen", "60%"),
+        ("Careers", "Aberdeen", "0%"),
+    ]
+    assert written.hoverinfo == "skip" and written.showlegend is False
     assert heatmap.hovertemplate == "%{y}<br>%{x}: %{z:.0%} (%{customdata:,} suggestions)<extra></extra>"
     assert heatmap.colorbar.title.text == "Share"
     assert heatmap.colorbar.tickformat == ".0%"
@@ -287,7 +296,7 @@ def test_the_heatmaps_colour_scale_ends_at_the_tenth_its_largest_share_reaches_e
             "share": [0.1, 0.2, 0.25, 0.2, 0.2],
         }
     )
-    (heatmap,) = theme_views.share_heatmap(frame, "name", "t").data
+    heatmap, _labels = theme_views.share_heatmap(frame, "name", "t").data
     assert np.array(heatmap.z, dtype=float).max() > 0.3  # the float sum, as drawn
     assert heatmap.zmax == 0.3
 
@@ -295,7 +304,7 @@ def test_the_heatmaps_colour_scale_ends_at_the_tenth_its_largest_share_reaches_e
 def test_the_heatmap_follows_a_row_order_and_grows_with_its_rows():
     order = ["Aberdeen", "Cardiff", "Bath"]  # Cardiff has no suggestions: left out
     figure = theme_views.share_heatmap(BY_PLACE, "name", "t", row_order=order)
-    (heatmap,) = figure.data
+    heatmap, _labels = figure.data
     assert list(heatmap.y) == ["Aberdeen", "Bath"]
     assert np.allclose(np.array(heatmap.z, dtype=float), [[0.4, 0.6, 0.0], [0.75, 0.25, 0.0]])
     assert np.array(heatmap.customdata, dtype=float).tolist() == [[20, 30, 0], [30, 10, 0]]
@@ -315,7 +324,7 @@ def test_the_heatmap_wraps_a_long_question_over_lines():
     frame = pd.DataFrame(
         {"question": [question, question], "label": ["CPD", "Careers"], "suggestions": [1, 3], "share": [0.25, 0.75]}
     )
-    (heatmap,) = theme_views.share_heatmap(frame, "question", "t").data
+    heatmap, _labels = theme_views.share_heatmap(frame, "question", "t").data
     assert list(heatmap.y) == ["How can GSE help you work across<br>government, today and tomorrow?"]
 
 

@@ -429,7 +429,7 @@ def test_heatmap_writes_every_share_and_finds_the_standout():
         }
     )
     figure = theme_views.share_heatmap(frame, "name", "title")
-    assert figure.data[0].texttemplate == "%{z:.0%}"
+    assert list(figure.data[1].text) == ["75%", "25%", "25%", "75%"]
     assert np.allclose(np.array(figure.data[0].z, dtype=float), [[0.75, 0.25], [0.25, 0.75]])
     sentence = theme_views.standout_sentence(frame, "location_id", "name", counts)
     assert sentence == "CPD makes up 75% of suggestions in Aberdeen, against 50% overall."

@@ -7,12 +7,13 @@ from dashboard import data, disclosure, filters, glossary, layout, leadership, p
 SCHEME_KEY, COHORTS_KEY, GRADES_KEY = "leadership_scheme", "leadership_cohorts", "leadership_grades"
 
 
-def chart(figure, key: str, table=None) -> None:
-    """Draw a figure, its title doubling as the text a screen reader announces; with `table`, that on a phone instead."""
+def chart(figure, key: str, table=None, *, desktop: bool = False) -> None:
+    """Draw a figure, its title doubling as the text a screen reader announces; with `table`, that on a phone (with
+    `desktop`, up to a tablet) instead."""
     if table is None:
         layout.chart(figure, key=key, alt=leadership.alt_text(figure))
     else:
-        layout.chart_or_table(figure, table, key=key, alt=leadership.alt_text(figure))
+        layout.chart_or_table(figure, table, key=key, desktop=desktop, alt=leadership.alt_text(figure))
 
 
 active = filters.current()
@@ -161,8 +162,9 @@ def by_scheme_section() -> None:
         profession=(profession_schemes, profession_members) if active.department_ids else None,
     )
     heatmap_table = leadership.heatmap_table(grid)
-    # A phone is too narrow for the grid's department names and scheme headings: there the table stands in for it.
-    chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table))
+    # Below a desktop's width the scheme headings run into each other and the cells are too small to read: there the
+    # table stands in for the grid.
+    chart(leadership.heatmap(grid), key="leadership_heatmap", table=leadership.on_screen(heatmap_table), desktop=True)
     layout.on_opening(
         "Table: participants per 100 members by department and scheme",
         "leadership_heatmap_table",
