@@ -19,8 +19,10 @@ OTHER = "_other"
 UNDER_REPRESENTED = 0.8
 REGIONS_GEOJSON = config.DATA_DIR / "geo" / "uk_regions.geojson"
 MAP_HEIGHT = 620
-# The plot area is only known in the browser: this is the map column on a laptop screen, less title and legend.
-MAP_AREA = (640, MAP_HEIGHT - 150)
+# The plot area is only known in the browser. Measured in Chromium, it is 432 pixels tall at every width (the colour
+# bar and the legend under the map take the rest) and 338 wide on a 390-pixel phone; fitted to a little less, so that
+# no coast is cut (fitted to 470 pixels, Cornwall fell off the bottom at every width).
+MAP_AREA = (330, 410)
 SUPPRESSED_GREY = "#D9D9D9"
 NOT_RECORDED = attendees.NOT_RECORDED
 

@@ -204,3 +204,27 @@ def test_a_chart_that_needs_the_width_gives_way_to_its_table_on_a_phone(sized, p
     else:
         assert chart.locator('[data-testid="stPlotlyChart"]').is_visible()
         assert not table.is_visible()
+
+
+# The UK's far corners: Northern Ireland's west, Land's End, Lowestoft and Shetland's north (longitude, latitude).
+UK_CORNERS = [[-8.2, 54.5], [-5.72, 50.07], [1.76, 52.48], [-0.8, 60.85]]
+
+
+def test_the_profession_map_shows_the_whole_uk(sized):
+    size, page = sized
+    open_drawn(page, "/profession?profession_section=Where+members+are")
+    # Each corner's place on the drawn map, in pixels from its top left, beside the map's own size.
+    shown = page.evaluate(
+        """(corners) => {
+          const map = document.querySelector('.st-key-profession_map .js-plotly-plot')._fullLayout.map._subplot.map;
+          const box = map.getContainer().getBoundingClientRect();
+          return {width: box.width, height: box.height, points: corners.map((corner) => map.project(corner))};
+        }""",
+        UK_CORNERS,
+    )
+    outside = [
+        corner
+        for corner, point in zip(UK_CORNERS, shown["points"], strict=True)
+        if not (0 <= point["x"] <= shown["width"] and 0 <= point["y"] <= shown["height"])
+    ]
+    assert not outside, f"{size}: off the map's edge: {outside}"
