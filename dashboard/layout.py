@@ -77,6 +77,17 @@ RESPONSIVE_CSS = """
 @media (min-width: 641px) {
   [class*="st-key-narrow_only_"] { display: none !important; }
 }
+/* On a tablet, or a laptop with the sidebar open, a row of six or eight cards leaves each too narrow for its label's
+   longest word ("Suggestion" and "s" on two lines): the cards fill a grid of equal columns instead, as many to a row
+   as fit at 9.5rem or more. */
+@media (min-width: 641px) and (max-width: 1399px) {
+  [class*="st-key-kpis_"] {
+    display: grid !important; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 1rem !important;
+  }
+  [class*="st-key-kpis_"] > *:has([data-testid="stColumn"]),
+  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { display: contents !important; }
+  [class*="st-key-kpis_"] [data-testid="stColumn"] { width: auto !important; min-width: 0 !important; }
+}
 /* The same for a chart that needs a desktop's width (a heatmap of long column headings): a table below 1200 pixels. */
 @media (max-width: 1199px) {
   [class*="st-key-desktop_only_"] { display: none !important; }

@@ -46,8 +46,20 @@ MISFITS = """
   };
   const found = {
     pageScroll: document.documentElement.scrollWidth - width, wide: [], hiddenChoices: [], cutTables: [], chartText: [],
-    ellipsis: [],
+    ellipsis: [], brokenWords: [],
   };
+  // A word of a KPI card split over two lines ("Suggestion / s") reads as two.
+  for (const card of document.querySelectorAll('[data-testid="stMain"] [class*="st-key-kpi_card_"] p')) {
+    if (!card.getBoundingClientRect().width) continue;
+    const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) for (const match of node.textContent.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width).map((r) => Math.round(r.top)));
+      if (lines.size > 1) found.brokenWords.push(`${match[0]} in ${card.textContent.trim().slice(0, 40)}`);
+    }
+  }
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
     const box = el.getBoundingClientRect();
     if (!box.width || !box.height) continue;
@@ -144,6 +156,7 @@ def test_page_fits_the_screen(sized, path):
         "cutTables": [],
         "chartText": [],
         "ellipsis": [],
+        "brokenWords": [],
     }, (size, path)
 
 
