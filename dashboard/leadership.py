@@ -830,6 +830,24 @@ def department_table(view: pd.DataFrame) -> pd.DataFrame:
     return _access_table(view, {"Department": view["name"], "Code": view["department_id"]})
 
 
+# The access table's columns after its names: what the acceptance chart shows, then the participation figures.
+ACCESS_FIRST = (
+    "Applications",
+    "Acceptance rate (%)",
+    "95% interval from (%)",
+    "95% interval to (%)",
+    "Clearly below profession-wide rate",
+)
+
+
+def access_first(table: pd.DataFrame) -> pd.DataFrame:
+    """The department table with the acceptance figures beside the names: under the access chart, a tablet showed only
+    the participation columns, the same as the table under the participation chart."""
+    names = [column for column in table.columns if column in ("Department", "Code")]
+    rest = [column for column in table.columns if column not in names and column not in ACCESS_FIRST]
+    return table[[*names, *ACCESS_FIRST, *rest]]
+
+
 def breakdown_table(frame: pd.DataFrame, label: str, heading: str) -> pd.DataFrame:
     """A grade or region table: members, participants, applications, rates and interval."""
     return _access_table(frame, {heading: frame[label]})

@@ -1114,6 +1114,11 @@ def test_the_department_table_names_codes_counts_rates_and_the_below_flag():
     assert list(table["Department"]) == ["Alpha Agency", "Beta Office", LONG, "Delta", "Epsilon"]
     assert list(table["Code"]) == ["ALP", "BET", "GAM", "DEL", "EPS"]
     assert table[ACCESS_TABLE_COLUMNS].to_numpy().tolist() == TABLED_ROWS
+    # Under the access chart the acceptance figures come first after the names, every column and row kept.
+    access = leadership.access_first(table)
+    assert list(access.columns[:4]) == ["Department", "Code", "Applications", "Acceptance rate (%)"]
+    assert sorted(access.columns) == sorted(table.columns)
+    assert access[list(table.columns)].equals(table)
 
 
 def test_a_breakdown_table_is_headed_by_its_own_label():

@@ -191,12 +191,13 @@ def access_section() -> None:
     )
     for sentence in leadership.below_sentences(view, ref):
         st.markdown(f"- {plaintext.markdown(sentence)}")
+    access_table = leadership.access_first(department_table)
     layout.on_opening(
         "Table: acceptance rate by department",
         "leadership_access_table",
-        lambda: layout.table(leadership.on_screen(department_table)),
+        lambda: layout.table(leadership.on_screen(access_table)),
     )
-    layout.downloads(department_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
+    layout.downloads(access_table, f"Acceptance rate by department ({choices})", active, key="leadership_access")
 
 
 def funnel_section() -> None:

@@ -52,12 +52,14 @@ MISFITS = """
   for (const card of document.querySelectorAll('[data-testid="stMain"] [class*="st-key-kpi_card_"] p')) {
     if (!card.getBoundingClientRect().width) continue;
     const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) for (const match of node.textContent.matchAll(/\S+/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const lines = new Set([...range.getClientRects()].filter((r) => r.width).map((r) => Math.round(r.top)));
-      if (lines.size > 1) found.brokenWords.push(`${match[0]} in ${card.textContent.trim().slice(0, 40)}`);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width).map((r) => Math.round(r.top)));
+        if (lines.size > 1) found.brokenWords.push(`${match[0]} in ${card.textContent.trim().slice(0, 40)}`);
+      }
     }
   }
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
