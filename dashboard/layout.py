@@ -71,6 +71,10 @@ RESPONSIVE_CSS = """
   /* A table wider than the phone scrolls sideways on its own, not the page. */
   [class*="st-key-narrow_only_"] table { display: block; overflow-x: auto; }
 }
+/* Keyboard shortcuts mean nothing on a touch screen: their badges on buttons and the line that lists them go. */
+@media (hover: none) and (pointer: coarse) {
+  .st-key-keyboard_only, [data-has-shortcut] kbd { display: none !important; }
+}
 /* The empty grid sent with a headline so that the browser loads the grid's code early (layout.rest_follows): a pixel
    tall until this CSS arrives, then out of the layout and the focus order. */
 .st-key-layout_grid_early { display: none !important; }
@@ -404,6 +408,8 @@ def nothing_matches(what: str) -> None:
 
 
 PHONE_TABLE_ROWS, PHONE_TABLE_PX = 10, 420
+# A container of text about keyboard shortcuts, hidden on touch screens by RESPONSIVE_CSS.
+KEYBOARD_ONLY_KEY = "keyboard_only"
 
 
 def chart_or_table(figure, rows, key: str, *, percent: Iterable[str] = (), desktop: bool = False, **options) -> None:

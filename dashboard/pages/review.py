@@ -249,10 +249,12 @@ else:
             on_click=submit,
             args=([decisions.Choice(sid, seen, "change", other)], request_id),
         )
-    st.caption(
-        "Keys: Y confirms, 1 to 3 pick a likely theme, N says none fits; the next suggestion then comes up. "
-        "Tab moves between the buttons."
-    )
+    # A touch screen has no keys to press: the page's CSS hides this line, and the buttons' key badges, there.
+    with st.container(key=layout.KEYBOARD_ONLY_KEY):
+        st.caption(
+            "Keys: Y confirms, 1 to 3 pick a likely theme, N says none fits; the next suggestion then comes up. "
+            "Tab moves between the buttons."
+        )
     with st.expander(f"History of suggestion {plaintext.markdown(sid)}"):
         state = data.query("review_suggestions", suggestion_ids=(sid,)).iloc[0].to_dict()
         log = data.decision_log(sid)

@@ -90,3 +90,20 @@ def test_the_review_page_reads_well_on_a_phone(browser, app_url):
     assert page.get_by_text("recorded as “local”").is_visible()
     context.close()
     assert outside == []
+
+
+@pytest.mark.parametrize("touch", [False, True])
+def test_keyboard_shortcuts_are_offered_only_where_there_are_keys(browser, app_url, touch):
+    outside: list[str] = []
+    settings = {"viewport": {"width": 768, "height": 1024}, "has_touch": touch, "is_mobile": touch}
+    context = new_context(browser, app_url, outside, **settings)
+    page = context.new_page()
+    goto(page, "/review")
+    badge = page.locator("button kbd", has_text="N").first
+    keys = page.get_by_text("Keys: Y confirms")
+    badge.wait_for(state="attached")
+    # A tablet in a keyboard's case shows both; a touch screen neither, its buttons still there to tap.
+    assert (badge.is_visible(), keys.is_visible()) == (not touch, not touch)
+    assert page.get_by_role("button", name="None of these themes fits").is_visible()
+    context.close()
+    assert outside == []
