@@ -30,7 +30,8 @@ if notice:
 layout.kpi_row(
     [
         ("Data as of", f"{about.data_date(info):%-d %b %Y}"),
-        ("Last updated", f"{info['built_at']:%-d %b %Y}"),
+        # When this data was loaded, not when it was collected: "Last updated" beside an older "Data as of" read as a gap.
+        ("Loaded on", f"{info['built_at']:%-d %b %Y}"),
         ("Next update", f"{settings.next_update:%-d %b %Y}" if settings.next_update else "Not planned"),
     ]
 )
