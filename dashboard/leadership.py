@@ -513,18 +513,21 @@ def below_sentences(view: pd.DataFrame, ref: dict) -> list[str]:
 
 
 def funnel_chart(funnel: dict, scheme: str) -> go.Figure:
-    """Applied, then accepted, then completed (left); what happened to every application (right)."""
+    """Applied, then accepted, then completed (above); what happened to every application (below).
+
+    One panel above the other: side by side, on a tablet the first panel's labels ran into the second's stage names.
+    """
     figure = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        horizontal_spacing=0.18,
+        rows=2,
+        cols=1,
+        row_heights=[0.43, 0.57],
+        vertical_spacing=0.2,
         subplot_titles=("Stages reached", "Where every application stands"),
     )
     stages = ["applications", "places", "completed"]
     outcomes = ["places", "rejected", "withdrawn", "awaiting"]
     applied = funnel.get("applications")
-    for column, keys, colours in (
+    for panel, keys, colours in (
         (1, stages, [charts.DARK_BLUE] * 3),
         (2, outcomes, [charts.DARK_BLUE, charts.DARK_GREY, charts.ORANGE, charts.LIGHT_PURPLE]),
     ):
@@ -545,13 +548,13 @@ def funnel_chart(funnel: dict, scheme: str) -> go.Figure:
                 hoverinfo="text",
                 showlegend=False,
             ),
-            row=1,
-            col=column,
+            row=panel,
+            col=1,
         )
-        figure.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=1, col=column)
+        figure.update_yaxes(categoryorder="array", categoryarray=labels[::-1], row=panel, col=1)
     largest = max([value for value in (funnel.get(key) for key in STAGES) if not _blank(value)], default=0)
-    figure.update_xaxes(range=[0, 1.45 * (largest or 1)], showticklabels=False, showgrid=False)
-    return titled(figure, funnel_title(funnel, scheme), height=330)
+    figure.update_xaxes(range=[0, 1.45 * (largest or 1)], showticklabels=False, showgrid=False, ticks="")
+    return titled(figure, funnel_title(funnel, scheme), height=480)
 
 
 def _blank(value) -> bool:
