@@ -199,7 +199,15 @@ def composition_bar(frame: pd.DataFrame, title: str, *, title_width: int = 80) -
         title,
         height=max(260, max(32, 15 * lines + 6) * len(frame) + 100),
         width=title_width,
-        xaxis={"title": {"text": "Members"}, "range": bar_room(labelled["members"].max())},
+        # Every bar carries its count: tick numbers would repeat them, and in a half-width column on a tablet they ran
+        # into each other ("0 2000 4000 6000").
+        xaxis={
+            "title": {"text": "Members"},
+            "range": bar_room(labelled["members"].max()),
+            "showticklabels": False,
+            "showgrid": False,
+            "ticks": "",
+        },
     )
 
 
@@ -454,10 +462,11 @@ def share_bars(
     `series` lists (legend name, share column, noun for the hover text, colour), drawn top to bottom in each group.
     """
     ordered = frame.iloc[::-1]
+    names = ordered[label].map(charts.wrap_label)
     # Plotly stacks a group's bars from the bottom up, so the series go in reversed and the legend reverses them back.
     bars = [
         go.Bar(
-            y=ordered[label].map(charts.wrap_label),
+            y=names,
             x=ordered[column].astype(float).fillna(0),
             orientation="h",
             name=name,
@@ -474,7 +483,9 @@ def share_bars(
     return titled(
         go.Figure(bars),
         title,
-        height=100 + bar_height * len(frame),
+        # Plotly gives every group the same height, so each is as tall as the longest name: at a fixed height a name on
+        # four lines ran into the next group's.
+        height=100 + len(names) * max(bar_height, 15 * max((name.count("\n") + 1 for name in names), default=1) + 8),
         barmode="group",
         legend={"orientation": "h", "traceorder": "reversed", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
         xaxis={

@@ -75,6 +75,15 @@ def test_a_composition_bar_escapes_its_labels_once():
     assert labels == ["Met Office", "Fisheries &amp;<br>Aquaculture Science<br>Centre"]
 
 
+def test_a_composition_bar_writes_each_count_on_its_bar_and_no_tick_numbers():
+    frame = pd.DataFrame({"label": ["Science", "Interest"], "members": [5545, None], "share": [0.831, None]})
+    figure = profession.composition_bar(frame, "Backgrounds")
+    # The counts are on the bars (a blanked one as [c]), so the axis shows no numbers to run into each other.
+    assert list(figure.data[0].text) == ["[c]", "5,545 (83%)"]
+    axis = figure.layout.xaxis
+    assert (axis.showticklabels, axis.showgrid, axis.ticks, axis.title.text) == (False, False, "", "Members")
+
+
 def test_heatmap_cell_labels_stand_out_from_every_shade_of_the_scale():
     # The Analysis Function's sequential blues, light to dark, as a heatmap spreads them over 0 to 1.
     palette = ["#ADD1F1", "#6BACE6", "#2073BC", "#12436D", "#092135"]
@@ -115,3 +124,17 @@ def test_heatmap_cell_labels_stand_out_from_every_shade_of_the_scale():
     # Plotly's own choice (dark grey #444 on anything not dark) fails the middle blues: the test would catch it.
     assert contrast(rgb("#444444"), shade(0.4)) < 4.5
     assert (colours[0], colours[50], colours[100], colours[-1]) == ("#000000", "#ffffff", "#ffffff", "#000000")
+
+
+def test_a_share_chart_gives_a_long_name_the_height_of_its_lines():
+    def chart(names):
+        frame = pd.DataFrame({"label": names, "member_share": [0.5, 0.5], "contributor_share": [0.4, 0.6]})
+        return profession.mix_chart(frame, "Who speaks up")
+
+    short = chart(["Met Office", "Home Office"])
+    long = chart(["Centre for Environment, Fisheries and Aquaculture Science", "Home Office"])
+    # Plotly gives every group the same height: each gets four lines of 15 pixels and a little room, against the 44
+    # a one-line name's pair of bars takes.
+    assert long.data[0].y[-1].count("<br>") == 3
+    assert short.layout.height == 100 + 44 * 2
+    assert long.layout.height == 100 + (15 * 4 + 8) * 2
