@@ -17,6 +17,7 @@ PAGES = [
     "dashboard/pages/profession.py",
     "dashboard/pages/data.py",
     "dashboard/pages/taxonomy.py",
+    "dashboard/pages/story.py",
 ]
 ABOUT = "dashboard/pages/about.py"
 

@@ -159,6 +159,9 @@ def approve_block(current: stories.Story, slides: list) -> None:
 
 active = filters.current()
 layout.header("Board story", "What will the board see, in what order, and what will we say about each slide?")
+# The filters are the default story's; a saved story keeps each slide's own. Said first, as on every page: whether the
+# data is the made-up sample, and how current it is.
+layout.filter_caption(active)
 editor = layout.can_edit_stories()
 
 viewer = auth.current_verdict().viewer
