@@ -58,10 +58,10 @@ def test_the_page_shows_the_loaded_data_and_its_quality(current_db, open_page, f
     assert shown["Members without a department"] == str(int(fixture_csvs["members"]["department_id"].isna().sum()))
     assert shown["Members"] == str(len(fixture_csvs["members"]))
     assert shown["Imports recorded"] == "1"
-    counts = app.dataframe[0].value.set_index("table")["rows"].to_dict()
+    counts = app.dataframe[0].value.set_index("Table")["Rows"].to_dict()
     assert counts == {table: len(frame) for table, frame in fixture_csvs.items()}
     history = app.dataframe[1].value
-    assert history["import"].tolist() == [1]
+    assert history["Import"].tolist() == [1]
 
 
 def test_a_bad_upload_shows_every_problem_and_cannot_be_imported(current_db, open_page):

@@ -67,13 +67,13 @@ def test_the_history_names_each_file_by_its_hash_and_adds_up_the_rows():
     )
     history = importer.history_table(imports)
     assert history.columns.tolist() == [
-        "import",
-        "imported at",
-        "imported by",
-        "source",
-        "files",
-        "rows",
-        "row counts",
+        "Import",
+        "Imported at",
+        "Imported by",
+        "Source",
+        "Files",
+        "Rows",
+        "Row counts",
     ]
     assert history.values.tolist() == [
         [

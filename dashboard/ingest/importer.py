@@ -393,16 +393,16 @@ def history_table(imports: pd.DataFrame) -> pd.DataFrame:
         counts = json.loads(record["row_counts"]) if record["row_counts"] else {}
         rows.append(
             {
-                "import": record["import_id"],
-                "imported at": record["imported_at"],
-                "imported by": record["imported_by"],
-                "source": record["source"],
-                "files": ", ".join(f"{name} (SHA-256 {digest[:12]}…)" for name, digest in files.items()),
-                "rows": sum(counts.values()),
-                "row counts": ", ".join(f"{table} {count:,}" for table, count in counts.items()),
+                "Import": record["import_id"],
+                "Imported at": record["imported_at"],
+                "Imported by": record["imported_by"],
+                "Source": record["source"],
+                "Files": ", ".join(f"{name} (SHA-256 {digest[:12]}…)" for name, digest in files.items()),
+                "Rows": sum(counts.values()),
+                "Row counts": ", ".join(f"{table} {count:,}" for table, count in counts.items()),
             }
         )
-    columns = ["import", "imported at", "imported by", "source", "files", "rows", "row counts"]
+    columns = ["Import", "Imported at", "Imported by", "Source", "Files", "Rows", "Row counts"]
     return pd.DataFrame(rows, columns=columns)
 
 

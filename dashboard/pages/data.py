@@ -141,9 +141,9 @@ def loaded_data() -> None:
         "examples to learn from. The data contract requires each member's department and an import refuses a blank "
         "one, so members without a department is a check that reads 0."
     )
-    counts = data.query("data_row_counts").rename(columns={"table_name": "table", "row_count": "rows"})
+    counts = data.query("data_row_counts").rename(columns={"table_name": "Table", "row_count": "Rows"})
     with st.expander("Rows in each table"):
-        layout.table(counts, column_config={"rows": st.column_config.NumberColumn(format="localized")})
+        layout.table(counts, column_config={"Rows": st.column_config.NumberColumn(format="localized")})
 
 
 def upload_and_import() -> None:
@@ -359,7 +359,7 @@ def import_history() -> None:
     """Every import into the current database, newest first."""
     st.header("Import history")
     history = importer.history_table(data.query("imports_history"))
-    layout.table(history, column_config={"rows": st.column_config.NumberColumn(format="localized")})
+    layout.table(history, column_config={"Rows": st.column_config.NumberColumn(format="localized")})
     restore_section()
 
 
