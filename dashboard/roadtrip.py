@@ -695,21 +695,24 @@ def theme_mix_table(theme_counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def workshop_table(stops: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """Every workshop with all its fields, for the accessible table and the downloads; attendees from `totals`."""
+    """Every workshop with all its fields, for the accessible table and the downloads; attendees from `totals`.
+
+    Where, when and what each heard first: a tablet shows the first five or six columns and scrolls to the rest.
+    """
     protected = workshop_attendees(stops, totals)
     table = pd.DataFrame(
         {
             "Stop": protected["stop"].astype(int),
-            "Date": pd.to_datetime(protected["held_on"]).dt.date,
             "Location": protected["location"],
+            "Date": pd.to_datetime(protected["held_on"]).dt.date,
+            "Suggestions": protected["suggestions"].astype(int),
+            "Attendees": protected["attendees_text"],
+            "Top theme": protected["top_theme"],
             "Nation": protected["nation"],
             "Region": protected["region"],
             "Venue": protected["venue"],
             "Host": protected["host"],
-            "Attendees": protected["attendees_text"],
             "Miles travelled (reported)": protected["miles_travelled"],
-            "Suggestions": protected["suggestions"].astype(int),
-            "Top theme": protected["top_theme"],
             "Workshop ID": protected["workshop_id"],
         }
     )
