@@ -533,9 +533,27 @@ def table_settings(
 WHOLE_TABLE_ROWS = 15
 
 
-def table(frame: pd.DataFrame, *, column_config: Mapping | None = None, widest: Mapping | None = None, **options):
+# A share on screen: one decimal place in every row. Streamlit's "percent" format wrote "16.12%" beside "8.5%".
+SHARE_FORMAT = "%.1f%%"
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    column_config: Mapping | None = None,
+    widest: Mapping | None = None,
+    percent: Iterable[str] = (),
+    **options,
+):
     """st.dataframe for a page: names in full, dates as '9 July 2025' (still sorted as dates), a dash where none, and
-    every row of a short table in view."""
+    every row of a short table in view. `percent` names columns of shares (0 to 1), shown as '16.1%'."""
+    shares = [name for name in percent if name in frame.columns]
+    if shares:
+        frame = frame.assign(**{name: frame[name] * 100 for name in shares})
+        column_config = {
+            **{name: st.column_config.NumberColumn(format=SHARE_FORMAT) for name in shares},
+            **(column_config or {}),
+        }
     options.setdefault("hide_index", True)
     if len(frame) <= WHOLE_TABLE_ROWS:
         options.setdefault("height", "content")

@@ -606,9 +606,10 @@ def test_page_table_of_suggestions_per_theme_matches_pandas(filters, bundled_db,
     assert set(table.index) == set(offered[list(filters.theme_ids)] if filters.theme_ids else offered)
     counted = table[table["Suggestions"] > 0]
     assert counted["Suggestions"].to_dict() == expected.to_dict()
-    assert counted["Share"].to_dict() == pytest.approx((expected / len(chosen)).to_dict())
+    # Shown in percent (layout.table's `percent`).
+    assert counted["Share"].to_dict() == pytest.approx((100 * expected / len(chosen)).to_dict())
     assert (table.loc[table["Suggestions"] == 0, "Share"] == 0).all()
-    assert table["Share"].sum() == pytest.approx(1)
+    assert table["Share"].sum() == pytest.approx(100)
     metrics = kpis(app)
     assert metrics["Suggestions"] == f"{len(chosen):,}"
 
@@ -781,3 +782,19 @@ def test_a_link_with_an_explorer_filter_opens_the_explorer(parameter, fixture_db
         "themes_review": len(suggestions),
     }[parameter]
     assert explorer_count(app) == expected
+
+
+def test_the_theme_tables_show_each_share_to_one_decimal_place(fixture_db, fixture_csvs, use_db, open_page):
+    import json
+
+    use_db(fixture_db)
+    app = open_page("dashboard/pages/themes.py")
+    tables = [frame for frame in app.dataframe if "Share" in frame.value.columns]
+    assert len(tables) >= 2  # suggestions per theme, and the open breakdown's
+    for frame in tables:
+        # Percentages with one decimal each ("16.1%", "8.5%"): Streamlit's "percent" format wrote "16.12%" beside "8.5%".
+        assert json.loads(frame.proto.columns)["Share"]["type_config"]["format"] == "%.1f%%"
+    counts = tables[0].value.set_index("Theme")
+    suggestions = fixture_csvs["suggestions"]
+    # Each theme's share of the suggestions, in percent, from the fixture files' own count.
+    assert np.allclose(counts["Share"], 100 * counts["Suggestions"] / len(suggestions))

@@ -134,7 +134,7 @@ def told_section() -> None:
 
         def mix_table() -> None:
             mix = roadtrip.theme_mix_table(theme_counts)
-            layout.table(mix, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+            layout.table(mix, percent=["Share"])
             layout.downloads(mix, f"Theme mix, {place}", active, key="roadtrip_theme_mix_download")
 
         layout.on_opening("Theme mix as a table", "roadtrip_theme_mix_table", mix_table)

@@ -104,7 +104,7 @@ theme_table = theme_counts[["label", "suggestions", "share", "by_hand", "reviewe
 
 def counts_table() -> None:
     """The bar chart's numbers, with their downloads."""
-    layout.table(theme_table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+    layout.table(theme_table, percent=["Share"])
     layout.downloads(theme_table, "Suggestions per theme", active, key="themes_counts_download")
 
 
@@ -136,7 +136,7 @@ def breakdown(frame, row: str, key: str, place: str, heading: str) -> None:
         st.caption(f"Each share is of that {place}'s suggestions: a {place}'s shares across the themes add up to 100%.")
 
     def numbers() -> None:
-        layout.table(table, column_config={"Share": st.column_config.NumberColumn(format="percent")})
+        layout.table(table, percent=["Share"])
         layout.downloads(table, f"Suggestion themes by {place}", active, key=f"themes_{place}_download")
 
     layout.on_opening(f"Table: themes by {place}", f"themes_{place}_table", numbers)
