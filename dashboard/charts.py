@@ -17,6 +17,8 @@ TEMPLATE = "afcharts"
 pio.templates.default = TEMPLATE
 CATEGORICAL = get_af_colours("categorical")  # dark blue, turquoise, dark pink, orange, dark grey, light purple
 SEQUENTIAL = get_af_colours("sequential")[::-1]  # light to dark, so high values are dark
+# The same as a plotly colorscale (heatmaps, the Profession map).
+SEQUENTIAL_SCALE = [[position / (len(SEQUENTIAL) - 1), colour] for position, colour in enumerate(SEQUENTIAL)]
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = CATEGORICAL
 # GOV.UK text colours: both pass WCAG AA contrast (4.5:1) on white, unlike the light grey Streamlit gives chart text.
 TEXT, SECONDARY_TEXT = "#0b0c0c", "#505a5f"
@@ -237,10 +239,6 @@ def categories(figure: go.Figure) -> list[str]:
             return []
         names.update(dict.fromkeys(values))
     return list(names)
-
-
-# The sequential scale as a heatmap's colorscale: light for low values, dark for high.
-SEQUENTIAL_SCALE = [[position / (len(SEQUENTIAL) - 1), colour] for position, colour in enumerate(SEQUENTIAL)]
 
 
 def relative_luminance(rgb) -> float:

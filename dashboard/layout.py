@@ -68,8 +68,6 @@ RESPONSIVE_CSS = """
   [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-top: 0; }
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.75rem; }
   [class*="st-key-wide_only_"] { display: none !important; }
-  /* A table wider than the phone scrolls sideways on its own, not the page. */
-  [class*="st-key-narrow_only_"] table { display: block; overflow-x: auto; }
 }
 /* Keyboard shortcuts mean nothing on a touch screen: their badges on buttons and the line that lists them go. */
 @media (hover: none) and (pointer: coarse) {
@@ -95,8 +93,9 @@ RESPONSIVE_CSS = """
 /* The same for a chart that needs a desktop's width (a heatmap of long column headings): a table below 1200 pixels. */
 @media (max-width: 1199px) {
   [class*="st-key-desktop_only_"] { display: none !important; }
-  [class*="st-key-below_desktop_"] table { display: block; overflow-x: auto; }
 }
+/* A table standing in for a chart scrolls sideways on its own, not the page (where shown: the rules above hide it). */
+[class*="st-key-narrow_only_"] table, [class*="st-key-below_desktop_"] table { display: block; overflow-x: auto; }
 @media (min-width: 1200px) {
   [class*="st-key-below_desktop_"] { display: none !important; }
 }

@@ -301,7 +301,7 @@ def members_map(regions: pd.DataFrame, workshops: pd.DataFrame, title: str, geoj
                 z=shown["members"].astype(float),
                 zmin=0,
                 zmax=float(shown["members"].max()),
-                colorscale=[[i / (len(charts.SEQUENTIAL) - 1), c] for i, c in enumerate(charts.SEQUENTIAL)],
+                colorscale=charts.SEQUENTIAL_SCALE,
                 # Under the map, not beside it: on a phone a bar at the side covered East of England.
                 colorbar={
                     "title": {"text": "Members", "side": "top"},

@@ -186,11 +186,8 @@ def share_heatmap(frame: pd.DataFrame, row: str, title: str, *, row_order: list[
     # drew every cell the same pale blue. Never past 100%, a share that cannot occur; and with two themes split 49 to
     # 51, both cells are dark alike, not told apart as if far apart.
     top = min(1.0, math.ceil(round(float(table.max().max()) * 10, 9)) / 10 or 0.1)
-    shares, columns, rows = (
-        table.to_numpy(dtype=float, na_value=np.nan),
-        list(table.columns),
-        [wrap(str(v)) for v in table.index],
-    )
+    shares = table.to_numpy(dtype=float, na_value=np.nan)
+    columns, rows = list(table.columns), [wrap(str(value)) for value in table.index]
     written = [["" if np.isnan(share) else f"{share:.0%}" for share in line] for line in shares]
     # Built whole, traces and layout at once: each update_* call afterwards validates the figure again.
     figure = go.Figure(
